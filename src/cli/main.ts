@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * @module The `truebatch` command: parses argv, hands each command to its module, and is the one error boundary
+ * that turns errors into messages and exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { TrueBatchError } from '../shared/index.ts';
+import { registerCommands } from './commands/index.ts';
+import { ExitCode } from './exit-codes.ts';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('truebatch')
+    .description('Run document-processing LLM pipelines through provider batch APIs, crash-safe and exactly once.')
+    .option('--project <dir>', 'project folder (holds truebatch.config.yaml and .truebatch/)', '.')
+    .option('--config <file>', 'config file (default: truebatch.config.{yaml,yml,json,ts} in the project)')
+    .option('--provider <name>', "override the config's provider: gemini or emulator")
+    .option('--json', 'print machine-readable JSON instead of text', false)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are "errors" with exit code 0 in commander's override mode.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof TrueBatchError) {
+      process.stderr.write(`truebatch: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`truebatch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.unexpected;
+  }
+}
+
+process.exit(await main(process.argv));

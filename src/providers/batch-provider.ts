@@ -1,0 +1,95 @@
+/**
+ * @module The one interface the engine knows about a batch provider. Gemini implements it first; every
+ * provider-specific detail stays behind it.
+ */
+
+/** A job's normalised state. `pending` covers queued and preparing. */
+export type RemoteJobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
+
+/** The states after which a job never changes again. */
+export const TERMINAL_JOB_STATES: ReadonlySet<RemoteJobState> = new Set([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'expired',
+]);
+
+/** Request counts as the provider reports them (absent counters are 0). */
+export interface RequestCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  pending: number;
+}
+
+/** A provider batch job, as far as the engine needs to know it. */
+export interface RemoteJob {
+  /** The provider's id, e.g. `batches/abc123`. */
+  name: string;
+  displayName: string | undefined;
+  state: RemoteJobState;
+  /** The provider's own state string, e.g. `BATCH_STATE_RUNNING`. */
+  rawState: string;
+  requestCounts: RequestCounts | undefined;
+  /** Where the results are, once there are any (e.g. `files/batch-abc123`). */
+  outputFile: string | undefined;
+  /** Why the job failed or was cancelled, when the provider says. */
+  error: { code: number; message: string } | undefined;
+  createTime: string | undefined;
+  endTime: string | undefined;
+}
+
+/** An uploaded input file. */
+export interface UploadedFile {
+  /** e.g. `files/abc123` */
+  name: string;
+  sizeBytes: number;
+}
+
+/** The usage counters of one response, as the provider reported them. */
+export interface TokenUsage {
+  promptTokens: number;
+  outputTokens: number;
+  thoughtsTokens: number;
+  cachedTokens: number;
+  totalTokens: number;
+}
+
+/** One line of a result file, normalised. Per-line failures are data, never exceptions. */
+export type ResultItem =
+  | { kind: 'response'; key: string; lineNumber: number; response: ModelResponse }
+  | { kind: 'error'; key: string; lineNumber: number; error: { code: number; message: string } }
+  | { kind: 'malformed'; lineNumber: number; reason: string; raw: string };
+
+/** What came back for one request, reduced to what the engine uses. The raw response is kept too. */
+export interface ModelResponse {
+  /** The concatenated text parts of the first candidate, if any. */
+  text: string | undefined;
+  /** e.g. `STOP`, `MAX_TOKENS`, `SAFETY`; undefined when there was no candidate. */
+  finishReason: string | undefined;
+  /** Set when the prompt itself was blocked. */
+  blockReason: string | undefined;
+  usage: TokenUsage | undefined;
+  modelVersion: string | undefined;
+  raw: unknown;
+}
+
+/** The contract every batch provider implements. */
+export interface BatchProvider {
+  /** e.g. `gemini` */
+  readonly name: string;
+  /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
+  uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
+  /** Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. */
+  createJob(options: { model: string; inputFile: string; displayName: string }): Promise<RemoteJob>;
+  /** Reads one job by name. */
+  getJob(name: string): Promise<RemoteJob>;
+  /** Every job with exactly this display name (to reconcile an intent after a crash). */
+  findJobsByDisplayName(displayName: string): Promise<RemoteJob[]>;
+  /** Asks the provider to cancel a job. Finished results stay collectable. */
+  cancelJob(name: string): Promise<void>;
+  /** Streams a job's result file to `destPath`. */
+  downloadResults(job: RemoteJob, destPath: string): Promise<void>;
+  /** Streams a downloaded result file as normalised items, one per line. */
+  readResults(path: string): AsyncIterable<ResultItem>;
+}

@@ -1,0 +1,2 @@
+/** @module Batch providers: the contract, and the factory that picks an implementation. */
+export * from './batch-provider.ts';

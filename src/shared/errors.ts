@@ -1,0 +1,110 @@
+/**
+ * @module One error family, organised by what the caller can do about it. Every error truebatch throws is a
+ * {@link TrueBatchError}; the CLI maps `exitCode` to the process exit code.
+ */
+
+/** Machine-readable error kinds. */
+export type ErrorCode =
+  | 'config'
+  | 'input'
+  | 'provider'
+  | 'not-found'
+  | 'job-state'
+  | 'ledger'
+  | 'locked'
+  | 'budget'
+  | 'filesystem'
+  | 'cancelled';
+
+/** Base of every error truebatch throws on purpose. */
+export class TrueBatchError extends Error {
+  readonly code: ErrorCode;
+  /** The process exit code the CLI uses for this error. */
+  readonly exitCode: number;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = options?.exitCode ?? 1;
+  }
+}
+
+/** A bad config file, flag or environment: fix the config and run again (exit 2). */
+export class ConfigError extends TrueBatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config', message, { ...options, exitCode: 2 });
+  }
+}
+
+/** One bad input: a document or a JSONL line, with where it is. */
+export class InputError extends TrueBatchError {
+  readonly location: string;
+  constructor(location: string, message: string, options?: { cause?: unknown }) {
+    super('input', `${location}: ${message}`, options);
+    this.location = location;
+  }
+}
+
+/** The provider refused or failed a call. `isRetryable` says whether the same call may succeed later. */
+export class ProviderError extends TrueBatchError {
+  readonly provider: string;
+  readonly status: number | undefined;
+  readonly isRetryable: boolean;
+  constructor(
+    provider: string,
+    message: string,
+    options: { status?: number; isRetryable: boolean; cause?: unknown },
+  ) {
+    super('provider', message, options.cause === undefined ? {} : { cause: options.cause });
+    this.provider = provider;
+    this.status = options.status;
+    this.isRetryable = options.isRetryable;
+  }
+}
+
+/** A named thing (job, file, stage, output) does not exist. */
+export class NotFoundError extends TrueBatchError {
+  constructor(message: string) {
+    super('not-found', message);
+  }
+}
+
+/** An illegal state transition was attempted: a bug or a corrupted ledger. */
+export class JobStateError extends TrueBatchError {
+  constructor(message: string) {
+    super('job-state', message);
+  }
+}
+
+/** Another process holds the project's lock. */
+export class LockedError extends TrueBatchError {
+  constructor(message: string) {
+    super('locked', message, { exitCode: 2 });
+  }
+}
+
+/** Submitting more would exceed a budget (exit 4). */
+export class BudgetError extends TrueBatchError {
+  constructor(message: string) {
+    super('budget', message, { exitCode: 4 });
+  }
+}
+
+/** A file or folder could not be read or written. */
+export class FilesystemError extends TrueBatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('filesystem', message, options);
+  }
+}
+
+/** The run was interrupted on purpose (Ctrl-C): work in flight stays at the provider (exit 130). */
+export class CancelledError extends TrueBatchError {
+  constructor(message: string) {
+    super('cancelled', message, { exitCode: 130 });
+  }
+}
+
+/** The message of any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,6 @@
+/** @module Cross-cutting helpers: clock, ids, errors, logging, JSONL streams. */
+export * from './clock.ts';
+export * from './ids.ts';
+export * from './errors.ts';
+export * from './logger.ts';
+export * from './jsonl.ts';

@@ -1,0 +1,81 @@
+/**
+ * @module Streaming JSONL: read a file line by line and write one with backpressure, never holding it whole.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+/** One non-empty line of a JSONL file, with its 1-based line number. */
+export interface JsonlLine {
+  lineNumber: number;
+  text: string;
+}
+
+/** Yields every non-blank line of `path` in order, streaming. */
+export async function* readLines(path: string): AsyncGenerator<JsonlLine> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber++;
+    if (text.trim() !== '') yield { lineNumber, text };
+  }
+}
+
+/** A parsed JSONL line, or the reason it could not be parsed. */
+export type ParsedLine =
+  | { lineNumber: number; ok: true; value: unknown; bytes: number }
+  | { lineNumber: number; ok: false; error: string; text: string };
+
+/** Yields each line of `path` parsed as JSON; a bad line is reported, not thrown. */
+export async function* readJsonl(path: string): AsyncGenerator<ParsedLine> {
+  for await (const { lineNumber, text } of readLines(path)) {
+    try {
+      yield { lineNumber, ok: true, value: JSON.parse(text) as unknown, bytes: Buffer.byteLength(text) + 1 };
+    } catch (error) {
+      yield { lineNumber, ok: false, error: error instanceof Error ? error.message : String(error), text };
+    }
+  }
+}
+
+/** Appends JSON values as lines to a file, honouring backpressure. */
+export class JsonlWriter {
+  readonly path: string;
+  #stream: WriteStream;
+  #bytes = 0;
+  #lines = 0;
+
+  constructor(path: string) {
+    this.path = path;
+    this.#stream = createWriteStream(path, { flags: 'w' });
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Lines written so far. */
+  get lines(): number {
+    return this.#lines;
+  }
+
+  /** Writes one value as a line; resolves once the stream can take more. */
+  async write(value: unknown): Promise<void> {
+    await this.writeRaw(JSON.stringify(value));
+  }
+
+  /** Writes an already-serialised line (without its newline). */
+  async writeRaw(line: string): Promise<void> {
+    const chunk = `${line}\n`;
+    this.#bytes += Buffer.byteLength(chunk);
+    this.#lines++;
+    if (!this.#stream.write(chunk)) await once(this.#stream, 'drain');
+  }
+
+  /** Flushes and closes the file (fsync'd so a crash right after cannot leave it short). */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.#stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    });
+  }
+}
