@@ -8,7 +8,7 @@ import { TrueBatchError } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { ExitCode } from './exit-codes.ts';
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const program = new Command('truebatch')
     .description('Run document-processing LLM pipelines through provider batch APIs, crash-safe and exactly once.')
     .option('--project <dir>', 'project folder (holds truebatch.config.yaml and .truebatch/)', '.')
@@ -19,7 +19,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerCommands(program);
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -2,6 +2,7 @@
  * @module Streaming JSONL: read a file line by line and write one with backpressure, never holding it whole.
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
@@ -37,16 +38,21 @@ export async function* readJsonl(path: string): AsyncGenerator<ParsedLine> {
   }
 }
 
-/** Appends JSON values as lines to a file, honouring backpressure. */
+/** Appends JSON values as lines to a file, honouring backpressure. Stream errors surface from `write`/`close`. */
 export class JsonlWriter {
   readonly path: string;
   #stream: WriteStream;
+  #error: Error | undefined;
   #bytes = 0;
   #lines = 0;
 
   constructor(path: string) {
     this.path = path;
     this.#stream = createWriteStream(path, { flags: 'w' });
+    // Keep the first error (e.g. the file cannot be opened) instead of crashing the process with it.
+    this.#stream.on('error', (error) => {
+      this.#error ??= error;
+    });
   }
 
   /** Bytes written so far. */
@@ -66,16 +72,34 @@ export class JsonlWriter {
 
   /** Writes an already-serialised line (without its newline). */
   async writeRaw(line: string): Promise<void> {
+    this.#throwIfFailed();
     const chunk = `${line}\n`;
     this.#bytes += Buffer.byteLength(chunk);
     this.#lines++;
-    if (!this.#stream.write(chunk)) await once(this.#stream, 'drain');
+    if (!this.#stream.write(chunk)) {
+      await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'close')]);
+      this.#throwIfFailed();
+    }
   }
 
-  /** Flushes and closes the file (fsync'd so a crash right after cannot leave it short). */
+  /** Flushes, fsyncs (so a crash right after cannot leave the file short) and closes the file. */
   async close(): Promise<void> {
+    this.#throwIfFailed();
     await new Promise<void>((resolve, reject) => {
-      this.#stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      this.#stream.once('error', (error) => reject(error));
+      this.#stream.end(() => resolve());
     });
+    this.#throwIfFailed();
+    // fsync applies to the file, whichever descriptor asks.
+    const handle = await open(this.path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #throwIfFailed(): void {
+    if (this.#error) throw this.#error;
   }
 }

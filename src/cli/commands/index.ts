@@ -1,7 +1,12 @@
 /** @module Every subcommand, registered on the root program. One module per command. */
 import type { Command } from 'commander';
+import { registerCollectAndCancelCommands } from './collect-cancel.ts';
+import { registerInspectCommands } from './inspect.ts';
+import { registerRunCommand } from './run.ts';
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerRunCommand(program);
+  registerInspectCommands(program);
+  registerCollectAndCancelCommands(program);
 }

@@ -1,0 +1,28 @@
+/** @module `truebatch run`: the whole flow, resumable. */
+import type { Command } from 'commander';
+import { runPipeline } from '../../engine/index.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { formatStageSummaries } from '../format.ts';
+import { globalOptions, printResult } from '../global-options.ts';
+import { stagesFromFlag, withOpenProject } from '../project-session.ts';
+
+/** Registers `run`. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('plan, submit, watch and collect every stage until all requests are valid or given up (resumable)')
+    .option('--stage <name>', 'run only this stage')
+    .option('--detach', 'submit the jobs and exit (code 5) without waiting; run again later to collect', false)
+    .action(async (flags: { stage?: string; detach: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      await withOpenProject(options, async (project, config) => {
+        const outcome = await runPipeline(project.context, stagesFromFlag(config, flags.stage), { detach: flags.detach });
+        const givenUp = outcome.stages.reduce((sum, stage) => sum + stage.givenUp, 0);
+        printResult(options, outcome, () =>
+          (outcome.detached ? 'Detached: jobs are running at the provider; run `truebatch run` again to collect.\n\n' : '') +
+          formatStageSummaries(outcome.stages),
+        );
+        process.exitCode = outcome.detached ? ExitCode.detached : givenUp > 0 ? ExitCode.givenUp : ExitCode.ok;
+      });
+    });
+}

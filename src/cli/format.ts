@@ -1,0 +1,39 @@
+/** @module Plain-text tables for the terminal. */
+import type { StageSummary } from '../engine/index.ts';
+
+/** Left-aligned columns separated by two spaces; the first row is the header. */
+export function table(rows: readonly (readonly (string | number)[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, String(cell).length)));
+  return rows
+    .map((row) => row.map((cell, i) => String(cell).padEnd(widths[i] ?? 0)).join('  ').trimEnd())
+    .join('\n');
+}
+
+/** The per-stage summary table, followed by given-up requests and corpus problems. */
+export function formatStageSummaries(summaries: readonly StageSummary[]): string {
+  const rows: (string | number)[][] = [
+    ['stage', 'requests', 'valid', 'in flight', 'pending', 'given up', 'invalid docs', 'excluded', 'jobs', 'attempts', 'tokens in/out'],
+  ];
+  for (const s of summaries) {
+    rows.push([
+      s.stage, s.requests, s.valid, s.inJob, s.pending, s.givenUp, s.invalidDocuments, s.excluded, s.jobs.total,
+      s.attempts, `${s.tokens.prompt}/${s.tokens.output + s.tokens.thoughts}`,
+    ]);
+  }
+  const parts = [table(rows)];
+  for (const s of summaries) {
+    if (s.givenUpRequests.length > 0) {
+      parts.push(`\n${s.stage}: ${s.givenUpRequests.length} given up:`);
+      for (const request of s.givenUpRequests) {
+        parts.push(`  ${request.key} after ${request.attempts} attempt(s): ${request.reason}`);
+      }
+    }
+    const invalid = s.corpusIssues.filter((issue) => issue.kind === 'invalid');
+    if (invalid.length > 0) {
+      parts.push(`\n${s.stage}: ${invalid.length} invalid document(s), not submitted:`);
+      for (const issue of invalid) parts.push(`  ${issue.path}: ${issue.reason}`);
+    }
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * @module What every engine step works with: the resolved config, the ledger, the provider, the clock, where
+ * progress goes, and the signal that stops the run.
+ */
+import type { ProjectConfig, StageConfig } from '../config/index.ts';
+import type { Ledger, JobRow } from '../ledger/index.ts';
+import type { BatchProvider } from '../providers/index.ts';
+import type { Clock, Logger } from '../shared/index.ts';
+
+/** Progress and notices from a run, for the CLI to render (a bar on a terminal, lines otherwise). */
+export interface RunReporter {
+  /** A plain notice for the user. */
+  notice(message: string): void;
+  /** A job changed: submitted, polled, finished, collected. */
+  job(job: JobRow): void;
+}
+
+/** A reporter that prints notices through a logger and ignores job updates. */
+export function loggerReporter(logger: Logger): RunReporter {
+  return { notice: (message) => logger.info(message), job: () => {} };
+}
+
+/**
+ * Named points where a test can make the process kill itself (SIGKILL), to prove that a crash at that exact step
+ * is repaired by the next run. Set with `TRUEBATCH_FAILPOINT=<name>` (read by the CLI only).
+ */
+export type Failpoint =
+  | 'after-upload'
+  | 'after-intent'
+  | 'after-create'
+  | 'while-polling'
+  | 'while-downloading'
+  | 'while-writing-outputs';
+
+/** Everything an engine step needs. */
+export interface EngineContext {
+  config: ProjectConfig;
+  ledger: Ledger;
+  provider: BatchProvider;
+  clock: Clock;
+  reporter: RunReporter;
+  /** Folder for the engine's own files (`<project>/.truebatch`). */
+  stateDir: string;
+  /** Prefix of every display name: `tb-<project id>`. */
+  displayNamePrefix: string;
+  signal: AbortSignal;
+  failpoint: (name: Failpoint) => void;
+}
+
+/** The stages a command works on: all, or the one named by `--stage`. */
+export function selectStages(config: ProjectConfig, stageName: string | undefined): readonly StageConfig[] {
+  if (stageName === undefined) return config.stages;
+  return config.stages.filter((stage) => stage.name === stageName);
+}
+
+/** A failpoint function that kills this process at `name` (when set), else does nothing. */
+export function failpointFrom(name: string | undefined): (point: Failpoint) => void {
+  return (point) => {
+    if (point === name) process.kill(process.pid, 'SIGKILL');
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * @module Submitting planned jobs exactly once. Order per job: upload the input file, record the intent (the
+ * unique display name) in the ledger, then `create`. After a crash or an ambiguous error, a job with an intent but
+ * no remote name is reconciled by looking its display name up at the provider before anything is created again.
+ */
+import { type JobRow, UNSUBMITTED_STATES } from '../ledger/index.ts';
+import { ProviderError } from '../shared/index.ts';
+import type { EngineContext } from './context.ts';
+
+/** Brings every unsubmitted job (of the given stages) to `submitted`. */
+export async function submitJobs(context: EngineContext, stages: readonly string[]): Promise<void> {
+  for (const job of context.ledger.jobs({ states: UNSUBMITTED_STATES })) {
+    if (!stages.includes(job.stage)) continue;
+    context.signal.throwIfAborted();
+    try {
+      await submitJob(context, job);
+    } catch (error) {
+      // A transient failure (upload, lookup) leaves the job where it was; the run loop backs off and retries.
+      if (!(error instanceof ProviderError && error.isRetryable)) throw error;
+      context.reporter.notice(`${job.display_name}: ${error.message}; will retry`);
+    }
+  }
+}
+
+async function submitJob(context: EngineContext, initial: JobRow): Promise<void> {
+  const { ledger, provider } = context;
+  let job = initial;
+  if (job.state === 'creating') job = await reconcileIntent(context, job);
+  if (job.state === 'submitted') return;
+  if (job.state === 'planned' || job.state === 'uploading') {
+    job = ledger.updateJob(job.id, 'uploading');
+    const file = await provider.uploadFile(job.input_path, { displayName: job.display_name });
+    job = ledger.updateJob(job.id, 'uploaded', { input_file: file.name });
+    ledger.addEvent('job-uploaded', `${job.display_name}: uploaded ${file.name} (${file.sizeBytes} bytes)`, {
+      stage: job.stage,
+      jobId: job.id,
+    });
+    context.failpoint('after-upload');
+  }
+  job = ledger.updateJob(job.id, 'creating');
+  context.failpoint('after-intent');
+  try {
+    const remote = await provider.createJob({
+      model: job.model,
+      inputFile: job.input_file ?? '',
+      displayName: job.display_name,
+    });
+    context.failpoint('after-create');
+    job = ledger.updateJob(job.id, 'submitted', {
+      remote_name: remote.name,
+      remote_state: remote.rawState,
+      submitted_at: context.clock.now(),
+    });
+  } catch (error) {
+    // A retryable failure may still have created the job (the reply was lost): leave the intent in place, so the
+    // next pass reconciles by display name instead of creating a second job.
+    if (error instanceof ProviderError && error.isRetryable) {
+      ledger.addEvent('job-create-uncertain', `${job.display_name}: ${error.message}; will reconcile`, {
+        stage: job.stage,
+        jobId: job.id,
+      });
+      context.reporter.notice(`${job.display_name}: create failed (${error.message}); will check and retry`);
+      return;
+    }
+    throw error;
+  }
+  ledger.addEvent('job-submitted', `${job.display_name} → ${job.remote_name ?? ''}`, { stage: job.stage, jobId: job.id });
+  context.reporter.job(job);
+}
+
+/** Finds the remote job for an intent; returns the job as submitted, or back to `uploaded` if none exists. */
+async function reconcileIntent(context: EngineContext, job: JobRow): Promise<JobRow> {
+  const { ledger } = context;
+  const found = await context.provider.findJobsByDisplayName(job.display_name);
+  const [first, ...others] = found;
+  if (!first) {
+    ledger.addEvent('job-reconciled', `${job.display_name}: no remote job; creating it`, { stage: job.stage, jobId: job.id });
+    return ledger.updateJob(job.id, 'uploaded');
+  }
+  if (others.length > 0) {
+    context.reporter.notice(
+      `warning: ${found.length} remote jobs carry the display name ${job.display_name}; tracking ${first.name}`,
+    );
+  }
+  ledger.addEvent('job-reconciled', `${job.display_name}: found ${first.name}`, { stage: job.stage, jobId: job.id });
+  const submitted = ledger.updateJob(job.id, 'submitted', {
+    remote_name: first.name,
+    remote_state: first.rawState,
+    submitted_at: context.clock.now(),
+  });
+  context.reporter.job(submitted);
+  return submitted;
+}

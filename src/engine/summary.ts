@@ -1,0 +1,60 @@
+/**
+ * @module Per-stage summaries read from the ledger: what `run` prints at the end and `status` prints any time.
+ */
+import type { Ledger } from '../ledger/index.ts';
+
+/** One stage's state of play. */
+export interface StageSummary {
+  stage: string;
+  requests: number;
+  valid: number;
+  pending: number;
+  inJob: number;
+  givenUp: number;
+  excluded: number;
+  invalidDocuments: number;
+  jobs: { total: number; live: number; collected: number };
+  attempts: number;
+  tokens: { prompt: number; output: number; thoughts: number };
+  givenUpRequests: { key: string; attempts: number; reason: string }[];
+  corpusIssues: { path: string; kind: string; reason: string }[];
+}
+
+/** Reads the summary of each named stage. */
+export function summarizeStages(ledger: Ledger, stages: readonly string[]): StageSummary[] {
+  return stages.map((stage) => {
+    const counts = ledger.requestCounts(stage);
+    const jobs = ledger.jobs({ stage });
+    const issues = ledger.corpusIssues(stage);
+    const usage = ledger.db
+      .prepare(
+        `SELECT COUNT(*) AS attempts, COALESCE(SUM(a.prompt_tokens), 0) AS prompt, COALESCE(SUM(a.output_tokens), 0) AS output,
+           COALESCE(SUM(a.thoughts_tokens), 0) AS thoughts
+         FROM attempts a JOIN requests r ON r.id = a.request_id WHERE r.stage = ?`,
+      )
+      .get(stage) as { attempts: number; prompt: number; output: number; thoughts: number };
+    return {
+      stage,
+      requests: counts.pending + counts.in_job + counts.valid + counts.given_up,
+      valid: counts.valid,
+      pending: counts.pending,
+      inJob: counts.in_job,
+      givenUp: counts.given_up,
+      excluded: issues.filter((issue) => issue.kind === 'excluded').length,
+      invalidDocuments: issues.filter((issue) => issue.kind === 'invalid').length,
+      jobs: {
+        total: jobs.length,
+        live: jobs.filter((job) => job.state !== 'collected').length,
+        collected: jobs.filter((job) => job.state === 'collected').length,
+      },
+      attempts: usage.attempts,
+      tokens: { prompt: usage.prompt, output: usage.output, thoughts: usage.thoughts },
+      givenUpRequests: ledger.givenUpRequests(stage).map((request) => ({
+        key: request.key,
+        attempts: request.attempts,
+        reason: request.last_reason ?? 'unknown',
+      })),
+      corpusIssues: issues,
+    };
+  });
+}

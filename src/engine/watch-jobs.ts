@@ -1,0 +1,94 @@
+/**
+ * @module Watching live jobs: poll each by its remote name (never trusting a listing) on an adaptive interval —
+ * quick at first, then about a tenth of the job's age, capped — until a job reaches a terminal state.
+ */
+import { LIVE_REMOTE_STATES, type JobRow, type JobState } from '../ledger/index.ts';
+import type { RemoteJob } from '../providers/index.ts';
+import { NotFoundError, ProviderError, errorMessage } from '../shared/index.ts';
+import type { EngineContext } from './context.ts';
+
+/** When each job is next due for a status call. Lives for one `run`. */
+export type PollSchedule = Map<number, number>;
+
+/** The next poll delay for a job submitted `ageMs` ago. */
+export function pollInterval(ageMs: number, polling: { initialIntervalMs: number; maxIntervalMs: number }): number {
+  return Math.min(polling.maxIntervalMs, Math.max(polling.initialIntervalMs, Math.round(ageMs / 10)));
+}
+
+/**
+ * Polls the due live jobs of `stages`, sleeping until the next one is due. Returns once at least one job has
+ * reached a terminal state, or when no live job is left.
+ */
+export async function watchJobs(context: EngineContext, stages: readonly string[], schedule: PollSchedule): Promise<void> {
+  const { clock, config } = context;
+  for (;;) {
+    const live = context.ledger.jobs({ states: LIVE_REMOTE_STATES }).filter((job) => stages.includes(job.stage));
+    if (live.length === 0) return;
+    const now = clock.now();
+    for (const job of live) {
+      if (!schedule.has(job.id)) schedule.set(job.id, now + config.polling.initialIntervalMs);
+    }
+    const due = live.filter((job) => (schedule.get(job.id) ?? 0) <= now);
+    if (due.length === 0) {
+      const next = Math.min(...live.map((job) => schedule.get(job.id) ?? now));
+      await clock.sleep(Math.max(0, next - now), context.signal);
+      continue;
+    }
+    let finished = false;
+    for (const job of due) {
+      const updated = await pollJob(context, job);
+      const age = clock.now() - (updated.submitted_at ?? updated.created_at);
+      schedule.set(job.id, clock.now() + pollInterval(age, config.polling));
+      if (!LIVE_REMOTE_STATES.includes(updated.state)) finished = true;
+    }
+    context.failpoint('while-polling');
+    if (finished) return;
+  }
+}
+
+/** One status call for every live job of `stages` (for `collect` and `cancel`, which do not wait). */
+export async function pollLiveJobsOnce(context: EngineContext, stages: readonly string[]): Promise<void> {
+  for (const job of context.ledger.jobs({ states: LIVE_REMOTE_STATES })) {
+    if (stages.includes(job.stage)) await pollJob(context, job);
+  }
+}
+
+/** One status call for `job`; records what it learnt. Transient errors leave the job as it was. */
+async function pollJob(context: EngineContext, job: JobRow): Promise<JobRow> {
+  const { ledger } = context;
+  let remote: RemoteJob;
+  try {
+    remote = await context.provider.getJob(job.remote_name ?? '');
+  } catch (error) {
+    if (error instanceof NotFoundError || (error instanceof ProviderError && error.status === 404)) {
+      const lost = ledger.updateJob(job.id, 'lost', { error: errorMessage(error), finished_at: context.clock.now() });
+      ledger.addEvent('job-lost', `${job.display_name}: the provider no longer knows ${job.remote_name ?? ''}`, {
+        stage: job.stage,
+        jobId: job.id,
+      });
+      context.reporter.notice(`${job.display_name}: the provider no longer knows this job; its requests will be resubmitted`);
+      return lost;
+    }
+    if (error instanceof ProviderError && error.isRetryable) {
+      context.reporter.notice(`${job.display_name}: status check failed (${error.message}); will retry`);
+      return ledger.updateJob(job.id, job.state, { polls: job.polls + 1 });
+    }
+    throw error;
+  }
+  const state: JobState = remote.state;
+  const terminal = !LIVE_REMOTE_STATES.includes(state);
+  const updated = ledger.updateJob(job.id, state, {
+    remote_state: remote.rawState,
+    succeeded_count: remote.requestCounts?.succeeded ?? job.succeeded_count,
+    failed_count: remote.requestCounts?.failed ?? job.failed_count,
+    output_file: remote.outputFile ?? null,
+    error: remote.error ? `${remote.error.code}: ${remote.error.message}` : null,
+    polls: job.polls + 1,
+    ...(terminal ? { finished_at: context.clock.now() } : {}),
+  });
+  if (terminal) {
+    ledger.addEvent(`job-${state}`, `${job.display_name}: ${remote.rawState}`, { stage: job.stage, jobId: job.id });
+  }
+  context.reporter.job(updated);
+  return updated;
+}

@@ -1,0 +1,5 @@
+/** @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. */
+export { openLedger, Ledger, type UpsertOutcome } from './ledger.ts';
+export * from './job-states.ts';
+export type * from './rows.ts';
+export { acquireProjectLock, type ProjectLock } from './lock.ts';

@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createManualClock, JobStateError } from '../shared/index.ts';
+import { openLedger } from './ledger.ts';
+
+function freshLedger() {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-ledger-'));
+  return { ledger: openLedger(join(dir, 'ledger.db'), createManualClock()), path: join(dir, 'ledger.db') };
+}
+
+function addRequest(ledger: ReturnType<typeof freshLedger>['ledger'], key: string, fingerprint = `fp-${key}`, maxAttempts = 2) {
+  return ledger.upsertRequest({ stage: 's', docId: key, key, fingerprint, model: 'm', requestJson: '{}', maxAttempts });
+}
+
+describe('ledger', () => {
+  it('records a request once, and restarts it only when its fingerprint changes', () => {
+    const { ledger } = freshLedger();
+    expect(addRequest(ledger, 'a')).toBe('new');
+    expect(addRequest(ledger, 'a')).toBe('unchanged');
+    expect(addRequest(ledger, 'a', 'fp-other')).toBe('changed');
+    expect(ledger.requestCounts('s').pending).toBe(1);
+  });
+
+  it('assigns requests to exactly one job as their next attempt, and refuses a request already in a job', () => {
+    const { ledger } = freshLedger();
+    addRequest(ledger, 'a');
+    addRequest(ledger, 'b');
+    const job = ledger.createJob({ stage: 's', displayNamePrefix: 'tb-x-s', model: 'm', inputPath: '/in', sizeBytes: 10, keys: ['a', 'b'] });
+    expect(job.display_name).toBe(`tb-x-s-${job.id}`);
+    expect(job.state).toBe('planned');
+    expect(ledger.requestCounts('s').in_job).toBe(2);
+    expect(addRequest(ledger, 'a', 'fp-new')).toBe('busy');
+    expect(() =>
+      ledger.createJob({ stage: 's', displayNamePrefix: 'tb-x-s', model: 'm', inputPath: '/in', sizeBytes: 10, keys: ['a'] }),
+    ).toThrow(JobStateError);
+    expect(ledger.jobs()).toHaveLength(1); // the failed createJob rolled back
+  });
+
+  it('checks job transitions', () => {
+    const { ledger } = freshLedger();
+    addRequest(ledger, 'a');
+    const job = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
+    expect(() => ledger.updateJob(job.id, 'submitted')).toThrow(/illegal state change planned → submitted/);
+    ledger.updateJob(job.id, 'uploading');
+    ledger.updateJob(job.id, 'uploaded', { input_file: 'files/x' });
+    ledger.updateJob(job.id, 'creating');
+    const submitted = ledger.updateJob(job.id, 'submitted', { remote_name: 'batches/1' });
+    expect(submitted.remote_name).toBe('batches/1');
+    expect(submitted.input_file).toBe('files/x');
+  });
+
+  it('moves a failed request back to pending with its repair note, then gives it up when out of attempts', () => {
+    const { ledger } = freshLedger();
+    addRequest(ledger, 'a', 'fp', 2);
+    const first = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
+    const attempt1 = ledger.attemptInJob(first.id, 's', 'a');
+    expect(attempt1?.attempt_no).toBe(1);
+    ledger.recordResult(attempt1?.id ?? 0, { state: 'invalid', reason: 'missing title', repairNote: 'add a title' });
+    expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'pending', repair_note: 'add a title', attempts: 1 });
+    // Recording the same attempt again (a re-collection after a crash) changes nothing.
+    ledger.recordResult(attempt1?.id ?? 0, { state: 'valid' });
+    expect(ledger.requestByKey('s', 'a')?.state).toBe('pending');
+    const second = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
+    const attempt2 = ledger.attemptInJob(second.id, 's', 'a');
+    expect(attempt2?.attempt_no).toBe(2);
+    ledger.recordResult(attempt2?.id ?? 0, { state: 'failed', reason: 'provider-error: 500' });
+    expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'given_up', last_reason: 'provider-error: 500' });
+    expect(ledger.givenUpRequests('s').map((r) => r.key)).toEqual(['a']);
+  });
+
+  it('keeps its data across reopen and keeps a stable project id', () => {
+    const { ledger, path } = freshLedger();
+    addRequest(ledger, 'a');
+    const id = ledger.projectId(() => 'abc12345');
+    ledger.close();
+    const again = openLedger(path, createManualClock());
+    expect(again.projectId(() => 'other')).toBe(id);
+    expect(again.requestByKey('s', 'a')?.fingerprint).toBe('fp-a');
+  });
+});

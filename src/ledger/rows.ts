@@ -1,0 +1,78 @@
+/** @module Row shapes of the ledger's tables, as SQLite returns them. */
+import type { TokenUsage } from '../providers/index.ts';
+import type { JobState } from './job-states.ts';
+
+export interface RequestRow {
+  id: number;
+  stage: string;
+  doc_id: string;
+  key: string;
+  fingerprint: string;
+  model: string;
+  /** The rendered GenerateContentRequest, as submitted (without any repair note). */
+  request_json: string;
+  state: 'pending' | 'in_job' | 'valid' | 'given_up';
+  attempts: number;
+  max_attempts: number;
+  repair_note: string | null;
+  last_reason: string | null;
+  output_path: string | null;
+  estimated_input_tokens: number | null;
+  updated_at: number;
+}
+
+export interface JobRow {
+  id: number;
+  stage: string;
+  display_name: string;
+  state: JobState;
+  model: string;
+  input_path: string;
+  request_count: number;
+  size_bytes: number;
+  input_file: string | null;
+  remote_name: string | null;
+  remote_state: string | null;
+  succeeded_count: number;
+  failed_count: number;
+  output_file: string | null;
+  error: string | null;
+  created_at: number;
+  submitted_at: number | null;
+  finished_at: number | null;
+  collected_at: number | null;
+  polls: number;
+  updated_at: number;
+}
+
+export interface AttemptRow {
+  id: number;
+  request_id: number;
+  attempt_no: number;
+  job_id: number;
+  state: 'in_job' | 'valid' | 'invalid' | 'failed';
+  reason: string | null;
+  issues: string | null;
+  response: string | null;
+  prompt_tokens: number | null;
+  output_tokens: number | null;
+  thoughts_tokens: number | null;
+  cached_tokens: number | null;
+  total_tokens: number | null;
+  model_version: string | null;
+  finished_at: number | null;
+}
+
+/** The outcome of one attempt, as the collector records it. */
+export interface ResultRecord {
+  state: 'valid' | 'invalid' | 'failed';
+  reason?: string;
+  issues?: unknown;
+  /** The provider's raw response (or error) line, kept so validation can be re-run offline. */
+  response?: string;
+  usage?: TokenUsage | undefined;
+  modelVersion?: string | undefined;
+  outputPath?: string;
+  /** For a failed or invalid attempt: a note for the model on the next attempt. */
+  repairNote?: string;
+}

@@ -1,0 +1,104 @@
+/**
+ * @module The ledger's SQLite schema, as an ordered list of migrations. A migration is never edited once
+ * released; a change is a new entry.
+ */
+
+/** Migrations in order; `user_version` records how many have been applied. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE documents (
+    stage TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    PRIMARY KEY (stage, doc_id)
+  );
+  CREATE TABLE corpus_issues (
+    stage TEXT NOT NULL,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('excluded', 'invalid')),
+    reason TEXT NOT NULL,
+    PRIMARY KEY (stage, path)
+  );
+  CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    model TEXT NOT NULL,
+    request_json TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'in_job', 'valid', 'given_up')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    repair_note TEXT,
+    last_reason TEXT,
+    output_path TEXT,
+    estimated_input_tokens INTEGER,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (stage, key)
+  );
+  CREATE INDEX requests_state ON requests (stage, state);
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    display_name TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input_path TEXT NOT NULL,
+    request_count INTEGER NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    input_file TEXT,
+    remote_name TEXT UNIQUE,
+    remote_state TEXT,
+    succeeded_count INTEGER NOT NULL DEFAULT 0,
+    failed_count INTEGER NOT NULL DEFAULT 0,
+    output_file TEXT,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    submitted_at INTEGER,
+    finished_at INTEGER,
+    collected_at INTEGER,
+    polls INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_state ON jobs (state);
+  CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES requests (id),
+    attempt_no INTEGER NOT NULL,
+    job_id INTEGER NOT NULL REFERENCES jobs (id),
+    state TEXT NOT NULL CHECK (state IN ('in_job', 'valid', 'invalid', 'failed')),
+    reason TEXT,
+    issues TEXT,
+    response TEXT,
+    prompt_tokens INTEGER,
+    output_tokens INTEGER,
+    thoughts_tokens INTEGER,
+    cached_tokens INTEGER,
+    total_tokens INTEGER,
+    model_version TEXT,
+    finished_at INTEGER,
+    UNIQUE (request_id, attempt_no)
+  );
+  CREATE INDEX attempts_job ON attempts (job_id);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    stage TEXT,
+    job_id INTEGER,
+    message TEXT NOT NULL
+  );
+  CREATE TABLE calibration (
+    model TEXT PRIMARY KEY,
+    ratio REAL NOT NULL,
+    samples INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,4 @@
+/** @module Outputs: atomic file writes, safe file names and the output layout. */
+export { writeFileAtomic, describeWriteError, TEMP_FILE_PREFIX } from './write-file-atomic.ts';
+export { safeFileStem, MAX_STEM_BYTES } from './safe-file-stem.ts';
+export { outputFileName, resolveInside, compactUtc, type OutputNameValues } from './output-path.ts';

@@ -1,0 +1,65 @@
+/** @module Tests for canonical JSON and request fingerprints. */
+import { describe, expect, it } from 'vitest';
+import { InputError, sha256Hex } from '../shared/index.ts';
+import { bareModelName, canonicalJson, fingerprintRequest } from './fingerprint.ts';
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth and drops whitespace', () => {
+    const value = { b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } };
+    expect(canonicalJson(value)).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}');
+  });
+
+  it('follows JSON.stringify for undefined, non-finite numbers, toJSON and string escapes', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined, NaN], c: new Date(0), d: 'q"\n' })).toBe(
+      '{"b":[null,null],"c":"1970-01-01T00:00:00.000Z","d":"q\\"\\n"}',
+    );
+    expect(JSON.parse(canonicalJson({ 'é': 1, 'ü': [2] }))).toEqual({ 'é': 1, 'ü': [2] });
+  });
+
+  it('rejects bigints and cycles with an InputError naming where', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = cyclic;
+    expect(() => canonicalJson({ n: 1n })).toThrow(InputError);
+    expect(() => canonicalJson(cyclic)).toThrow(/\$\.self/);
+  });
+
+  it('allows the same object twice when it is not a cycle', () => {
+    const shared = { x: 1 };
+    expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+});
+
+describe('fingerprintRequest', () => {
+  const request = {
+    contents: [{ role: 'user', parts: [{ text: 'Summarise.' }] }],
+    generationConfig: { temperature: 0, responseMimeType: 'application/json' },
+  };
+
+  it('is sha256 hex of the canonical {model, request}', () => {
+    expect(fingerprintRequest('gemini-2.5-flash', request)).toBe(
+      sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', request })),
+    );
+    expect(fingerprintRequest('gemini-2.5-flash', request)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('ignores key order and the models/ prefix', () => {
+    const reordered = {
+      generationConfig: { responseMimeType: 'application/json', temperature: 0 },
+      contents: [{ parts: [{ text: 'Summarise.' }], role: 'user' }],
+    };
+    expect(fingerprintRequest('models/gemini-2.5-flash', reordered)).toBe(
+      fingerprintRequest('gemini-2.5-flash', request),
+    );
+    expect(bareModelName('models/gemini-2.5-flash')).toBe('gemini-2.5-flash');
+  });
+
+  it('changes when one character of the request or the model changes', () => {
+    const base = fingerprintRequest('gemini-2.5-flash', request);
+    const oneChar = { ...request, contents: [{ role: 'user', parts: [{ text: 'Summarise!' }] }] };
+    expect(fingerprintRequest('gemini-2.5-flash', oneChar)).not.toBe(base);
+    expect(fingerprintRequest('gemini-2.5-flasH', request)).not.toBe(base);
+    expect(fingerprintRequest('gemini-2.5-flash', { ...request, generationConfig: { temperature: 1 } })).not.toBe(
+      base,
+    );
+  });
+});

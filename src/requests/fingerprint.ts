@@ -1,0 +1,63 @@
+/**
+ * @module Canonical JSON and request fingerprints: the same work always hashes the same, whatever the key order.
+ */
+import { InputError, sha256Hex } from '../shared/index.ts';
+
+/** JSON.stringify's rules for values that have no JSON form inside an object (the property is dropped). */
+function isOmitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+function serialise(value: unknown, ancestors: Set<object>, path: string): string {
+  if (typeof value === 'bigint') {
+    throw new InputError(`canonical JSON at ${path}`, 'a bigint has no JSON form');
+  }
+  if (value === null || typeof value !== 'object') {
+    // Primitives follow JSON.stringify exactly (NaN and Infinity become null).
+    return JSON.stringify(value) ?? 'null';
+  }
+  const withToJson = value as { toJSON?: unknown };
+  if (typeof withToJson.toJSON === 'function') {
+    return serialise((withToJson.toJSON as () => unknown).call(value), ancestors, path);
+  }
+  if (ancestors.has(value)) throw new InputError(`canonical JSON at ${path}`, 'the value refers to itself');
+  ancestors.add(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown, index) =>
+      isOmitted(item) ? 'null' : serialise(item, ancestors, `${path}[${index}]`),
+    );
+    out = `[${items.join(',')}]`;
+  } else {
+    const record = value as Record<string, unknown>;
+    const members: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const member = record[key];
+      if (!isOmitted(member)) members.push(`${JSON.stringify(key)}:${serialise(member, ancestors, `${path}.${key}`)}`);
+    }
+    out = `{${members.join(',')}}`;
+  }
+  ancestors.delete(value);
+  return out;
+}
+
+/**
+ * JSON with object keys sorted (by UTF-16 code units) at every depth and no whitespace. Otherwise it follows
+ * `JSON.stringify` (undefined members dropped, `toJSON` honoured). Throws {@link InputError} for bigints and cycles.
+ */
+export function canonicalJson(value: unknown): string {
+  return serialise(value, new Set(), '$');
+}
+
+/** The model id without the `models/` resource prefix, so both spellings name the same model. */
+export function bareModelName(model: string): string {
+  return model.startsWith('models/') ? model.slice('models/'.length) : model;
+}
+
+/**
+ * The fingerprint of one unit of work: sha256 hex of the canonical JSON of `{ model, request }`, with the model's
+ * `models/` prefix removed. Identical work gives the identical fingerprint; any change to the request changes it.
+ */
+export function fingerprintRequest(model: string, request: unknown): string {
+  return sha256Hex(canonicalJson({ model: bareModelName(model), request }));
+}
