@@ -1,0 +1,12 @@
+/** @module Validation: lenient JSON extraction, and schema + flexible rules checks with issues as data. */
+export type {
+  ValidationRules,
+  ValidationIssue,
+  ValidationIssueCode,
+  ValidationResult,
+  Validator,
+} from './validation-types.ts';
+export { extractJson, type ExtractionResult } from './extract-json.ts';
+export { compileValidator } from './validator.ts';
+export { describeIssues } from './describe-issues.ts';
+export { toJsonSchema, isGeminiSchema } from './gemini-schema.ts';

@@ -1,0 +1,173 @@
+/**
+ * End to end: the CLI as a child process against an emulator over real HTTP, checked through the files on disk,
+ * the ledger and the emulator's own counters.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { runCli } from './support/cli.ts';
+import { copySoilK, makeProject, outputFiles, queryLedger, useGeminiProvider } from './support/project.ts';
+
+const KEY = 'test-key-not-secret';
+const running: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
+});
+
+async function emulator(options: EmulatorOptions = {}) {
+  const started = await startEmulator({ apiKey: KEY, jobDurationMs: 200, pendingMs: 50, ...options });
+  running.push(started);
+  return started;
+}
+
+function envFor(url: string): Record<string, string> {
+  return { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: url };
+}
+
+describe('truebatch run (end to end)', () => {
+  it('runs the soil-k example: every paper valid, consolidation file excluded, variants accepted, bad answers resubmitted as a new batch', async () => {
+    const project = copySoilK();
+    useGeminiProvider(project);
+    const server = await emulator({
+      faults: {
+        lines: {
+          aliasRate: 0.3,
+          aliases: { quantitative_findings: 'key_findings' },
+          malformedRate: 0.3,
+          malformedKinds: ['truncated'],
+          maxSubmissionsPerKey: 1,
+        },
+      },
+    });
+    const result = await runCli(['run', '--project', project, '--json'], envFor(server.url));
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(0);
+
+    const outputs = outputFiles(join(project, 'outputs', 'stage_1a'));
+    expect(outputs).toHaveLength(24);
+    expect(outputs.some((name) => name.startsWith('complete_dataset'))).toBe(false);
+    const issues = queryLedger<{ path: string; reason: string }>(project, "SELECT path, reason FROM corpus_issues WHERE kind = 'excluded'");
+    expect(issues.map((issue) => issue.path)).toContain('complete_dataset.json');
+
+    // Aliased answers were accepted, and their outputs carry the canonical name only.
+    const aliased = queryLedger<{ issues: string }>(project, "SELECT issues FROM attempts WHERE state = 'valid' AND issues LIKE '%key_findings%'");
+    expect(aliased.length).toBeGreaterThan(0);
+    for (const name of outputs) {
+      const output = JSON.parse(readFileSync(join(project, 'outputs', 'stage_1a', name), 'utf8')) as Record<string, unknown>;
+      expect(output).not.toHaveProperty('key_findings');
+    }
+
+    // Truncated first answers failed, went into a second batch job, and came back valid.
+    const retried = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM requests WHERE attempts = 2');
+    expect(retried[0]?.n).toBeGreaterThan(0);
+    const jobs = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs');
+    const stats = server.stats();
+    expect(stats.batchesCreated).toBe(jobs[0]?.n);
+    expect(stats.batchesCreated).toBeGreaterThanOrEqual(2);
+    expect(stats.generateContentCalls).toBe(0);
+    expect(stats.requestsProcessed).toBe(24 + (retried[0]?.n ?? 0));
+    const summary = JSON.parse(result.stdout) as { stages: { valid: number; givenUp: number }[] };
+    expect(summary.stages[0]).toMatchObject({ valid: 24, givenUp: 0 });
+
+    // A second run on the unchanged project submits nothing new.
+    const again = await runCli(['run', '--project', project], envFor(server.url));
+    expect(again.code).toBe(0);
+    expect(server.stats().batchesCreated).toBe(stats.batchesCreated);
+    expect(server.stats().filesUploaded).toBe(stats.filesUploaded);
+  });
+
+  it('refuses a corpus whose size differs from expectedCount, submitting nothing', async () => {
+    const project = makeProject({ count: 5, expectedCount: 6 });
+    const server = await emulator();
+    const result = await runCli(['run', '--project', project], envFor(server.url));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/expected 6 documents .* found 5/);
+    expect(server.stats().batchesCreated).toBe(0);
+  });
+
+  it('gives up requests that keep failing, with their reasons, and exits 3', async () => {
+    const project = makeProject({ count: 4, maxAttempts: 2 });
+    const server = await emulator({ faults: { lines: { errorRate: 1, keyContains: 'paper2' } } });
+    const result = await runCli(['run', '--project', project], envFor(server.url));
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/paper2_extract after 2 attempt\(s\): provider-error/);
+    const status = await runCli(['status', '--project', project, '--json'], envFor(server.url));
+    const parsed = JSON.parse(status.stdout) as { stages: { valid: number; givenUp: number; givenUpRequests: { key: string; reason: string }[] }[] };
+    expect(parsed.stages[0]).toMatchObject({ valid: 3, givenUp: 1 });
+    expect(parsed.stages[0]?.givenUpRequests[0]?.key).toBe('paper2_extract');
+    // Each retry went out as a new batch: two jobs, never one call per document.
+    expect(server.stats().batchesCreated).toBe(2);
+    expect(server.stats().submissionsByKey['paper2_extract']).toBe(2);
+    expect(server.stats().generateContentCalls).toBe(0);
+  });
+
+  it('finishes with every document accounted for under HTTP errors, shuffled, duplicate, missing and unknown keys', async () => {
+    const project = makeProject({ count: 12 });
+    const server = await emulator({
+      seed: 7,
+      faults: {
+        http: [
+          { endpoint: 'batches.get', fault: 503, rate: 0.3 },
+          { endpoint: 'files.download', fault: 'drop', limit: 1 },
+          { endpoint: 'upload.start', fault: 429, limit: 1 },
+        ],
+        output: { shuffle: true, duplicateKeys: 2, missingKeys: 2, unknownKeys: 2 },
+      },
+    });
+    const result = await runCli(['run', '--project', project], envFor(server.url));
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(12);
+    const events = queryLedger<{ kind: string }>(project, 'SELECT kind FROM events');
+    const kinds = new Set(events.map((event) => event.kind));
+    expect(kinds).toContain('result-duplicate');
+    expect(kinds).toContain('result-unknown');
+    // Missing keys were resubmitted in a later job and nothing else was.
+    const stats = server.stats();
+    expect(stats.duplicateKeySubmissions).toBeGreaterThanOrEqual(2);
+    const counts = queryLedger<{ n: number }>(project, "SELECT COUNT(*) AS n FROM requests WHERE state = 'valid'");
+    expect(counts[0]?.n).toBe(12);
+  });
+
+  it('collects expired and failed jobs, keeps what finished, and resubmits only the rest', async () => {
+    const project = makeProject({ count: 6 });
+    const server = await emulator({
+      faults: { jobs: [{ nth: 1, outcome: 'expired', afterLines: 2 }, { nth: 2, outcome: 'failed', afterLines: 1 }] },
+    });
+    const result = await runCli(['run', '--project', project], envFor(server.url));
+    expect(result.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(6);
+    const jobs = queryLedger<{ state: string; remote_state: string }>(project, 'SELECT state, remote_state FROM jobs ORDER BY id');
+    expect(jobs.map((job) => job.remote_state)).toEqual(['BATCH_STATE_EXPIRED', 'BATCH_STATE_FAILED', 'BATCH_STATE_SUCCEEDED']);
+    const submissions = Object.values(server.stats().submissionsByKey);
+    expect(submissions.reduce((a, b) => a + b, 0)).toBe(6 + 4 + 3);
+  });
+
+  it('never writes the API key to the ledger, logs or outputs', async () => {
+    const secret = 'AIzaSy-SECRET-do-not-leak-123456';
+    const project = makeProject({ count: 3 });
+    const server = await startEmulator({ apiKey: secret, jobDurationMs: 100 });
+    running.push(server);
+    const ok = await runCli(['run', '--project', project], { GEMINI_API_KEY: secret, GOOGLE_GEMINI_BASE_URL: server.url });
+    expect(ok.code).toBe(0);
+    // A wrong key makes the provider answer 403; the error must not echo either key.
+    const wrong = 'AIzaSy-WRONG-also-secret-987654';
+    const deniedProject = makeProject({ count: 1 });
+    const denied = await runCli(['run', '--project', deniedProject], { GEMINI_API_KEY: wrong, GOOGLE_GEMINI_BASE_URL: server.url });
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/40[13]/);
+    const texts = [ok.stdout, ok.stderr, denied.stdout, denied.stderr];
+    const { readdirSync, statSync } = await import('node:fs');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? walk(path) : [path];
+      });
+    for (const path of [...walk(project), ...walk(deniedProject)]) texts.push(readFileSync(path).toString('latin1'));
+    for (const text of texts) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(wrong);
+    }
+  });
+});

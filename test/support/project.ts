@@ -1,0 +1,90 @@
+/**
+ * @module Test projects on disk: the soil-k example copied to a temp folder, or a small generated corpus, with
+ * a config that points the `gemini` provider at a test's own emulator.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
+
+/** A copy of examples/soil-k in a fresh temp folder. */
+export function copySoilK(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-soil-k-'));
+  cpSync(join(examplesDir, 'soil-k'), dir, { recursive: true, filter: (source) => !source.includes('.truebatch') && !source.includes('outputs') });
+  return dir;
+}
+
+const SCHEMA = {
+  type: 'object',
+  properties: {
+    title: { type: 'string' },
+    year: { type: 'integer' },
+    findings: { type: 'array', items: { type: 'string' }, minItems: 1 },
+  },
+  required: ['title', 'year', 'findings'],
+};
+
+/** A small project of `count` JSON papers and one stage, with fast polling. */
+export function makeProject(options: { count?: number; maxAttempts?: number; expectedCount?: number; extraYaml?: string } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-project-'));
+  mkdirSync(join(dir, 'docs'));
+  const count = options.count ?? 6;
+  for (let i = 1; i <= count; i++) {
+    const paper = {
+      title: `Potassium study ${i}`,
+      year: 2000 + i,
+      abstract: `Exchangeable potassium rose by ${10 + i} mg/kg after ${i * 30} kg/ha of K2O. Yields increased ${i}.5 t/ha.`,
+    };
+    writeFileSync(join(dir, 'docs', `paper${i}.json`), JSON.stringify(paper, null, 2));
+  }
+  writeFileSync(join(dir, 'prompt.md'), 'Extract the title, year and findings of this paper as JSON.\n\n{{document}}\n');
+  writeFileSync(join(dir, 'schema.json'), JSON.stringify(SCHEMA, null, 2));
+  writeFileSync(
+    join(dir, 'truebatch.config.yaml'),
+    [
+      'provider: gemini',
+      'model: gemini-2.5-flash',
+      'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
+      options.extraYaml ?? '',
+      'stages:',
+      '  - name: extract',
+      `    input: { dir: docs${options.expectedCount === undefined ? '' : `, expectedCount: ${options.expectedCount}`} }`,
+      '    prompt: { file: prompt.md }',
+      '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }',
+      `    maxAttempts: ${options.maxAttempts ?? 3}`,
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+/** Points the copied soil-k project at an external provider: `gemini` with fast polling. */
+export function useGeminiProvider(projectDir: string): void {
+  const path = join(projectDir, 'truebatch.config.yaml');
+  const text = readFileSync(path, 'utf8')
+    .replace(/^provider: emulator$/m, 'provider: gemini')
+    .replace(/polling:[\s\S]*?\n\n/, 'polling:\n  initialIntervalMs: 50\n  maxIntervalMs: 200\n\n');
+  writeFileSync(path, text);
+}
+
+/** The JSON files in a folder (recursively none: outputs are flat). */
+export function outputFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Runs one read-only query on a project's ledger. */
+export function queryLedger<T>(projectDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(join(projectDir, '.truebatch', 'ledger.db'), { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
