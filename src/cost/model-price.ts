@@ -1,0 +1,101 @@
+/** @module What one model costs per token, and the schemas that check prices from the data file and from config. */
+import { z } from 'zod';
+
+/** Prices that replace the base prices when a prompt is longer than `abovePromptTokens` tokens. */
+export interface PriceTier {
+  /** The tier applies when the prompt (cached tokens included) has strictly more tokens than this. */
+  abovePromptTokens: number;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok: number;
+}
+
+/**
+ * A model's standard (interactive) prices in USD per 1M tokens, and the factor that turns them into batch prices.
+ * Thinking tokens are billed at `outputPerMTok`.
+ */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** Prompt tokens served from a context cache (implicit or explicit). */
+  cachedInputPerMTok: number;
+  /** Long-prompt tiers, ascending by `abovePromptTokens`. */
+  tiers?: PriceTier[];
+  /** Batch price = `batchFactor` x standard price, for everything except cache hits. */
+  batchFactor: number;
+}
+
+/**
+ * One model's entry under `prices` in the config: any fields of {@link ModelPrice}; a model without a built-in price
+ * needs at least `inputPerMTok` and `outputPerMTok`.
+ */
+export type PriceOverride = { [Field in keyof ModelPrice]?: ModelPrice[Field] | undefined };
+
+/** Gemini Batch Mode bills half the standard price. */
+export const DEFAULT_BATCH_FACTOR = 0.5;
+
+const usdPerMTok = z.number().nonnegative();
+
+const priceTierSchema = z.strictObject({
+  abovePromptTokens: z.number().int().positive(),
+  inputPerMTok: usdPerMTok,
+  outputPerMTok: usdPerMTok,
+  cachedInputPerMTok: usdPerMTok,
+});
+
+const tiersSchema = z.array(priceTierSchema).superRefine((tiers, context) => {
+  for (let index = 1; index < tiers.length; index += 1) {
+    const previous = tiers[index - 1];
+    const current = tiers[index];
+    if (previous !== undefined && current !== undefined && current.abovePromptTokens <= previous.abovePromptTokens) {
+      context.addIssue({
+        code: 'custom',
+        path: [index, 'abovePromptTokens'],
+        message: 'tiers must be in strictly ascending order of abovePromptTokens',
+      });
+    }
+  }
+});
+
+/** A complete model price, as in `prices.json`. */
+export const modelPriceSchema = z.strictObject({
+  inputPerMTok: usdPerMTok,
+  outputPerMTok: usdPerMTok,
+  cachedInputPerMTok: usdPerMTok,
+  tiers: tiersSchema.optional(),
+  batchFactor: z.number().positive().max(1),
+});
+
+/** One model's override under `prices` in the config. Unknown keys (typos) are refused. */
+export const priceOverrideSchema = modelPriceSchema.partial();
+
+/** The `prices` section of the config: model id to override. */
+export const priceOverridesSchema = z.record(z.string().min(1), priceOverrideSchema);
+
+/** The shape of `prices.json`. */
+export const priceFileSchema = z.strictObject({
+  source: z.url(),
+  asOf: z.iso.date(),
+  notes: z.array(z.string()).optional(),
+  models: z.record(z.string().min(1), modelPriceSchema),
+});
+
+/** The price tier that applies to a prompt of `promptTokens` tokens (the base prices when no tier applies). */
+export function priceTierFor(
+  price: ModelPrice,
+  promptTokens: number,
+): { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok: number } {
+  let chosen: { inputPerMTok: number; outputPerMTok: number; cachedInputPerMTok: number } = price;
+  let chosenThreshold = -1;
+  for (const tier of price.tiers ?? []) {
+    if (promptTokens > tier.abovePromptTokens && tier.abovePromptTokens > chosenThreshold) {
+      chosen = tier;
+      chosenThreshold = tier.abovePromptTokens;
+    }
+  }
+  return {
+    inputPerMTok: chosen.inputPerMTok,
+    outputPerMTok: chosen.outputPerMTok,
+    cachedInputPerMTok: chosen.cachedInputPerMTok,
+  };
+}

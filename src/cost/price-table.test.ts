@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../shared/index.ts';
+import { createPriceTable } from './price-table.ts';
+
+const GEMINI_MODELS = [
+  'gemini-2.0-flash',
+  'gemini-2.0-flash-lite',
+  'gemini-2.5-flash',
+  'gemini-2.5-flash-lite',
+  'gemini-2.5-pro',
+  'gemini-3-flash-preview',
+  'gemini-3-pro-preview',
+];
+
+function configErrorOf(action: () => unknown): ConfigError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new ConfigError('expected a ConfigError, nothing was thrown');
+}
+
+describe('the built-in price table', () => {
+  const table = createPriceTable();
+
+  it('prices every listed Gemini model at half price in batch, with a source and a date', () => {
+    expect(table.models).toEqual(GEMINI_MODELS);
+    expect(table.source).toBe('https://ai.google.dev/gemini-api/docs/pricing');
+    expect(table.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const model of GEMINI_MODELS) expect(table.priceFor(model).batchFactor).toBe(0.5);
+  });
+
+  it('has plausible numbers: output dearer than input, cache hits no dearer than input, tiers dearer than base', () => {
+    for (const model of GEMINI_MODELS) {
+      const price = table.priceFor(model);
+      expect(price.inputPerMTok, model).toBeGreaterThan(0);
+      expect(price.outputPerMTok, model).toBeGreaterThan(price.inputPerMTok);
+      expect(price.cachedInputPerMTok, model).toBeLessThanOrEqual(price.inputPerMTok);
+      for (const tier of price.tiers ?? []) {
+        expect(tier.inputPerMTok, model).toBeGreaterThan(price.inputPerMTok);
+        expect(tier.outputPerMTok, model).toBeGreaterThan(price.outputPerMTok);
+      }
+    }
+  });
+
+  it('has the 200k-token tier on the Pro models', () => {
+    expect(table.priceFor('gemini-2.5-pro').tiers).toEqual([
+      { abovePromptTokens: 200_000, inputPerMTok: 2.5, outputPerMTok: 15, cachedInputPerMTok: 0.25 },
+    ]);
+    expect(table.priceFor('gemini-3-pro-preview').tiers?.[0]?.abovePromptTokens).toBe(200_000);
+    expect(table.priceFor('gemini-2.5-flash').tiers).toBeUndefined();
+  });
+
+  it('accepts models/ and versioned ids', () => {
+    const flash = table.priceFor('gemini-2.5-flash');
+    expect(table.priceFor('models/gemini-2.5-flash')).toBe(flash);
+    expect(table.priceFor('gemini-2.5-flash-001')).toBe(flash);
+    expect(table.priceFor('models/gemini-2.5-flash-preview-09-2025')).toBe(flash);
+    expect(table.priceFor('gemini-2.5-flash-lite-001')).toBe(table.priceFor('gemini-2.5-flash-lite'));
+  });
+
+  it('refuses an unknown model with a message that says how to fix it', () => {
+    const error = configErrorOf(() => table.priceFor('gpt-9'));
+    expect(error.message).toBe(
+      'no price for model gpt-9: add it under prices in truebatch.config.yaml ' +
+        '(inputPerMTok, outputPerMTok, cachedInputPerMTok, batchFactor; USD per 1M tokens)',
+    );
+    expect(error.exitCode).toBe(2);
+    expect(() => table.priceFor('gemini-2.5-flash-image')).toThrow(ConfigError);
+    expect(() => table.priceFor('')).toThrow(ConfigError);
+  });
+
+  it('hands out frozen prices, so no caller can change the table', () => {
+    const price = table.priceFor('gemini-2.5-pro');
+    expect(Object.isFrozen(price)).toBe(true);
+    expect(Object.isFrozen(price.tiers)).toBe(true);
+    expect(Object.isFrozen(price.tiers?.[0])).toBe(true);
+  });
+});
+
+describe('price overrides', () => {
+  it('add a model, defaulting the cache price to the input price and the batch factor to 0.5', () => {
+    const table = createPriceTable({ 'my-model': { inputPerMTok: 0.2, outputPerMTok: 0.8 } });
+    expect(table.priceFor('my-model')).toEqual({
+      inputPerMTok: 0.2,
+      outputPerMTok: 0.8,
+      cachedInputPerMTok: 0.2,
+      batchFactor: 0.5,
+    });
+    expect(table.priceFor('models/my-model-001').inputPerMTok).toBe(0.2);
+    expect(table.models).toContain('my-model');
+    expect(() => createPriceTable().priceFor('my-model')).toThrow(ConfigError);
+  });
+
+  it('change only the named fields of a known model, also when keyed by models/ or a version', () => {
+    const table = createPriceTable({
+      'models/gemini-2.5-pro': { inputPerMTok: 1 },
+      'gemini-2.5-flash-001': { batchFactor: 0.4 },
+    });
+    const pro = table.priceFor('gemini-2.5-pro');
+    expect(pro.inputPerMTok).toBe(1);
+    expect(pro.outputPerMTok).toBe(10);
+    expect(pro.tiers?.[0]?.inputPerMTok).toBe(2.5);
+    const pinned = table.priceFor('gemini-2.5-flash-001');
+    expect(pinned).toMatchObject({ inputPerMTok: 0.3, batchFactor: 0.4 });
+    expect(table.priceFor('gemini-2.5-flash').batchFactor).toBe(0.5);
+  });
+
+  it('treat a field given as undefined as not given', () => {
+    const table = createPriceTable({
+      'gemini-2.5-flash': { inputPerMTok: 0.2, outputPerMTok: undefined },
+      'my-model': { inputPerMTok: 0.2, outputPerMTok: 0.8, cachedInputPerMTok: undefined },
+    });
+    expect(table.priceFor('gemini-2.5-flash').outputPerMTok).toBe(2.5);
+    expect(table.priceFor('my-model').cachedInputPerMTok).toBe(0.2);
+  });
+
+  it('replace tiers as a whole', () => {
+    const table = createPriceTable({ 'gemini-2.5-pro': { tiers: [] } });
+    expect(table.priceFor('gemini-2.5-pro').tiers).toEqual([]);
+  });
+
+  it('refuse a new model without input and output prices', () => {
+    const error = configErrorOf(() => createPriceTable({ 'my-model': { inputPerMTok: 0.2 } }));
+    expect(error.message).toContain('prices.my-model: my-model has no built-in price');
+    expect(error.message).toContain('outputPerMTok');
+  });
+
+  it('refuse invalid values and typos, naming the config path', () => {
+    const negative = configErrorOf(() => createPriceTable({ 'gemini-2.5-flash': { outputPerMTok: -1 } }));
+    expect(negative.message).toMatch(/^prices\.gemini-2\.5-flash\.outputPerMTok: /);
+    const typo = configErrorOf(() => createPriceTable({ x: { inputPerMtok: 1 } as never }));
+    expect(typo.message).toMatch(/^prices\.x: .*inputPerMtok/);
+    const text = configErrorOf(() => createPriceTable({ x: { inputPerMTok: '0.1' } as never }));
+    expect(text.message).toMatch(/^prices\.x\.inputPerMTok: /);
+  });
+
+  it('refuse two keys that name the same model', () => {
+    const error = configErrorOf(() =>
+      createPriceTable({ 'gemini-2.5-flash': { inputPerMTok: 1 }, 'models/gemini-2.5-flash': { inputPerMTok: 2 } }),
+    );
+    expect(error.message).toBe('prices: gemini-2.5-flash and models/gemini-2.5-flash name the same model gemini-2.5-flash');
+  });
+});
