@@ -140,8 +140,12 @@ describe('truebatch run (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(6);
     const jobs = queryLedger<{ state: string; remote_state: string }>(project, 'SELECT state, remote_state FROM jobs ORDER BY id');
     expect(jobs.map((job) => job.remote_state)).toEqual(['BATCH_STATE_EXPIRED', 'BATCH_STATE_FAILED', 'BATCH_STATE_SUCCEEDED']);
-    const submissions = Object.values(server.stats().submissionsByKey);
-    expect(submissions.reduce((a, b) => a + b, 0)).toBe(6 + 4 + 3);
+    // An expired job keeps no results (as Google documents), so all 6 go again; the failed job kept its first
+    // line, so only the other 5 go a third time.
+    const submissions: number[] = Object.values(server.stats().submissionsByKey);
+    expect(submissions.reduce((a, b) => a + b, 0)).toBe(6 + 6 + 5);
+    const attempts = queryLedger<{ state: string; n: number }>(project, 'SELECT state, COUNT(*) AS n FROM attempts GROUP BY state ORDER BY state');
+    expect(attempts).toEqual([{ state: 'failed', n: 11 }, { state: 'valid', n: 6 }]);
   });
 
   it('never writes the API key to the ledger, logs or outputs', async () => {

@@ -1,0 +1,106 @@
+/**
+ * The other commands end to end: detach and resume, the project lock, status/jobs, cancel, offline validate,
+ * and the provider selection messages.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { runCli } from './support/cli.ts';
+import { makeProject, outputFiles, queryLedger } from './support/project.ts';
+
+const KEY = 'commands-test-key';
+const running: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
+});
+
+async function emulator(options: EmulatorOptions = {}) {
+  const started = await startEmulator({ apiKey: KEY, jobDurationMs: 200, pendingMs: 50, ...options });
+  running.push(started);
+  return { server: started, env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: started.url } };
+}
+
+describe('truebatch commands (end to end)', () => {
+  it('--detach submits and exits 5; status shows the live job; the next run collects without resubmitting', async () => {
+    const project = makeProject({ count: 3 });
+    const { server, env } = await emulator({ jobDurationMs: 1500 });
+    const detached = await runCli(['run', '--project', project, '--detach'], env);
+    expect(detached.code).toBe(5);
+    expect(detached.stdout).toContain('Detached');
+    const status = JSON.parse((await runCli(['status', '--project', project, '--json'], env)).stdout) as {
+      stages: { inJob: number }[];
+      liveJobs: { state: string }[];
+    };
+    expect(status.stages[0]?.inJob).toBe(3);
+    expect(status.liveJobs).toHaveLength(1);
+    const resumed = await runCli(['run', '--project', project], env);
+    expect(resumed.code).toBe(0);
+    expect(server.stats().batchesCreated).toBe(1);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
+    const jobs = JSON.parse((await runCli(['jobs', '--project', project, '--json'], env)).stdout) as { jobs: { state: string }[] };
+    expect(jobs.jobs.map((job) => job.state)).toEqual(['collected']);
+  });
+
+  it('refuses a second run on the same project while the first is working', async () => {
+    const project = makeProject({ count: 2 });
+    const { server, env } = await emulator({ jobDurationMs: 3000 });
+    const first = runCli(['run', '--project', project], env);
+    // Wait until the first run has submitted its job (it holds the lock from the start).
+    for (let i = 0; i < 100 && server.stats().batchesCreated === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const second = await runCli(['run', '--project', project], env);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/another truebatch process \(pid \d+\)/);
+    expect((await first).code).toBe(0);
+    expect(server.stats().batchesCreated).toBe(1);
+  });
+
+  it('cancel asks for confirmation, and with --yes cancels and sends the requests back for a new attempt', async () => {
+    const project = makeProject({ count: 3 });
+    const { server, env } = await emulator({ faults: { jobs: [{ nth: 1, outcome: 'stuck' }] } });
+    expect((await runCli(['run', '--project', project, '--detach'], env)).code).toBe(5);
+    const refused = await runCli(['cancel', '--project', project], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    expect(server.stats().batchesCancelled).toBe(0);
+    const cancelled = await runCli(['cancel', '--project', project, '--yes'], env);
+    expect(cancelled.code).toBe(0);
+    expect(server.stats().batchesCancelled).toBe(1);
+    const requests = queryLedger<{ state: string; last_reason: string }>(project, 'SELECT state, last_reason FROM requests');
+    expect(requests.every((r) => r.state === 'pending' && r.last_reason.includes('cancelled'))).toBe(true);
+    const rerun = await runCli(['run', '--project', project], env);
+    expect(rerun.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
+  });
+
+  it('validate re-checks stored responses offline after the rules change', async () => {
+    const project = makeProject({ count: 3 });
+    const { server, env } = await emulator();
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    const calls = server.stats().endpointCalls;
+    // Tighten the rules: require a field no answer has.
+    const configPath = join(project, 'truebatch.config.yaml');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('    maxAttempts: 3', '    validation: { required: [doi] }\n    maxAttempts: 3'));
+    const tightened = await runCli(['validate', '--project', project, '--json'], {});
+    expect(tightened.code).toBe(0);
+    const summary = JSON.parse(tightened.stdout) as { stages: { checked: number; nowInvalid: number }[] };
+    expect(summary.stages[0]).toMatchObject({ checked: 3, nowInvalid: 3 });
+    expect(server.stats().endpointCalls).toEqual(calls); // offline: no provider call at all
+    const requests = queryLedger<{ state: string }>(project, 'SELECT state FROM requests');
+    expect(requests.every((r) => r.state === 'pending')).toBe(true);
+    // Loosen them again: the same stored answers are valid once more.
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('    validation: { required: [doi] }\n', ''));
+    const loosened = JSON.parse((await runCli(['validate', '--project', project, '--json'], {})).stdout) as { stages: { nowValid: number }[] };
+    expect(loosened.stages[0]?.nowValid).toBe(3);
+  });
+
+  it('says plainly when the model is simulated, and how to set a key when there is none', async () => {
+    const project = makeProject({ count: 1 });
+    const noKey = await runCli(['run', '--project', project], {});
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/GEMINI_API_KEY.*--provider emulator/s);
+    const embedded = await runCli(['run', '--project', project, '--provider', 'emulator'], {});
+    expect(embedded.code).toBe(0);
+    expect(embedded.stderr).toContain('the model is simulated');
+  });
+});
