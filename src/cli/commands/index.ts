@@ -1,6 +1,7 @@
 /** @module Every subcommand, registered on the root program. One module per command. */
 import type { Command } from 'commander';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
+import { registerEmulatorCommand } from './emulator.ts';
 import { registerInspectCommands } from './inspect.ts';
 import { registerRunCommand } from './run.ts';
 
@@ -9,4 +10,5 @@ export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerInspectCommands(program);
   registerCollectAndCancelCommands(program);
+  registerEmulatorCommand(program);
 }

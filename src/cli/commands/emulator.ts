@@ -1,0 +1,84 @@
+/**
+ * @module `truebatch emulator`: serves the local Gemini Batch API emulator on a port until SIGINT/SIGTERM, and
+ * prints exactly one line once it accepts connections. The API key (flag or TRUEBATCH_EMULATOR_API_KEY) is
+ * never printed.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { faultConfigSchema, startEmulator, type FaultConfig } from '../../emulator/index.ts';
+import { ConfigError, errorMessage } from '../../shared/index.ts';
+
+interface EmulatorFlags {
+  host: string;
+  port: string;
+  apiKey?: string;
+  faults?: string;
+  jobDuration?: string;
+  seed: string;
+}
+
+function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** Reads and validates a fault script; errors name the file and the offending path. */
+async function readFaultsFile(file: string): Promise<FaultConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read the faults file: ${errorMessage(error)}`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: the faults file is not valid JSON: ${errorMessage(error)}`, { cause: error });
+  }
+  const parsed = faultConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid fault script'}`);
+  }
+  return parsed.data;
+}
+
+function waitForStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Registers `truebatch emulator`. */
+export function registerEmulatorCommand(program: Command): void {
+  program
+    .command('emulator')
+    .description('serve the local Gemini Batch API emulator (for the SDK, curl, or --provider emulator)')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8787')
+    .option('--api-key <key>', 'require this API key (default: $TRUEBATCH_EMULATOR_API_KEY, else no key)')
+    .option('--faults <file>', 'JSON fault script (lines, output, jobs, http, rejectMimeTypes)')
+    .option('--job-duration <ms>', 'how long a job runs once started (0 = as fast as possible)')
+    .option('--seed <n>', 'seed of the simulated model and of every fault', '0')
+    .action(async (flags: EmulatorFlags) => {
+      const port = integerFlag('--port', flags.port, 0, 65535);
+      const seed = integerFlag('--seed', flags.seed, 0);
+      const jobDurationMs = flags.jobDuration === undefined ? undefined : integerFlag('--job-duration', flags.jobDuration, 0);
+      const faults = flags.faults === undefined ? undefined : await readFaultsFile(flags.faults);
+      const apiKey = flags.apiKey ?? process.env['TRUEBATCH_EMULATOR_API_KEY'];
+      const stopped = waitForStopSignal();
+      const emulator = await startEmulator({ host: flags.host, port, seed, apiKey, jobDurationMs, faults });
+      process.stdout.write(`truebatch emulator listening on ${emulator.url}\n`);
+      await stopped;
+      await emulator.close();
+    });
+}

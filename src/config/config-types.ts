@@ -1,0 +1,102 @@
+/**
+ * @module The resolved project config every other folder receives: absolute paths, files read, defaults merged,
+ * environment applied. Objects of these types are deeply frozen at run time.
+ */
+import type { FaultConfig } from '../emulator/faults.ts';
+import type { ProviderName } from './config-schema.ts';
+
+/** A JSON object (a parsed JSON Schema, an OpenAPI schema). */
+export type JsonObject = Record<string, unknown>;
+
+/** The Gemini `generationConfig` of a stage, with `responseJsonSchemaFile` already read into `responseJsonSchema`. */
+export interface GenerationConfig {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly topK?: number;
+  readonly maxOutputTokens?: number;
+  readonly candidateCount?: 1;
+  readonly stopSequences?: string[];
+  readonly seed?: number;
+  /** Set to `application/json` when a response schema is given and no MIME type is. */
+  readonly responseMimeType?: string;
+  /** Gemini's OpenAPI-subset schema. */
+  readonly responseSchema?: JsonObject;
+  /** A JSON Schema the model's answer must follow. */
+  readonly responseJsonSchema?: JsonObject;
+  readonly thinkingConfig?: { readonly thinkingBudget?: number; readonly includeThoughts?: boolean };
+}
+
+/** Where a stage's documents come from. */
+export interface StageInput {
+  /** Absolute folder. */
+  readonly dir: string;
+  /** Globs relative to `dir`. @default ['**\/*.json', '**\/*.md', '**\/*.txt'] */
+  readonly include: string[];
+  /** The default exclusions first (consolidation files, hidden files, node_modules), then the stage's own. */
+  readonly exclude: string[];
+  readonly expectedCount?: number;
+  /** JSON field whose string value is the document id instead of the file stem. */
+  readonly idField?: string;
+  /** @default false */
+  readonly followSymlinks: boolean;
+}
+
+/** One resolved pipeline stage. */
+export interface StageConfig {
+  readonly name: string;
+  /** The stage's model, or the project's. */
+  readonly model: string;
+  readonly input: StageInput;
+  /** Request key template with `{id}` and `{stage}`. @default '{id}_{stage}' */
+  readonly keyTemplate: string;
+  readonly prompt: {
+    /** The prompt template text (`{{name}}`, `{{a.b}}`, `{{document}}` placeholders), read from its file if one was named. */
+    readonly template: string;
+    /** Absolute path of the template file, when the template came from one. */
+    readonly templateFile?: string;
+    /** The system instruction text, read from `systemFile` if one was named. */
+    readonly system?: string;
+  };
+  readonly generationConfig: GenerationConfig;
+  readonly validation: {
+    /** JSON Schema for outputs: `validation.schema`/`schemaFile`, else the stage's `responseJsonSchema`. */
+    readonly schema?: JsonObject;
+    /** Canonical field name → variant names the model may use instead. */
+    readonly aliases: Record<string, string[]>;
+    readonly required: string[];
+    /** Each group: at least one of these fields must be present. */
+    readonly anyOf: string[][];
+  };
+  readonly output: {
+    /** Absolute folder. @default '<projectDir>/outputs/<stage name>' */
+    readonly dir: string;
+    /** File name template with `{key}`, `{id}`, `{stage}`, `{timestamp}`. @default '{key}_{timestamp}.json' */
+    readonly fileNameTemplate: string;
+  };
+  /** @default 3 */
+  readonly maxAttempts: number;
+  /** On retry, append a note quoting the validation problems. @default true */
+  readonly repairNote: boolean;
+}
+
+/** A fully resolved, deeply frozen project config. */
+export interface ProjectConfig {
+  /** Absolute project folder. */
+  readonly projectDir: string;
+  /** Absolute path of the config file that was loaded. */
+  readonly configFile: string;
+  readonly provider: ProviderName;
+  /** From the environment only; never written anywhere. */
+  readonly apiKey: string | undefined;
+  readonly baseUrl: string | undefined;
+  readonly gemini: { readonly apiVersion: 'v1beta' | 'v1'; readonly uploadMimeType: string };
+  readonly emulator: {
+    readonly seed: number;
+    readonly jobDurationMs: number;
+    /** Inline `faults` or the parsed `faultsFile`, validated, defaults applied. */
+    readonly faults: FaultConfig;
+  };
+  readonly polling: { readonly initialIntervalMs: number; readonly maxIntervalMs: number; readonly backoffFactor: number };
+  readonly sharding: { readonly maxRequestsPerJob: number; readonly maxBytesPerJob: number };
+  readonly stages: StageConfig[];
+}

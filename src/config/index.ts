@@ -1,0 +1,24 @@
+/** @module Project config: find, parse, validate and resolve `truebatch.config.*`. The only code reading env/cwd. */
+export { loadProjectConfig, type LoadProjectConfigOptions } from './load-project-config.ts';
+export { validateConfigObject } from './validate-config.ts';
+export { defineConfig } from './define-config.ts';
+export { CONFIG_FILE_NAMES } from './config-file.ts';
+export {
+  projectConfigSchema,
+  PROVIDER_NAMES,
+  MAX_BYTES_PER_JOB,
+  type ProviderName,
+  type ProjectConfigInput,
+  type ParsedProjectConfig,
+} from './config-schema.ts';
+export {
+  DEFAULT_INCLUDE,
+  DEFAULT_EXCLUDE,
+  DEFAULT_KEY_TEMPLATE,
+  DEFAULT_OUTPUT_FILE_NAME,
+  placeholdersOf,
+} from './stage-schema.ts';
+export type { GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageInput } from './config-types.ts';
+export type { Env } from './resolve-env.ts';
+export { parseJsonText, positionAt, type JsonParseResult, type TextPosition } from './json-text.ts';
+export { suggestKey } from './suggest-key.ts';

@@ -1,0 +1,152 @@
+/**
+ * @module Turns a validated config into the resolved {@link ProjectConfig}: paths made absolute, referenced files
+ * read, defaults merged, flags and environment applied.
+ */
+import path from 'node:path';
+import { faultConfigSchema, type FaultConfig } from '../emulator/faults.ts';
+import type { Locate } from './config-issues.ts';
+import { issuesError } from './config-issues.ts';
+import type { ParsedProjectConfig } from './config-schema.ts';
+import type { GenerationConfig, JsonObject, ProjectConfig, StageConfig } from './config-types.ts';
+import { readReferencedJsonObject, readReferencedText, type FieldRef } from './referenced-files.ts';
+import { resolveApiKey, resolveBaseUrl, resolveProvider, type Env } from './resolve-env.ts';
+import { DEFAULT_EXCLUDE, type ParsedStage } from './stage-schema.ts';
+
+/** Everything besides the file's contents that resolution needs. */
+export interface ResolveContext {
+  projectDir: string;
+  configFile: string;
+  /** The config file as shown in messages. */
+  source: string;
+  locate: Locate | undefined;
+  providerOverride: string | undefined;
+  env: Env;
+}
+
+type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+
+/** Drops keys whose value is undefined, so optional fields are absent rather than present-but-undefined. */
+function withoutUndefined<T extends object>(value: T): Defined<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Defined<T>;
+}
+
+const field = (context: ResolveContext, fieldPath: readonly PropertyKey[]): FieldRef => ({
+  source: context.source,
+  locate: context.locate,
+  path: fieldPath,
+});
+
+async function resolveGenerationConfig(
+  stage: ParsedStage,
+  at: readonly PropertyKey[],
+  context: ResolveContext,
+): Promise<GenerationConfig> {
+  const { responseJsonSchemaFile, thinkingConfig, ...rest } = withoutUndefined(stage.generationConfig);
+  let responseJsonSchema: JsonObject | undefined = rest.responseJsonSchema;
+  if (responseJsonSchemaFile !== undefined) {
+    const where = field(context, [...at, 'generationConfig', 'responseJsonSchemaFile']);
+    responseJsonSchema = (await readReferencedJsonObject(context.projectDir, responseJsonSchemaFile, where, 'a JSON Schema')).value;
+  }
+  const hasSchema = responseJsonSchema !== undefined || rest.responseSchema !== undefined;
+  return {
+    ...rest,
+    ...(thinkingConfig === undefined ? {} : { thinkingConfig: withoutUndefined(thinkingConfig) }),
+    ...(responseJsonSchema === undefined ? {} : { responseJsonSchema }),
+    // Gemini ignores a response schema unless the MIME type asks for JSON.
+    ...(hasSchema && rest.responseMimeType === undefined ? { responseMimeType: 'application/json' } : {}),
+  };
+}
+
+async function resolveStage(
+  stage: ParsedStage,
+  index: number,
+  defaultModel: string | undefined,
+  context: ResolveContext,
+): Promise<StageConfig> {
+  const at = ['stages', index] as const;
+  const { projectDir } = context;
+  const prompt = stage.prompt;
+  const templateFile =
+    prompt.file === undefined
+      ? undefined
+      : await readReferencedText(projectDir, prompt.file, field(context, [...at, 'prompt', 'file']));
+  const system =
+    prompt.systemFile === undefined
+      ? prompt.system
+      : (await readReferencedText(projectDir, prompt.systemFile, field(context, [...at, 'prompt', 'systemFile']))).text;
+  const generationConfig = await resolveGenerationConfig(stage, at, context);
+  const { schemaFile, schema, aliases, required, anyOf } = stage.validation;
+  const validationSchema =
+    schemaFile === undefined
+      ? (schema ?? generationConfig.responseJsonSchema)
+      : (await readReferencedJsonObject(projectDir, schemaFile, field(context, [...at, 'validation', 'schemaFile']), 'a JSON Schema'))
+          .value;
+  const input = stage.input;
+  return {
+    name: stage.name,
+    // The schema guarantees a stage model or a project model.
+    model: stage.model ?? defaultModel ?? '',
+    input: {
+      dir: path.resolve(projectDir, input.dir),
+      include: [...input.include],
+      exclude: [...new Set([...DEFAULT_EXCLUDE, ...input.exclude])],
+      ...(input.expectedCount === undefined ? {} : { expectedCount: input.expectedCount }),
+      ...(input.idField === undefined ? {} : { idField: input.idField }),
+      followSymlinks: input.followSymlinks,
+    },
+    keyTemplate: stage.key,
+    prompt: {
+      template: templateFile?.text ?? prompt.template ?? '',
+      ...(templateFile === undefined ? {} : { templateFile: templateFile.absolutePath }),
+      ...(system === undefined ? {} : { system }),
+    },
+    generationConfig,
+    validation: {
+      ...(validationSchema === undefined ? {} : { schema: validationSchema }),
+      aliases: Object.fromEntries(Object.entries(aliases).map(([name, variants]) => [name, [...variants]])),
+      required: [...required],
+      anyOf: anyOf.map((group) => [...group]),
+    },
+    output: {
+      dir: path.resolve(projectDir, stage.output.dir ?? path.join('outputs', stage.name)),
+      fileNameTemplate: stage.output.fileName,
+    },
+    maxAttempts: stage.maxAttempts,
+    repairNote: stage.repairNote,
+  };
+}
+
+async function resolveFaults(emulator: ParsedProjectConfig['emulator'], context: ResolveContext): Promise<FaultConfig> {
+  if (emulator.faultsFile === undefined) return emulator.faults ?? faultConfigSchema.parse({});
+  const where = field(context, ['emulator', 'faultsFile']);
+  const file = await readReferencedJsonObject(context.projectDir, emulator.faultsFile, where, 'a fault script');
+  const result = faultConfigSchema.safeParse(file.value, { reportInput: true });
+  if (result.success) return result.data;
+  throw issuesError(result.error.issues, {
+    name: `${emulator.faultsFile} (emulator.faultsFile of ${context.source})`,
+    schema: faultConfigSchema,
+  });
+}
+
+/** Builds the resolved config. Does not freeze it. */
+export async function resolveProjectConfig(parsed: ParsedProjectConfig, context: ResolveContext): Promise<ProjectConfig> {
+  const provider = resolveProvider(context.providerOverride, parsed.provider, context.source);
+  const stages: StageConfig[] = [];
+  for (const [index, stage] of parsed.stages.entries()) stages.push(await resolveStage(stage, index, parsed.model, context));
+  return {
+    projectDir: context.projectDir,
+    configFile: context.configFile,
+    provider,
+    apiKey: resolveApiKey(context.env),
+    baseUrl: resolveBaseUrl(parsed.gemini.baseUrl, context.env),
+    gemini: { apiVersion: parsed.gemini.apiVersion, uploadMimeType: parsed.gemini.uploadMimeType },
+    emulator: {
+      seed: parsed.emulator.seed,
+      jobDurationMs: parsed.emulator.jobDurationMs,
+      faults: await resolveFaults(parsed.emulator, context),
+    },
+    polling: { ...parsed.polling },
+    sharding: { ...parsed.sharding },
+    stages,
+  };
+}

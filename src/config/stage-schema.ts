@@ -1,0 +1,163 @@
+/** @module The zod schema of one pipeline stage, as a user writes it in the config file. */
+import { z } from 'zod';
+
+/** Default `input.include`. */
+export const DEFAULT_INCLUDE: readonly string[] = ['**/*.json', '**/*.md', '**/*.txt'];
+/** Always excluded, before the stage's own `input.exclude`. */
+export const DEFAULT_EXCLUDE: readonly string[] = [
+  '**/complete_dataset.json',
+  '**/*_dataset.json',
+  '**/.*',
+  '**/node_modules/**',
+];
+/** Default `key` template. */
+export const DEFAULT_KEY_TEMPLATE = '{id}_{stage}';
+/** Default `output.fileName` template. */
+export const DEFAULT_OUTPUT_FILE_NAME = '{key}_{timestamp}.json';
+
+const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
+const jsonObject = z.record(z.string(), z.unknown());
+const relativePattern = nonEmpty.refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
+  message: 'expected a glob relative to input.dir (no leading `/`, no `..`)',
+});
+
+/** `{name}` placeholders of a template, in order. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
+}
+
+function templateSchema(allowed: readonly string[], mustHaveOneOf: readonly string[], what: string) {
+  return nonEmpty.superRefine((template, ctx) => {
+    const used = placeholdersOf(template);
+    const unknown = used.filter((name) => !allowed.includes(name));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown placeholder ${unknown.map((n) => `{${n}}`).join(', ')}; expected only ${allowed.map((n) => `{${n}}`).join(', ')}`,
+      });
+    } else if (!used.some((name) => mustHaveOneOf.includes(name))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${mustHaveOneOf.map((n) => `{${n}}`).join(' or ')} in the template, or every document ${what}`,
+      });
+    } else if (/[/\\]/.test(template.replace(/\{[^{}]*\}/g, ''))) {
+      ctx.addIssue({ code: 'custom', message: 'expected no `/` or `\\` (it names one file, not a path)' });
+    }
+  });
+}
+
+const inputSchema = z
+  .object({
+    dir: nonEmpty,
+    include: z.array(relativePattern).min(1).default([...DEFAULT_INCLUDE]),
+    exclude: z.array(relativePattern).default([]),
+    expectedCount: z.number().int().min(0).optional(),
+    idField: nonEmpty.optional(),
+    followSymlinks: z.boolean().default(false),
+  })
+  .strict();
+
+const promptSchema = z
+  .object({
+    file: nonEmpty.optional(),
+    template: nonEmpty.optional(),
+    systemFile: nonEmpty.optional(),
+    system: nonEmpty.optional(),
+  })
+  .strict()
+  .superRefine((prompt, ctx) => {
+    if ((prompt.file === undefined) === (prompt.template === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of `file` (a path) or `template` (inline text)' });
+    }
+    if (prompt.system !== undefined && prompt.systemFile !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected at most one of `system` and `systemFile`' });
+    }
+  });
+
+const generationConfigSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    topK: z.number().int().positive().optional(),
+    maxOutputTokens: z.number().int().positive().optional(),
+    candidateCount: z.literal(1).optional(),
+    stopSequences: z.array(z.string().min(1)).max(5).optional(),
+    seed: z.number().int().optional(),
+    responseMimeType: nonEmpty.optional(),
+    responseSchema: jsonObject.optional(),
+    responseJsonSchema: jsonObject.optional(),
+    responseJsonSchemaFile: nonEmpty.optional(),
+    thinkingConfig: z
+      .object({ thinkingBudget: z.number().int().min(-1).optional(), includeThoughts: z.boolean().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const given = (['responseSchema', 'responseJsonSchema', 'responseJsonSchemaFile'] as const).filter(
+      (key) => config[key] !== undefined,
+    );
+    if (given.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected at most one of responseSchema, responseJsonSchema, responseJsonSchemaFile; got ${given.join(' and ')}`,
+      });
+    }
+  });
+
+const validationSchema = z
+  .object({
+    schema: jsonObject.optional(),
+    schemaFile: nonEmpty.optional(),
+    aliases: z.record(nonEmpty, z.array(nonEmpty).min(1)).default({}),
+    required: z.array(nonEmpty).default([]),
+    anyOf: z.array(z.array(nonEmpty).min(1)).default([]),
+  })
+  .strict()
+  .superRefine((validation, ctx) => {
+    if (validation.schema !== undefined && validation.schemaFile !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected at most one of `schema` and `schemaFile`' });
+    }
+    const owner = new Map<string, string>();
+    for (const [canonical, variants] of Object.entries(validation.aliases)) {
+      variants.forEach((variant, index) => {
+        const first = owner.get(variant) ?? (variant in validation.aliases ? variant : undefined);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['aliases', canonical, index],
+            message: `\`${variant}\` is already ${first === variant ? 'a canonical name' : `an alias of \`${first}\``}; expected each variant to map to one canonical name`,
+          });
+        }
+        owner.set(variant, canonical);
+      });
+    }
+  });
+
+const outputSchema = z
+  .object({
+    dir: nonEmpty.optional(),
+    fileName: templateSchema(['key', 'id', 'stage', 'timestamp'], ['key', 'id'], 'output overwrites the last').default(
+      DEFAULT_OUTPUT_FILE_NAME,
+    ),
+  })
+  .strict();
+
+/** One stage as written in the config file. */
+export const stageSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, `_` and `-` only'),
+    model: nonEmpty.optional(),
+    input: inputSchema,
+    key: templateSchema(['id', 'stage'], ['id'], 'gets the same key').default(DEFAULT_KEY_TEMPLATE),
+    prompt: promptSchema,
+    generationConfig: generationConfigSchema.prefault({}),
+    validation: validationSchema.prefault({}),
+    output: outputSchema.prefault({}),
+    maxAttempts: z.number().int().min(1).max(100).default(3),
+    repairNote: z.boolean().default(true),
+  })
+  .strict();
+
+/** A stage after schema validation (defaults applied, files not yet read). */
+export type ParsedStage = z.output<typeof stageSchema>;

@@ -1,0 +1,29 @@
+/** @module What scanning a corpus yields: documents, and files left out with the reason why. */
+
+/** How a document's text was interpreted. */
+export type DocumentFormat = 'json' | 'markdown' | 'text';
+
+/** One input document, read and checked. */
+export interface Document {
+  /** The file stem, or the string value of the stage's `idField`. Unique within a scan. */
+  id: string;
+  /** Relative to the input folder, with `/` separators. */
+  path: string;
+  absolutePath: string;
+  format: DocumentFormat;
+  /** The JSON object, or `{ text }` for Markdown and text files. */
+  fields: Record<string, unknown>;
+  /** The file's text, byte-order mark stripped. */
+  text: string;
+  /** SHA-256 hex of the raw bytes. */
+  contentHash: string;
+  sizeBytes: number;
+}
+
+/** One file (or skipped folder) met while scanning, in scan order. */
+export type CorpusEntry =
+  | { kind: 'document'; document: Document }
+  /** Left out on purpose: an exclude pattern, not included, or a symlink not followed. */
+  | { kind: 'excluded'; path: string; reason: string }
+  /** Meant to be a document but cannot be one: the reason says what is wrong and where. */
+  | { kind: 'invalid'; path: string; reason: string };

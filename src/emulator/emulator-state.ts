@@ -1,0 +1,152 @@
+/**
+ * @module The emulator's per-instance state: resolved options, the storage folders, and the records of files,
+ * upload sessions and batches. Contents live on disk; only metadata lives here.
+ */
+import type { Hash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Clock, JsonlWriter } from '../shared/index.ts';
+import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
+import type { JsonObject } from './proto-json.ts';
+import type { StatsCounters } from './stats.ts';
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  apiKey: string | undefined;
+  seed: number;
+  clock: Clock;
+  jobDurationMs: number;
+  pendingMs: number;
+  expiryMs: number;
+  faults: FaultConfig;
+  storageDir: string;
+  basePath: string;
+}
+
+/** A stored file: an upload or a batch output. */
+export interface FileRecord {
+  id: string;
+  /** Creation order, for listing and page tokens. */
+  seq: number;
+  displayName: string | undefined;
+  mimeType: string;
+  sizeBytes: number;
+  sha256Hex: string;
+  createTimeMs: number;
+  expirationTimeMs: number;
+  source: 'UPLOADED' | 'GENERATED';
+  path: string;
+}
+
+/** A resumable upload in progress. */
+export interface UploadSession {
+  id: string;
+  path: string;
+  received: number;
+  /** SHA-256 of the bytes received so far (copied per chunk so a failed chunk can be rolled back). */
+  hash: Hash;
+  declaredSize: number | undefined;
+  mimeType: string;
+  displayName: string | undefined;
+  fileId: string;
+  busy: boolean;
+}
+
+/** The wire states of a batch. */
+export type BatchState =
+  | 'BATCH_STATE_PENDING'
+  | 'BATCH_STATE_RUNNING'
+  | 'BATCH_STATE_SUCCEEDED'
+  | 'BATCH_STATE_FAILED'
+  | 'BATCH_STATE_CANCELLED'
+  | 'BATCH_STATE_EXPIRED';
+
+/** One inline result: `{response|error, metadata}` as the Operation nests it. */
+export interface InlineResult {
+  response?: JsonObject;
+  error?: { code: number; message: string };
+  metadata?: JsonObject;
+}
+
+/** One inline request as submitted. */
+export interface InlineRequest {
+  request: JsonObject;
+  metadata: JsonObject | undefined;
+}
+
+/** What a batch reads. File input is a hard link, so deleting the uploaded file does not break the job. */
+export type BatchInput =
+  | { kind: 'file'; fileName: string; path: string }
+  | { kind: 'inline'; requests: InlineRequest[] };
+
+/** Where a batch's results went once it ended. */
+export type BatchOutput = { kind: 'file'; fileName: string } | { kind: 'inline'; results: InlineResult[] };
+
+/** A batch job and its progress. */
+export interface BatchRecord {
+  id: string;
+  seq: number;
+  /** 1-based creation number, the `nth` of job faults and the label of seeded output faults. */
+  ordinal: number;
+  model: string;
+  displayName: string | undefined;
+  input: BatchInput;
+  requestCount: number;
+  /** Submission number (>1 only) of lines whose key was submitted before, by line index. */
+  resubmissions: Map<number, number>;
+  fault: JobFault | undefined;
+  state: BatchState;
+  createTimeMs: number;
+  updateTimeMs: number;
+  endTimeMs: number | undefined;
+  processed: number;
+  succeeded: number;
+  failed: number;
+  /** File input: the byte offset and line number to read next. */
+  readOffset: number;
+  lineNumber: number;
+  /** The job's own folder: input link and partial output. */
+  dir: string;
+  writer: JsonlWriter | undefined;
+  /** Running hash of the partial output, and byte offsets of its lines when output faults need random access. */
+  outputHash: Hash | undefined;
+  outputOffsets: number[] | undefined;
+  inlineResults: InlineResult[] | undefined;
+  output: BatchOutput | undefined;
+  error: { code: number; message: string } | undefined;
+  /** Serialises work on this job (the background loop and requests both advance it). */
+  lock: Promise<void>;
+}
+
+/** Everything one emulator instance knows. */
+export interface EmulatorState {
+  options: ResolvedOptions;
+  files: Map<string, FileRecord>;
+  uploads: Map<string, UploadSession>;
+  batches: Map<string, BatchRecord>;
+  counters: StatsCounters;
+  endpointCalls: Record<EndpointName, number>;
+  /** How many times each request key has been submitted, in any batch. */
+  submissionsByKey: Map<string, number>;
+  nextSeq: () => number;
+  nextBatchOrdinal: () => number;
+}
+
+/** The storage sub-folders. */
+export function storagePaths(storageDir: string): { files: string; uploads: string; jobs: string } {
+  return { files: join(storageDir, 'files'), uploads: join(storageDir, 'uploads'), jobs: join(storageDir, 'jobs') };
+}
+
+/** Runs `work` after any work already queued on `batch`, so two advances never interleave. */
+export function withBatchLock<T>(batch: BatchRecord, work: () => Promise<T>): Promise<T> {
+  const run = batch.lock.then(work);
+  batch.lock = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+/** Whether a state is final. */
+export function isTerminal(state: BatchState): boolean {
+  return state !== 'BATCH_STATE_PENDING' && state !== 'BATCH_STATE_RUNNING';
+}

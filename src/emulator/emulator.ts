@@ -1,0 +1,144 @@
+/**
+ * @module `createEmulator`: one emulator instance as a Hono app with its own state, storage folder, job runner
+ * and fault script. It needs no port: tests call `app.request()`; `startEmulator` binds it to a socket.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { ConfigError, ProviderError, systemClock, type Clock } from '../shared/index.ts';
+import { errorResponse, responseForThrown } from './api-errors.ts';
+import { batchRoutes } from './batch-routes.ts';
+import { createEndpointGuard } from './endpoint-guard.ts';
+import { storagePaths, type EmulatorState, type ResolvedOptions } from './emulator-state.ts';
+import { faultConfigSchema, type FaultConfigInput } from './faults.ts';
+import { fileRoutes } from './file-routes.ts';
+import { DROPPED_CONNECTION_PROVIDER, createHttpFaultInjector } from './http-faults.ts';
+import { createJobLoop, type JobLoop } from './job-loop.ts';
+import { createJobRunner } from './job-runner.ts';
+import { modelRoutes } from './model-routes.ts';
+import { snapshotStats, zeroCounters, zeroEndpointCalls, type EmulatorStats } from './stats.ts';
+import { uploadRoutes } from './upload-routes.ts';
+
+/** How an emulator behaves. Every field is optional. */
+export interface EmulatorOptions {
+  /** When set, every API call but upload chunks needs this key (`x-goog-api-key` or `?key=`). @default none */
+  apiKey?: string | undefined;
+  /** Seeds the simulated model and every fault. @default 0 */
+  seed?: number | undefined;
+  /** @default systemClock */
+  clock?: Clock | undefined;
+  /** Time from RUNNING to done; 0 = as fast as possible. @default 1500 */
+  jobDurationMs?: number | undefined;
+  /** Time a new job stays PENDING. @default 300 */
+  pendingMs?: number | undefined;
+  /** A job whose work would not end this long after creation EXPIRES with no results. @default 48 h */
+  expiryMs?: number | undefined;
+  /** The fault script (validated with `faultConfigSchema`). @default no faults */
+  faults?: FaultConfigInput | undefined;
+  /** Where files and job data live. @default a fresh temp folder, removed on close */
+  storageDir?: string | undefined;
+  /** A path prefix to serve under, e.g. `/gemini`. @default '' */
+  basePath?: string | undefined;
+}
+
+/** One emulator instance. */
+export interface Emulator {
+  /** The Hono app: `app.request('/v1beta/batches')` works without a port. */
+  readonly app: Hono;
+  /** The app as a fetch handler (usable as the SDK's `httpOptions.fetch`). */
+  fetch(request: Request): Promise<Response>;
+  stats(): EmulatorStats;
+  /** Processes all work that is due by the clock now. */
+  advance(): Promise<void>;
+  /** Starts advancing jobs in the background (a `clock.sleep` loop) until `close`. */
+  startJobLoop(): void;
+  readonly storageDir: string;
+  /** Stops the job loop, closes every job's files, and removes the storage folder if it made it. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_JOB_DURATION_MS = 1500;
+const DEFAULT_PENDING_MS = 300;
+const DEFAULT_EXPIRY_MS = 48 * 60 * 60 * 1000;
+
+function resolveOptions(options: EmulatorOptions, storageDir: string): ResolvedOptions {
+  const parsed = faultConfigSchema.safeParse(options.faults ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`emulator faults: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  if (basePath !== '' && !basePath.startsWith('/')) throw new ConfigError(`emulator basePath "${basePath}" must start with "/"`);
+  return {
+    apiKey: options.apiKey === '' ? undefined : options.apiKey,
+    seed: options.seed ?? 0,
+    clock: options.clock ?? systemClock,
+    jobDurationMs: Math.max(0, options.jobDurationMs ?? DEFAULT_JOB_DURATION_MS),
+    pendingMs: Math.max(0, options.pendingMs ?? DEFAULT_PENDING_MS),
+    expiryMs: options.expiryMs ?? DEFAULT_EXPIRY_MS,
+    faults: parsed.data,
+    storageDir,
+    basePath,
+  };
+}
+
+function createState(options: ResolvedOptions): EmulatorState {
+  let seq = 0;
+  let ordinal = 0;
+  return {
+    options,
+    files: new Map(),
+    uploads: new Map(),
+    batches: new Map(),
+    counters: zeroCounters(),
+    endpointCalls: zeroEndpointCalls(),
+    submissionsByKey: new Map(),
+    nextSeq: () => ++seq,
+    nextBatchOrdinal: () => ++ordinal,
+  };
+}
+
+/** Creates an emulator instance (no socket; see `startEmulator`). */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const ownsStorage = options.storageDir === undefined;
+  const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'truebatch-emulator-'));
+  const resolved = resolveOptions(options, storageDir);
+  for (const dir of Object.values(storagePaths(storageDir))) mkdirSync(dir, { recursive: true });
+  const state = createState(resolved);
+  const runner = createJobRunner(state);
+  const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed));
+  const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey);
+
+  const api = new Hono();
+  api.route('/', uploadRoutes(state, guard));
+  api.route('/', fileRoutes(state, guard));
+  api.route('/', batchRoutes(state, runner, guard));
+  api.route('/', modelRoutes(state, guard));
+  api.get('/emulator/stats', (c) => c.json(stats()));
+  const app = resolved.basePath === '' ? api : new Hono().route(resolved.basePath, api);
+  app.notFound((c) => errorResponse(404, `The emulator has no endpoint for ${c.req.method} ${c.req.path}.`));
+  app.onError((error) => {
+    // A scripted dropped connection with no socket to destroy: let the caller's fetch fail.
+    if (error instanceof ProviderError && error.provider === DROPPED_CONNECTION_PROVIDER) throw error;
+    return responseForThrown(error);
+  });
+
+  let loop: JobLoop | undefined;
+  return {
+    app,
+    fetch: async (request) => app.fetch(request),
+    stats,
+    advance: async () => void (await runner.advanceAll(Infinity)),
+    startJobLoop() {
+      loop ??= createJobLoop(runner, resolved.clock);
+    },
+    storageDir,
+    async close() {
+      await loop?.stop();
+      await runner.closeAll();
+      if (ownsStorage) await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}

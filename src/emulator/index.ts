@@ -1,0 +1,20 @@
+/** @module The local Gemini Batch API emulator: the folder's only door. */
+export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
+export { startEmulator, type RunningEmulator, type StartEmulatorOptions } from './start-emulator.ts';
+export type { EmulatorStats } from './stats.ts';
+export {
+  endpointNames,
+  faultConfigSchema,
+  httpFaultSchema,
+  jobFaultSchema,
+  lineFaultsSchema,
+  noFaults,
+  outputFaultsSchema,
+  type EndpointName,
+  type FaultConfig,
+  type FaultConfigInput,
+  type HttpFault,
+  type JobFault,
+  type LineFaults,
+  type OutputFaults,
+} from './faults.ts';

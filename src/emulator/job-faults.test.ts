@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createManualClock, type ManualClock } from '../shared/index.ts';
+import { createEmulator, type Emulator, type FaultConfigInput } from './index.ts';
+import { callJson, readJsonlFile, requestLines, uploadInProcess } from './test-support.ts';
+
+const open: Emulator[] = [];
+afterEach(async () => {
+  for (const emulator of open.splice(0)) await emulator.close();
+});
+
+function emulatorWith(clock: ManualClock, faults: FaultConfigInput): Emulator {
+  const emulator = createEmulator({ clock, faults, pendingMs: 100, jobDurationMs: 1000, expiryMs: 3_600_000 });
+  open.push(emulator);
+  return emulator;
+}
+
+async function createJob(emulator: Emulator, count: number, displayName: string): Promise<string> {
+  const uploaded = await uploadInProcess(emulator, `${requestLines(count, displayName).join('\n')}\n`);
+  const created = await callJson(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+    method: 'POST',
+    body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
+  });
+  return created.body.name as string;
+}
+
+async function getJob(emulator: Emulator, name: string): Promise<any> {
+  return (await callJson(emulator, `/v1beta/${name}`)).body;
+}
+
+describe('job faults', () => {
+  it('fails the matching job after N lines, keeping those lines as its output', async () => {
+    const clock = createManualClock();
+    const emulator = emulatorWith(clock, { jobs: [{ displayNameContains: 'doomed', outcome: 'failed', afterLines: 3 }] });
+    const doomed = await createJob(emulator, 10, 'doomed');
+    const fine = await createJob(emulator, 10, 'fine');
+    clock.advance(250);
+    expect((await getJob(emulator, doomed)).metadata.state).toBe('BATCH_STATE_RUNNING');
+    clock.advance(150);
+    const failed = await getJob(emulator, doomed);
+    expect(failed.metadata.state).toBe('BATCH_STATE_FAILED');
+    expect(failed.done).toBe(true);
+    expect(failed.error).toEqual({ code: 13, message: 'Batch job failed after 3 of 10 requests (emulator fault jobs[0]).' });
+    const output = join(emulator.storageDir, 'files', (failed.metadata.output.responsesFile as string).slice('files/'.length));
+    expect((await readJsonlFile(output)).map((line) => line['key'])).toEqual(['doomed-0', 'doomed-1', 'doomed-2']);
+    clock.advance(1000);
+    expect((await getJob(emulator, fine)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
+  });
+
+  it('expires the n-th job after N lines with no results', async () => {
+    const clock = createManualClock();
+    const emulator = emulatorWith(clock, { jobs: [{ nth: 2, outcome: 'expired', afterLines: 2 }] });
+    const first = await createJob(emulator, 4, 'first');
+    const second = await createJob(emulator, 4, 'second');
+    clock.advance(2000);
+    expect((await getJob(emulator, first)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
+    const expired = await getJob(emulator, second);
+    expect(expired.metadata.state).toBe('BATCH_STATE_EXPIRED');
+    expect(expired.error.code).toBe(4);
+    expect(expired.metadata.output).toBeUndefined();
+    expect(expired.metadata.batchStats).toEqual({ requestCount: '4', successfulRequestCount: '2' });
+  });
+
+  it('keeps a stuck job PENDING until it is older than expiryMs, then EXPIRED', async () => {
+    const clock = createManualClock();
+    const emulator = emulatorWith(clock, { jobs: [{ outcome: 'stuck' }] });
+    const stuck = await createJob(emulator, 3, 'stuck');
+    clock.advance(3_599_999);
+    expect((await getJob(emulator, stuck)).metadata.state).toBe('BATCH_STATE_PENDING');
+    expect((await callJson(emulator, '/v1beta/batches')).body.operations[0].metadata.state).toBe('BATCH_STATE_PENDING');
+    clock.advance(1);
+    expect((await getJob(emulator, stuck)).metadata.state).toBe('BATCH_STATE_EXPIRED');
+    expect(emulator.stats().requestsProcessed).toBe(0);
+  });
+
+  it('cancels a stuck job while PENDING with no output', async () => {
+    const clock = createManualClock();
+    const emulator = emulatorWith(clock, { jobs: [{ outcome: 'stuck' }] });
+    const stuck = await createJob(emulator, 3, 'stuck');
+    expect((await callJson(emulator, `/v1beta/${stuck}:cancel`, { method: 'POST', body: {} })).body).toEqual({});
+    const cancelled = await getJob(emulator, stuck);
+    expect(cancelled.metadata.state).toBe('BATCH_STATE_CANCELLED');
+    expect(cancelled.error.code).toBe(1);
+    expect(cancelled.metadata.output).toBeUndefined();
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * @module The background job loop: advances every live job, then sleeps on the injected clock (not at all while
+ * due work is left), until stopped. Built on `clock.sleep`, so a manual clock drives it in tests.
+ */
+import type { Clock } from '../shared/index.ts';
+import type { JobRunner } from './job-runner.ts';
+
+/** Lines the loop processes per job per pass before yielding to requests. */
+const LOOP_BUDGET_LINES = 5000;
+/** Pause between passes when nothing is due. */
+const LOOP_INTERVAL_MS = 50;
+
+/** A running loop. */
+export interface JobLoop {
+  /** Stops the loop and waits for the pass in progress. */
+  stop(): Promise<void>;
+}
+
+/** Sleeps on `clock` but wakes as soon as `signal` aborts, even on a clock that ignores signals. */
+async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([clock.sleep(ms, signal).catch(() => undefined), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Starts the loop. */
+export function createJobLoop(runner: JobRunner, clock: Clock): JobLoop {
+  const controller = new AbortController();
+  const done = (async () => {
+    while (!controller.signal.aborted) {
+      let more = false;
+      try {
+        more = await runner.advanceAll(LOOP_BUDGET_LINES);
+      } catch {
+        // A job that cannot advance reports its error when it is read; the loop keeps the others going.
+      }
+      if (controller.signal.aborted) break;
+      await sleepUnlessAborted(clock, more ? 0 : LOOP_INTERVAL_MS, controller.signal);
+    }
+  })();
+  return {
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * @module A job's results: appended line by line while it runs (file input: to a partial JSONL on disk; inline:
+ * in memory), then finalised when it ends, with output faults applied, into `files/batch-<id>` (GENERATED) or
+ * the inline responses. Expired jobs keep nothing.
+ */
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JsonlWriter } from '../shared/index.ts';
+import { outputLine, type LineResult } from './batch-lines.ts';
+import type { BatchRecord, BatchState, EmulatorState, InlineResult } from './emulator-state.ts';
+import { filePath, storeFile } from './file-store.ts';
+import { applyPlanInline, hasOutputFaults, planOutput, unknownKey, unknownResponse, writePlannedFile } from './output-faults.ts';
+
+/** The MIME type of generated result files. */
+const OUTPUT_MIME_TYPE = 'application/jsonl';
+
+function partialPath(batch: BatchRecord): string {
+  return join(batch.dir, 'output.partial.jsonl');
+}
+
+/** Prepares a job's result sink when it starts running. */
+export function openJobOutput(state: EmulatorState, batch: BatchRecord): void {
+  if (batch.input.kind === 'inline') {
+    batch.inlineResults = [];
+    return;
+  }
+  batch.writer = new JsonlWriter(partialPath(batch));
+  batch.outputHash = createHash('sha256');
+  batch.outputOffsets = hasOutputFaults(state.options.faults.output) ? [] : undefined;
+}
+
+/** Appends one file-input result. */
+export async function appendFileResult(batch: BatchRecord, result: LineResult): Promise<void> {
+  const writer = batch.writer;
+  if (writer === undefined) return;
+  batch.outputOffsets?.push(writer.bytes);
+  const line = outputLine(result);
+  batch.outputHash?.update(`${line}\n`);
+  await writer.writeRaw(line);
+}
+
+/** Appends one inline result. */
+export function appendInlineResult(batch: BatchRecord, result: InlineResult): void {
+  batch.inlineResults?.push(result);
+}
+
+async function finaliseFileOutput(state: EmulatorState, batch: BatchRecord, writer: JsonlWriter): Promise<void> {
+  await writer.close();
+  const id = `batch-${batch.id}`;
+  const faults = state.options.faults.output;
+  let sourcePath = partialPath(batch);
+  let sizeBytes = writer.bytes;
+  let sha256Hex = batch.outputHash?.digest('hex') ?? '';
+  if (hasOutputFaults(faults)) {
+    const plannedPath = join(batch.dir, 'output.planned.jsonl');
+    const written = await writePlannedFile({
+      partialPath: sourcePath,
+      offsets: batch.outputOffsets ?? [],
+      partialSize: writer.bytes,
+      plan: planOutput(writer.lines, faults, `${state.options.seed}:output:${batch.ordinal}`),
+      finalPath: plannedPath,
+      inventedLine: (unknown) => JSON.stringify({ key: unknownKey(batch.ordinal, unknown), response: unknownResponse(bareModel(batch)) }),
+    });
+    sourcePath = plannedPath;
+    ({ sizeBytes, sha256Hex } = written);
+  }
+  await rm(filePath(state, id), { force: true });
+  await storeFile(state, { id, sourcePath, displayName: undefined, mimeType: OUTPUT_MIME_TYPE, sizeBytes, sha256Hex, source: 'GENERATED' });
+  batch.output = { kind: 'file', fileName: `files/${id}` };
+}
+
+/** `models/gemini-2.5-flash` → `gemini-2.5-flash`. */
+export function bareModel(batch: BatchRecord): string {
+  return batch.model.replace(/^models\//, '');
+}
+
+/**
+ * Ends a job in `finalState`. With `keepResults`, what was processed so far becomes its output (with output
+ * faults); without, everything is dropped. Either way the job's working folder is removed.
+ */
+export async function finishJob(
+  state: EmulatorState,
+  batch: BatchRecord,
+  finalState: BatchState,
+  options: { keepResults: boolean; error?: { code: number; message: string } },
+): Promise<void> {
+  const writer = batch.writer;
+  batch.writer = undefined;
+  if (options.keepResults && writer !== undefined) {
+    await finaliseFileOutput(state, batch, writer);
+  } else if (writer !== undefined) {
+    await writer.close();
+  }
+  if (options.keepResults && batch.inlineResults !== undefined) {
+    const faults = state.options.faults.output;
+    const results = batch.inlineResults;
+    batch.output = {
+      kind: 'inline',
+      results: hasOutputFaults(faults)
+        ? applyPlanInline(results, planOutput(results.length, faults, `${state.options.seed}:output:${batch.ordinal}`), (unknown) => ({
+            response: unknownResponse(bareModel(batch)),
+            metadata: { key: unknownKey(batch.ordinal, unknown) },
+          }))
+        : results,
+    };
+  }
+  batch.inlineResults = undefined;
+  batch.outputHash = undefined;
+  batch.outputOffsets = undefined;
+  const now = state.options.clock.now();
+  batch.state = finalState;
+  batch.updateTimeMs = now;
+  batch.endTimeMs = now;
+  if (options.error !== undefined) batch.error = options.error;
+  await rm(batch.dir, { recursive: true, force: true });
+}
+
+/** Drops a job's working files without producing anything (delete, shutdown). */
+export async function discardJobOutput(batch: BatchRecord): Promise<void> {
+  const writer = batch.writer;
+  batch.writer = undefined;
+  if (writer !== undefined) await writer.close();
+  batch.inlineResults = undefined;
+  await rm(batch.dir, { recursive: true, force: true });
+}

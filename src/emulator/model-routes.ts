@@ -1,0 +1,57 @@
+/**
+ * @module `POST /{v}/models/{model}:verb`: `batchGenerateContent` creates a batch; `generateContent` and
+ * `countTokens` are answered at once by the simulated model (its InputError is a 400); the batch path never uses
+ * them, and stats count them.
+ */
+import { Hono, type Context } from 'hono';
+import { errorResponse } from './api-errors.ts';
+import { createBatch } from './batch-create.ts';
+import type { EndpointGuard } from './endpoint-guard.ts';
+import type { EmulatorState } from './emulator-state.ts';
+import { parseRequestJson } from './lenient-json.ts';
+import { countTokens, simulateGenerateContent } from './model/index.ts';
+import { operationJson } from './operation-json.ts';
+import { field, isJsonObject } from './proto-json.ts';
+import { isApiVersion } from './public-urls.ts';
+
+async function readBody(c: Context, where: string): Promise<unknown> {
+  return parseRequestJson(await c.req.text(), where);
+}
+
+/** The `/{v}/models/{model}:verb` routes. */
+export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
+  const app = new Hono();
+  app.post('/:version/models/:spec', (c) => {
+    const spec = c.req.param('spec');
+    const colon = spec.indexOf(':');
+    const model = colon < 0 ? spec : spec.slice(0, colon);
+    const verb = colon < 0 ? '' : spec.slice(colon + 1);
+    if (!isApiVersion(c.req.param('version')) || model === '') {
+      return errorResponse(404, `The emulator has no endpoint for POST ${c.req.path}.`);
+    }
+    const { seed } = state.options;
+    switch (verb) {
+      case 'batchGenerateContent':
+        return guard(c, 'batches.create', async () => {
+          const batch = await createBatch(state, `models/${model}`, await readBody(c, 'body'));
+          return c.json(operationJson(batch, { includeInlineResponses: true }));
+        });
+      case 'generateContent':
+        return guard(c, 'models.generateContent', async () => {
+          state.counters.generateContentCalls++;
+          const body = await readBody(c, 'body');
+          return c.json(simulateGenerateContent(body, { seed, model }));
+        });
+      case 'countTokens':
+        return guard(c, 'models.countTokens', async () => {
+          state.counters.countTokensCalls++;
+          const body = await readBody(c, 'body');
+          const wrapped = isJsonObject(body) ? field(body, 'generateContentRequest') : undefined;
+          return c.json({ totalTokens: countTokens(wrapped ?? body) });
+        });
+      default:
+        return errorResponse(501, `The emulator does not implement models.${verb === '' ? 'get' : verb}.`);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,102 @@
+/** @module Validates `generationConfig` and picks the response schema the simulated answer must follow. */
+import { InputError } from '../../shared/index.ts';
+import { geminiSchemaToJsonSchema } from './gemini-schema.ts';
+import { compileSchema, type SchemaNode } from './schema-compiling.ts';
+import { isJsonObject, optionalNumber, optionalString, readObjectFields, type JsonObject } from './object-fields.ts';
+
+/** The generation settings the simulated model honours. */
+export interface GenerationSettings {
+  /** Lower-cased; `text/plain` when not set. */
+  readonly responseMimeType: string;
+  /** The response schema as JSON Schema (a Gemini `responseSchema` is converted), or undefined. */
+  readonly responseSchema: JsonObject | undefined;
+  /** `responseSchema` compiled (not part of the request's identity: it is derived from `responseSchema`). */
+  readonly compiledSchema: SchemaNode | undefined;
+  readonly maxOutputTokens: number | undefined;
+  readonly temperature: number | undefined;
+  readonly topP: number | undefined;
+  readonly topK: number | undefined;
+  /** `thinkingConfig.thinkingBudget`; 0 turns thinking off. */
+  readonly thinkingBudget: number | undefined;
+}
+
+const GENERATION_FIELDS = new Set([
+  'stopSequences',
+  'responseMimeType',
+  'responseSchema',
+  'responseJsonSchema',
+  'responseModalities',
+  'candidateCount',
+  'maxOutputTokens',
+  'temperature',
+  'topP',
+  'topK',
+  'seed',
+  'presencePenalty',
+  'frequencyPenalty',
+  'responseLogprobs',
+  'logprobs',
+  'enableEnhancedCivicAnswers',
+  'speechConfig',
+  'thinkingConfig',
+  'mediaResolution',
+  'imageConfig',
+]);
+const THINKING_FIELDS = new Set(['thinkingBudget', 'includeThoughts', 'thinkingLevel']);
+const MIME_TYPES = new Set(['text/plain', 'application/json', 'text/x.enum']);
+const WHERE = 'generationConfig';
+
+/** Validates a `generationConfig` (absent → defaults). Throws InputError naming the field at fault. */
+export function parseGenerationConfig(value: unknown): GenerationSettings {
+  const fields = value === undefined ? new Map<string, unknown>() : readObjectFields(value, WHERE, GENERATION_FIELDS);
+  const responseMimeType = (optionalString(fields, 'responseMimeType', WHERE) ?? 'text/plain').toLowerCase();
+  if (!MIME_TYPES.has(responseMimeType)) {
+    const supported = [...MIME_TYPES].join(', ');
+    throw new InputError(`${WHERE}.responseMimeType`, `unsupported "${responseMimeType}" (use ${supported})`);
+  }
+  const candidateCount = optionalNumber(fields, 'candidateCount', WHERE, { integer: true, min: 1 });
+  if (candidateCount !== undefined && candidateCount > 1) {
+    const message = `the emulator answers with one candidate only, got ${candidateCount}`;
+    throw new InputError(`${WHERE}.candidateCount`, message);
+  }
+  const responseSchema = readResponseSchema(fields, responseMimeType);
+  return {
+    responseMimeType,
+    responseSchema,
+    compiledSchema: responseSchema === undefined ? undefined : compileSchema(responseSchema, schemaLocation(fields)),
+    maxOutputTokens: optionalNumber(fields, 'maxOutputTokens', WHERE, { integer: true, min: 1 }),
+    temperature: optionalNumber(fields, 'temperature', WHERE, { min: 0, max: 2 }),
+    topP: optionalNumber(fields, 'topP', WHERE, { min: 0, max: 1 }),
+    topK: optionalNumber(fields, 'topK', WHERE, { integer: true, min: 1 }),
+    thinkingBudget: readThinkingBudget(fields.get('thinkingConfig')),
+  };
+}
+
+function readResponseSchema(fields: Map<string, unknown>, mimeType: string): JsonObject | undefined {
+  const gemini = fields.get('responseSchema');
+  const json = fields.get('responseJsonSchema');
+  if (gemini !== undefined && json !== undefined) {
+    throw new InputError(WHERE, 'set only one of responseSchema and responseJsonSchema');
+  }
+  if (gemini === undefined && json === undefined) {
+    if (mimeType === 'text/x.enum') throw new InputError(`${WHERE}.responseSchema`, 'is required with text/x.enum');
+    return undefined;
+  }
+  const field = gemini === undefined ? 'responseJsonSchema' : 'responseSchema';
+  if (mimeType === 'text/plain') {
+    throw new InputError(`${WHERE}.${field}`, 'needs responseMimeType "application/json" or "text/x.enum"');
+  }
+  if (gemini !== undefined) return geminiSchemaToJsonSchema(gemini, `${WHERE}.responseSchema`);
+  if (!isJsonObject(json)) throw new InputError(`${WHERE}.responseJsonSchema`, 'must be a JSON Schema object');
+  return json;
+}
+
+function schemaLocation(fields: Map<string, unknown>): string {
+  return `${WHERE}.${fields.has('responseSchema') ? 'responseSchema' : 'responseJsonSchema'}`;
+}
+
+function readThinkingBudget(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const fields = readObjectFields(value, `${WHERE}.thinkingConfig`, THINKING_FIELDS);
+  return optionalNumber(fields, 'thinkingBudget', `${WHERE}.thinkingConfig`, { integer: true, min: -1 });
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { mineText, splitList } from './text-mining.ts';
+
+const corpus = mineText([
+  'Extract the metadata below as JSON:',
+  `# Attention Is All You Need
+By Ashish Vaswani and Noam Shazeer
+Venue: NeurIPS
+{"doi": "10.5555/3295222", "pages": 11}
+The Transformer was published on June 12, 2017 by researchers at Google Brain. Dr. Lukasz Kaiser trained it for 3.5 days on 8 GPUs with 1,024 tokens per batch.
+Write to team@example.com or visit https://example.org/paper.`,
+]);
+
+describe('mineText', () => {
+  it('tells content sentences from instructions and splits sentences', () => {
+    expect(corpus.sentences[0]).toMatchObject({ text: 'Extract the metadata below as JSON:', isInstruction: true });
+    expect(corpus.facts.map((sentence) => sentence.text)).toContain('Dr. Lukasz Kaiser trained it for 3.5 days on 8 GPUs with 1,024 tokens per batch.');
+    expect(corpus.facts.some((sentence) => sentence.isInstruction)).toBe(false);
+  });
+
+  it('finds the title line, fields, names, dates, e-mails, URLs', () => {
+    expect(corpus.firstLine).toBe('Attention Is All You Need');
+    expect(corpus.fields.get('venue')).toBe('NeurIPS');
+    expect(corpus.fields.get('doi')).toBe('10.5555/3295222');
+    expect(corpus.fields.get('pages')).toBe('11');
+    expect(corpus.names.slice(0, 3)).toEqual(['Ashish Vaswani', 'Noam Shazeer', 'Lukasz Kaiser']);
+    expect(corpus.dates).toEqual(['2017-06-12']);
+    expect(corpus.emails).toEqual(['team@example.com']);
+    expect(corpus.urls).toEqual(['https://example.org/paper']);
+  });
+
+  it('finds numbers with their neighbouring words and flags years', () => {
+    const values = corpus.numbers.map((mention) => mention.value);
+    expect(values).toEqual(expect.arrayContaining([12, 2017, 3.5, 8, 1024]));
+    expect(corpus.numbers.find((mention) => mention.value === 2017)?.isYear).toBe(true);
+    expect(corpus.numbers.find((mention) => mention.value === 8)?.context).toContain('gpu');
+    expect(corpus.numbers.find((mention) => mention.value === 3.5)?.isInteger).toBe(false);
+  });
+
+  it('ranks keywords by frequency and splits lists', () => {
+    const keywords = mineText(['Ferries and more ferries. Electric ferries cross the fjord; electric power is cheap.']).keywords;
+    expect(keywords.slice(0, 2)).toEqual(['ferries', 'electric']);
+    expect(splitList('A. Smith, B. Jones and C. Wu; D. Li')).toEqual(['A. Smith', 'B. Jones', 'C. Wu', 'D. Li']);
+  });
+
+  it('falls back to instructions when the prompt has nothing else', () => {
+    const only = mineText(['Write a haiku about the sea?']);
+    expect(only.facts.map((sentence) => sentence.text)).toEqual(['Write a haiku about the sea?']);
+    expect(only.firstLine).toBeUndefined();
+  });
+});

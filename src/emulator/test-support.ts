@@ -1,0 +1,78 @@
+/** @module Helpers shared by the emulator's tests (not used by the emulator itself). */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test helpers hand loosely typed JSON to assertions */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Emulator } from './emulator.ts';
+
+/** A fresh temp folder and a way to remove it. */
+export function makeTempDir(prefix = 'truebatch-emulator-test-'): { dir: string; remove: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A GenerateContentRequest asking `text`. */
+export function textRequest(text: string): Record<string, unknown> {
+  return { contents: [{ role: 'user', parts: [{ text }] }] };
+}
+
+/** JSONL input lines `{key: prefix-i, request}` for i in [0, count). */
+export function requestLines(count: number, prefix = 'req'): string[] {
+  return Array.from({ length: count }, (_, index) => JSON.stringify({ key: `${prefix}-${index}`, request: textRequest(`question ${index}`) }));
+}
+
+/** Writes `lines` as a JSONL file in `dir`. */
+export function writeJsonl(dir: string, name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** Parses a JSONL file's non-blank lines. */
+export async function readJsonlFile(path: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(path, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** In-process JSON call to an emulator (`app.request`), returning status and parsed body. */
+export async function callJson(
+  emulator: Emulator,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await emulator.app.request(path, {
+    method: init.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+}
+
+/** Uploads `content` in-process through the resumable protocol (one finalize chunk); returns the final body. */
+export async function uploadInProcess(emulator: Emulator, content: string, mimeType = 'application/json', headers: Record<string, string> = {}): Promise<any> {
+  const start = await emulator.app.request('/upload/v1beta/files', {
+    method: 'POST',
+    headers: {
+      'x-goog-upload-protocol': 'resumable',
+      'x-goog-upload-command': 'start',
+      'x-goog-upload-header-content-length': String(Buffer.byteLength(content)),
+      'x-goog-upload-header-content-type': mimeType,
+      'content-type': 'application/json',
+      ...headers,
+    },
+    body: JSON.stringify({ file: { mimeType } }),
+  });
+  const url = start.headers.get('x-goog-upload-url');
+  if (url === null) return { startStatus: start.status, startBody: await start.text() };
+  const final = await emulator.app.request(url, {
+    method: 'POST',
+    headers: { 'x-goog-upload-command': 'upload, finalize', 'x-goog-upload-offset': '0' },
+    body: content,
+  });
+  return final.json();
+}

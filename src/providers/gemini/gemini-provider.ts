@@ -1,0 +1,174 @@
+/**
+ * @module The Gemini Batch API behind the {@link BatchProvider} contract, on the official `@google/genai` SDK
+ * (plus one raw REST read where the SDK drops fields). All state lives in the returned object.
+ */
+import { stat } from 'node:fs/promises';
+import { GoogleGenAI, type File as GeminiFile } from '@google/genai';
+import {
+  ConfigError,
+  FilesystemError,
+  InputError,
+  NotFoundError,
+  ProviderError,
+  errorMessage,
+  systemClock,
+  type Clock,
+} from '../../shared/index.ts';
+import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
+import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
+import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
+import { createGeminiRestClient } from './gemini-rest.ts';
+import { readGeminiResults } from './gemini-results.ts';
+import { DEFAULT_READ_RETRY, retryingRead, type ReadRetryPolicy } from './gemini-retry.ts';
+
+/** Google's endpoint for the Gemini Developer API. */
+export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+/** Settings of {@link createGeminiProvider}. */
+export interface GeminiProviderSettings {
+  /** The Gemini API key. Sent only as the `x-goog-api-key` header; never logged or put in an error message. */
+  apiKey: string;
+  /**
+   * Where the API is (an emulator, a proxy; a path prefix is kept).
+   * @default 'https://generativelanguage.googleapis.com'
+   */
+  baseUrl?: string;
+  /**
+   * The API version path segment. Pinned because SDK 3.x defaults to `v1`, while every batch document uses `v1beta`.
+   * @default 'v1beta'
+   */
+  apiVersion?: string;
+  /**
+   * The MIME type declared for uploaded JSONL. The SDK has no mapping for `.jsonl`, and the real server has
+   * refused `jsonl` at times; `application/json` has the most evidence of working.
+   * @default 'application/json'
+   */
+  uploadMimeType?: string;
+  /** Sleeps between read retries. @default systemClock */
+  clock?: Clock;
+  /**
+   * In-provider retries of idempotent reads (getJob, the listing in findJobsByDisplayName, downloadResults) on
+   * retryable failures. Uploads, creates and cancels are never retried here: the engine decides.
+   * @default { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 }
+   */
+  readRetry?: Partial<ReadRetryPolicy>;
+  /** Page size when listing batches. @default 100 */
+  listPageSize?: number;
+}
+
+/**
+ * Creates a Gemini batch provider.
+ * @example
+ * const provider = createGeminiProvider({ apiKey, baseUrl: emulator.url });
+ * const file = await provider.uploadFile('requests.jsonl', { displayName: 'run-1-stage-a-shard-0' });
+ */
+export function createGeminiProvider(settings: GeminiProviderSettings): BatchProvider {
+  const { apiKey } = settings;
+  if (apiKey.trim() === '') {
+    throw new ConfigError('Gemini provider: the API key is empty; set it (for example with GEMINI_API_KEY)');
+  }
+  const baseUrl = settings.baseUrl ?? GEMINI_DEFAULT_BASE_URL;
+  const apiVersion = settings.apiVersion ?? 'v1beta';
+  const mimeType = settings.uploadMimeType ?? 'application/json';
+  const clock = settings.clock ?? systemClock;
+  const retryPolicy: ReadRetryPolicy = { ...DEFAULT_READ_RETRY, ...settings.readRetry };
+  const pageSize = settings.listPageSize ?? 100;
+  const secrets = [apiKey];
+
+  // vertexai: false so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend underneath us.
+  const ai = new GoogleGenAI({ apiKey, vertexai: false, apiVersion, httpOptions: { baseUrl, apiVersion } });
+  const rest = createGeminiRestClient({ apiKey, baseUrl, apiVersion });
+
+  const read = <T>(where: string, call: () => Promise<T>): Promise<T> =>
+    retryingRead(retryPolicy, clock, () => translatingErrors(where, secrets, call));
+
+  const getJob = (name: string): Promise<RemoteJob> => {
+    const where = `getJob(${name})`;
+    return read(where, async () => normaliseOperation(await rest.getBatchOperation(name), where));
+  };
+
+  return {
+    name: GEMINI_PROVIDER_NAME,
+
+    async uploadFile(path, { displayName }): Promise<UploadedFile> {
+      const where = `uploadFile(${path})`;
+      const localSize = await fileSize(path, where);
+      if (localSize === 0) throw new InputError(path, 'is empty; Gemini cannot take a zero-byte upload');
+      const file: GeminiFile | undefined = await translatingErrors(where, secrets, () =>
+        ai.files.upload({ file: path, config: { mimeType, displayName } }),
+      );
+      if (file?.name === undefined || file.name === '') {
+        // The real server answers HTTP 200 with an {error} body when it refuses the MIME type; the SDK then
+        // resolves undefined instead of throwing.
+        throw new ProviderError(
+          GEMINI_PROVIDER_NAME,
+          `Gemini ${where}: the upload came back without a file, which is how Gemini refuses the MIME type ` +
+            `"${mimeType}". Set gemini.uploadMimeType in the project config to a type it accepts ` +
+            `(application/json is the most reliable)`,
+          { isRetryable: false },
+        );
+      }
+      // sizeBytes is an int64 sent as a string; trust the local size if it is missing or unreadable.
+      const reported = file.sizeBytes === undefined ? Number.NaN : Number(file.sizeBytes);
+      return { name: file.name, sizeBytes: Number.isFinite(reported) ? reported : localSize };
+    },
+
+    async createJob({ model, inputFile, displayName }) {
+      const where = `createJob(${displayName})`;
+      // Never retried: create is not idempotent; after an error the engine reconciles by displayName.
+      const job = await translatingErrors(where, secrets, () =>
+        ai.batches.create({ model, src: inputFile, config: { displayName } }),
+      );
+      return batchJobToRemoteJob(job, where);
+    },
+
+    getJob,
+
+    async findJobsByDisplayName(displayName) {
+      const where = `findJobsByDisplayName(${displayName})`;
+      const names = await read(where, async () => {
+        const found = new Set<string>();
+        const pager = await ai.batches.list({ config: { pageSize } });
+        for await (const job of pager) {
+          if (job.displayName === displayName && job.name !== undefined) found.add(job.name);
+        }
+        return [...found];
+      });
+      const jobs: RemoteJob[] = [];
+      for (const name of names) {
+        try {
+          jobs.push(await getJob(name));
+        } catch (error) {
+          // Deleted between the listing and the read: it is not a job any more.
+          if (error instanceof ProviderError && error.status === 404) continue;
+          throw error;
+        }
+      }
+      return jobs;
+    },
+
+    async cancelJob(name) {
+      await translatingErrors(`cancelJob(${name})`, secrets, () => ai.batches.cancel({ name }));
+    },
+
+    async downloadResults(job, destPath) {
+      const where = `downloadResults(${job.name})`;
+      const file = job.outputFile;
+      if (file === undefined) {
+        throw new NotFoundError(`Gemini ${where}: the job has no output file (state ${job.rawState})`);
+      }
+      // Not ai.files.download: it crashes the process when the connection drops mid-body (see gemini-rest.ts).
+      await read(where, () => rest.downloadFile(file, destPath, where));
+    },
+
+    readResults: readGeminiResults,
+  };
+}
+
+async function fileSize(path: string, where: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw new FilesystemError(`Gemini ${where}: cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * @module Gemini batch result lines (`{"key":…,"response":{GenerateContentResponse}}` or `{"key":…,"error":{Status}}`)
+ * parsed one at a time into {@link ResultItem}s. A bad line becomes a `malformed` item with the reason, never a throw.
+ */
+import { z } from 'zod';
+import { readJsonl, type ParsedLine } from '../../shared/index.ts';
+import type { ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
+import { camelCaseKeys } from './gemini-json.ts';
+
+/** How much of a bad line a `malformed` item keeps, so a huge broken line cannot blow up memory downstream. */
+export const MALFORMED_RAW_MAX_CHARS = 2000;
+
+const tokenCountSchema = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+$/, 'expected a non-negative integer string').transform(Number),
+]);
+
+const responseSchema = z.object({
+  candidates: z
+    .array(
+      z.object({
+        content: z
+          .object({ parts: z.array(z.object({ text: z.string().optional(), thought: z.boolean().optional() })).optional() })
+          .optional(),
+        finishReason: z.string().optional(),
+      }),
+    )
+    .optional(),
+  promptFeedback: z.object({ blockReason: z.string().optional() }).optional(),
+  usageMetadata: z
+    .object({
+      promptTokenCount: tokenCountSchema.optional(),
+      candidatesTokenCount: tokenCountSchema.optional(),
+      thoughtsTokenCount: tokenCountSchema.optional(),
+      cachedContentTokenCount: tokenCountSchema.optional(),
+      totalTokenCount: tokenCountSchema.optional(),
+    })
+    .optional(),
+  modelVersion: z.string().optional(),
+});
+
+/** A google.rpc.Status; `status` is the HTTP envelope's name, accepted in case a line carries it. */
+const errorSchema = z.object({
+  code: z.number().int().optional(),
+  message: z.string().optional(),
+  status: z.string().optional(),
+});
+
+/** Parses one line of a result file (as {@link readJsonl} yields it) into a {@link ResultItem}. */
+export function parseResultLine(line: ParsedLine): ResultItem {
+  const { lineNumber } = line;
+  if (!line.ok) return malformed(lineNumber, `not valid JSON (${line.error})`, line.text);
+  const raw = (): string => JSON.stringify(line.value);
+  const value = line.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return malformed(lineNumber, 'not a JSON object', raw());
+  }
+  const fields = new Map<string, unknown>(Object.entries(value));
+  const keyValue = fields.get('key');
+  if (keyValue === undefined || keyValue === null) return malformed(lineNumber, 'has no "key"', raw());
+  if (typeof keyValue !== 'string' && typeof keyValue !== 'number') {
+    return malformed(lineNumber, `"key" is not a string (it is ${JSON.stringify(keyValue)})`, raw());
+  }
+  const key = String(keyValue);
+  if (key === '') return malformed(lineNumber, '"key" is empty', raw());
+
+  // A line carrying both is treated as failed: the provider reported an error for that request.
+  const errorValue = fields.get('error');
+  if (errorValue !== undefined && errorValue !== null) {
+    const parsed = errorSchema.safeParse(camelCaseKeys(errorValue));
+    if (!parsed.success) return malformed(lineNumber, `"error" is invalid: ${z.prettifyError(parsed.error)}`, raw());
+    const message = parsed.data.message ?? parsed.data.status ?? '(no message)';
+    // google.rpc.Code 2 is UNKNOWN: the honest code when the line gave none.
+    return { kind: 'error', key, lineNumber, error: { code: parsed.data.code ?? 2, message } };
+  }
+  const responseValue = fields.get('response');
+  if (responseValue === undefined || responseValue === null) {
+    return malformed(lineNumber, 'has neither "response" nor "error"', raw());
+  }
+  const parsed = responseSchema.safeParse(camelCaseKeys(responseValue));
+  if (!parsed.success) return malformed(lineNumber, `"response" is invalid: ${z.prettifyError(parsed.error)}`, raw());
+  return { kind: 'response', key, lineNumber, response: toModelResponse(parsed.data, responseValue) };
+}
+
+/** Streams a downloaded result file as {@link ResultItem}s, one per non-blank line. */
+export async function* readGeminiResults(path: string): AsyncGenerator<ResultItem> {
+  for await (const line of readJsonl(path)) yield parseResultLine(line);
+}
+
+function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown): ModelResponse {
+  const candidate = response.candidates?.[0];
+  const texts = (candidate?.content?.parts ?? [])
+    .filter((part) => part.thought !== true && part.text !== undefined)
+    .map((part) => part.text ?? '');
+  const usage = response.usageMetadata;
+  const tokenUsage: TokenUsage | undefined =
+    usage === undefined
+      ? undefined
+      : {
+          promptTokens: usage.promptTokenCount ?? 0,
+          outputTokens: usage.candidatesTokenCount ?? 0,
+          thoughtsTokens: usage.thoughtsTokenCount ?? 0,
+          cachedTokens: usage.cachedContentTokenCount ?? 0,
+          totalTokens: usage.totalTokenCount ?? 0,
+        };
+  return {
+    text: texts.length === 0 ? undefined : texts.join(''),
+    finishReason: candidate?.finishReason,
+    blockReason: response.promptFeedback?.blockReason,
+    usage: tokenUsage,
+    modelVersion: response.modelVersion,
+    raw,
+  };
+}
+
+function malformed(lineNumber: number, reason: string, raw: string): ResultItem {
+  const kept = raw.length <= MALFORMED_RAW_MAX_CHARS ? raw : `${raw.slice(0, MALFORMED_RAW_MAX_CHARS)}…`;
+  return { kind: 'malformed', lineNumber, reason: `result line ${lineNumber} ${reason}`, raw: kept };
+}

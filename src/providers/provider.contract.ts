@@ -1,0 +1,167 @@
+/**
+ * @module The behaviour every {@link BatchProvider} must show, as a vitest suite each implementation runs against
+ * its own backend (an emulator, or the real service in a manual run).
+ */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError, ProviderError, randomId, systemClock, type Clock } from '../shared/index.ts';
+import { TERMINAL_JOB_STATES, type BatchProvider, type RemoteJob, type ResultItem } from './batch-provider.ts';
+
+/**
+ * Jobs whose display name contains this text are cancelled right after creation. The backend must keep them
+ * unfinished long enough for the cancel to land (a real provider does; an emulator should script them stuck).
+ */
+export const CONTRACT_CANCEL_MARKER = 'contract-cancel';
+
+/** A provider under test and how to clean up after it. */
+export interface ProviderContractSubject {
+  provider: BatchProvider;
+  teardown: () => Promise<void>;
+}
+
+/** Options of {@link runProviderContract}. */
+export interface ProviderContractOptions {
+  /** Names the suite, e.g. `gemini (emulator)`. */
+  name: string;
+  /** Called once before the suite; `teardown` once after it. */
+  setup: () => Promise<ProviderContractSubject>;
+  /** @default 'gemini-2.5-flash' */
+  model?: string;
+  /** Wait between two `getJob` polls. @default 100 */
+  pollIntervalMs?: number;
+  /** Polls before a job counts as stuck. @default 600 */
+  maxPolls?: number;
+  /** Sleeps between polls. @default systemClock */
+  clock?: Clock;
+}
+
+const REQUEST_COUNT = 3;
+
+/**
+ * Defines the provider contract tests: upload, create, poll to a terminal state with counts, download, read
+ * results joined by key, find by display name, cancel, and unknown jobs.
+ * @example
+ * runProviderContract({ name: 'gemini (emulator)', setup: async () => ({ provider, teardown }) });
+ */
+export function runProviderContract(options: ProviderContractOptions): void {
+  const model = options.model ?? 'gemini-2.5-flash';
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const maxPolls = options.maxPolls ?? 600;
+  const clock = options.clock ?? systemClock;
+
+  describe(`BatchProvider contract: ${options.name}`, () => {
+    let subject: ProviderContractSubject;
+    let dir: string;
+    let inputPath: string;
+    const runId = randomId(8);
+    const displayName = `contract-${runId}`;
+    const keys = Array.from({ length: REQUEST_COUNT }, (_unused, index) => `${runId}-doc-${index + 1}`);
+    let inputFile: string | undefined;
+    let finishedJob: RemoteJob | undefined;
+
+    const provider = (): BatchProvider => subject.provider;
+    const waitForTerminal = async (name: string): Promise<RemoteJob> => {
+      for (let poll = 0; poll < maxPolls; poll++) {
+        const job = await provider().getJob(name);
+        expect(job.name).toBe(name);
+        if (TERMINAL_JOB_STATES.has(job.state)) return job;
+        await clock.sleep(pollIntervalMs);
+      }
+      throw new ProviderError(provider().name, `job ${name} did not finish after ${maxPolls} polls`, {
+        isRetryable: false,
+      });
+    };
+    const requireValue = <T>(value: T | undefined, what: string): T => {
+      if (value === undefined) throw new NotFoundError(`an earlier contract step did not produce ${what}`);
+      return value;
+    };
+
+    beforeAll(async () => {
+      subject = await options.setup();
+      dir = await mkdtemp(join(tmpdir(), 'truebatch-provider-contract-'));
+      inputPath = join(dir, 'requests.jsonl');
+      const lines = keys.map((key, index) =>
+        JSON.stringify({ key, request: { contents: [{ role: 'user', parts: [{ text: `Say hello number ${index + 1}` }] }] } }),
+      );
+      await writeFile(inputPath, `${lines.join('\n')}\n`);
+    });
+
+    afterAll(async () => {
+      await subject.teardown();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('uploads a JSONL file and reports its name and size', async () => {
+      const uploaded = await provider().uploadFile(inputPath, { displayName: `${displayName}-input` });
+      expect(uploaded.name).not.toBe('');
+      expect(uploaded.sizeBytes).toBe((await stat(inputPath)).size);
+      inputFile = uploaded.name;
+    });
+
+    it('creates a job that runs to succeeded with full request counts', async () => {
+      const created = await provider().createJob({ model, inputFile: requireValue(inputFile, 'an input file'), displayName });
+      expect(created.name).not.toBe('');
+      expect(created.displayName).toBe(displayName);
+      expect(created.rawState).not.toBe('');
+      const job = await waitForTerminal(created.name);
+      expect(job.state).toBe('succeeded');
+      expect(job.displayName).toBe(displayName);
+      expect(job.requestCounts).toEqual({ total: REQUEST_COUNT, succeeded: REQUEST_COUNT, failed: 0, pending: 0 });
+      expect(job.outputFile).toBeDefined();
+      expect(job.error).toBeUndefined();
+      finishedJob = job;
+    });
+
+    it('downloads the results, and reads one item per input line, joined by key', async () => {
+      const path = join(dir, 'results.jsonl');
+      await provider().downloadResults(requireValue(finishedJob, 'a finished job'), path);
+      const items: ResultItem[] = [];
+      for await (const item of provider().readResults(path)) items.push(item);
+      expect(items).toHaveLength(REQUEST_COUNT);
+      const byKey = new Map(items.map((item) => [item.kind === 'malformed' ? `malformed:${item.lineNumber}` : item.key, item]));
+      expect([...byKey.keys()].sort()).toEqual([...keys].sort());
+      for (const item of items) {
+        expect(item.kind).toBe('response');
+        if (item.kind !== 'response') continue;
+        expect(item.lineNumber).toBeGreaterThan(0);
+        expect(item.response.text).toEqual(expect.any(String));
+        expect(item.response.usage?.totalTokens).toBeGreaterThan(0);
+      }
+    });
+
+    it('finds exactly the created job by its display name, with counts', async () => {
+      const job = requireValue(finishedJob, 'a finished job');
+      const found = await provider().findJobsByDisplayName(displayName);
+      expect(found.map((each) => each.name)).toEqual([job.name]);
+      expect(found[0]?.state).toBe('succeeded');
+      expect(found[0]?.requestCounts?.total).toBe(REQUEST_COUNT);
+      expect(await provider().findJobsByDisplayName(`${displayName}-never-created`)).toEqual([]);
+    });
+
+    it('cancels a job, which then ends cancelled', async () => {
+      const created = await provider().createJob({
+        model,
+        inputFile: requireValue(inputFile, 'an input file'),
+        displayName: `${displayName}-${CONTRACT_CANCEL_MARKER}`,
+      });
+      await provider().cancelJob(created.name);
+      const job = await waitForTerminal(created.name);
+      expect(job.state).toBe('cancelled');
+      expect(job.rawState).not.toBe('');
+    });
+
+    it('rejects an unknown job with NotFoundError or a non-retryable ProviderError 404', async () => {
+      const error: unknown = await provider()
+        .getJob(`batches/unknown${runId.toLowerCase()}`)
+        .then(() => undefined, (caught: unknown) => caught);
+      if (error instanceof ProviderError) {
+        expect(error.status).toBe(404);
+        expect(error.isRetryable).toBe(false);
+      } else {
+        expect(error).toBeInstanceOf(NotFoundError);
+      }
+    });
+  });
+}
