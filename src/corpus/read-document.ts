@@ -20,7 +20,7 @@ export function formatOf(filePath: string): DocumentFormat {
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** The id, or a reason it is unusable; ids become request keys and file names. */

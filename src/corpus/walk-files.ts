@@ -52,7 +52,7 @@ const isInside = (root: string, candidate: string): boolean => {
 };
 
 /** Resolves a followed link; a reason to exclude it when its target is outside `realRoot`. */
-async function linkTargetProblem(linkPath: string, realRoot: string): Promise<{ real: string } | { reason: string }> {
+async function resolveLinkTarget(linkPath: string, realRoot: string): Promise<{ real: string } | { reason: string }> {
   const real = await realpath(linkPath);
   if (isInside(realRoot, real)) return { real };
   return { reason: `symbolic link to ${await readlink(linkPath)}, which is outside the input folder` };
@@ -72,7 +72,9 @@ export async function* walkFiles(root: string, filter: CorpusFilter, followSymli
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`input.dir ${root} does not exist or cannot be read: ${errorMessage(error)}`, { cause: error });
   }
-  const visited = new Set<string>([realRoot]);
+  // Real folder path → where it was read, so a folder reached twice through links is read once.
+  const visited = new Map<string, string>([[realRoot, '']]);
+  const readAs = (relative: string): string => (relative === '' ? 'the input folder itself' : `${relative}/`);
 
   async function* visit(folder: string, relativeFolder: string): AsyncGenerator<WalkItem> {
     for (const entry of await sortedEntries(folder)) {
@@ -85,24 +87,22 @@ export async function* walkFiles(root: string, filter: CorpusFilter, followSymli
           yield { kind: 'excluded', path: `${relativePath}/`, reason };
           continue;
         }
-        if (isLink) {
-          if (!followSymlinks) {
-            yield { kind: 'excluded', path: `${relativePath}/`, reason: NOT_FOLLOWED };
-            continue;
-          }
-          const target = await linkTargetProblem(absolutePath, realRoot);
+        if (isLink && !followSymlinks) {
+          yield { kind: 'excluded', path: `${relativePath}/`, reason: NOT_FOLLOWED };
+          continue;
+        }
+        if (isLink || followSymlinks) {
+          const target = await resolveLinkTarget(absolutePath, realRoot);
           if ('reason' in target) {
             yield { kind: 'excluded', path: `${relativePath}/`, reason: target.reason };
             continue;
           }
-          if (visited.has(target.real)) {
-            yield { kind: 'excluded', path: `${relativePath}/`, reason: 'symbolic link loop (folder already visited)' };
+          const earlier = visited.get(target.real);
+          if (earlier !== undefined) {
+            yield { kind: 'excluded', path: `${relativePath}/`, reason: `same folder as ${readAs(earlier)}, already read` };
             continue;
           }
-          visited.add(target.real);
-        } else if (followSymlinks) {
-          // Remember real folders too, so a link to one of them later is not walked twice.
-          visited.add(await realpath(absolutePath));
+          visited.set(target.real, relativePath);
         }
         yield* visit(absolutePath, relativePath);
         continue;
@@ -117,7 +117,7 @@ export async function* walkFiles(root: string, filter: CorpusFilter, followSymli
       } else if (!(isLink ? entry.stats?.isFile() : entry.dirent.isFile())) {
         yield { kind: 'excluded', path: relativePath, reason: 'not a regular file' };
       } else if (isLink) {
-        const target = await linkTargetProblem(absolutePath, realRoot);
+        const target = await resolveLinkTarget(absolutePath, realRoot);
         yield 'reason' in target
           ? { kind: 'excluded', path: relativePath, reason: target.reason }
           : { kind: 'file', path: relativePath, absolutePath };

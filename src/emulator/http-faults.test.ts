@@ -33,7 +33,7 @@ describe('HTTP faults', () => {
     expect(first.status).toBe(fault);
     expect(first.headers.get('content-type')).toContain('application/json');
     expect(first.body.error).toMatchObject({ code: fault, status });
-    expect(first.body.error.message).toContain('emulator fault http[0] on batches.list');
+    expect(first.body.error?.message).toContain('emulator fault http[0] on batches.list');
     expect((await callJson(emulator, '/v1beta/files')).status).toBe(200);
     expect(await statuses(emulator, '/v1beta/batches', 3)).toEqual([fault, 200, 200]);
     expect(emulator.stats().httpFaultsInjected).toBe(2);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { createEmulator, type Emulator, type FaultConfigInput } from './index.ts';
-import { callJson, readJsonlFile, requestLines, uploadInProcess } from './test-support.ts';
+import { callJson, readJsonlFile, requestLines, uploadInProcess, type WireOperation } from './test-support.ts';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -17,15 +17,15 @@ function emulatorWith(clock: ManualClock, faults: FaultConfigInput): Emulator {
 
 async function createJob(emulator: Emulator, count: number, displayName: string): Promise<string> {
   const uploaded = await uploadInProcess(emulator, `${requestLines(count, displayName).join('\n')}\n`);
-  const created = await callJson(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
     method: 'POST',
     body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
   });
-  return created.body.name as string;
+  return created.body.name;
 }
 
-async function getJob(emulator: Emulator, name: string): Promise<any> {
-  return (await callJson(emulator, `/v1beta/${name}`)).body;
+async function getJob(emulator: Emulator, name: string): Promise<WireOperation> {
+  return (await callJson<WireOperation>(emulator, `/v1beta/${name}`)).body;
 }
 
 describe('job faults', () => {
@@ -41,7 +41,7 @@ describe('job faults', () => {
     expect(failed.metadata.state).toBe('BATCH_STATE_FAILED');
     expect(failed.done).toBe(true);
     expect(failed.error).toEqual({ code: 13, message: 'Batch job failed after 3 of 10 requests (emulator fault jobs[0]).' });
-    const output = join(emulator.storageDir, 'files', (failed.metadata.output.responsesFile as string).slice('files/'.length));
+    const output = join(emulator.storageDir, 'files', failed.metadata.output!.responsesFile!.slice('files/'.length));
     expect((await readJsonlFile(output)).map((line) => line['key'])).toEqual(['doomed-0', 'doomed-1', 'doomed-2']);
     clock.advance(1000);
     expect((await getJob(emulator, fine)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
@@ -56,7 +56,7 @@ describe('job faults', () => {
     expect((await getJob(emulator, first)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
     const expired = await getJob(emulator, second);
     expect(expired.metadata.state).toBe('BATCH_STATE_EXPIRED');
-    expect(expired.error.code).toBe(4);
+    expect(expired.error?.code).toBe(4);
     expect(expired.metadata.output).toBeUndefined();
     expect(expired.metadata.batchStats).toEqual({ requestCount: '4', successfulRequestCount: '2' });
   });
@@ -67,7 +67,7 @@ describe('job faults', () => {
     const stuck = await createJob(emulator, 3, 'stuck');
     clock.advance(3_599_999);
     expect((await getJob(emulator, stuck)).metadata.state).toBe('BATCH_STATE_PENDING');
-    expect((await callJson(emulator, '/v1beta/batches')).body.operations[0].metadata.state).toBe('BATCH_STATE_PENDING');
+    expect((await callJson(emulator, '/v1beta/batches')).body.operations?.[0]?.metadata.state).toBe('BATCH_STATE_PENDING');
     clock.advance(1);
     expect((await getJob(emulator, stuck)).metadata.state).toBe('BATCH_STATE_EXPIRED');
     expect(emulator.stats().requestsProcessed).toBe(0);
@@ -80,7 +80,7 @@ describe('job faults', () => {
     expect((await callJson(emulator, `/v1beta/${stuck}:cancel`, { method: 'POST', body: {} })).body).toEqual({});
     const cancelled = await getJob(emulator, stuck);
     expect(cancelled.metadata.state).toBe('BATCH_STATE_CANCELLED');
-    expect(cancelled.error.code).toBe(1);
+    expect(cancelled.error?.code).toBe(1);
     expect(cancelled.metadata.output).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.ts';
-import { callJson, readJsonlFile, requestLines, uploadInProcess } from './test-support.ts';
+import { callJson, readJsonlFile, requestLines, uploadInProcess, type WireOperation } from './test-support.ts';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -17,20 +17,20 @@ function emulatorWith(clock: ManualClock, options: EmulatorOptions = {}): Emulat
 
 async function createFileJob(emulator: Emulator, lines: readonly string[], displayName = 'job'): Promise<string> {
   const uploaded = await uploadInProcess(emulator, `${lines.join('\n')}\n`);
-  const created = await callJson(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
     method: 'POST',
     body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
   });
   expect(created.status).toBe(200);
-  return created.body.name as string;
+  return created.body.name;
 }
 
-async function getJob(emulator: Emulator, name: string): Promise<any> {
-  return (await callJson(emulator, `/v1beta/${name}`)).body;
+async function getJob(emulator: Emulator, name: string): Promise<WireOperation> {
+  return (await callJson<WireOperation>(emulator, `/v1beta/${name}`)).body;
 }
 
-function outputPath(emulator: Emulator, operation: any): string {
-  return join(emulator.storageDir, 'files', (operation.metadata.output.responsesFile as string).slice('files/'.length));
+function outputPath(emulator: Emulator, operation: WireOperation): string {
+  return join(emulator.storageDir, 'files', operation.metadata.output!.responsesFile!.slice('files/'.length));
 }
 
 describe('job lifecycle on a manual clock', () => {
@@ -48,7 +48,7 @@ describe('job lifecycle on a manual clock', () => {
     expect(half.done).toBeUndefined();
     expect(half.metadata.output).toBeUndefined();
     clock.advance(250);
-    expect((await getJob(emulator, name)).metadata.batchStats.successfulRequestCount).toBe('7');
+    expect((await getJob(emulator, name)).metadata.batchStats['successfulRequestCount']).toBe('7');
     clock.advance(250);
     const done = await getJob(emulator, name);
     expect(done.metadata.state).toBe('BATCH_STATE_SUCCEEDED');
@@ -81,12 +81,12 @@ describe('job lifecycle on a manual clock', () => {
     const emulator = emulatorWith(clock, { expiryMs: 60_000, jobDurationMs: 120_000 });
     const name = await createFileJob(emulator, requestLines(10));
     clock.advance(30_000);
-    expect((await getJob(emulator, name)).metadata.batchStats.successfulRequestCount).toBe('2');
+    expect((await getJob(emulator, name)).metadata.batchStats['successfulRequestCount']).toBe('2');
     clock.advance(30_000);
     const expired = await getJob(emulator, name);
     expect(expired.metadata.state).toBe('BATCH_STATE_EXPIRED');
     expect(expired.done).toBe(true);
-    expect(expired.error.code).toBe(4);
+    expect(expired.error?.code).toBe(4);
     expect(expired.metadata.output).toBeUndefined();
     expect(expired.response).toBeUndefined();
   });
@@ -115,7 +115,7 @@ describe('job lifecycle on a manual clock', () => {
     const done = await getJob(emulator, name);
     expect(done.metadata.batchStats).toEqual({ requestCount: '6', successfulRequestCount: '2', failedRequestCount: '4' });
     const lines = await readJsonlFile(outputPath(emulator, done));
-    const fileName = done.metadata.inputConfig.fileName as string;
+    const fileName = done.metadata.inputConfig!.fileName;
     expect(lines[0]).toMatchObject({ key: 'good', response: {} });
     expect(lines[1]).toEqual({ error: { code: 400, message: expect.stringMatching(new RegExp(`^${fileName} line 2: invalid JSON: `)) } });
     expect(lines[2]).toEqual({ error: { code: 400, message: `${fileName} line 3: expected a JSON object with "key" and "request", got an array` } });
@@ -134,6 +134,6 @@ describe('job lifecycle on a manual clock', () => {
     expect(stats.distinctKeysSubmitted).toBe(3);
     expect(stats.duplicateKeySubmissions).toBe(2);
     expect(stats.batchesCreated).toBe(2);
-    expect((await callJson(emulator, '/emulator/stats')).body.submissionsByKey).toEqual(stats.submissionsByKey);
+    expect((await callJson<{ submissionsByKey: unknown }>(emulator, '/emulator/stats')).body.submissionsByKey).toEqual(stats.submissionsByKey);
   });
 });

@@ -4,7 +4,7 @@ import { GoogleGenAI } from '@google/genai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../shared/index.ts';
 import { createEmulator, startEmulator, type Emulator, type FaultConfigInput } from './index.ts';
-import { callJson, makeTempDir, requestLines, textRequest, uploadInProcess, writeJsonl } from './test-support.ts';
+import { callJson, makeTempDir, requestLines, textRequest, uploadInProcess, writeJsonl, type WireOperation } from './test-support.ts';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -16,12 +16,12 @@ async function runFileJob(faults: FaultConfigInput, seed: number, count = 20): P
   const emulator = createEmulator({ clock, faults, seed, pendingMs: 0, jobDurationMs: 0 });
   open.push(emulator);
   const uploaded = await uploadInProcess(emulator, `${requestLines(count, 'out').join('\n')}\n`);
-  const created = await callJson(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
     method: 'POST',
     body: { batch: { inputConfig: { fileName: uploaded.file.name } } },
   });
-  const done = (await callJson(emulator, `/v1beta/${created.body.name}`)).body;
-  const id = (done.metadata.output.responsesFile as string).slice('files/'.length);
+  const done = (await callJson<WireOperation>(emulator, `/v1beta/${created.body.name}`)).body;
+  const id = done.metadata.output!.responsesFile!.slice('files/'.length);
   const text = await readFile(join(emulator.storageDir, 'files', id), 'utf8');
   const keys = text.trim().split('\n').map((line) => (JSON.parse(line) as { key: string }).key);
   return { emulator, text, keys };
@@ -47,8 +47,8 @@ describe('output faults', () => {
     expect(inputKeys.filter((key) => !counts.has(key))).toHaveLength(3);
     expect(keys.filter((key) => !inputKeys.includes(key))).toEqual(['emulator-unknown-key-1-1']);
     expect(keys).toHaveLength(20 - 3 + 2 + 1);
-    const listed = (await callJson(emulator, '/v1beta/files')).body.files.find((file: any) => file.source === 'GENERATED');
-    expect(listed.sizeBytes).toBe(String(Buffer.byteLength(text)));
+    const listed = (await callJson(emulator, '/v1beta/files')).body.files?.find((file) => file.source === 'GENERATED');
+    expect(listed?.sizeBytes).toBe(String(Buffer.byteLength(text)));
     expect((await runFileJob(faults, 5)).text).toBe(text);
   });
 
@@ -56,11 +56,14 @@ describe('output faults', () => {
     const emulator = createEmulator({ faults: { output: { missingKeys: 1, unknownKeys: 1 } }, pendingMs: 0, jobDurationMs: 0 });
     open.push(emulator);
     const requests = ['a', 'b', 'c'].map((key) => ({ request: textRequest(key), metadata: { key } }));
-    const created = await callJson(emulator, '/v1beta/models/m:batchGenerateContent', { method: 'POST', body: { batch: { inputConfig: { requests: { requests } } } } });
-    const done = (await callJson(emulator, `/v1beta/${created.body.name}`)).body;
-    const keys = done.metadata.output.inlinedResponses.inlinedResponses.map((item: any) => item.metadata.key);
+    const created = await callJson<WireOperation>(emulator, '/v1beta/models/m:batchGenerateContent', {
+      method: 'POST',
+      body: { batch: { inputConfig: { requests: { requests } } } },
+    });
+    const done = (await callJson<WireOperation>(emulator, `/v1beta/${created.body.name}`)).body;
+    const keys = (done.metadata.output?.inlinedResponses?.inlinedResponses ?? []).map((item) => item.metadata?.key);
     expect(keys).toHaveLength(3);
-    expect(keys.filter((key: string) => ['a', 'b', 'c'].includes(key))).toHaveLength(2);
+    expect(keys.filter((key) => ['a', 'b', 'c'].includes(key ?? ''))).toHaveLength(2);
     expect(keys).toContain('emulator-unknown-key-1-1');
   });
 });
@@ -70,11 +73,11 @@ describe('line faults reach the model with exact submission counts', () => {
     const faults: FaultConfigInput = { lines: { errorRate: 1, maxSubmissionsPerKey: 1 } };
     const first = await runFileJob(faults, 3, 4);
     expect(first.text.trim().split('\n').every((line) => 'error' in JSON.parse(line))).toBe(true);
-    const again = await callJson(first.emulator, '/v1beta/models/m:batchGenerateContent', {
+    const again = await callJson<WireOperation>(first.emulator, '/v1beta/models/m:batchGenerateContent', {
       method: 'POST',
       body: { batch: { inputConfig: { requests: { requests: inputKeys.slice(0, 4).map((key) => ({ request: textRequest(key), metadata: { key } })) } } } },
     });
-    const done = (await callJson(first.emulator, `/v1beta/${again.body.name}`)).body;
+    const done = (await callJson<WireOperation>(first.emulator, `/v1beta/${again.body.name}`)).body;
     expect(done.metadata.batchStats).toEqual({ requestCount: '4', successfulRequestCount: '4' });
     expect(first.emulator.stats().submissionsByKey['out-0']).toBe(2);
   });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from './index.ts';
-import { requestLines, textRequest } from './test-support.ts';
+import { requestLines, textRequest, type WireBody, type WireOperation } from './test-support.ts';
 
 const API_KEY = 'rest-test-key-1234';
 let emulator: RunningEmulator;
 
-async function json(response: Response): Promise<any> {
-  return JSON.parse(await response.text());
+async function json<T = WireBody>(response: Response): Promise<T> {
+  return JSON.parse(await response.text()) as T;
 }
 
 /** Google's curl sample: start with a single-quoted snake_case body and ?key=, then one chunk with no key. */
@@ -31,14 +31,14 @@ async function curlStyleUpload(content: string, displayName: string): Promise<{ 
   return { start, final, uploadUrl };
 }
 
-async function createFileBatch(fileName: string): Promise<any> {
+async function createFileBatch(fileName: string): Promise<WireOperation> {
   const response = await fetch(`${emulator.url}/v1beta/models/gemini-2.5-flash:batchGenerateContent?key=${API_KEY}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ batch: { display_name: 'rest-job', input_config: { file_name: fileName } } }),
   });
   expect(response.status).toBe(200);
-  return json(response);
+  return json<WireOperation>(response);
 }
 
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
       body: 'x',
     });
     expect(unknown.status).toBe(404);
-    expect((await json(unknown)).error.status).toBe('NOT_FOUND');
+    expect((await json(unknown)).error?.status).toBe('NOT_FOUND');
   });
 
   it('checks chunk offsets and answers every chunk with x-goog-upload-status', async () => {
@@ -79,7 +79,7 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
     expect(first.headers.get('x-goog-upload-status')).toBe('active');
     const wrong = await fetch(url, { method: 'POST', headers: { 'X-Goog-Upload-Offset': '1', 'X-Goog-Upload-Command': 'upload, finalize' }, body: 'def' });
     expect(wrong.status).toBe(400);
-    expect((await json(wrong)).error.message).toBe('X-Goog-Upload-Offset: 1 does not match the 3 bytes received so far');
+    expect((await json(wrong)).error?.message).toBe('X-Goog-Upload-Offset: 1 does not match the 3 bytes received so far');
     const last = await fetch(url, { method: 'POST', headers: { 'X-Goog-Upload-Offset': '3', 'X-Goog-Upload-Command': 'upload, finalize' }, body: 'def' });
     expect(last.headers.get('x-goog-upload-status')).toBe('final');
     expect((await json(last)).file).toMatchObject({ sizeBytes: '6', mimeType: 'text/plain' });
@@ -87,20 +87,20 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
 
   it('creates from snake_case bodies, reads the top-level response, and downloads in the docs’ /download/ form', async () => {
     const { final } = await curlStyleUpload(`${requestLines(3, 'dl').join('\n')}\n`, 'dl');
-    const fileName = (await json(final)).file.name as string;
+    const fileName = (await json(final)).file!.name;
     const created = await createFileBatch(fileName);
     expect(created.metadata).toMatchObject({ displayName: 'rest-job', inputConfig: { fileName }, state: 'BATCH_STATE_PENDING' });
     expect(created.metadata.batchStats).toEqual({ requestCount: '3', pendingRequestCount: '3' });
     expect(created.done).toBeUndefined();
 
-    const done = await json(await fetch(`${emulator.url}/v1beta/${created.name}?key=${API_KEY}`));
+    const done = await json<WireOperation>(await fetch(`${emulator.url}/v1beta/${created.name}?key=${API_KEY}`));
     expect(done.done).toBe(true);
     expect(done.metadata.batchStats).toEqual({ requestCount: '3', successfulRequestCount: '3' });
     expect(done.response).toEqual({
       '@type': 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput',
-      responsesFile: done.metadata.output.responsesFile,
+      responsesFile: done.metadata.output?.responsesFile,
     });
-    const outputName = done.response.responsesFile as string;
+    const outputName = done.response!.responsesFile!;
     const sdkForm = await fetch(`${emulator.url}/v1beta/${outputName}:download?alt=media`, { headers: { 'x-goog-api-key': API_KEY } });
     const docsForm = await fetch(`${emulator.url}/download/v1beta/${outputName}:download?alt=media&key=${API_KEY}`);
     const encodedForm = await fetch(`${emulator.url}/download/v1beta/${encodeURIComponent(`${outputName}:download`)}?alt=media&key=${API_KEY}`);
@@ -116,14 +116,14 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
       headers: { 'x-goog-api-key': API_KEY },
       body: JSON.stringify({ batch: { input_config: { requests: { requests: [{ request: textRequest('hi'), metadata: { key: 's1' } }] } } } }),
     });
-    const created = await json(response);
-    const done = await json(await fetch(`${emulator.url}/v1alpha/${created.name}?key=${API_KEY}`));
-    expect(done.metadata.output.inlinedResponses.inlinedResponses[0].metadata).toEqual({ key: 's1' });
-    expect(done.response.inlinedResponses).toEqual(done.metadata.output.inlinedResponses);
+    const created = await json<WireOperation>(response);
+    const done = await json<WireOperation>(await fetch(`${emulator.url}/v1alpha/${created.name}?key=${API_KEY}`));
+    expect(done.metadata.output?.inlinedResponses?.inlinedResponses[0]?.metadata).toEqual({ key: 's1' });
+    expect(done.response?.inlinedResponses).toEqual(done.metadata.output?.inlinedResponses);
     const listed = await json(await fetch(`${emulator.url}/v1alpha/batches?pageSize=100&key=${API_KEY}`));
-    const item = listed.operations.find((operation: any) => operation.name === created.name);
-    expect(item.metadata.output).toBeUndefined();
-    expect(item.done).toBe(true);
+    const item = listed.operations?.find((operation) => operation.name === created.name);
+    expect(item?.metadata.output).toBeUndefined();
+    expect(item?.done).toBe(true);
   });
 
   it('answers 401 without a key and 403 with a wrong one, in Google’s envelope, never echoing the key', async () => {
@@ -134,7 +134,7 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
     const wrong = await fetch(`${emulator.url}/v1beta/files?key=not-the-key-999`);
     expect(wrong.status).toBe(403);
     const text = await wrong.text();
-    expect(JSON.parse(text).error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
+    expect((JSON.parse(text) as WireBody).error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
     expect(text).not.toContain('not-the-key-999');
     const stats = await fetch(`${emulator.url}/emulator/stats`);
     expect(stats.status).toBe(200);
@@ -156,11 +156,11 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
       const response = await post(path, body);
       expect(response.status, path).toBe(status);
       const error = (await json(response)).error;
-      expect(error.code).toBe(status);
-      expect(error.message).toContain(message);
+      expect(error?.code).toBe(status);
+      expect(error?.message).toContain(message);
     }
     const badPage = await fetch(`${emulator.url}/v1beta/files?pageSize=ten&key=${API_KEY}`);
-    expect((await json(badPage)).error.message).toBe('pageSize: must be an integer, got "ten"');
+    expect((await json(badPage)).error?.message).toBe('pageSize: must be an integer, got "ten"');
     const deleted = await fetch(`${emulator.url}/v1beta/files/unknown1`, { method: 'DELETE', headers: { 'x-goog-api-key': API_KEY }, body: '{}' });
     expect(deleted.status).toBe(404);
   });

@@ -1,5 +1,4 @@
 /** @module Helpers shared by the emulator's tests (not used by the emulator itself). */
-/* eslint-disable @typescript-eslint/no-explicit-any -- test helpers hand loosely typed JSON to assertions */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,23 +37,79 @@ export async function readJsonlFile(path: string): Promise<Record<string, unknow
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** An error status as the emulator sends it. */
+export interface WireError {
+  code: number;
+  message: string;
+  status?: string;
+}
+
+/** A File resource. */
+export interface WireFile {
+  name: string;
+  displayName?: string;
+  mimeType: string;
+  sizeBytes: string;
+  source: string;
+  state: string;
+  uri: string;
+}
+
+/** One inline result. */
+export interface WireInline {
+  response?: Record<string, unknown>;
+  error?: WireError;
+  metadata?: { key?: string };
+}
+
+/** A batch Operation. */
+export interface WireOperation {
+  name: string;
+  done?: boolean;
+  error?: WireError;
+  response?: Record<string, unknown> & { responsesFile?: string; inlinedResponses?: { inlinedResponses: WireInline[] } };
+  metadata: {
+    state: string;
+    displayName?: string;
+    endTime?: string;
+    batchStats: Record<string, string>;
+    inputConfig?: { fileName: string };
+    output?: { responsesFile?: string; inlinedResponses?: { inlinedResponses: WireInline[] } };
+  };
+}
+
+/** A list or upload body. */
+export interface WireBody {
+  error?: WireError;
+  file?: WireFile;
+  files?: WireFile[];
+  operations?: WireOperation[];
+  nextPageToken?: string;
+  name?: string;
+}
+
 /** In-process JSON call to an emulator (`app.request`), returning status and parsed body. */
-export async function callJson(
+export async function callJson<T = WireBody>(
   emulator: Emulator,
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: T; headers: Headers }> {
   const response = await emulator.app.request(path, {
     method: init.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...init.headers },
     ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T, headers: response.headers };
 }
 
 /** Uploads `content` in-process through the resumable protocol (one finalize chunk); returns the final body. */
-export async function uploadInProcess(emulator: Emulator, content: string, mimeType = 'application/json', headers: Record<string, string> = {}): Promise<any> {
+export async function uploadInProcess(
+  emulator: Emulator,
+  content: string,
+  mimeType = 'application/json',
+  headers: Record<string, string> = {},
+): Promise<WireBody & { file: WireFile }> {
   const start = await emulator.app.request('/upload/v1beta/files', {
     method: 'POST',
     headers: {
@@ -68,11 +123,11 @@ export async function uploadInProcess(emulator: Emulator, content: string, mimeT
     body: JSON.stringify({ file: { mimeType } }),
   });
   const url = start.headers.get('x-goog-upload-url');
-  if (url === null) return { startStatus: start.status, startBody: await start.text() };
+  if (url === null) return (await start.json()) as WireBody & { file: WireFile };
   const final = await emulator.app.request(url, {
     method: 'POST',
     headers: { 'x-goog-upload-command': 'upload, finalize', 'x-goog-upload-offset': '0' },
     body: content,
   });
-  return final.json();
+  return (await final.json()) as WireBody & { file: WireFile };
 }

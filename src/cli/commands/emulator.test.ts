@@ -1,13 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../emulator/test-support.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const temp = makeTempDir();
-afterAll(() => temp.remove());
+const tempDir = mkdtempSync(join(tmpdir(), 'truebatch-emulator-cli-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
 function spawnCli(args: readonly string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: repoRoot, stdio: 'pipe' });
@@ -58,7 +58,7 @@ describe('truebatch emulator', () => {
   });
 
   it('rejects a bad fault script naming the file and the field (exit 2)', async () => {
-    const file = join(temp.dir, 'faults.json');
+    const file = join(tempDir, 'faults.json');
     writeFileSync(file, JSON.stringify({ http: [{ endpoint: 'files.nope', fault: 500 }] }));
     const output = collect(spawnCli(['emulator', '--port', '0', '--faults', file]));
     expect(await output.exit).toBe(2);

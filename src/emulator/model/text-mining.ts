@@ -42,7 +42,9 @@ export interface TextCorpus {
 }
 
 /** Only the start of a long document is mined, which keeps every line fast. */
-const MAX_MINED_CHARS = 40_000;
+const MAX_MINED_CHARS = 20_000;
+/** Numbers beyond this many are not collected. */
+const MAX_NUMBERS = 200;
 const MAX_SENTENCE_CHARS = 300;
 const INSTRUCTION_VERBS =
   'extract|return|respond|reply|output|give|list|summari[sz]e|classify|identify|provide|read|analy[sz]e|generate|' +
@@ -95,31 +97,70 @@ export function mineText(texts: readonly string[]): TextCorpus {
   const sentences = lines.flatMap((line) => line.replace(LIST_MARKER, '').split(SENTENCE_BREAK)).map(toSentence);
   const contentSentences = sentences.filter((sentence) => !sentence.isInstruction);
   const facts = contentSentences.length > 0 ? contentSentences : sentences;
-  const factText = facts.map((sentence) => sentence.text).join('\n');
-  const proseText = facts.filter((sentence) => sentence.isProse).map((sentence) => sentence.text).join('\n');
-  const fields = mineFields(lines, text);
+  const factText = memo(() => facts.map((sentence) => sentence.text).join('\n'));
+  const proseText = memo(() =>
+    facts
+      .filter((sentence) => sentence.isProse)
+      .map((sentence) => sentence.text)
+      .join('\n'),
+  );
+  const fields = memo(() => mineFields(lines, text));
+  const numbers = memo(() => mineNumbers(facts));
+  const names = memo(() => mineNames(fields(), lines, proseText()));
+  const dates = memo(() => mineDates(text));
+  const emails = memo(() => unique(text.match(EMAIL) ?? []));
+  const urls = memo(() => unique(text.match(URL) ?? []));
+  const keywords = memo(() => mineKeywords(factText()));
+  // Most answers need only some of these, so each is mined on first use.
   return {
     sentences,
     facts,
     firstLine: lines
       .map((line) => line.replace(LIST_MARKER, ''))
       .find((line) => line.length <= 200 && !isInstruction(line)),
-    fields,
-    numbers: mineNumbers(facts),
-    names: mineNames(fields, lines, proseText),
-    dates: mineDates(text),
-    emails: unique(text.match(EMAIL) ?? []),
-    urls: unique(text.match(URL) ?? []),
-    keywords: mineKeywords(factText),
+    get fields() {
+      return fields();
+    },
+    get numbers() {
+      return numbers();
+    },
+    get names() {
+      return names();
+    },
+    get dates() {
+      return dates();
+    },
+    get emails() {
+      return emails();
+    },
+    get urls() {
+      return urls();
+    },
+    get keywords() {
+      return keywords();
+    },
   };
+}
+
+function memo<T>(compute: () => T): () => T {
+  let cached: { value: T } | undefined;
+  return () => (cached ??= { value: compute() }).value;
 }
 
 function toSentence(raw: string): Sentence {
   const trimmed = raw.trim();
   const cut = trimmed.lastIndexOf(' ', MAX_SENTENCE_CHARS);
   const text = trimmed.length <= MAX_SENTENCE_CHARS ? trimmed : `${trimmed.slice(0, cut)}…`;
-  const isProse = !LINE_FIELD.test(text) && wordsOf(text).length >= 6;
-  return { text, stems: contentStems(text), isInstruction: isInstruction(text), isProse };
+  const isProse = !LINE_FIELD.test(text) && / \S+ \S+ \S+ \S+ \S/.test(text);
+  const stems = memo(() => contentStems(text));
+  return {
+    text,
+    get stems() {
+      return stems();
+    },
+    isInstruction: isInstruction(text),
+    isProse,
+  };
 }
 
 function isInstruction(text: string): boolean {
@@ -144,6 +185,7 @@ function mineFields(lines: readonly string[], text: string): Map<string, string>
 function mineNumbers(facts: readonly Sentence[]): NumberMention[] {
   const numbers: NumberMention[] = [];
   for (const sentence of facts) {
+    if (numbers.length >= MAX_NUMBERS) break;
     for (const match of sentence.text.matchAll(NUMBER)) {
       const raw = match[0];
       const value = Number(raw.replaceAll(',', ''));

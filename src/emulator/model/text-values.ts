@@ -7,6 +7,9 @@ import type { Rng } from '../../shared/index.ts';
 import { splitList, type NumberMention, type TextCorpus } from './text-mining.ts';
 import { nameStems, normaliseFieldName, overlap, stem } from './text-words.ts';
 
+/** Only the first sentences compete for a generic property, which bounds the work per property. */
+const MAX_RANKED_SENTENCES = 150;
+
 /** Where a value goes: the property name, its parent's name, and its index when it is an array item. */
 export interface ValueHint {
   readonly name: string;
@@ -62,37 +65,49 @@ export function stringList(corpus: TextCorpus, hint: ValueHint): readonly string
   return undefined;
 }
 
-/** Candidate strings for a property, best first. */
+type Source = readonly string[] | (() => readonly string[]);
+
+/**
+ * Candidate strings for a property, best first: at least `hint.ordinal + 1` of them when the prompt has that many
+ * (sources further down the list are only computed when the earlier ones run short).
+ */
 export function stringCandidates(corpus: TextCorpus, hint: ValueHint, format: string | undefined, rng: Rng): string[] {
   const field = fieldValue(corpus, hint.name);
   const fromField = field === undefined ? [] : hint.ordinal > 0 ? splitList(field) : [field];
-  const category = formatCategory(format) ?? categoryOf(hint);
-  const years = corpus.numbers.filter((mention) => mention.isYear).map((mention) => String(mention.value));
-  switch (category) {
-    case 'email':
-      return [...fromField, ...corpus.emails, 'contact@example.com'];
-    case 'url':
-      return [...fromField, ...corpus.urls, 'https://example.com'];
-    case 'year':
-      return [...fromField, ...years, ...rankedSentences(corpus, hint, rng)];
-    case 'date':
-      return [
-        ...fromField,
-        ...corpus.dates,
-        ...years.map((year) => `${year}-01-01`),
-        ...rankedSentences(corpus, hint, rng),
-      ];
-    case 'person':
-      return [...fromField, ...corpus.names, ...rankedSentences(corpus, hint, rng)];
-    case 'title':
-      return [...fromField, ...(corpus.firstLine ?? []), ...rankedSentences(corpus, hint, rng)];
-    case 'keyword':
-      return [...fromField, ...corpus.keywords, ...rankedSentences(corpus, hint, rng)];
-    case 'summary':
-      return [...fromField, ...summaries(corpus), ...rankedSentences(corpus, hint, rng)];
-    case 'generic':
-      return [...fromField, ...rankedSentences(corpus, hint, rng)];
+  const ranked = (): string[] => rankedSentences(corpus, hint, rng);
+  const years = (): string[] => corpus.numbers.filter((mention) => mention.isYear).map((mention) => String(mention.value));
+  const sources = ((): Source[] => {
+    switch (formatCategory(format) ?? categoryOf(hint)) {
+      case 'email':
+        return [fromField, () => corpus.emails, ['contact@example.com']];
+      case 'url':
+        return [fromField, () => corpus.urls, ['https://example.com']];
+      case 'year':
+        return [fromField, years, ranked];
+      case 'date':
+        return [fromField, () => corpus.dates, () => years().map((year) => `${year}-01-01`), ranked];
+      case 'person':
+        return [fromField, () => corpus.names, ranked];
+      case 'title':
+        return [fromField, optional(corpus.firstLine), ranked];
+      case 'keyword':
+        return [fromField, () => corpus.keywords, ranked];
+      case 'summary':
+        return [fromField, () => summaries(corpus), ranked];
+      case 'generic':
+        return [fromField, ranked];
+    }
+  })();
+  const candidates: string[] = [];
+  for (const source of sources) {
+    if (candidates.length > hint.ordinal) break;
+    candidates.push(...(typeof source === 'function' ? source() : source));
   }
+  return candidates;
+}
+
+function optional(value: string | undefined): string[] {
+  return value === undefined ? [] : [value];
 }
 
 function formatCategory(format: string | undefined): Category | undefined {
@@ -115,6 +130,7 @@ function summaries(corpus: TextCorpus): string[] {
 /** Content sentences by relevance to the hint, prose first; equally relevant sentences in a seeded order. */
 function rankedSentences(corpus: TextCorpus, hint: ValueHint, rng: Rng): string[] {
   return corpus.facts
+    .slice(0, MAX_RANKED_SENTENCES)
     .map((sentence) => ({
       text: sentence.text,
       score: overlap(hint.stems, sentence.stems) + (sentence.isProse ? 0.5 : 0) + rng.next() * 0.4,
@@ -136,7 +152,8 @@ export function numberCandidates(corpus: TextCorpus, hint: ValueHint, integer: b
   // Years are poor answers for other numeric properties, so they come after equally relevant numbers.
   const yearRank = (mention: NumberMention): number => (mention.isYear ? 1 : 0);
   scored.sort(
-    (left, right) => right.score - left.score || yearRank(left.mention) - yearRank(right.mention) || left.index - right.index,
+    (left, right) =>
+      right.score - left.score || yearRank(left.mention) - yearRank(right.mention) || left.index - right.index,
   );
   return scored.map((entry) => convert(entry.mention));
 }

@@ -5,7 +5,7 @@ const WORD = /[\p{L}][\p{L}\p{N}]*/gu;
 /** English function words, never keywords. */
 export const STOPWORDS = new Set(
   (
-    '( a about above after again all also an and any are as at be because been before being below between both ' +
+    'a about above after again all also an and any are as at be because been before being below between both ' +
     'but by can could did do does doing down during each few for from further had has have having he her here ' +
     'hers him his how i if in into is it its itself just may me might more most must my no nor not now of off on ' +
     'once only or other our ours out over own same she should so some such than that the their theirs them then ' +

@@ -103,7 +103,7 @@ function generateArray(node: SchemaNode, context: Generation, hint: ValueHint, d
       listed?.[ordinal] !== undefined
         ? fitLength(listed[ordinal] ?? '', itemNode ?? node, context.corpus)
         : child === undefined
-          ? stringCandidates(context.corpus, hint, undefined, context.rng)[ordinal] ?? `item ${ordinal + 1}`
+          ? (stringCandidates(context.corpus, { ...hint, ordinal }, undefined, context.rng)[ordinal] ?? `item ${ordinal + 1}`)
           : generate(child, context, hintFor(hint.name, hint.parentName, child, ordinal), depth + 1);
     const identity = JSON.stringify(value);
     if (node.uniqueItems && seen.has(identity) && prefix === undefined) continue;

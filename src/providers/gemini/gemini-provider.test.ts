@@ -145,8 +145,8 @@ describe('getJob', () => {
     const job = await waitForTerminal(provider, (await submit(provider, 'doomed-job')).name);
     expect(job.state).toBe('failed');
     expect(job.rawState).toBe('BATCH_STATE_FAILED');
-    expect(job.error?.message).toEqual(expect.any(String));
-    expect(job.error?.message).not.toBe('(no message)');
+    // The SDK's BatchJob has no error on the Gemini API; this text exists only in the raw Operation.
+    expect(job.error?.message).toMatch(/emulator fault jobs\[0\]/);
     expect(job.requestCounts?.total).toBe(3);
   });
 });

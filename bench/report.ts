@@ -1,0 +1,134 @@
+/**
+ * @module BENCHMARKS.md: the generated part (machine, tables, targets met or missed) lives between two markers and
+ * carries its data in a comment, so a run of some sizes updates those rows and keeps the others; text outside
+ * the markers (the hand-written analysis) is left as it is.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { callsPerJobHour, modelPolling, REALISTIC_POLLING, type PollingResult } from './polling.ts';
+import { formatBytes } from './scenario-support.ts';
+import { SIZES, type ThroughputResult } from './throughput.ts';
+
+/** The machine a run was measured on. */
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  node: string;
+  os: string;
+}
+
+/** Everything the generated part shows. */
+export interface BenchData {
+  machine: Machine;
+  throughput: Record<string, ThroughputResult>;
+  polling?: PollingResult;
+}
+
+/** The targets of the issue; measured and reported, never asserted. */
+export const TARGETS = { cliPeakRssBytes: 300_000_000, floorRatioAt100k: 3, minLagMs: 2000, lagShare: 0.1, callsPerJobHour: 30 };
+
+const BEGIN = '<!-- bench:results:begin -->';
+const END = '<!-- bench:results:end -->';
+const DATA = /<!-- bench:data (.*?) -->/s;
+
+/** This machine. */
+export function currentMachine(): Machine {
+  const cpu = cpus();
+  return { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, memoryBytes: totalmem(), node: process.version, os: `Linux ${release()}` };
+}
+
+/** The data stored in an existing BENCHMARKS.md, if any. */
+export function readBenchData(path: string): BenchData | undefined {
+  if (!existsSync(path)) return undefined;
+  const match = DATA.exec(readFileSync(path, 'utf8'));
+  return match?.[1] ? (JSON.parse(match[1].replaceAll('-\\u002d', '--')) as BenchData) : undefined;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const mark = (ok: boolean): string => (ok ? '✅' : '❌');
+
+function throughputRow(result: ThroughputResult): string {
+  const date = result.measuredAt.slice(0, 10);
+  if (result.status === 'skipped') return `| ${result.label} | ${result.note ?? 'skipped'} |||||||||||| ${date} |`;
+  const ratio = result.floorMs > 0 ? result.wallMs / result.floorMs : Number.NaN;
+  const rssOk = result.cliPeakRss <= TARGETS.cliPeakRssBytes;
+  const targets = [`RSS ${mark(rssOk)}`];
+  if (result.label === '100k') targets.push(`≤ ${TARGETS.floorRatioAt100k}× floor ${mark(ratio <= TARGETS.floorRatioAt100k)}`);
+  if (result.status !== 'ok') targets.push(`**${result.status}**`);
+  return `| ${result.label} | ${result.documents.toLocaleString('en')} (${formatBytes(result.corpusBytes)}) | ${result.jobs} | ` +
+    `${result.valid.toLocaleString('en')} | ${seconds(result.wallMs)} | ${Math.round(result.documents / (result.wallMs / 1000))} | ` +
+    `${formatBytes(result.cliPeakRss)} | ${formatBytes(result.emulatorPeakRss)} | ${formatBytes(result.bytesUploaded)} | ` +
+    `${formatBytes(result.bytesDownloaded)} | ${seconds(result.floorMs)} | ${ratio.toFixed(1)}× | ${targets.join(', ')} | ${date} |`;
+}
+
+function lagTarget(jobMs: number): number {
+  return Math.max(TARGETS.minLagMs, TARGETS.lagShare * jobMs);
+}
+
+function pollingSection(polling: PollingResult | undefined): string[] {
+  if (!polling) return ['_No polling run yet._'];
+  const perHour = callsPerJobHour(polling.statusCalls, polling.jobMs);
+  const lines = [
+    `A job that runs ${polling.jobDurationMs / 1000} s at the emulator (${polling.documents} documents), polling ` +
+      `\`{ initialIntervalMs: ${REALISTIC_POLLING.initialIntervalMs}, maxIntervalMs: ${REALISTIC_POLLING.maxIntervalMs} }\` ` +
+      `(measured ${polling.measuredAt.slice(0, 10)}${polling.status === 'ok' ? '' : `, **${polling.status}**: ${polling.note ?? ''}`}):`,
+    '',
+    '| job time (create → end) | seen ended after | collected after | target ≤ max(2 s, 10%) | status calls | per job hour | target ≤ 30/h |',
+    '|---|---|---|---|---|---|---|',
+    `| ${seconds(polling.jobMs)} | ${seconds(polling.detectLagMs)} | ${seconds(polling.collectLagMs)} | ` +
+      `${seconds(lagTarget(polling.jobMs))} ${mark(polling.collectLagMs <= lagTarget(polling.jobMs))} | ${polling.statusCalls} | ` +
+      `${Math.round(perHour)} | ${mark(perHour <= TARGETS.callsPerJobHour)} |`,
+    '',
+    'The same schedule replayed for longer jobs (`pollInterval` from src/engine, not a measurement; collection time excluded):',
+    '',
+    '| job time | status calls | per job hour | target ≤ 30/h | poll after end | target ≤ max(2 s, 10%) |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const hours of [polling.jobMs / 3_600_000, 0.25, 1, 6, 24]) {
+    const jobMs = hours * 3_600_000;
+    const model = modelPolling(jobMs);
+    const rate = callsPerJobHour(model.calls, jobMs);
+    lines.push(`| ${hours < 0.1 ? seconds(jobMs) : `${hours} h`} | ${model.calls} | ${Math.round(rate)} | ${mark(rate <= TARGETS.callsPerJobHour)} | ` +
+      `${seconds(model.lagMs)} | ${mark(model.lagMs <= lagTarget(jobMs))} |`);
+  }
+  return lines;
+}
+
+/** The generated part of BENCHMARKS.md. */
+export function renderResults(data: BenchData): string {
+  const { machine } = data;
+  const rows = SIZES.map((size) => data.throughput[size.label]).filter((row) => row !== undefined);
+  const json = JSON.stringify(data).replaceAll('--', '-\\u002d');
+  return [
+    BEGIN,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.os}.`,
+    '',
+    '### Throughput (instant simulated model)',
+    '',
+    '| size | documents (bytes) | jobs | valid | wall time | docs/s | CLI peak RSS | emulator peak RSS | uploaded | downloaded | I/O floor | × floor | targets | measured |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(throughputRow),
+    '',
+    `Targets: CLI peak RSS ≤ ${formatBytes(TARGETS.cliPeakRssBytes)} at every size; wall time ≤ ${TARGETS.floorRatioAt100k}× the I/O floor at 100k.`,
+    ...rows.filter((row) => row.note !== undefined && row.status !== 'skipped').map((row) => `\n${row.label}: ${row.note ?? ''}`),
+    '',
+    '### Polling',
+    '',
+    ...pollingSection(data.polling),
+    `<!-- bench:data ${json} -->`,
+    END,
+  ].join('\n');
+}
+
+const SKELETON = `# Benchmarks\n\nRun with \`npm run bench\` (see bench/README.md).\n\n${BEGIN}\n${END}\n`;
+
+/** Writes `data` into the generated part of `path`, creating the file if needed. */
+export function writeReport(path: string, data: BenchData): void {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : SKELETON;
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  const generated = renderResults(data);
+  const next = start >= 0 && end > start ? `${text.slice(0, start)}${generated}${text.slice(end + END.length)}` : `${text.trimEnd()}\n\n${generated}\n`;
+  writeFileSync(path, next);
+}

@@ -1,0 +1,122 @@
+/**
+ * @module The throughput scenario: one corpus size through `truebatch run` (built CLI, child process) against an
+ * emulator child with an instant model, beside the I/O floor of the same corpus.
+ */
+import { mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemClock } from '../src/shared/index.ts';
+import { writeCorpus, writeProject } from './corpus.ts';
+import { startEmulatorChild } from './emulator-child.ts';
+import { measureIoFloor } from './io-floor.ts';
+import type { SampledRun } from './process-sampler.ts';
+import { BENCH_API_KEY, filesBytes, formatBytes, logTail, queryLedger, runTruebatch, type BenchEnv } from './scenario-support.ts';
+
+/** One corpus size. */
+export interface SizeSpec {
+  label: string;
+  count: number;
+  docBytes: number;
+  /** Bound on the CLI run. */
+  timeoutMs: number;
+  /** Shard limits raised so the whole corpus is one job. */
+  oneShard: boolean;
+  /** Skip (with a message) when the temp folder's disk has less free space. */
+  minFreeBytes: number;
+}
+
+const MINUTE = 60_000;
+const GB = 1_000_000_000;
+
+/** The sizes the bench knows, by label. */
+export const SIZES: readonly SizeSpec[] = [
+  { label: '1k', count: 1_000, docBytes: 2_000, timeoutMs: 5 * MINUTE, oneShard: false, minFreeBytes: GB },
+  { label: '10k', count: 10_000, docBytes: 2_000, timeoutMs: 15 * MINUTE, oneShard: false, minFreeBytes: GB },
+  { label: '100k', count: 100_000, docBytes: 2_000, timeoutMs: 60 * MINUTE, oneShard: false, minFreeBytes: 4 * GB },
+  // 20k × 96 KB ≈ 1.93 GB of requests: under both the 2e9-byte shard cap and the emulator's 2 GiB upload limit.
+  { label: '2gb', count: 20_000, docBytes: 96_000, timeoutMs: 120 * MINUTE, oneShard: true, minFreeBytes: 8 * GB },
+];
+
+/** What one size measured. */
+export interface ThroughputResult {
+  label: string;
+  status: 'ok' | 'failed' | 'timed out' | 'skipped';
+  note?: string;
+  measuredAt: string;
+  documents: number;
+  corpusBytes: number;
+  jobs: number;
+  valid: number;
+  wallMs: number;
+  cliPeakRss: number;
+  emulatorPeakRss: number;
+  bytesUploaded: number;
+  bytesDownloaded: number;
+  floorMs: number;
+}
+
+/** Runs one size end to end; the temp folder and children are gone when it returns or throws. */
+export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<ThroughputResult> {
+  const measuredAt = new Date(systemClock.now()).toISOString();
+  const empty = { label: size.label, measuredAt, documents: 0, corpusBytes: 0, jobs: 0, valid: 0, wallMs: 0, cliPeakRss: 0, emulatorPeakRss: 0, bytesUploaded: 0, bytesDownloaded: 0, floorMs: 0 };
+  const dir = env.cleanup.tempDir(`tb-bench-${size.label}-`);
+  try {
+    const stats = statfsSync(dir);
+    const free = stats.bavail * stats.bsize;
+    if (free < size.minFreeBytes) {
+      const note = `skipped: ${formatBytes(free)} free in ${dir}, needs ${formatBytes(size.minFreeBytes)}`;
+      env.log(`${size.label}: ${note}`);
+      return { ...empty, status: 'skipped', note };
+    }
+    const projectDir = join(dir, 'project');
+    env.log(`${size.label}: writing ${size.count} documents of ~${formatBytes(size.docBytes)}`);
+    const corpus = await writeCorpus(projectDir, { count: size.count, docBytes: size.docBytes, seed: env.seed });
+    env.log(`${size.label}: I/O floor`);
+    const floorDir = join(dir, 'floor');
+    mkdirSync(floorDir);
+    const floor = await measureIoFloor(join(projectDir, 'docs'), floorDir);
+    rmSync(floorDir, { recursive: true, force: true });
+    writeProject(projectDir, {
+      // Short polling: with an instant model, waiting between polls would only measure the poll interval.
+      polling: { initialIntervalMs: 250, maxIntervalMs: 1000 },
+      ...(size.oneShard ? { sharding: { maxRequestsPerJob: 1_000_000, maxBytesPerJob: 2_000_000_000 } } : {}),
+    });
+    env.log(`${size.label}: truebatch run (I/O floor ${(floor.wallMs / 1000).toFixed(1)} s)`);
+    const emulator = await startEmulatorChild(
+      { cliPath: env.cliPath, dir, apiKey: BENCH_API_KEY, jobDurationMs: 0, baseEnv: env.baseEnv, timeoutMs: size.timeoutMs + MINUTE },
+      env.cleanup,
+    );
+    let cli: SampledRun;
+    let emulatorRun: SampledRun;
+    let bytesUploaded = 0;
+    try {
+      cli = await runTruebatch(env, projectDir, emulator.url, size.timeoutMs);
+      bytesUploaded = (await emulator.stats()).bytesUploaded;
+    } finally {
+      emulatorRun = await emulator.stop();
+    }
+    const [counts] = queryLedger<{ jobs: number; valid: number }>(
+      projectDir,
+      "SELECT (SELECT COUNT(*) FROM jobs) AS jobs, (SELECT COUNT(*) FROM requests WHERE state = 'valid') AS valid",
+    );
+    const status = cli.timedOut ? 'timed out' : cli.code === 0 ? 'ok' : 'failed';
+    const note = status === 'ok' ? undefined : `exit ${cli.code ?? cli.signal}: ${logTail(join(dir, 'cli.log'))}`;
+    env.log(`${size.label}: ${status} in ${(cli.wallMs / 1000).toFixed(1)} s, CLI peak RSS ${formatBytes(cli.peakRssBytes)}`);
+    return {
+      ...empty,
+      status,
+      ...(note === undefined ? {} : { note }),
+      documents: corpus.files,
+      corpusBytes: corpus.bytes,
+      jobs: counts?.jobs ?? 0,
+      valid: counts?.valid ?? 0,
+      wallMs: cli.wallMs,
+      cliPeakRss: cli.peakRssBytes,
+      emulatorPeakRss: emulatorRun.peakRssBytes,
+      bytesUploaded,
+      bytesDownloaded: filesBytes(join(projectDir, '.truebatch', 'results')),
+      floorMs: floor.wallMs,
+    };
+  } finally {
+    env.cleanup.removeDir(dir);
+  }
+}
