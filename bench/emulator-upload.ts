@@ -84,38 +84,43 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'truebatch-bench-'));
   const input = join(dir, 'input.json');
   const output = join(dir, 'output.jsonl');
-  const timings: [string, number][] = [];
+  const timings: [string, number, number | undefined][] = [];
   let mark = performance.now();
-  const lap = (name: string): void => {
+  const tracked: { pid?: number } = {};
+  const lap = async (name: string): Promise<void> => {
     const now = performance.now();
-    timings.push([name, (now - mark) / 1000]);
-    mark = now;
+    timings.push([name, (now - mark) / 1000, tracked.pid === undefined ? undefined : await peakRssMiB(tracked.pid)]);
+    mark = performance.now();
   };
 
   const requests = await writeInput(input, megabytes * 1024 * 1024);
   const inputBytes = (await stat(input)).size;
-  lap('generate input');
+  await lap('generate input');
   const { child, url } = await startChild();
-  lap('start emulator');
+  if (child.pid !== undefined) tracked.pid = child.pid;
+  await lap('start emulator');
   const started = performance.now();
   try {
     const ai = new GoogleGenAI({ apiKey: API_KEY, apiVersion: 'v1beta', httpOptions: { baseUrl: url } });
     const file = await ai.files.upload({ file: input, config: { mimeType: 'application/json' } });
-    lap('upload');
+    await lap('upload');
     let job = await ai.batches.create({ model: 'gemini-2.5-flash', src: file.name ?? '' });
-    lap('create batch');
+    await lap('create batch');
     while (!['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED', 'JOB_STATE_EXPIRED'].includes(job.state ?? '')) {
       await systemClock.sleep(500);
       job = await ai.batches.get({ name: job.name ?? '' });
     }
-    lap(`run to ${job.state}`);
+    await lap(`run to ${job.state}`);
     await ai.files.download({ file: job.dest?.fileName ?? '', downloadPath: output });
-    lap('download');
+    await lap('download');
     const resultLines = await countLines(output);
     const peak = await peakRssMiB(child.pid ?? 0);
     const lines = [
       `input: ${(inputBytes / 1024 / 1024).toFixed(1)} MiB, ${requests} requests; results: ${resultLines} lines, ${((await stat(output)).size / 1024 / 1024).toFixed(1)} MiB`,
-      ...timings.map(([name, seconds]) => `  ${name.padEnd(24)} ${seconds.toFixed(2)} s`),
+      ...timings.map(
+        ([name, seconds, peak]) =>
+          `  ${name.padEnd(26)} ${seconds.toFixed(2).padStart(7)} s${peak === undefined ? '' : `   emulator VmHWM so far ${peak.toFixed(1)} MiB`}`,
+      ),
       `wall time (upload → download): ${((performance.now() - started) / 1000).toFixed(2)} s`,
       `emulator peak RSS (VmHWM): ${peak.toFixed(1)} MiB`,
     ];

@@ -32,15 +32,21 @@ export interface PollingResult {
   wallMs: number;
 }
 
-/** Status calls and collection delay the engine's schedule gives a job of `jobMs`, by replaying `pollInterval`. */
-export function modelPolling(jobMs: number, polling = REALISTIC_POLLING): { calls: number; lagMs: number } {
+/**
+ * Replays the engine's schedule (`pollInterval`) for a job that ends `jobMs` after submission: the status calls
+ * it makes, how long after the end its first poll comes, and the interval in force then (the worst case for a job
+ * ending just after the previous poll).
+ */
+export function modelPolling(jobMs: number, polling = REALISTIC_POLLING): { calls: number; lagMs: number; worstLagMs: number } {
   let at = polling.initialIntervalMs;
+  let interval = at;
   let calls = 1;
   while (at < jobMs) {
-    at += pollInterval(at, polling);
+    interval = pollInterval(at, polling);
+    at += interval;
     calls++;
   }
-  return { calls, lagMs: at - jobMs };
+  return { calls, lagMs: at - jobMs, worstLagMs: interval };
 }
 
 /** Status calls per hour of job time. */

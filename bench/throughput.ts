@@ -54,10 +54,17 @@ export interface ThroughputResult {
   floorMs: number;
 }
 
+/** A result with nothing measured yet, stamped now. */
+export function unmeasured(label: string, status: ThroughputResult['status'], note?: string): ThroughputResult {
+  return {
+    label, status, ...(note === undefined ? {} : { note }), measuredAt: new Date(systemClock.now()).toISOString(),
+    documents: 0, corpusBytes: 0, jobs: 0, valid: 0, wallMs: 0, cliPeakRss: 0, emulatorPeakRss: 0, bytesUploaded: 0, bytesDownloaded: 0, floorMs: 0,
+  };
+}
+
 /** Runs one size end to end; the temp folder and children are gone when it returns or throws. */
 export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<ThroughputResult> {
-  const measuredAt = new Date(systemClock.now()).toISOString();
-  const empty = { label: size.label, measuredAt, documents: 0, corpusBytes: 0, jobs: 0, valid: 0, wallMs: 0, cliPeakRss: 0, emulatorPeakRss: 0, bytesUploaded: 0, bytesDownloaded: 0, floorMs: 0 };
+  const empty = unmeasured(size.label, 'ok');
   const dir = env.cleanup.tempDir(`tb-bench-${size.label}-`);
   try {
     const stats = statfsSync(dir);
@@ -65,7 +72,7 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
     if (free < size.minFreeBytes) {
       const note = `skipped: ${formatBytes(free)} free in ${dir}, needs ${formatBytes(size.minFreeBytes)}`;
       env.log(`${size.label}: ${note}`);
-      return { ...empty, status: 'skipped', note };
+      return unmeasured(size.label, 'skipped', note);
     }
     const projectDir = join(dir, 'project');
     env.log(`${size.label}: writing ${size.count} documents of ~${formatBytes(size.docBytes)}`);

@@ -13,11 +13,11 @@ export function table(rows: readonly (readonly (string | number)[])[]): string {
 /** The per-stage summary table, followed by given-up requests and corpus problems. */
 export function formatStageSummaries(summaries: readonly StageSummary[]): string {
   const rows: (string | number)[][] = [
-    ['stage', 'requests', 'valid', 'in flight', 'pending', 'given up', 'invalid docs', 'excluded', 'jobs', 'attempts', 'tokens in/out'],
+    ['stage', 'requests', 'valid', 'cached', 'in flight', 'pending', 'waiting upstream', 'given up', 'invalid docs', 'excluded', 'jobs', 'attempts', 'tokens in/out'],
   ];
   for (const s of summaries) {
     rows.push([
-      s.stage, s.requests, s.valid, s.inJob, s.pending, s.givenUp, s.invalidDocuments, s.excluded, s.jobs.total,
+      s.stage, s.requests, s.valid, s.cached, s.inJob, s.pending, s.waitingOnUpstream, s.givenUp, s.invalidDocuments, s.excluded, s.jobs.total,
       s.attempts, `${s.tokens.prompt}/${s.tokens.output + s.tokens.thoughts}`,
     ]);
   }
@@ -28,6 +28,9 @@ export function formatStageSummaries(summaries: readonly StageSummary[]): string
       for (const request of s.givenUpRequests) {
         parts.push(`  ${request.key} after ${request.attempts} attempt(s): ${request.reason}`);
       }
+    }
+    if (s.blockedByUpstream > 0) {
+      parts.push(`\n${s.stage}: ${s.blockedByUpstream} document(s) never entered: their upstream request was given up`);
     }
     const invalid = s.corpusIssues.filter((issue) => issue.kind === 'invalid');
     if (invalid.length > 0) {

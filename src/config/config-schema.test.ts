@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../shared/index.ts';
 import { MAX_BYTES_PER_JOB, projectConfigSchema } from './config-schema.ts';
+import { validateConfigObject } from './validate-config.ts';
 
 const config = (extra: Record<string, unknown>) => ({
   model: 'm',
@@ -26,5 +28,46 @@ describe('projectConfigSchema', () => {
 
   it('needs at least one stage', () => {
     expect(projectConfigSchema.safeParse(config({ stages: [] })).error?.issues[0]?.message).toBe('expected at least one stage');
+  });
+});
+
+describe('projectConfigSchema prices and budget', () => {
+  const messageOf = (raw: unknown): string => {
+    try {
+      validateConfigObject(raw, 'my.config.yaml');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).message;
+    }
+    return expect.unreachable('expected a ConfigError');
+  };
+
+  it('accepts price overrides with any subset of fields', () => {
+    const prices = {
+      'gemini-2.5-flash': { inputPerMTok: 0.25 },
+      'my-model': { inputPerMTok: 1, outputPerMTok: 4, cachedInputPerMTok: 0.1, batchFactor: 0.5 },
+      'tiered-model': {
+        inputPerMTok: 1,
+        outputPerMTok: 2,
+        tiers: [{ abovePromptTokens: 200_000, inputPerMTok: 2, outputPerMTok: 4, cachedInputPerMTok: 0.5 }],
+      },
+    };
+    expect(projectConfigSchema.parse(config({ prices, budget: { maxUsd: 12.5 } }))).toMatchObject({ prices, budget: { maxUsd: 12.5 } });
+  });
+
+  it('checks prices with the cost schema, naming file and path', () => {
+    const message = messageOf(
+      config({ provider: 'emulator', prices: { 'gemini-2.5-flash': { inputPerMtok: 1, outputPerMTok: -1 }, m: { batchFactor: 2 } } }),
+    );
+    expect(message).toContain('my.config.yaml: prices["gemini-2.5-flash"].outputPerMTok: expected a number at least 0, got a number (-1)');
+    expect(message).toContain('my.config.yaml: prices["gemini-2.5-flash"].inputPerMtok: unknown key; did you mean `inputPerMTok`?');
+    expect(message).toContain('my.config.yaml: prices.m.batchFactor: expected a number at most 1, got a number (2)');
+    expect(messageOf(config({ provider: 'emulator', prices: [] }))).toContain('my.config.yaml: prices: expected a record, got an array');
+  });
+
+  it('suggests `prices` and `budget` for typos at the top level', () => {
+    const message = messageOf(config({ provider: 'emulator', price: {}, budgett: {} }));
+    expect(message).toContain('my.config.yaml: price: unknown key; did you mean `prices`?');
+    expect(message).toContain('my.config.yaml: budgett: unknown key; did you mean `budget`?');
   });
 });

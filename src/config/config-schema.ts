@@ -1,6 +1,9 @@
 /** @module The zod schema of a whole project config file (`truebatch.config.yaml` and friends). */
 import { z } from 'zod';
+import { priceOverridesSchema } from '../cost/index.ts';
 import { faultConfigSchema } from '../emulator/faults.ts';
+import { budgetSchema } from './limits-schema.ts';
+import { stageGraphIssues } from './stage-graph.ts';
 import { stageSchema } from './stage-schema.ts';
 
 /** The provider's per-file limit; a shard must fit in one uploaded file. */
@@ -68,7 +71,10 @@ const shardingSchema = z
   })
   .strict();
 
-/** A whole config file. Unknown keys anywhere are errors. */
+/**
+ * A whole config file. Unknown keys anywhere are errors. Also checks the stage graph: unique names, every
+ * `input.stage` names another stage, and no cycles.
+ */
 export const projectConfigSchema = z
   .object({
     provider: z.enum(PROVIDER_NAMES).optional(),
@@ -77,6 +83,8 @@ export const projectConfigSchema = z
     emulator: emulatorSchema.prefault({}),
     polling: pollingSchema.prefault({}),
     sharding: shardingSchema.prefault({}),
+    prices: priceOverridesSchema.default({}),
+    budget: budgetSchema.prefault({}),
     stages: z.array(stageSchema).min(1, 'expected at least one stage'),
   })
   .strict()
@@ -99,6 +107,7 @@ export const projectConfigSchema = z
         });
       }
     });
+    for (const issue of stageGraphIssues(config.stages)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** A config as a user writes it (every defaulted field optional); what {@link defineConfig} accepts. */

@@ -2,6 +2,7 @@
  * @module The resolved project config every other folder receives: absolute paths, files read, defaults merged,
  * environment applied. Objects of these types are deeply frozen at run time.
  */
+import type { PriceOverride } from '../cost/index.ts';
 import type { FaultConfig } from '../emulator/faults.ts';
 import type { ProviderName } from './config-schema.ts';
 
@@ -26,8 +27,9 @@ export interface GenerationConfig {
   readonly thinkingConfig?: { readonly thinkingBudget?: number; readonly includeThoughts?: boolean };
 }
 
-/** Where a stage's documents come from. */
-export interface StageInput {
+/** A stage whose documents are files in a folder (`input.dir`). */
+export interface FilesInput {
+  readonly kind: 'files';
   /** Absolute folder. */
   readonly dir: string;
   /** Globs relative to `dir`. @default ['**\/*.json', '**\/*.md', '**\/*.txt'] */
@@ -39,6 +41,39 @@ export interface StageInput {
   readonly idField?: string;
   /** @default false */
   readonly followSymlinks: boolean;
+}
+
+/** A stage whose documents are another stage's outputs (`input.stage`), one per upstream document. */
+export interface StageOutputInput {
+  readonly kind: 'stage';
+  /** The upstream stage's name; it exists, and stages never form a cycle. */
+  readonly stage: string;
+  /** Also join in the upstream stage's original document. @default false */
+  readonly withDocument: boolean;
+}
+
+/** Where a stage's documents come from: files, or an upstream stage's outputs. */
+export type StageInput = FilesInput | StageOutputInput;
+
+/** When a stage's ready requests are cut into a job. */
+export interface BatchingConfig {
+  /** Cut a job once at least this many requests are ready. @default 1 */
+  readonly minRequests: number;
+  /** ...or once the oldest ready request has waited this long (or when nothing more can arrive). @default 0 */
+  readonly maxWaitMs: number;
+}
+
+/** A spending cap in USD; absent means no cap. */
+export interface BudgetConfig {
+  readonly maxUsd?: number;
+}
+
+/** Run a small sample first and go on only if enough of it is valid. */
+export interface CanaryConfig {
+  /** How many documents the canary runs. */
+  readonly size: number;
+  /** The share (0 to 1) of canary outputs that must be valid to go on. */
+  readonly minValidRate: number;
 }
 
 /** One resolved pipeline stage. */
@@ -77,6 +112,12 @@ export interface StageConfig {
   readonly maxAttempts: number;
   /** On retry, append a note quoting the validation problems. @default true */
   readonly repairNote: boolean;
+  readonly batching: BatchingConfig;
+  /** Documents whose estimated prompt tokens exceed this are refused at plan time. @default 1_000_000 */
+  readonly maxInputTokens: number;
+  /** This stage's own cap. @default {} */
+  readonly budget: BudgetConfig;
+  readonly canary?: CanaryConfig;
 }
 
 /** A fully resolved, deeply frozen project config. */
@@ -98,5 +139,10 @@ export interface ProjectConfig {
   };
   readonly polling: { readonly initialIntervalMs: number; readonly maxIntervalMs: number; readonly backoffFactor: number };
   readonly sharding: { readonly maxRequestsPerJob: number; readonly maxBytesPerJob: number };
+  /** Model id → price override (USD per 1M tokens) over the built-in table; checked by `createPriceTable`. @default {} */
+  readonly prices: Record<string, PriceOverride>;
+  /** The whole project's cap. @default {} */
+  readonly budget: BudgetConfig;
+  /** In topological order: every stage after the stage it reads from; otherwise in the file's order. */
   readonly stages: StageConfig[];
 }

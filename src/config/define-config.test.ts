@@ -35,7 +35,7 @@ export default defineConfig({
     expect(config.configFile).toBe(path.join(dir, 'truebatch.config.ts'));
     expect(config.stages[0]!.name).toBe('ts_stage');
     expect(config.stages[0]!.generationConfig.temperature).toBe(0.3);
-    expect(config.stages[0]!.input.dir).toBe(path.join(dir, 'in'));
+    expect(config.stages[0]!.input).toMatchObject({ kind: 'files', dir: path.join(dir, 'in') });
   });
 
   it('validates a .ts config with the same errors', async () => {

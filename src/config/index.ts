@@ -11,14 +11,22 @@ export {
   type ProjectConfigInput,
   type ParsedProjectConfig,
 } from './config-schema.ts';
-export {
-  DEFAULT_INCLUDE,
-  DEFAULT_EXCLUDE,
-  DEFAULT_KEY_TEMPLATE,
-  DEFAULT_OUTPUT_FILE_NAME,
-  placeholdersOf,
-} from './stage-schema.ts';
-export type { GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageInput } from './config-types.ts';
+export { DEFAULT_EXCLUDE, DEFAULT_KEY_TEMPLATE, DEFAULT_OUTPUT_FILE_NAME, placeholdersOf } from './stage-schema.ts';
+export { DEFAULT_INCLUDE } from './stage-input-schema.ts';
+export { DEFAULT_MAX_INPUT_TOKENS } from './limits-schema.ts';
+export { downstreamOf, upstreamOf } from './stage-graph.ts';
+export type {
+  BatchingConfig,
+  BudgetConfig,
+  CanaryConfig,
+  FilesInput,
+  GenerationConfig,
+  JsonObject,
+  ProjectConfig,
+  StageConfig,
+  StageInput,
+  StageOutputInput,
+} from './config-types.ts';
 export type { Env } from './resolve-env.ts';
 export { parseJsonText, positionAt, type JsonParseResult, type TextPosition } from './json-text.ts';
 export { suggestKey } from './suggest-key.ts';

@@ -4,10 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../shared/index.ts';
+import type { FilesInput, StageInput } from './config-types.ts';
 import { loadProjectConfig } from './load-project-config.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const soilK = path.join(repoRoot, 'examples/soil-k');
+
+function filesInput(input: StageInput): FilesInput {
+  if (input.kind !== 'files') return expect.unreachable(`expected a files input, got a ${input.kind} input`);
+  return input;
+}
 
 const temps: string[] = [];
 afterEach(async () => {
@@ -51,9 +57,10 @@ describe('loadProjectConfig on examples/soil-k', () => {
     const stage = config.stages[0]!;
     expect(stage.name).toBe('stage_1a');
     expect(stage.model).toBe('gemini-2.5-flash');
-    expect(stage.input.dir).toBe(path.join(soilK, 'papers'));
-    expect(stage.input.expectedCount).toBe(24);
-    expect(stage.input.exclude).toContain('**/complete_dataset.json');
+    const input = filesInput(stage.input);
+    expect(input.dir).toBe(path.join(soilK, 'papers'));
+    expect(input.expectedCount).toBe(24);
+    expect(input.exclude).toContain('**/complete_dataset.json');
     expect(stage.keyTemplate).toBe('{id}_{stage}');
     expect(stage.prompt.template).toContain('{{document}}');
     expect(stage.prompt.template).toContain('{{title}}');
@@ -81,10 +88,11 @@ describe('loadProjectConfig on examples/soil-k', () => {
   it('returns a deeply frozen object', async () => {
     const config = await loadProjectConfig({ projectDir: soilK, env: {} });
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.stages[0]!.input.include)).toBe(true);
+    const input = filesInput(config.stages[0]!.input);
+    expect(Object.isFrozen(input.include)).toBe(true);
     expect(Object.isFrozen(config.stages[0]!.generationConfig.responseJsonSchema)).toBe(true);
     expect(() => {
-      config.stages[0]!.input.include.push('x');
+      input.include.push('x');
     }).toThrow(TypeError);
   });
 });
@@ -102,7 +110,7 @@ describe('loadProjectConfig file discovery', () => {
     const fromYaml = await loadProjectConfig({ projectDir: yamlDir, env: {} });
     const fromJson = await loadProjectConfig({ projectDir: jsonDir, env: {} });
     expect(fromJson.stages[0]!.prompt.template).toBe('Summarise {{document}}');
-    expect(fromJson.stages[0]!.input.dir).toBe(path.join(jsonDir, 'docs'));
+    expect(filesInput(fromJson.stages[0]!.input).dir).toBe(path.join(jsonDir, 'docs'));
     expect({ ...fromJson.stages[0]!, input: {}, output: {} }).toEqual({ ...fromYaml.stages[0]!, input: {}, output: {} });
   });
 
@@ -224,5 +232,53 @@ ${extra}`;
     const error = await loadError({ projectDir: bad, env: {} });
     expect(error.message).toContain('faults.json (emulator.faultsFile of');
     expect(error.message).toContain('lines.erorRate: unknown key; did you mean `errorRate`?');
+  });
+});
+
+describe('loadProjectConfig multi-stage pipelines', () => {
+  const pipeline = (secondInput: string): string => `provider: emulator
+model: gemini-2.5-flash
+budget: { maxUsd: 5 }
+stages:
+  - name: summarise
+    input: ${secondInput}
+    prompt: { template: "Summarise {{document}}" }
+    batching: { minRequests: 50, maxWaitMs: 30000 }
+  - name: extract
+    input: { dir: docs }
+    prompt: { template: "Extract {{document}}" }
+`;
+
+  it('loads a stage reading another stage, upstream first, frozen', async () => {
+    const dir = await project({ 'truebatch.config.yaml': pipeline('{ stage: extract, withDocument: true }') });
+    const config = await loadProjectConfig({ projectDir: dir, env: {} });
+    expect(config.stages.map((stage) => stage.name)).toEqual(['extract', 'summarise']);
+    expect(config.stages[1]!.input).toEqual({ kind: 'stage', stage: 'extract', withDocument: true });
+    expect(config.stages[1]!.batching).toEqual({ minRequests: 50, maxWaitMs: 30_000 });
+    expect(config.budget).toEqual({ maxUsd: 5 });
+    expect(Object.isFrozen(config.stages[1]!.input)).toBe(true);
+    expect(Object.isFrozen(config.prices)).toBe(true);
+  });
+
+  it('names the line of an unknown upstream stage, with a did-you-mean', async () => {
+    const dir = await project({ 'truebatch.config.yaml': pipeline('{ stage: extrakt }') });
+    const error = await loadError({ projectDir: dir, env: {} });
+    expect(error.message).toBe(
+      `invalid config: ${path.join(dir, 'truebatch.config.yaml')}:6:21: stages[0].input.stage: unknown stage \`extrakt\`; did you mean \`extract\`?`,
+    );
+  });
+
+  it('names the line of a cycle and the stages in it', async () => {
+    const dir = await project({
+      'truebatch.config.yaml': pipeline('{ stage: extract }').replace('input: { dir: docs }', 'input: { stage: summarise }'),
+    });
+    const error = await loadError({ projectDir: dir, env: {} });
+    expect(error.message).toContain('truebatch.config.yaml:6:21: stages[0].input.stage: cycle: summarise → extract → summarise');
+  });
+
+  it('names the line of a mixed input', async () => {
+    const dir = await project({ 'truebatch.config.yaml': pipeline('{ dir: docs, stage: extract }') });
+    const error = await loadError({ projectDir: dir, env: {} });
+    expect(error.message).toMatch(/^invalid config: .*truebatch\.config\.yaml:6:12: stages\[0\]\.input: .*use one or the other$/);
   });
 });

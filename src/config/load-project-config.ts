@@ -33,6 +33,8 @@ export interface LoadProjectConfigOptions {
  * - everything else: the file > the schema's defaults.
  *
  * Paths in the file (input and output folders, prompt, schema and fault files) are relative to the project folder.
+ * A stage's `input` is a folder (`dir`) or another stage's outputs (`stage`); the resolved `stages` are in
+ * topological order (each after the stage it reads from, otherwise in the file's order).
  *
  * @throws ConfigError naming the file, the position and path inside it, and what was expected
  * @example

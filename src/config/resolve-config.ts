@@ -3,13 +3,17 @@
  * read, defaults merged, flags and environment applied.
  */
 import path from 'node:path';
+import { createPriceTable, type PriceOverride } from '../cost/index.ts';
 import { faultConfigSchema, type FaultConfig } from '../emulator/faults.ts';
+import { ConfigError, errorMessage } from '../shared/index.ts';
 import type { Locate } from './config-issues.ts';
 import { issuesError } from './config-issues.ts';
 import type { ParsedProjectConfig } from './config-schema.ts';
-import type { GenerationConfig, JsonObject, ProjectConfig, StageConfig } from './config-types.ts';
+import type { GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageInput } from './config-types.ts';
 import { readReferencedJsonObject, readReferencedText, type FieldRef } from './referenced-files.ts';
 import { resolveApiKey, resolveBaseUrl, resolveProvider, type Env } from './resolve-env.ts';
+import { topologicalOrder } from './stage-graph.ts';
+import type { ParsedStageInput } from './stage-input-schema.ts';
 import { DEFAULT_EXCLUDE, type ParsedStage } from './stage-schema.ts';
 
 /** Everything besides the file's contents that resolution needs. */
@@ -57,6 +61,16 @@ async function resolveGenerationConfig(
   };
 }
 
+function resolveInput(input: ParsedStageInput, projectDir: string): StageInput {
+  if (input.kind === 'stage') return { ...input };
+  return {
+    ...input,
+    dir: path.resolve(projectDir, input.dir),
+    include: [...input.include],
+    exclude: [...new Set([...DEFAULT_EXCLUDE, ...input.exclude])],
+  };
+}
+
 async function resolveStage(
   stage: ParsedStage,
   index: number,
@@ -81,19 +95,11 @@ async function resolveStage(
       ? (schema ?? generationConfig.responseJsonSchema)
       : (await readReferencedJsonObject(projectDir, schemaFile, field(context, [...at, 'validation', 'schemaFile']), 'a JSON Schema'))
           .value;
-  const input = stage.input;
   return {
     name: stage.name,
     // The schema guarantees a stage model or a project model.
     model: stage.model ?? defaultModel ?? '',
-    input: {
-      dir: path.resolve(projectDir, input.dir),
-      include: [...input.include],
-      exclude: [...new Set([...DEFAULT_EXCLUDE, ...input.exclude])],
-      ...(input.expectedCount === undefined ? {} : { expectedCount: input.expectedCount }),
-      ...(input.idField === undefined ? {} : { idField: input.idField }),
-      followSymlinks: input.followSymlinks,
-    },
+    input: resolveInput(stage.input, projectDir),
     keyTemplate: stage.key,
     prompt: {
       template: templateFile?.text ?? prompt.template ?? '',
@@ -113,6 +119,10 @@ async function resolveStage(
     },
     maxAttempts: stage.maxAttempts,
     repairNote: stage.repairNote,
+    batching: { ...stage.batching },
+    maxInputTokens: stage.maxInputTokens,
+    budget: withoutUndefined(stage.budget),
+    ...(stage.canary === undefined ? {} : { canary: { ...stage.canary } }),
   };
 }
 
@@ -128,10 +138,21 @@ async function resolveFaults(emulator: ParsedProjectConfig['emulator'], context:
   });
 }
 
-/** Builds the resolved config. Does not freeze it. */
+/** The `prices` overrides, checked against the built-in table now so a bad entry names the config file. */
+function resolvePrices(prices: ParsedProjectConfig['prices'], context: ResolveContext): Record<string, PriceOverride> {
+  try {
+    createPriceTable(prices);
+  } catch (error) {
+    throw new ConfigError(`invalid config: ${context.source}: ${errorMessage(error)}`, { cause: error });
+  }
+  return Object.fromEntries(Object.entries(prices).map(([model, price]) => [model, withoutUndefined(price)]));
+}
+
+/** Builds the resolved config, stages in topological order. Does not freeze it. */
 export async function resolveProjectConfig(parsed: ParsedProjectConfig, context: ResolveContext): Promise<ProjectConfig> {
   const provider = resolveProvider(context.providerOverride, parsed.provider, context.source);
   const stages: StageConfig[] = [];
+  // Resolved in file order so errors name `stages[i]` as written; ordered afterwards.
   for (const [index, stage] of parsed.stages.entries()) stages.push(await resolveStage(stage, index, parsed.model, context));
   return {
     projectDir: context.projectDir,
@@ -147,6 +168,8 @@ export async function resolveProjectConfig(parsed: ParsedProjectConfig, context:
     },
     polling: { ...parsed.polling },
     sharding: { ...parsed.sharding },
-    stages,
+    prices: resolvePrices(parsed.prices, context),
+    budget: withoutUndefined(parsed.budget),
+    stages: topologicalOrder(stages),
   };
 }

@@ -12,6 +12,9 @@ describe('knownKeysAt', () => {
     expect(knownKeysAt(projectConfigSchema, ['stages', 0, 'generationConfig'])).toContain('temperature');
     expect(knownKeysAt(projectConfigSchema, ['stages', 3, 'input'])).toContain('followSymlinks');
     expect(knownKeysAt(projectConfigSchema, ['emulator', 'faults', 'lines'])).toContain('aliasRate');
+    expect(knownKeysAt(projectConfigSchema, ['stages', 1, 'input'])).toEqual(expect.arrayContaining(['dir', 'stage', 'withDocument']));
+    expect(knownKeysAt(projectConfigSchema, ['prices', 'any-model'])).toEqual(expect.arrayContaining(['inputPerMTok', 'tiers']));
+    expect(knownKeysAt(projectConfigSchema, ['stages', 0, 'batching'])).toEqual(['minRequests', 'maxWaitMs']);
   });
   it('returns nothing for a path that leads nowhere', () => {
     expect(knownKeysAt(projectConfigSchema, ['model', 'x'])).toEqual([]);

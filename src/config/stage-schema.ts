@@ -1,8 +1,8 @@
 /** @module The zod schema of one pipeline stage, as a user writes it in the config file. */
 import { z } from 'zod';
+import { batchingSchema, budgetSchema, canarySchema, maxInputTokensSchema } from './limits-schema.ts';
+import { stageInputSchema } from './stage-input-schema.ts';
 
-/** Default `input.include`. */
-export const DEFAULT_INCLUDE: readonly string[] = ['**/*.json', '**/*.md', '**/*.txt'];
 /** Always excluded, before the stage's own `input.exclude`. */
 export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/complete_dataset.json',
@@ -17,9 +17,6 @@ export const DEFAULT_OUTPUT_FILE_NAME = '{key}_{timestamp}.json';
 
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
 const jsonObject = z.record(z.string(), z.unknown());
-const relativePattern = nonEmpty.refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {
-  message: 'expected a glob relative to input.dir (no leading `/`, no `..`)',
-});
 
 /** `{name}` placeholders of a template, in order. */
 export function placeholdersOf(template: string): string[] {
@@ -45,17 +42,6 @@ function templateSchema(allowed: readonly string[], mustHaveOneOf: readonly stri
     }
   });
 }
-
-const inputSchema = z
-  .object({
-    dir: nonEmpty,
-    include: z.array(relativePattern).min(1).default([...DEFAULT_INCLUDE]),
-    exclude: z.array(relativePattern).default([]),
-    expectedCount: z.number().int().min(0).optional(),
-    idField: nonEmpty.optional(),
-    followSymlinks: z.boolean().default(false),
-  })
-  .strict();
 
 const promptSchema = z
   .object({
@@ -148,7 +134,7 @@ export const stageSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, `_` and `-` only'),
     model: nonEmpty.optional(),
-    input: inputSchema,
+    input: stageInputSchema,
     key: templateSchema(['id', 'stage'], ['id'], 'gets the same key').default(DEFAULT_KEY_TEMPLATE),
     prompt: promptSchema,
     generationConfig: generationConfigSchema.prefault({}),
@@ -156,6 +142,10 @@ export const stageSchema = z
     output: outputSchema.prefault({}),
     maxAttempts: z.number().int().min(1).max(100).default(3),
     repairNote: z.boolean().default(true),
+    batching: batchingSchema.prefault({}),
+    maxInputTokens: maxInputTokensSchema,
+    budget: budgetSchema.prefault({}),
+    canary: canarySchema.optional(),
   })
   .strict();
 

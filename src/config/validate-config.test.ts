@@ -28,7 +28,13 @@ describe('validateConfigObject', () => {
     expect(stage.key).toBe('{id}_{stage}');
     expect(stage.maxAttempts).toBe(3);
     expect(stage.repairNote).toBe(true);
-    expect(stage.input.include).toEqual(['**/*.json', '**/*.md', '**/*.txt']);
+    expect(stage.input).toEqual({
+      kind: 'files',
+      dir: 'docs',
+      include: ['**/*.json', '**/*.md', '**/*.txt'],
+      exclude: [],
+      followSymlinks: false,
+    });
     expect(stage.output.fileName).toBe('{key}_{timestamp}.json');
   });
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, type StageConfig } from '../config/index.ts';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, type FilesInput } from '../config/index.ts';
 import type { CorpusEntry, Document } from './corpus-types.ts';
 import { checkExpectedCount } from './expected-count.ts';
 import { scanCorpus } from './scan-corpus.ts';
@@ -46,7 +46,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const input = (extra: Partial<StageConfig['input']> = {}): StageConfig['input'] => ({
+const input = (extra: Partial<FilesInput> = {}): FilesInput => ({
+  kind: 'files',
   dir: docs,
   include: [...DEFAULT_INCLUDE],
   exclude: [...DEFAULT_EXCLUDE],
@@ -54,7 +55,7 @@ const input = (extra: Partial<StageConfig['input']> = {}): StageConfig['input'] 
   ...extra,
 });
 
-async function collect(stageInput: StageConfig['input']): Promise<CorpusEntry[]> {
+async function collect(stageInput: FilesInput): Promise<CorpusEntry[]> {
   const entries: CorpusEntry[] = [];
   for await (const entry of scanCorpus(stageInput)) entries.push(entry);
   return entries;

@@ -1,5 +1,5 @@
 /** @module Streams a stage's input folder as documents and excluded/invalid entries, in a deterministic order. */
-import type { StageConfig } from '../config/index.ts';
+import type { FilesInput } from '../config/index.ts';
 import { createCorpusFilter } from './corpus-filter.ts';
 import type { CorpusEntry } from './corpus-types.ts';
 import { readDocument } from './read-document.ts';
@@ -14,7 +14,7 @@ import { walkFiles } from './walk-files.ts';
  * @example
  * for await (const entry of scanCorpus(stage.input)) if (entry.kind === 'document') plan(entry.document);
  */
-export async function* scanCorpus(input: StageConfig['input']): AsyncGenerator<CorpusEntry> {
+export async function* scanCorpus(input: FilesInput): AsyncGenerator<CorpusEntry> {
   const filter = createCorpusFilter(input.include, input.exclude);
   const firstPathOfId = new Map<string, string>();
   for await (const item of walkFiles(input.dir, filter, input.followSymlinks)) {

@@ -3,7 +3,7 @@
  * `batch` or not), checks it precisely, links the input file into the job's folder, scans it once for the
  * request count and keys, and registers the job PENDING.
  */
-import { link, mkdir } from 'node:fs/promises';
+import { copyFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, randomId } from '../shared/index.ts';
 import { storagePaths, type BatchInput, type BatchRecord, type EmulatorState, type InlineRequest } from './emulator-state.ts';
@@ -68,7 +68,8 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
   let requestCount: number;
   if (inputFile !== undefined) {
     const path = join(dir, 'input.jsonl');
-    await link(inputFile.path, path);
+    // A hard link costs nothing; a copy (kernel-side, streamed) is the fallback where links are not supported.
+    await link(inputFile.path, path).catch(() => copyFile(inputFile.path, path));
     input = { kind: 'file', fileName: `files/${inputFile.id}`, path };
     requestCount = await scanInputFile(path, onKey);
   } else {

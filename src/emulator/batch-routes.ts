@@ -9,7 +9,7 @@ import type { EndpointGuard } from './endpoint-guard.ts';
 import { isTerminal, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import type { JobRunner } from './job-runner.ts';
 import { operationJson } from './operation-json.ts';
-import { pageOf, readPageSize } from './pagination.ts';
+import { listQuery, pageOf } from './pagination.ts';
 import { isApiVersion } from './public-urls.ts';
 
 function findBatch(state: EmulatorState, id: string): BatchRecord {
@@ -36,9 +36,9 @@ export function batchRoutes(state: EmulatorState, runner: JobRunner, guard: Endp
   app.get('/:version/batches', (c) => {
     if (!isApiVersion(c.req.param('version'))) return notFound(c);
     return guard(c, 'batches.list', async () => {
-      const pageSize = readPageSize(c.req.query('pageSize'));
+      const { pageSize, pageToken } = listQuery(c);
       for (const batch of [...state.batches.values()]) if (!isTerminal(batch.state)) await runner.observe(batch);
-      const { page, nextPageToken } = pageOf(state.batches.values(), pageSize, c.req.query('pageToken'));
+      const { page, nextPageToken } = pageOf(state.batches.values(), pageSize, pageToken);
       return c.json({
         ...(page.length === 0 ? {} : { operations: page.map((batch) => operationJson(batch, { includeInlineResponses: false })) }),
         ...(nextPageToken === undefined ? {} : { nextPageToken }),

@@ -12,7 +12,7 @@ import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { fileJson } from './file-json.ts';
 import { deleteStoredFile, fileIdOf, findFile } from './file-store.ts';
-import { pageOf, readPageSize } from './pagination.ts';
+import { listQuery, pageOf } from './pagination.ts';
 import { isApiVersion, publicUrls } from './public-urls.ts';
 
 function splitSpec(spec: string): { id: string; verb: string | undefined } {
@@ -51,7 +51,8 @@ export function fileRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     const v = version(c);
     if (v === undefined) return notFound(c.req.path);
     return guard(c, 'files.list', () => {
-      const { page, nextPageToken } = pageOf(state.files.values(), readPageSize(c.req.query('pageSize')), c.req.query('pageToken'));
+      const { pageSize, pageToken } = listQuery(c);
+      const { page, nextPageToken } = pageOf(state.files.values(), pageSize, pageToken);
       const urls = publicUrls(c, state.options.basePath, v);
       return c.json({
         ...(page.length === 0 ? {} : { files: page.map((record) => fileJson(record, urls)) }),

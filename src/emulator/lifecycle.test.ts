@@ -99,6 +99,18 @@ describe('job lifecycle on a manual clock', () => {
     expect((await getJob(emulator, name)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
   });
 
+  it('keeps running after its input file is deleted', async () => {
+    const clock = createManualClock();
+    const emulator = emulatorWith(clock, { jobDurationMs: 0 });
+    const name = await createFileJob(emulator, requestLines(3));
+    const input = (await getJob(emulator, name)).metadata.inputConfig!.fileName;
+    expect((await callJson(emulator, `/v1beta/${input}`, { method: 'DELETE', body: {} })).body).toEqual({});
+    clock.advance(300);
+    const done = await getJob(emulator, name);
+    expect(done.metadata.state).toBe('BATCH_STATE_SUCCEEDED');
+    expect(await readJsonlFile(outputPath(emulator, done))).toHaveLength(3);
+  });
+
   it('writes a precise error line for each malformed input line', async () => {
     const clock = createManualClock();
     const emulator = emulatorWith(clock, { jobDurationMs: 0 });

@@ -69,6 +69,15 @@ describe('output faults', () => {
 });
 
 describe('line faults reach the model with exact submission counts', () => {
+  it('gives the same faulty lines for the same seed', async () => {
+    const faults: FaultConfigInput = { lines: { errorRate: 0.5 } };
+    const first = await runFileJob(faults, 9);
+    const lines = first.text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.some((line) => 'error' in line)).toBe(true);
+    expect(lines.some((line) => 'response' in line)).toBe(true);
+    expect((await runFileJob(faults, 9)).text).toBe(first.text);
+  });
+
   it('fails every line of a first submission and none of the resubmission (maxSubmissionsPerKey 1)', async () => {
     const faults: FaultConfigInput = { lines: { errorRate: 1, maxSubmissionsPerKey: 1 } };
     const first = await runFileJob(faults, 3, 4);

@@ -2,6 +2,7 @@
  * @module List pagination: newest first, `pageSize` default 10 and at most 100, an opaque token that survives
  * deletions, and no `nextPageToken` at all on the last page (the SDK's pager loops while the key is present).
  */
+import type { Context } from 'hono';
 import { InputError } from '../shared/index.ts';
 
 const DEFAULT_PAGE_SIZE = 10;
@@ -37,4 +38,12 @@ export function pageOf<T extends { seq: number }>(
   const page = remaining.slice(0, pageSize);
   const last = page.at(-1);
   return { page, nextPageToken: remaining.length > pageSize && last !== undefined ? encodeToken(last.seq) : undefined };
+}
+
+/** `pageSize` and `pageToken` of a list call, camelCase or snake_case. */
+export function listQuery(c: Context): { pageSize: number; pageToken: string | undefined } {
+  return {
+    pageSize: readPageSize(c.req.query('pageSize') ?? c.req.query('page_size')),
+    pageToken: c.req.query('pageToken') ?? c.req.query('page_token'),
+  };
 }

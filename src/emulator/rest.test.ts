@@ -120,7 +120,7 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
     const done = await json<WireOperation>(await fetch(`${emulator.url}/v1alpha/${created.name}?key=${API_KEY}`));
     expect(done.metadata.output?.inlinedResponses?.inlinedResponses[0]?.metadata).toEqual({ key: 's1' });
     expect(done.response?.inlinedResponses).toEqual(done.metadata.output?.inlinedResponses);
-    const listed = await json(await fetch(`${emulator.url}/v1alpha/batches?pageSize=100&key=${API_KEY}`));
+    const listed = await json(await fetch(`${emulator.url}/v1alpha/batches?page_size=100&key=${API_KEY}`));
     const item = listed.operations?.find((operation) => operation.name === created.name);
     expect(item?.metadata.output).toBeUndefined();
     expect(item?.done).toBe(true);

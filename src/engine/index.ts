@@ -7,3 +7,5 @@ export type { StagePlan } from './plan-stage.ts';
 export { pollInterval } from './watch-jobs.ts';
 export { collectFinished, cancelJobs, liveJobs } from './collect-and-cancel.ts';
 export { revalidate, type RevalidationSummary } from './revalidate.ts';
+export { findRequest, provenanceOf, dependentsOf, type Provenance } from './lineage.ts';
+export { planStage, type PlanMemory } from './plan-stage.ts';

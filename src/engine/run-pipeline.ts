@@ -1,17 +1,18 @@
 /**
  * @module The run loop: plan, shard, submit, watch, collect, retry — until nothing is left to do. Every step
- * reads its work from the ledger, so a crash anywhere is repaired by running the same command again.
+ * reads its work from the ledger, so a crash anywhere is repaired by running the same command again. Stages run
+ * together: a document enters a downstream stage as soon as its upstream output is valid.
  */
+import type { StageConfig } from '../config/index.ts';
 import { LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import type { EngineContext } from './context.ts';
-import { planStage, type StagePlan } from './plan-stage.ts';
+import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
 import { submitJobs } from './submit-jobs.ts';
 import { summarizeStages, type StageSummary } from './summary.ts';
 import { watchJobs, type PollSchedule } from './watch-jobs.ts';
-import type { StageConfig } from '../config/index.ts';
 
 /** How a run ended. */
 export interface RunOutcome {
@@ -25,7 +26,7 @@ export interface RunOutcome {
 const MAX_STALLED_PASSES = 8;
 
 /**
- * Runs the stages to completion (or, with `detach`, until everything is submitted).
+ * Runs the stages to completion (or, with `detach`, until everything that can be submitted is).
  * @throws ConfigError on an expected-count mismatch; ProviderError when the provider keeps refusing.
  */
 export async function runPipeline(
@@ -34,30 +35,37 @@ export async function runPipeline(
   options: { detach?: boolean } = {},
 ): Promise<RunOutcome> {
   const names = stages.map((stage) => stage.name);
+  const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {
-    const plan = await planStage(stage, context.ledger);
+    if (stage.input.kind !== 'files') continue;
+    const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
     plans.push(plan);
-    const { requests } = plan;
-    context.reporter.notice(
-      `${stage.name}: ${plan.documents} documents (${plan.excluded.length} excluded, ${plan.invalid.length} invalid); ` +
-        `requests ${requests.new} new, ${requests.changed} changed, ${requests.unchanged} unchanged`,
-    );
-    for (const bad of plan.invalid) context.reporter.notice(`  invalid ${bad.path}: ${bad.reason}`);
+    reportPlan(context, plan);
   }
   const schedule: PollSchedule = new Map();
   let stalled = 0;
   for (;;) {
     context.signal.throwIfAborted();
     await collectJobs(context, stages);
-    for (const stage of stages) await shardStage(context, stage);
+    let wakeAt: number | undefined;
+    for (const stage of stages) {
+      if (stage.input.kind === 'stage') {
+        const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
+        if (plan.documents > 0) reportPlan(context, plan);
+      }
+      const readiness = shardReadiness(context, stage, stages);
+      if (readiness.ready) await shardStage(context, stage);
+      else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
+    }
     const submittedBefore = countJobs(context, names, LIVE_REMOTE_STATES);
     await submitJobs(context, names);
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
-    if (live === 0 && unsubmitted === 0) break;
+    const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);
+    if (live === 0 && unsubmitted === 0 && pending === 0) break;
     if (options.detach && unsubmitted === 0) {
-      return { plans, stages: summarizeStages(context.ledger, names), detached: true };
+      return { plans, stages: summarizeStages(context.ledger, stages), detached: true };
     }
     if (unsubmitted > 0) {
       stalled = live > submittedBefore ? 0 : stalled + 1;
@@ -71,9 +79,47 @@ export async function runPipeline(
         continue;
       }
     }
-    await watchJobs(context, names, schedule);
+    if (live === 0) {
+      // Only requests waiting for their batch to fill up: wait for its deadline.
+      await context.clock.sleep(Math.max(0, (wakeAt ?? context.clock.now()) - context.clock.now()), context.signal);
+      continue;
+    }
+    await watchJobs(context, names, schedule, wakeAt);
   }
-  return { plans, stages: summarizeStages(context.ledger, names), detached: false };
+  return { plans, stages: summarizeStages(context.ledger, stages), detached: false };
+}
+
+/**
+ * Whether a stage's pending requests should be cut into a job now: enough of them (`batching.minRequests`), the
+ * oldest has waited `batching.maxWaitMs`, or nothing more can arrive from upstream.
+ */
+function shardReadiness(context: EngineContext, stage: StageConfig, stages: readonly StageConfig[]): { ready: boolean; wakeAt?: number } {
+  const { ledger, clock } = context;
+  const pending = ledger.requestCounts(stage.name).pending;
+  if (pending === 0) return { ready: false };
+  if (pending >= stage.batching.minRequests || upstreamSettled(context, stage, stages)) return { ready: true };
+  const since = ledger.oldestPendingSince(stage.name) ?? clock.now();
+  const deadline = since + stage.batching.maxWaitMs;
+  return deadline <= clock.now() ? { ready: true } : { ready: false, wakeAt: deadline };
+}
+
+/** True when no more documents can reach `stage`: every stage above it has nothing pending or in flight. */
+function upstreamSettled(context: EngineContext, stage: StageConfig, stages: readonly StageConfig[]): boolean {
+  if (stage.input.kind === 'files') return true;
+  const upstreamName = stage.input.stage;
+  const counts = context.ledger.requestCounts(upstreamName);
+  if (counts.pending + counts.in_job > 0) return false;
+  const upstream = stages.find((candidate) => candidate.name === upstreamName);
+  return upstream === undefined || upstreamSettled(context, upstream, stages);
+}
+
+function reportPlan(context: EngineContext, plan: StagePlan): void {
+  const { requests } = plan;
+  context.reporter.notice(
+    `${plan.stage}: ${plan.documents} documents (${plan.excluded.length} excluded, ${plan.invalid.length} invalid); ` +
+      `requests ${requests.new} new, ${requests.changed} changed, ${requests.cached} cached, ${requests.unchanged} unchanged`,
+  );
+  for (const bad of plan.invalid) context.reporter.notice(`  invalid ${bad.path}: ${bad.reason}`);
 }
 
 function countJobs(context: EngineContext, stages: readonly string[], states: readonly JobState[]): number {

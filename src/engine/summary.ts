@@ -1,6 +1,7 @@
 /**
  * @module Per-stage summaries read from the ledger: what `run` prints at the end and `status` prints any time.
  */
+import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 
 /** One stage's state of play. */
@@ -11,6 +12,12 @@ export interface StageSummary {
   pending: number;
   inJob: number;
   givenUp: number;
+  /** Valid requests served from an earlier identical answer, without a submission. */
+  cached: number;
+  /** Upstream requests still on their way: their documents enter this stage later. */
+  waitingOnUpstream: number;
+  /** Upstream requests given up: their documents never enter this stage. */
+  blockedByUpstream: number;
   excluded: number;
   invalidDocuments: number;
   jobs: { total: number; live: number; collected: number };
@@ -20,9 +27,14 @@ export interface StageSummary {
   corpusIssues: { path: string; kind: string; reason: string }[];
 }
 
-/** Reads the summary of each named stage. */
-export function summarizeStages(ledger: Ledger, stages: readonly string[]): StageSummary[] {
-  return stages.map((stage) => {
+/** Reads the summary of each stage. */
+export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[]): StageSummary[] {
+  return stageConfigs.map((config) => {
+    const stage = config.name;
+    const upstream = config.input.kind === 'stage' ? ledger.requestCounts(config.input.stage) : undefined;
+    const cached = ledger.db
+      .prepare("SELECT COUNT(*) AS n FROM requests WHERE stage = ? AND state = 'valid' AND cached_from IS NOT NULL")
+      .get(stage) as { n: number };
     const counts = ledger.requestCounts(stage);
     const jobs = ledger.jobs({ stage });
     const issues = ledger.corpusIssues(stage);
@@ -40,6 +52,9 @@ export function summarizeStages(ledger: Ledger, stages: readonly string[]): Stag
       pending: counts.pending,
       inJob: counts.in_job,
       givenUp: counts.given_up,
+      cached: cached.n,
+      waitingOnUpstream: upstream ? upstream.pending + upstream.in_job : 0,
+      blockedByUpstream: upstream ? upstream.given_up : 0,
       excluded: issues.filter((issue) => issue.kind === 'excluded').length,
       invalidDocuments: issues.filter((issue) => issue.kind === 'invalid').length,
       jobs: {

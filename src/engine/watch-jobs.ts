@@ -19,7 +19,13 @@ export function pollInterval(ageMs: number, polling: { initialIntervalMs: number
  * Polls the due live jobs of `stages`, sleeping until the next one is due. Returns once at least one job has
  * reached a terminal state, or when no live job is left.
  */
-export async function watchJobs(context: EngineContext, stages: readonly string[], schedule: PollSchedule): Promise<void> {
+export async function watchJobs(
+  context: EngineContext,
+  stages: readonly string[],
+  schedule: PollSchedule,
+  /** Return by this time even if no job finished (a batch waiting to fill up is due). */
+  wakeAt?: number,
+): Promise<void> {
   const { clock, config } = context;
   for (;;) {
     const live = context.ledger.jobs({ states: LIVE_REMOTE_STATES }).filter((job) => stages.includes(job.stage));
@@ -28,9 +34,10 @@ export async function watchJobs(context: EngineContext, stages: readonly string[
     for (const job of live) {
       if (!schedule.has(job.id)) schedule.set(job.id, now + config.polling.initialIntervalMs);
     }
+    if (wakeAt !== undefined && wakeAt <= now) return;
     const due = live.filter((job) => (schedule.get(job.id) ?? 0) <= now);
     if (due.length === 0) {
-      const next = Math.min(...live.map((job) => schedule.get(job.id) ?? now));
+      const next = Math.min(wakeAt ?? Infinity, ...live.map((job) => schedule.get(job.id) ?? now));
       await clock.sleep(Math.max(0, next - now), context.signal);
       continue;
     }

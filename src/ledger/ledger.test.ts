@@ -11,7 +11,11 @@ function freshLedger() {
 }
 
 function addRequest(ledger: ReturnType<typeof freshLedger>['ledger'], key: string, fingerprint = `fp-${key}`, maxAttempts = 2) {
-  return ledger.upsertRequest({ stage: 's', docId: key, key, fingerprint, model: 'm', requestJson: '{}', maxAttempts });
+  return ledger.upsertRequest({
+    stage: 's', docId: key, key, fingerprint, model: 'm', requestJson: '{}', maxAttempts,
+    lineage: { document: undefined, upstream: [], prompt: { file: undefined, sha256: 'p' }, systemSha256: undefined, model: 'm', generationConfigSha256: 'g', fingerprint },
+    estimatedInputTokens: 10, estimatedOutputTokens: 20,
+  });
 }
 
 describe('ledger', () => {
@@ -68,6 +72,20 @@ describe('ledger', () => {
     ledger.recordResult(attempt2?.id ?? 0, { state: 'failed', reason: 'provider-error: 500' });
     expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'given_up', last_reason: 'provider-error: 500' });
     expect(ledger.givenUpRequests('s').map((r) => r.key)).toEqual(['a']);
+  });
+
+  it('finds a reusable valid attempt by fingerprint, and marks a pending request as served from it', () => {
+    const { ledger } = freshLedger();
+    addRequest(ledger, 'a', 'same');
+    const job = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
+    const attempt = ledger.attemptInJob(job.id, 's', 'a');
+    expect(ledger.reusableAttempt('same')).toBeUndefined(); // not valid yet
+    ledger.recordResult(attempt?.id ?? 0, { state: 'valid', response: '{"raw":{}}', outputPath: '/out/a.json' });
+    expect(ledger.reusableAttempt('same')?.id).toBe(attempt?.id);
+    addRequest(ledger, 'b', 'same');
+    ledger.markCached('s', 'b', attempt?.id ?? 0, '/out/b.json');
+    expect(ledger.requestByKey('s', 'b')).toMatchObject({ state: 'valid', cached_from: attempt?.id, output_path: '/out/b.json' });
+    expect(ledger.requestByOutput('/out/b.json')?.key).toBe('b');
   });
 
   it('keeps its data across reopen and keeps a stable project id', () => {

@@ -10,9 +10,10 @@ import { FilesystemError, JobStateError, type Clock } from '../shared/index.ts';
 import { migrations } from './schema.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, RequestRow, ResultRecord } from './rows.ts';
+import { applyResult, requestCounts, upsertRequest, type RequestInput } from './request-queries.ts';
 
-/** What `upsertRequest` did. */
-export type UpsertOutcome = 'new' | 'unchanged' | 'changed' | 'busy';
+export type { UpsertOutcome, RequestInput } from './request-queries.ts';
+import type { UpsertOutcome } from './request-queries.ts';
 
 /** Opens (creating and migrating as needed) the ledger at `path`. */
 export function openLedger(path: string, clock: Clock): Ledger {
@@ -106,58 +107,14 @@ export class Ledger {
     return row?.path;
   }
 
-  // ── requests ────────────────────────────────────────────────────────────────────────────────────────────
+  // ── requests (queries in request-queries.ts) ───────────────────────────────────────────────────────────
 
   /**
    * Records the request for (stage, key). Same fingerprint: unchanged. A new fingerprint (the document, prompt or
    * config changed) starts the request afresh, unless it is in a live job (`busy`: picked up after collection).
    */
-  upsertRequest(input: {
-    stage: string;
-    docId: string;
-    key: string;
-    fingerprint: string;
-    model: string;
-    requestJson: string;
-    maxAttempts: number;
-    estimatedInputTokens?: number;
-  }): UpsertOutcome {
-    const existing = this.db.prepare('SELECT * FROM requests WHERE stage = ? AND key = ?').get(input.stage, input.key) as
-      | RequestRow
-      | undefined;
-    const now = this.#clock.now();
-    if (!existing) {
-      this.db
-        .prepare(
-          `INSERT INTO requests (stage, doc_id, key, fingerprint, model, request_json, state, attempts, max_attempts,
-             estimated_input_tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-        )
-        .run(input.stage, input.docId, input.key, input.fingerprint, input.model, input.requestJson, input.maxAttempts,
-          input.estimatedInputTokens ?? null, now);
-      return 'new';
-    }
-    if (existing.fingerprint === input.fingerprint) {
-      if (existing.max_attempts !== input.maxAttempts) {
-        // A raised maxAttempts revives given-up requests that now have attempts left.
-        this.db
-          .prepare(
-            `UPDATE requests SET max_attempts = ?, state = CASE WHEN state = 'given_up' AND attempts < ? THEN 'pending'
-               ELSE state END, updated_at = ? WHERE id = ?`,
-          )
-          .run(input.maxAttempts, input.maxAttempts, now, existing.id);
-      }
-      return 'unchanged';
-    }
-    if (existing.state === 'in_job') return 'busy';
-    this.db
-      .prepare(
-        `UPDATE requests SET fingerprint = ?, model = ?, request_json = ?, doc_id = ?, state = 'pending', attempts = 0, max_attempts = ?,
-           repair_note = NULL, last_reason = NULL, output_path = NULL, estimated_input_tokens = ?, updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(input.fingerprint, input.model, input.requestJson, input.docId, input.maxAttempts, input.estimatedInputTokens ?? null, now,
-        existing.id);
-    return 'changed';
+  upsertRequest(input: RequestInput): UpsertOutcome {
+    return upsertRequest(this.db, this.#clock.now(), input);
   }
 
   /** Requests of a stage waiting for a job, in a stable order, streamed. */
@@ -166,22 +123,58 @@ export class Ledger {
       Iterable<RequestRow>;
   }
 
+  /** The oldest pending request's last change (ms), or undefined when none is pending. */
+  oldestPendingSince(stage: string): number | undefined {
+    const row = this.db.prepare("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as {
+      at: number | null;
+    };
+    return row.at ?? undefined;
+  }
+
   requestByKey(stage: string, key: string): RequestRow | undefined {
     return this.db.prepare('SELECT * FROM requests WHERE stage = ? AND key = ?').get(stage, key) as RequestRow | undefined;
   }
 
+  /** The request whose output is at `outputPath`. */
+  requestByOutput(outputPath: string): RequestRow | undefined {
+    return this.db.prepare('SELECT * FROM requests WHERE output_path = ?').get(outputPath) as RequestRow | undefined;
+  }
+
+  /** Every request for a document id, in every stage. */
+  requestsForDocument(docId: string): RequestRow[] {
+    return this.db.prepare('SELECT * FROM requests WHERE doc_id = ? ORDER BY stage, key').all(docId) as RequestRow[];
+  }
+
+  /** Requests of `stage` with a valid output, streamed (the input of downstream stages). */
+  *validRequests(stage: string): Generator<RequestRow> {
+    yield* this.db
+      .prepare("SELECT * FROM requests WHERE stage = ? AND state = 'valid' AND output_path IS NOT NULL ORDER BY id")
+      .iterate(stage) as Iterable<RequestRow>;
+  }
+
   requestCounts(stage: string): Record<RequestRow['state'], number> {
-    const counts = { pending: 0, in_job: 0, valid: 0, given_up: 0 };
-    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM requests WHERE stage = ? GROUP BY state').all(stage) as {
-      state: RequestRow['state'];
-      n: number;
-    }[];
-    for (const row of rows) counts[row.state] = row.n;
-    return counts;
+    return requestCounts(this.db, stage);
   }
 
   givenUpRequests(stage: string): RequestRow[] {
     return this.db.prepare("SELECT * FROM requests WHERE stage = ? AND state = 'given_up' ORDER BY key").all(stage) as RequestRow[];
+  }
+
+  /** The latest valid attempt made for identical work (same fingerprint), whose stored answer can be reused. */
+  reusableAttempt(fingerprint: string): AttemptRow | undefined {
+    return this.db
+      .prepare("SELECT * FROM attempts WHERE fingerprint = ? AND state = 'valid' AND response IS NOT NULL ORDER BY id DESC LIMIT 1")
+      .get(fingerprint) as AttemptRow | undefined;
+  }
+
+  /** Marks a pending request valid with the output reused from `attemptId` (no submission). */
+  markCached(stage: string, key: string, attemptId: number, outputPath: string): void {
+    this.db
+      .prepare(
+        `UPDATE requests SET state = 'valid', cached_from = ?, output_path = ?, last_reason = NULL, updated_at = ?
+         WHERE stage = ? AND key = ? AND state = 'pending'`,
+      )
+      .run(attemptId, outputPath, this.#clock.now(), stage, key);
   }
 
   // ── jobs ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -214,15 +207,15 @@ export class Ledger {
       this.db.prepare('UPDATE jobs SET display_name = ? WHERE id = ?').run(displayName, jobId);
       const take = this.db.prepare(
         `UPDATE requests SET state = 'in_job', attempts = attempts + 1, updated_at = ?
-         WHERE stage = ? AND key = ? AND state = 'pending' RETURNING id, attempts`,
+         WHERE stage = ? AND key = ? AND state = 'pending' RETURNING id, attempts, fingerprint`,
       );
       const insertAttempt = this.db.prepare(
-        "INSERT INTO attempts (request_id, attempt_no, job_id, state) VALUES (?, ?, ?, 'in_job')",
+        "INSERT INTO attempts (request_id, attempt_no, job_id, fingerprint, state) VALUES (?, ?, ?, ?, 'in_job')",
       );
       for (const key of input.keys) {
-        const taken = take.get(now, input.stage, key) as { id: number; attempts: number } | undefined;
+        const taken = take.get(now, input.stage, key) as { id: number; attempts: number; fingerprint: string } | undefined;
         if (!taken) throw new JobStateError(`request ${key} was not pending when job ${displayName} was planned`);
-        insertAttempt.run(taken.id, taken.attempts, jobId);
+        insertAttempt.run(taken.id, taken.attempts, jobId, taken.fingerprint);
       }
       return this.job(jobId);
     });
@@ -283,7 +276,7 @@ export class Ledger {
     this.transaction(() => {
       const attempt = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
       if (attempt.state !== 'in_job') return; // already recorded (a re-collection after a crash)
-      this.#applyResult(attempt, result);
+      applyResult(this.db, this.#clock.now(), attempt, result);
     });
   }
 
@@ -291,7 +284,7 @@ export class Ledger {
   reviseResult(attemptId: number, result: ResultRecord): void {
     this.transaction(() => {
       const attempt = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
-      this.#applyResult(attempt, { ...result, response: result.response ?? attempt.response ?? '' });
+      applyResult(this.db, this.#clock.now(), attempt, { ...result, response: result.response ?? attempt.response ?? '' });
     });
   }
 
@@ -304,32 +297,5 @@ export class Ledger {
          WHERE r.stage = ? AND r.state != 'in_job' AND a.response IS NOT NULL ORDER BY r.id`,
       )
       .iterate(stage) as Iterable<AttemptRow & { key: string; doc_id: string; request_state: RequestRow['state'] }>;
-  }
-
-  #applyResult(attempt: AttemptRow, result: ResultRecord): void {
-    const usage = result.usage;
-    this.db
-      .prepare(
-        `UPDATE attempts SET state = ?, reason = ?, issues = ?, response = ?, prompt_tokens = COALESCE(?, prompt_tokens),
-           output_tokens = COALESCE(?, output_tokens), thoughts_tokens = COALESCE(?, thoughts_tokens),
-           cached_tokens = COALESCE(?, cached_tokens), total_tokens = COALESCE(?, total_tokens),
-           model_version = COALESCE(?, model_version), finished_at = COALESCE(finished_at, ?) WHERE id = ?`,
-      )
-      .run(result.state, result.reason ?? null, result.issues === undefined ? null : JSON.stringify(result.issues),
-        result.response ?? null, usage?.promptTokens ?? null, usage?.outputTokens ?? null,
-        usage?.thoughtsTokens ?? null, usage?.cachedTokens ?? null, usage?.totalTokens ?? null,
-        result.modelVersion ?? null, this.#clock.now(), attempt.id);
-    const request = this.db.prepare('SELECT * FROM requests WHERE id = ?').get(attempt.request_id) as RequestRow;
-    const now = this.#clock.now();
-    if (result.state === 'valid') {
-      this.db
-        .prepare("UPDATE requests SET state = 'valid', output_path = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
-        .run(result.outputPath ?? null, now, request.id);
-    } else {
-      const next = request.attempts >= request.max_attempts ? 'given_up' : 'pending';
-      this.db
-        .prepare('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, updated_at = ? WHERE id = ?')
-        .run(next, result.reason ?? result.state, result.repairNote ?? null, now, request.id);
-    }
   }
 }

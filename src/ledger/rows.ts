@@ -17,8 +17,24 @@ export interface RequestRow {
   repair_note: string | null;
   last_reason: string | null;
   output_path: string | null;
+  /** The attempt whose stored answer was reused (cache hit), if any. */
+  cached_from: number | null;
+  /** JSON of {@link Lineage}. */
+  lineage: string | null;
   estimated_input_tokens: number | null;
+  estimated_output_tokens: number | null;
   updated_at: number;
+}
+
+/** Where a request (and so its output) came from. */
+export interface Lineage {
+  document: { id: string; path: string; contentHash: string } | undefined;
+  upstream: { stage: string; key: string; fingerprint: string; outputPath: string }[];
+  prompt: { file: string | undefined; sha256: string };
+  systemSha256: string | undefined;
+  model: string;
+  generationConfigSha256: string;
+  fingerprint: string;
 }
 
 export interface JobRow {
@@ -50,6 +66,7 @@ export interface AttemptRow {
   request_id: number;
   attempt_no: number;
   job_id: number;
+  fingerprint: string;
   state: 'in_job' | 'valid' | 'invalid' | 'failed';
   reason: string | null;
   issues: string | null;

@@ -39,10 +39,16 @@ export const migrations: readonly string[] = [
     repair_note TEXT,
     last_reason TEXT,
     output_path TEXT,
+    -- Set when the output was reused from an earlier valid result with the same fingerprint.
+    cached_from INTEGER,
+    -- Where this request came from: document, upstream outputs, prompt, model, config (JSON).
+    lineage TEXT,
     estimated_input_tokens INTEGER,
+    estimated_output_tokens INTEGER,
     updated_at INTEGER NOT NULL,
     UNIQUE (stage, key)
   );
+  CREATE INDEX requests_fingerprint ON requests (fingerprint);
   CREATE INDEX requests_state ON requests (stage, state);
   CREATE TABLE jobs (
     id INTEGER PRIMARY KEY,
@@ -73,6 +79,8 @@ export const migrations: readonly string[] = [
     request_id INTEGER NOT NULL REFERENCES requests (id),
     attempt_no INTEGER NOT NULL,
     job_id INTEGER NOT NULL REFERENCES jobs (id),
+    -- The request's fingerprint when this attempt was made: a valid attempt is reusable for identical work.
+    fingerprint TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('in_job', 'valid', 'invalid', 'failed')),
     reason TEXT,
     issues TEXT,
@@ -87,6 +95,7 @@ export const migrations: readonly string[] = [
     UNIQUE (request_id, attempt_no)
   );
   CREATE INDEX attempts_job ON attempts (job_id);
+  CREATE INDEX attempts_fingerprint ON attempts (fingerprint, state);
   CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,

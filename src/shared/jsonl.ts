@@ -77,8 +77,8 @@ export class JsonlWriter {
     this.#bytes += Buffer.byteLength(chunk);
     this.#lines++;
     if (!this.#stream.write(chunk)) {
-      await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'close')]);
-      this.#throwIfFailed();
+      // `once` rejects if the stream emits 'error' while we wait, and removes its listeners either way.
+      await once(this.#stream, 'drain');
     }
   }
 

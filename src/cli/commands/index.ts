@@ -3,12 +3,16 @@ import type { Command } from 'commander';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerInspectCommands } from './inspect.ts';
+import { registerLineageCommand } from './lineage.ts';
+import { registerReportCommand } from './report.ts';
 import { registerRunCommand } from './run.ts';
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerInspectCommands(program);
+  registerLineageCommand(program);
+  registerReportCommand(program);
   registerCollectAndCancelCommands(program);
   registerEmulatorCommand(program);
 }

@@ -1,29 +1,10 @@
 /** @module `truebatch status`, `jobs` and `validate`: read (and re-validate) the ledger without a provider. */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openProjectLedger, revalidate, stateDirOf, summarizeStages } from '../../engine/index.ts';
-import { acquireProjectLock, type Ledger } from '../../ledger/index.ts';
-import type { ProjectConfig } from '../../config/index.ts';
+import { revalidate, summarizeStages } from '../../engine/index.ts';
 import { formatStageSummaries, table } from '../format.ts';
-import { globalOptions, printResult, type GlobalOptions } from '../global-options.ts';
-import { loadConfigFromFlags } from '../load-config.ts';
+import { globalOptions, printResult } from '../global-options.ts';
+import { withLedger } from '../ledger-session.ts';
 import { stagesFromFlag } from '../project-session.ts';
-
-async function withLedger<T>(
-  options: GlobalOptions,
-  locked: boolean,
-  work: (ledger: Ledger, config: ProjectConfig) => Promise<T> | T,
-): Promise<T> {
-  const config = await loadConfigFromFlags(options);
-  const lock = locked ? acquireProjectLock(join(stateDirOf(config), 'lock')) : undefined;
-  const ledger = openProjectLedger(config);
-  try {
-    return await work(ledger, config);
-  } finally {
-    ledger.close();
-    lock?.release();
-  }
-}
 
 /** Registers `status`, `jobs` and `validate`. */
 export function registerInspectCommands(program: Command): void {
@@ -34,8 +15,9 @@ export function registerInspectCommands(program: Command): void {
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
       await withLedger(options, false, (ledger, config) => {
-        const names = stagesFromFlag(config, flags.stage).map((stage) => stage.name);
-        const stages = summarizeStages(ledger, names);
+        const selected = stagesFromFlag(config, flags.stage);
+        const names = selected.map((stage) => stage.name);
+        const stages = summarizeStages(ledger, selected);
         const jobs = ledger.jobs().filter((job) => names.includes(job.stage) && job.state !== 'collected');
         printResult(options, { stages, liveJobs: jobs }, () => {
           const live = jobs.map((job) => [job.display_name, job.state, job.remote_name ?? '-', `${job.succeeded_count + job.failed_count}/${job.request_count}`]);

@@ -4,7 +4,10 @@ import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { parseGenerationConfig } from './generation-config.ts';
 import { mineText } from './text-mining.ts';
 
-const corpus = mineText(['The bridge opened in 1998. It spans 1.6 kilometres across the strait. Tolls ended in 2012.', 'When did tolls end on the bridge?']);
+const corpus = mineText([
+  'The bridge opened in 1998. It spans 1.6 kilometres across the strait. Tolls ended in 2012.',
+  'When did tolls end on the bridge?',
+]);
 
 describe('composeAnswer', () => {
   it('answers plain text with the sentences that share words with the question', () => {
@@ -21,8 +24,10 @@ describe('composeAnswer', () => {
   });
 
   it('answers JSON from the schema', () => {
-    const settings = parseGenerationConfig({ responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: { length: { type: 'number' } }, required: ['length'] } });
-    expect(composeAnswer(settings, settings.compiledSchema, corpus, createRng(1))).toEqual({ kind: 'json', value: { length: 1.6 } });
+    const schema = { type: 'object', properties: { length: { type: 'number' } }, required: ['length'] };
+    const settings = parseGenerationConfig({ responseMimeType: 'application/json', responseJsonSchema: schema });
+    const answer = composeAnswer(settings, settings.compiledSchema, corpus, createRng(1));
+    expect(answer).toEqual({ kind: 'json', value: { length: 1.6 } });
     expect(serialiseJson({ a: 1 })).toBe('{\n  "a": 1\n}');
   });
 });

@@ -6,7 +6,7 @@ import type { Rng } from '../../shared/index.ts';
 import type { GenerationSettings } from './generation-config.ts';
 import type { SchemaNode } from './schema-compiling.ts';
 import type { Sentence, TextCorpus } from './text-mining.ts';
-import { rankEnumValues } from './text-values.ts';
+import { rankEnumValues } from './number-values.ts';
 import { overlap } from './text-words.ts';
 import { generateValue } from './value-generation.ts';
 

@@ -31,10 +31,16 @@ describe('geminiSchemaToJsonSchema', () => {
   });
 
   it.each([
-    [{ type: 'OBJECT', additionalProperties: false }, 'schema: unknown field "additionalProperties" (not in the Gemini Schema subset; use responseJsonSchema)'],
+    [
+      { type: 'OBJECT', additionalProperties: false },
+      'schema: unknown field "additionalProperties" (not in the Gemini Schema subset; use responseJsonSchema)',
+    ],
     [{ type: 'MAP' }, 'schema.type: unknown type "MAP"'],
-    [{ type: 'OBJECT', properties: { a: { type: 'STRING', enum: [] } } }, 'schema.properties.a.enum: must be a non-empty array'],
-    [{ type: 'OBJECT', properties: { a: {} }, propertyOrdering: ['b'] }, 'schema.propertyOrdering: must list names of existing properties'],
+    [{ properties: { a: { type: 'STRING', enum: [] } } }, 'schema.properties.a.enum: must be a non-empty array'],
+    [
+      { properties: { a: {} }, propertyOrdering: ['b'] },
+      'schema.propertyOrdering: must list names of existing properties',
+    ],
     [{ type: 'ARRAY', items: 'STRING' }, 'schema.items: must be a JSON object, got a string'],
     [{ type: 'ARRAY', maxItems: 'many' }, 'schema.maxItems: must be a number, got a string'],
   ])('rejects %j', (schema, message) => {

@@ -3,11 +3,20 @@ import { parseGenerationConfig } from './generation-config.ts';
 
 describe('parseGenerationConfig', () => {
   it('defaults to plain text with no limits', () => {
-    expect(parseGenerationConfig(undefined)).toMatchObject({ responseMimeType: 'text/plain', responseSchema: undefined, maxOutputTokens: undefined });
+    expect(parseGenerationConfig(undefined)).toMatchObject({
+      responseMimeType: 'text/plain',
+      responseSchema: undefined,
+      maxOutputTokens: undefined,
+    });
   });
 
   it('reads snake_case numbers, int64 strings and the thinking budget', () => {
-    const settings = parseGenerationConfig({ max_output_tokens: '64', top_k: 40, top_p: 0.9, thinking_config: { thinking_budget: 0 } });
+    const settings = parseGenerationConfig({
+      max_output_tokens: '64',
+      top_k: 40,
+      top_p: 0.9,
+      thinking_config: { thinking_budget: 0 },
+    });
     expect(settings).toMatchObject({ maxOutputTokens: 64, topK: 40, topP: 0.9, thinkingBudget: 0 });
   });
 
@@ -15,11 +24,23 @@ describe('parseGenerationConfig', () => {
     [{ temperature: 3 }, 'generationConfig.temperature: must be at most 2, got 3'],
     [{ maxOutputTokens: 0 }, 'generationConfig.maxOutputTokens: must be at least 1, got 0'],
     [{ topK: 1.5 }, 'generationConfig.topK: must be an integer, got 1.5'],
-    [{ responseMimeType: 'text/csv' }, 'generationConfig.responseMimeType: unsupported "text/csv" (use text/plain, application/json, text/x.enum)'],
-    [{ responseSchema: { type: 'STRING' } }, 'generationConfig.responseSchema: needs responseMimeType "application/json" or "text/x.enum"'],
+    [
+      { responseMimeType: 'text/csv' },
+      'generationConfig.responseMimeType: unsupported "text/csv" (use text/plain, application/json, text/x.enum)',
+    ],
+    [
+      { responseSchema: { type: 'STRING' } },
+      'generationConfig.responseSchema: needs responseMimeType "application/json" or "text/x.enum"',
+    ],
     [{ responseMimeType: 'text/x.enum' }, 'generationConfig.responseSchema: is required with text/x.enum'],
-    [{ responseMimeType: 'application/json', responseSchema: {}, responseJsonSchema: {} }, 'generationConfig: set only one of responseSchema and responseJsonSchema'],
-    [{ responseMimeType: 'application/json', responseJsonSchema: { type: 'text' } }, 'generationConfig.responseJsonSchema.type: unknown type "text"'],
+    [
+      { responseMimeType: 'application/json', responseSchema: {}, responseJsonSchema: {} },
+      'generationConfig: set only one of responseSchema and responseJsonSchema',
+    ],
+    [
+      { responseMimeType: 'application/json', responseJsonSchema: { type: 'text' } },
+      'generationConfig.responseJsonSchema.type: unknown type "text"',
+    ],
     [{ candidateCount: 2 }, 'generationConfig.candidateCount: the emulator answers with one candidate only, got 2'],
     [{ maxTokens: 5 }, 'generationConfig: unknown field "maxTokens"'],
   ])('rejects %j', (config, message) => {
@@ -27,7 +48,10 @@ describe('parseGenerationConfig', () => {
   });
 
   it('compiles the schema once, keeping the JSON form for the request identity', () => {
-    const settings = parseGenerationConfig({ responseMimeType: 'APPLICATION/JSON', responseSchema: { type: 'ARRAY', items: { type: 'NUMBER' } } });
+    const settings = parseGenerationConfig({
+      responseMimeType: 'APPLICATION/JSON',
+      responseSchema: { type: 'ARRAY', items: { type: 'NUMBER' } },
+    });
     expect(settings.responseMimeType).toBe('application/json');
     expect(settings.responseSchema).toEqual({ type: 'array', items: { type: 'number' } });
     expect(settings.compiledSchema?.items?.types).toEqual(['number']);

@@ -24,12 +24,22 @@ const schema = {
 const camelRequest = {
   systemInstruction: { parts: [{ text: 'You are a careful analyst.' }] },
   contents: [{ role: 'user', parts: [{ text: TEXT }] }],
-  generationConfig: { temperature: 0.2, maxOutputTokens: 800, responseMimeType: 'application/json', responseJsonSchema: schema },
+  generationConfig: {
+    temperature: 0.2,
+    maxOutputTokens: 800,
+    responseMimeType: 'application/json',
+    responseJsonSchema: schema,
+  },
 };
 const snakeRequest = {
   system_instruction: { parts: [{ text: 'You are a careful analyst.' }] },
   contents: [{ role: 'user', parts: [{ text: TEXT }] }],
-  generation_config: { temperature: 0.2, max_output_tokens: 800, response_mime_type: 'application/json', response_json_schema: schema },
+  generation_config: {
+    temperature: 0.2,
+    max_output_tokens: 800,
+    response_mime_type: 'application/json',
+    response_json_schema: schema,
+  },
 };
 
 const context = (overrides: Partial<SimulationContext> = {}): SimulationContext => ({
@@ -64,9 +74,11 @@ describe('simulateLine / simulateGenerateContent', () => {
   });
 
   it('is deterministic for a request and a seed, and the seed changes the answer', () => {
-    const first = simulateGenerateContent(camelRequest, { seed: 7, model: 'gemini-2.5-flash' });
-    expect(simulateGenerateContent(structuredClone(camelRequest), { seed: 7, model: 'gemini-2.5-flash' })).toEqual(first);
-    const others = Array.from({ length: 20 }, (_, seed) => simulateGenerateContent(camelRequest, { seed: 100 + seed, model: 'gemini-2.5-flash' }));
+    const answer = (seed: number, request: unknown = camelRequest) =>
+      simulateGenerateContent(request, { seed, model: 'gemini-2.5-flash' });
+    const first = answer(7);
+    expect(answer(7, structuredClone(camelRequest))).toEqual(first);
+    const others = Array.from({ length: 20 }, (_, index) => answer(100 + index));
     expect(others.some((other) => JSON.stringify(other) !== JSON.stringify(first))).toBe(true);
   });
 
@@ -74,7 +86,8 @@ describe('simulateLine / simulateGenerateContent', () => {
     const base = simulateLine(camelRequest, context());
     expect(simulateLine(camelRequest, context({ key: 'another-key', submission: 3 }))).toEqual(base);
     expect(simulateLine(camelRequest, context({ key: undefined }))).toEqual(base);
-    expect(responseOf(base)).toEqual(simulateGenerateContent(camelRequest, { seed: 7, model: 'models/gemini-2.5-flash' }));
+    const interactive = simulateGenerateContent(camelRequest, { seed: 7, model: 'models/gemini-2.5-flash' });
+    expect(responseOf(base)).toEqual(interactive);
   });
 
   it('answers a snake_case request exactly like its camelCase twin', () => {
@@ -84,10 +97,11 @@ describe('simulateLine / simulateGenerateContent', () => {
 
   it('turns an invalid request into a precise 400 line and a thrown InputError', () => {
     const bad = { contents: [{ parts: [{ text: 'ok' }, { thought: true }] }] };
-    expect(simulateLine(bad, context())).toEqual({
-      error: { code: 400, message: expect.stringMatching(/^contents\[0\]\.parts\[1\]: needs one of text, inlineData, fileData/) as unknown },
+    const message = expect.stringMatching(/^contents\[0\]\.parts\[1\]: needs one of text, inlineData/) as unknown;
+    expect(simulateLine(bad, context())).toEqual({ error: { code: 400, message } });
+    expect(simulateLine('nope', context())).toEqual({
+      error: { code: 400, message: 'request: must be a JSON object, got a string' },
     });
-    expect(simulateLine('nope', context())).toEqual({ error: { code: 400, message: 'request: must be a JSON object, got a string' } });
     expect(() => simulateGenerateContent({ contents: {} }, { seed: 1, model: 'm' })).toThrow(InputError);
     expect(() => countTokens({})).toThrow('request: contents is required');
   });
@@ -96,7 +110,8 @@ describe('simulateLine / simulateGenerateContent', () => {
 describe('token accounting', () => {
   it('reports countTokens as promptTokenCount and sums the total from its parts', () => {
     const response = responseOf(simulateLine(camelRequest, context()));
-    const expectedPrompt = Math.ceil(Buffer.byteLength('You are a careful analyst.') / 4) + Math.ceil(Buffer.byteLength(TEXT) / 4);
+    const tokens = (text: string) => Math.ceil(Buffer.byteLength(text) / 4);
+    const expectedPrompt = tokens('You are a careful analyst.') + tokens(TEXT);
     const { promptTokenCount, candidatesTokenCount, thoughtsTokenCount, totalTokenCount } = response.usageMetadata;
     expect(countTokens(camelRequest)).toBe(expectedPrompt);
     expect(promptTokenCount).toBe(expectedPrompt);
@@ -106,14 +121,16 @@ describe('token accounting', () => {
   });
 
   it('counts a media part as 258 tokens', () => {
-    const request = { contents: [{ parts: [{ text: 'abcdefgh' }, { file_data: { file_uri: 'files/abc', mime_type: 'image/png' } }] }] };
+    const media = { file_data: { file_uri: 'files/abc', mime_type: 'image/png' } };
+    const request = { contents: [{ parts: [{ text: 'abcdefgh' }, media] }] };
     expect(countTokens(request)).toBe(2 + 258);
   });
 
   it('has no thinking tokens for older models or a zero thinking budget', () => {
     const old = responseOf(simulateLine(camelRequest, context({ model: 'gemini-2.0-flash' })));
     expect(old.usageMetadata['thoughtsTokenCount']).toBeUndefined();
-    const noThinking = { ...camelRequest, generationConfig: { ...camelRequest.generationConfig, thinkingConfig: { thinkingBudget: 0 } } };
+    const generationConfig = { ...camelRequest.generationConfig, thinkingConfig: { thinkingBudget: 0 } };
+    const noThinking = { ...camelRequest, generationConfig };
     expect(responseOf(simulateLine(noThinking, context())).usageMetadata['thoughtsTokenCount']).toBeUndefined();
   });
 
@@ -133,22 +150,27 @@ describe('answers without a schema', () => {
   it('answers plain text with the prompt sentences relevant to the question', () => {
     const request = { contents: [{ parts: [{ text: `${TEXT}\nHow many vessels does the fleet count?` }] }] };
     const response = simulateGenerateContent(request, { seed: 1, model: 'gemini-2.0-flash' }) as unknown as Response;
-    expect(response.candidates[0]!.content.parts[0]!.text).toBe('The fleet now counts 23 vessels, four of them electric ferries.');
+    const text = response.candidates[0]!.content.parts[0]!.text;
+    expect(text).toBe('The fleet now counts 23 vessels, four of them electric ferries.');
   });
 
   it('answers JSON without a schema with a small summary object', () => {
-    const request = { contents: [{ parts: [{ text: TEXT }] }], generationConfig: { responseMimeType: 'application/json' } };
+    const generationConfig = { responseMimeType: 'application/json' };
+    const request = { contents: [{ parts: [{ text: TEXT }] }], generationConfig };
     const response = simulateGenerateContent(request, { seed: 1, model: 'gemini-2.0-flash' }) as unknown as Response;
     const answer = JSON.parse(response.candidates[0]!.content.parts[0]!.text) as Record<string, unknown>;
     expect(answer['title']).toBe('Quarterly report of the Nordlys Shipping Company.');
-    expect(answer['summary']).toMatch(/^Quarterly report of the Nordlys Shipping Company\. Revenue grew to 182 million NOK/);
+    expect(answer['summary']).toMatch(/^Quarterly report of the Nordlys Shipping Company\. Revenue grew to 182/);
     expect(answer['keywords']).toHaveLength(3);
   });
 
   it('answers text/x.enum with one bare enum value, the one the text mentions', () => {
     const request = {
-      contents: [{ parts: [{ text: 'Classify the sentiment. The ferries were late and the staff was rude: a negative experience.' }] }],
-      generationConfig: { responseMimeType: 'text/x.enum', responseSchema: { type: 'STRING', format: 'enum', enum: ['positive', 'negative', 'neutral'] } },
+      contents: [{ parts: [{ text: 'Classify the sentiment. The ferries were late: a negative experience.' }] }],
+      generationConfig: {
+        responseMimeType: 'text/x.enum',
+        responseSchema: { type: 'STRING', format: 'enum', enum: ['positive', 'negative', 'neutral'] },
+      },
     };
     const response = simulateGenerateContent(request, { seed: 3, model: 'gemini-2.0-flash' }) as unknown as Response;
     expect(response.candidates[0]!.content.parts[0]!.text).toBe('negative');

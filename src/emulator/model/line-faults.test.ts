@@ -4,14 +4,17 @@ import { simulateLine, type SimulatedLine } from './index.ts';
 import { faultsApply, malformText, planLine, renameFields } from './line-faults.ts';
 
 const request = {
-  contents: [{ parts: [{ text: 'Report on Arctic Terns\nAuthors: Kari Nord, Ola Sand\nThe colony of 412 birds nested on the island in 2021.' }] }],
+  contents: [{ parts: [{ text: 'Arctic Terns\nAuthors: Kari Nord, Ola Sand\nThe 412 birds nested in 2021.' }] }],
   generationConfig: {
     responseMimeType: 'application/json',
     responseSchema: {
       type: 'OBJECT',
       properties: {
         title: { type: 'STRING' },
-        authors: { type: 'ARRAY', items: { type: 'OBJECT', properties: { name: { type: 'STRING' } }, required: ['name'] } },
+        authors: {
+          type: 'ARRAY',
+          items: { type: 'OBJECT', properties: { name: { type: 'STRING' } }, required: ['name'] },
+        },
         count: { type: 'INTEGER' },
       },
       required: ['title', 'authors', 'count'],
@@ -22,11 +25,17 @@ const request = {
 const KEYS = Array.from({ length: 40 }, (_, index) => `doc-${index}`);
 
 function run(faults: Partial<LineFaults>, key = 'doc-1', submission = 1): SimulatedLine {
-  return simulateLine(request, { seed: 11, model: 'gemini-2.5-flash', key, submission, faults: lineFaultsSchema.parse(faults) });
+  const context = { seed: 11, model: 'gemini-2.5-flash', key, submission, faults: lineFaultsSchema.parse(faults) };
+  return simulateLine(request, context);
+}
+
+interface Candidates {
+  candidates?: Array<{ content: { parts: Array<{ text: string }> }; finishReason: string }>;
+  usageMetadata?: { candidatesTokenCount: number };
 }
 
 function textOf(line: SimulatedLine): { text: string; finishReason: string } {
-  const response = 'response' in line ? (line.response as { candidates?: Array<{ content: { parts: Array<{ text: string }> }; finishReason: string }> }) : {};
+  const response: Candidates = 'response' in line ? line.response : {};
   const candidate = response.candidates?.[0];
   return { text: candidate?.content.parts[0]?.text ?? '', finishReason: candidate?.finishReason ?? '' };
 }
@@ -41,13 +50,19 @@ describe('line faults through simulateLine', () => {
       expect('error' in line && [500, 429].includes(line.error.code)).toBe(true);
       expect(run({ errorRate: 0 }, key)).toEqual(run({}, key));
     }
-    const codes = new Set(KEYS.map((key) => run({ errorRate: 1 }, key)).map((line) => ('error' in line ? line.error.code : 0)));
+    const lines = KEYS.map((key) => run({ errorRate: 1 }, key));
+    const codes = new Set(lines.map((line) => ('error' in line ? line.error.code : 0)));
     expect(codes).toEqual(new Set([500, 429]));
   });
 
   it('blocks the prompt at safetyBlockRate 1: promptFeedback SAFETY, no candidates, prompt usage kept', () => {
     const line = run({ safetyBlockRate: 1 });
-    expect(line).toMatchObject({ response: { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: expect.any(Number) as unknown } } });
+    expect(line).toMatchObject({
+      response: {
+        promptFeedback: { blockReason: 'SAFETY' },
+        usageMetadata: { promptTokenCount: expect.any(Number) as unknown },
+      },
+    });
     expect('response' in line && 'candidates' in line.response).toBe(false);
   });
 
@@ -83,13 +98,13 @@ describe('line faults through simulateLine', () => {
     const { text, finishReason } = textOf(line);
     expect(finishReason).toBe('MAX_TOKENS');
     expect(cleanText.startsWith(text) && text.length < cleanText.length).toBe(true);
-    expect((line as { response: { usageMetadata: { candidatesTokenCount: number } } }).response.usageMetadata.candidatesTokenCount).toBe(
-      Math.ceil(Buffer.byteLength(text) / 4),
-    );
+    const usage = ('response' in line ? (line.response as Candidates) : {}).usageMetadata;
+    expect(usage?.candidatesTokenCount).toBe(Math.ceil(Buffer.byteLength(text) / 4));
   });
 
   it('renames aliased fields at any depth', () => {
-    const answer = JSON.parse(textOf(run({ aliasRate: 1, aliases: { title: 'Title', name: 'full_name' } })).text) as Record<string, unknown>;
+    const aliased = run({ aliasRate: 1, aliases: { title: 'Title', name: 'full_name' } });
+    const answer = JSON.parse(textOf(aliased).text) as Record<string, unknown>;
     const original = JSON.parse(cleanText) as { title: string; authors: Array<{ name: string }> };
     expect(answer['Title']).toBe(original.title);
     expect(answer['title']).toBeUndefined();
@@ -97,7 +112,14 @@ describe('line faults through simulateLine', () => {
   });
 
   it('leaves every line alone at rate 0 for every fault', () => {
-    const none = { errorRate: 0, malformedRate: 0, aliasRate: 0, emptyCandidateRate: 0, safetyBlockRate: 0, aliases: { title: 'T' } };
+    const none = {
+      errorRate: 0,
+      malformedRate: 0,
+      aliasRate: 0,
+      emptyCandidateRate: 0,
+      safetyBlockRate: 0,
+      aliases: { title: 'T' },
+    };
     for (const key of KEYS) expect(run(none, key)).toEqual(run({}, key));
   });
 
@@ -114,7 +136,12 @@ describe('line faults through simulateLine', () => {
   });
 
   it('decides each line the same way every time, and afresh for a new submission', () => {
-    const faults = lineFaultsSchema.parse({ errorRate: 0.5, malformedRate: 0.5, aliasRate: 0.5, aliases: { title: 'name' } });
+    const faults = lineFaultsSchema.parse({
+      errorRate: 0.5,
+      malformedRate: 0.5,
+      aliasRate: 0.5,
+      aliases: { title: 'name' },
+    });
     const keys = Array.from({ length: 200 }, (_, index) => `k${index}`);
     const plans = keys.map((key) => planLine(faults, { seed: 5, key, submission: 1 }));
     expect(keys.map((key) => planLine(faults, { seed: 5, key, submission: 1 }))).toEqual(plans);
@@ -128,12 +155,14 @@ describe('line faults through simulateLine', () => {
 
 describe('fault helpers', () => {
   it('faultsApply honours keyContains for a missing key', () => {
-    expect(faultsApply(lineFaultsSchema.parse({ keyContains: 'x' }), { seed: 1, key: undefined, submission: 1 })).toBe(false);
+    const keyless = { seed: 1, key: undefined, submission: 1 };
+    expect(faultsApply(lineFaultsSchema.parse({ keyContains: 'x' }), keyless)).toBe(false);
     expect(faultsApply(lineFaultsSchema.parse({}), { seed: 1, key: undefined, submission: 9 })).toBe(true);
   });
 
   it('renameFields leaves values and unlisted keys untouched', () => {
-    expect(renameFields({ a: { a: ['a', { b: 1 }] }, c: 'a' }, { a: 'z', b: 'y' })).toEqual({ z: { z: ['a', { y: 1 }] }, c: 'a' });
+    const renamed = renameFields({ a: { a: ['a', { b: 1 }] }, c: 'a' }, { a: 'z', b: 'y' });
+    expect(renamed).toEqual({ z: { z: ['a', { y: 1 }] }, c: 'a' });
   });
 
   it('malformText never splits a surrogate pair when truncating', () => {

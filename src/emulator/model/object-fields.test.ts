@@ -10,8 +10,10 @@ describe('object fields', () => {
 
   it('reads fields by camelCase name and refuses unknown or doubled ones', () => {
     const allowed = new Set(['maxItems', 'type']);
-    expect([...readObjectFields({ max_items: 2, type: 'x' }, 'here', allowed)]).toEqual([['maxItems', 2], ['type', 'x']]);
-    expect(() => readObjectFields({ nope: 1 }, 'here', allowed, ' (hint)')).toThrow('here: unknown field "nope" (hint)');
+    const fields = readObjectFields({ max_items: 2, type: 'x' }, 'here', allowed);
+    expect([...fields]).toEqual([['maxItems', 2], ['type', 'x']]);
+    const unknown = () => readObjectFields({ nope: 1 }, 'here', allowed, ' (hint)');
+    expect(unknown).toThrow('here: unknown field "nope" (hint)');
     expect(() => readObjectFields({ maxItems: 1, max_items: 1 }, 'here', allowed)).toThrow('is given twice');
     expect(() => readObjectFields([], 'here', allowed)).toThrow('here: must be a JSON object, got an array');
   });

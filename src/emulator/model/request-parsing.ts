@@ -35,6 +35,8 @@ const REQUEST_FIELDS = new Set([
   'generationConfig',
   'cachedContent',
   'labels',
+  'serviceTier',
+  'store',
 ]);
 const CONTENT_FIELDS = new Set(['role', 'parts']);
 const DATA_FIELDS = [

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../shared/index.ts';
-import { answerResponse, blockedResponse, emptyResponse, modelVersionOf, responseIdFor, thoughtsTokensFor } from './response-assembly.ts';
+import {
+  answerResponse,
+  blockedResponse,
+  emptyResponse,
+  modelVersionOf,
+  responseIdFor,
+  thoughtsTokensFor,
+} from './response-assembly.ts';
 
 const frame = { promptTokens: 10, modelVersion: 'gemini-2.5-flash', responseId: 'id' };
 
@@ -35,7 +42,10 @@ describe('response assembly', () => {
   });
 
   it('builds blocked and empty responses without candidates', () => {
-    expect(blockedResponse(frame)).toMatchObject({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 } });
+    expect(blockedResponse(frame)).toMatchObject({
+      promptFeedback: { blockReason: 'SAFETY' },
+      usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 },
+    });
     expect(blockedResponse(frame)['candidates']).toBeUndefined();
     expect(emptyResponse(frame, 'empty-array')['candidates']).toEqual([]);
     expect('candidates' in emptyResponse(frame, 'absent')).toBe(false);

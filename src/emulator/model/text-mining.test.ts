@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mineText, splitList } from './text-mining.ts';
+import { mineText } from './text-mining.ts';
 
 const corpus = mineText([
   'Extract the metadata below as JSON:',
@@ -7,22 +7,24 @@ const corpus = mineText([
 By Ashish Vaswani and Noam Shazeer
 Venue: NeurIPS
 {"doi": "10.5555/3295222", "pages": 11}
-The Transformer was published on June 12, 2017 by researchers at Google Brain. Dr. Lukasz Kaiser trained it for 3.5 days on 8 GPUs with 1,024 tokens per batch.
+The Transformer was published on June 12, 2017 by researchers at Google Brain.
+Dr. Lukasz Kaiser trained it for 3.5 days on 8 GPUs with 1,024 tokens per batch.
 Write to team@example.com or visit https://example.org/paper.`,
 ]);
 
 describe('mineText', () => {
   it('tells content sentences from instructions and splits sentences', () => {
     expect(corpus.sentences[0]).toMatchObject({ text: 'Extract the metadata below as JSON:', isInstruction: true });
-    expect(corpus.facts.map((sentence) => sentence.text)).toContain('Dr. Lukasz Kaiser trained it for 3.5 days on 8 GPUs with 1,024 tokens per batch.');
+    const facts = corpus.facts.map((sentence) => sentence.text);
+    expect(facts).toContain('Dr. Lukasz Kaiser trained it for 3.5 days on 8 GPUs with 1,024 tokens per batch.');
     expect(corpus.facts.some((sentence) => sentence.isInstruction)).toBe(false);
   });
 
   it('finds the title line, fields, names, dates, e-mails, URLs', () => {
     expect(corpus.firstLine).toBe('Attention Is All You Need');
-    expect(corpus.fields.get('venue')).toBe('NeurIPS');
-    expect(corpus.fields.get('doi')).toBe('10.5555/3295222');
-    expect(corpus.fields.get('pages')).toBe('11');
+    expect(corpus.fields.values.get('venue')).toBe('NeurIPS');
+    expect(corpus.fields.values.get('doi')).toBe('10.5555/3295222');
+    expect(corpus.fields.values.get('pages')).toBe('11');
     expect(corpus.names.slice(0, 3)).toEqual(['Ashish Vaswani', 'Noam Shazeer', 'Lukasz Kaiser']);
     expect(corpus.dates).toEqual(['2017-06-12']);
     expect(corpus.emails).toEqual(['team@example.com']);
@@ -37,10 +39,28 @@ describe('mineText', () => {
     expect(corpus.numbers.find((mention) => mention.value === 3.5)?.isInteger).toBe(false);
   });
 
-  it('ranks keywords by frequency and splits lists', () => {
-    const keywords = mineText(['Ferries and more ferries. Electric ferries cross the fjord; electric power is cheap.']).keywords;
-    expect(keywords.slice(0, 2)).toEqual(['ferries', 'electric']);
-    expect(splitList('A. Smith, B. Jones and C. Wu; D. Li')).toEqual(['A. Smith', 'B. Jones', 'C. Wu', 'D. Li']);
+  it('joins wrapped lines, reads JSON string members as text and flags template instructions', () => {
+    const mined = mineText([
+      [
+        '1. `paper_metadata`: `title` and the',
+        '   `authors` of the paper.',
+        'The yield of wheat rose',
+        'sharply after the',
+        'first potassium dose.',
+        '{',
+        '  "abstract": "Soils were \\"poor\\". Yields doubled.",',
+        '  "year": 2020',
+        '}',
+      ].join('\n'),
+    ]);
+    expect(mined.sentences.map((sentence) => [sentence.text, sentence.isInstruction])).toEqual([
+      ['`paper_metadata`: `title` and the', true],
+      ['`authors` of the paper.', true],
+      ['The yield of wheat rose sharply after the first potassium dose.', false],
+      ['Soils were "poor".', false],
+      ['Yields doubled.', false],
+      ['"year": 2020', false],
+    ]);
   });
 
   it('falls back to instructions when the prompt has nothing else', () => {

@@ -3,7 +3,8 @@ import { contentStems, nameStems, normaliseFieldName, overlap, stem, stemsMatch 
 
 describe('text words', () => {
   it('stems plurals and possessives', () => {
-    expect(['authors', 'categories', 'class', "model's", 'is'].map(stem)).toEqual(['author', 'category', 'class', 'model', 'is']);
+    const stems = ['authors', 'categories', 'class', "model's", 'is'].map(stem);
+    expect(stems).toEqual(['author', 'category', 'class', 'model', 'is']);
   });
 
   it('splits property names in every spelling', () => {

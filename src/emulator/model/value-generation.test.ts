@@ -8,11 +8,18 @@ Attention Is All You Need
 Authors: Ashish Vaswani, Noam Shazeer, Niki Parmar
 Published in 2017 at NeurIPS.
 
-The dominant sequence transduction models are based on complex recurrent or convolutional neural networks. We propose a new simple network architecture, the Transformer, based solely on attention mechanisms. Our model achieves 28.4 BLEU on the WMT English-to-German translation task. The model has 65 million parameters and trains in 3.5 days on 8 GPUs. Contact: vaswani@example.org or see https://arxiv.org/abs/1706.03762 for details.`;
+The dominant sequence transduction models are based on complex recurrent or convolutional neural networks.
+We propose a new simple network architecture, the Transformer, based solely on attention mechanisms.
+Our model achieves 28.4 BLEU on the WMT English-to-German translation task.
+The model has 65 million parameters and trains in 3.5 days on 8 GPUs.
+Contact: vaswani@example.org or see https://arxiv.org/abs/1706.03762 for details.`;
 
-function jsonAnswer(schemaField: 'responseSchema' | 'responseJsonSchema', schema: unknown, seed = 1, text = PROMPT): unknown {
+type SchemaField = 'responseSchema' | 'responseJsonSchema';
+
+function jsonAnswer(schemaField: SchemaField, schema: unknown, seed = 1, text = PROMPT): unknown {
+  const generationConfig = { responseMimeType: 'application/json', [schemaField]: schema };
   const response = simulateGenerateContent(
-    { contents: [{ role: 'user', parts: [{ text }] }], generationConfig: { responseMimeType: 'application/json', [schemaField]: schema } },
+    { contents: [{ role: 'user', parts: [{ text }] }], generationConfig },
     { seed, model: 'gemini-2.5-flash' },
   ) as { candidates: Array<{ content: { parts: Array<{ text: string }> } }> };
   return JSON.parse(response.candidates[0]!.content.parts[0]!.text);
@@ -31,7 +38,12 @@ function createAjv(): Ajv2020 {
 const JSON_SCHEMAS: Record<string, Record<string, unknown>> = {
   flat: {
     type: 'object',
-    properties: { title: { type: 'string' }, year: { type: 'integer' }, score: { type: 'number' }, open: { type: 'boolean' } },
+    properties: {
+      title: { type: 'string' },
+      year: { type: 'integer' },
+      score: { type: 'number' },
+      open: { type: 'boolean' },
+    },
     required: ['title', 'year', 'score', 'open'],
     additionalProperties: false,
   },
@@ -47,7 +59,11 @@ const JSON_SCHEMAS: Record<string, Record<string, unknown>> = {
             minItems: 2,
             maxItems: 4,
             uniqueItems: true,
-            items: { type: 'object', properties: { name: { type: 'string' }, rank: { type: 'integer', minimum: 1, maximum: 3 } }, required: ['name', 'rank'] },
+            items: {
+              type: 'object',
+              properties: { name: { type: 'string' }, rank: { type: 'integer', minimum: 1, maximum: 3 } },
+              required: ['name', 'rank'],
+            },
           },
         },
         required: ['title', 'authors'],
@@ -90,7 +106,15 @@ const JSON_SCHEMAS: Record<string, Record<string, unknown>> = {
       },
     },
     type: 'object',
-    properties: { root: { $ref: '#/$defs/section' }, extra: { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { type: 'object', properties: { b: { type: 'number' } }, required: ['b'] }] } },
+    properties: {
+      root: { $ref: '#/$defs/section' },
+      extra: {
+        allOf: [
+          { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+          { type: 'object', properties: { b: { type: 'number' } }, required: ['b'] },
+        ],
+      },
+    },
     required: ['root', 'extra'],
   },
   topLevelArray: { type: 'array', items: { type: 'string' }, minItems: 3, maxItems: 3 },
@@ -103,7 +127,8 @@ describe('schema-conforming JSON answers', () => {
       const validate = ajv.compile(schema);
       for (let seed = 0; seed < 40; seed += 1) {
         const answer = jsonAnswer('responseJsonSchema', schema, seed);
-        expect(validate(answer), `${name} seed ${seed}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(answer)}`).toBe(true);
+        const why = `${name} seed ${seed}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(answer)}`;
+        expect(validate(answer), why).toBe(true);
       }
     });
   }
@@ -117,7 +142,11 @@ describe('schema-conforming JSON answers', () => {
         venue: { type: 'string', nullable: true },
         field: { type: 'STRING', enum: ['biology', 'machine translation', 'physics'] },
         authors: { type: 'ARRAY', items: { type: 'STRING' }, min_items: '1', max_items: '2' },
-        metrics: { type: 'OBJECT', properties: { bleu: { type: 'NUMBER' }, gpus: { type: 'INTEGER' } }, required: ['bleu'] },
+        metrics: {
+          type: 'OBJECT',
+          properties: { bleu: { type: 'NUMBER' }, gpus: { type: 'INTEGER' } },
+          required: ['bleu'],
+        },
         peerReviewed: { type: 'BOOLEAN' },
       },
       required: ['title', 'year', 'field', 'authors', 'metrics', 'peerReviewed'],
@@ -131,7 +160,12 @@ describe('schema-conforming JSON answers', () => {
         venue: { type: ['string', 'null'] },
         field: { enum: ['biology', 'machine translation', 'physics'] },
         authors: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 2 },
-        metrics: { type: 'object', properties: { bleu: { type: 'number' }, gpus: { type: 'integer' } }, required: ['bleu'], additionalProperties: false },
+        metrics: {
+          type: 'object',
+          properties: { bleu: { type: 'number' }, gpus: { type: 'integer' } },
+          required: ['bleu'],
+          additionalProperties: false,
+        },
         peerReviewed: { type: 'boolean' },
       },
       required: ['title', 'year', 'field', 'authors', 'metrics', 'peerReviewed'],
@@ -178,7 +212,11 @@ describe('values come from the prompt', () => {
 
   it('takes a number for a numeric property from the numbers of the text, whatever the seed', () => {
     const text = 'Inventory report.\nThe warehouse holds 4817 crates of apples and 92 pallets of pears this week.';
-    const numeric = { type: 'object', properties: { crates: { type: 'integer' }, total: { type: 'number' } }, required: ['crates', 'total'] };
+    const numeric = {
+      type: 'object',
+      properties: { crates: { type: 'integer' }, total: { type: 'number' } },
+      required: ['crates', 'total'],
+    };
     for (let seed = 0; seed < 10; seed += 1) {
       const answer = jsonAnswer('responseJsonSchema', numeric, seed, text) as Record<string, number>;
       expect(answer['crates']).toBe(4817);
@@ -188,7 +226,8 @@ describe('values come from the prompt', () => {
 
   it('prefers a "key: value" field of the prompt over anything else', () => {
     const text = 'Invoice\nVendor: Fjord Supplies AS\nThe order was shipped late because of a storm.';
-    const answer = jsonAnswer('responseJsonSchema', { type: 'object', properties: { vendor: { type: 'string' } }, required: ['vendor'] }, 1, text);
+    const schema = { type: 'object', properties: { vendor: { type: 'string' } }, required: ['vendor'] };
+    const answer = jsonAnswer('responseJsonSchema', schema, 1, text);
     expect(answer).toEqual({ vendor: 'Fjord Supplies AS' });
   });
 });

@@ -6,8 +6,9 @@
 import type { Rng } from '../../shared/index.ts';
 import type { SchemaNode, ValueType } from './schema-compiling.ts';
 import type { TextCorpus } from './text-mining.ts';
-import { numberCandidates, rankEnumValues, stringCandidates, stringList, type ValueHint } from './text-values.ts';
-import { contentStems, nameStems } from './text-words.ts';
+import { anchorFor, numberCandidates, rankEnumValues } from './number-values.ts';
+import { hintFor, type ValueHint } from './property-hints.ts';
+import { stringCandidates, stringList } from './string-values.ts';
 
 /** Share of optional properties included. */
 const OPTIONAL_PROPERTY_RATE = 0.85;
@@ -17,16 +18,12 @@ const MAX_DEPTH = 24;
 
 /** A value for `node`, drawn from `corpus` and `rng`. */
 export function generateValue(node: SchemaNode, corpus: TextCorpus, rng: Rng): unknown {
-  return generate(node, { corpus, rng }, hintFor('', '', node, 0), 0);
+  return generate(node, { corpus, rng }, hintFor('', '', node.description, 0, undefined), 0);
 }
 
 interface Generation {
   readonly corpus: TextCorpus;
   readonly rng: Rng;
-}
-
-function hintFor(name: string, parentName: string, node: SchemaNode, ordinal: number): ValueHint {
-  return { name, parentName, ordinal, stems: [...nameStems(name), ...contentStems(node.description)] };
 }
 
 function generate(node: SchemaNode, context: Generation, hint: ValueHint, depth: number): unknown {
@@ -78,11 +75,13 @@ function generateObject(
   for (const [name, child] of node.properties) {
     const required = node.required.has(name);
     if (!required && (depth >= OPTIONAL_DEPTH || context.rng.next() >= OPTIONAL_PROPERTY_RATE)) continue;
-    result[name] = generate(child, context, hintFor(name, hint.name, child, hint.ordinal), depth + 1);
+    const childHint = hintFor(name, hint.name, child.description, hint.ordinal, hint.anchor);
+    result[name] = generate(child, context, childHint, depth + 1);
   }
   for (const name of node.required) {
     if (name in result) continue;
-    const candidates = stringCandidates(context.corpus, hintFor(name, hint.name, node, 0), undefined, context.rng);
+    const childHint = hintFor(name, hint.name, '', hint.ordinal, hint.anchor);
+    const candidates = stringCandidates(context.corpus, childHint, undefined, context.rng);
     result[name] = candidates[0] ?? name;
   }
   return result;
@@ -99,18 +98,24 @@ function generateArray(node: SchemaNode, context: Generation, hint: ValueHint, d
   for (let ordinal = 0; result.length < count && ordinal < count * 4; ordinal += 1) {
     const prefix = node.prefixItems[ordinal];
     const child = prefix ?? itemNode;
-    const value =
-      listed?.[ordinal] !== undefined
-        ? fitLength(listed[ordinal] ?? '', itemNode ?? node, context.corpus)
-        : child === undefined
-          ? (stringCandidates(context.corpus, { ...hint, ordinal }, undefined, context.rng)[ordinal] ?? `item ${ordinal + 1}`)
-          : generate(child, context, hintFor(hint.name, hint.parentName, child, ordinal), depth + 1);
+    const listedValue = listed?.[ordinal];
+    let value: unknown;
+    if (listedValue !== undefined) value = fitLength(listedValue, itemNode ?? node, context.corpus);
+    else if (child !== undefined) value = generate(child, context, itemHint(child, hint, ordinal, context), depth + 1);
+    else value = stringCandidates(context.corpus, { ...hint, ordinal }, undefined, context.rng)[ordinal] ?? 'item';
     const identity = JSON.stringify(value);
     if (node.uniqueItems && seen.has(identity) && prefix === undefined) continue;
     seen.add(identity);
     result.push(value);
   }
   return result;
+}
+
+/** An array item's hint; an object item with numeric properties is anchored to one number of the text. */
+function itemHint(item: SchemaNode, hint: ValueHint, ordinal: number, context: Generation): ValueHint {
+  const numeric = item.properties.some(([, { types }]) => types.includes('number') || types.includes('integer'));
+  const anchor = numeric ? anchorFor(context.corpus, ordinal) : undefined;
+  return hintFor(hint.name, hint.parentName, item.description, ordinal, anchor);
 }
 
 function isPlainString(node: SchemaNode): boolean {

@@ -1,0 +1,27 @@
+/** @module Makes sure dist/ is built from the current src/ before the bench runs the CLI from it. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FilesystemError } from '../src/shared/index.ts';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `npm run build` when dist/cli/main.js is missing or older than any source file; returns its path. */
+export function ensureBuilt(repoRoot: string, log: (message: string) => void): string {
+  const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
+  if (existsSync(cliPath) && statSync(cliPath).mtimeMs >= newestMtime(join(repoRoot, 'src'))) return cliPath;
+  log('dist/ is missing or older than src/: npm run build');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0 || !existsSync(cliPath)) {
+    throw new FilesystemError(`npm run build failed (exit ${build.status ?? build.signal}); the bench runs dist/cli/main.js`);
+  }
+  return cliPath;
+}

@@ -1,0 +1,102 @@
+/**
+ * @module `npm run bench`: builds dist/ if needed, runs the chosen corpus sizes and the polling scenario, each
+ * against its own emulator child, and writes the results into BENCHMARKS.md after every scenario.
+ */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, errorMessage, systemClock } from '../src/shared/index.ts';
+import { ensureBuilt } from './build.ts';
+import { createCleanup } from './cleanup.ts';
+import { runPolling } from './polling.ts';
+import { currentMachine, readBenchData, writeReport, type BenchData } from './report.ts';
+import type { BenchEnv } from './scenario-support.ts';
+import { runThroughput, SIZES, unmeasured, type SizeSpec } from './throughput.ts';
+
+const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb] [--no-polling] [--polling-job-ms 20000] [--seed 0] [--out BENCHMARKS.md]
+  default: every size (${SIZES.map((size) => size.label).join(', ')}) and the polling scenario; --small: 1k and 10k.`;
+
+interface BenchOptions {
+  sizes: SizeSpec[];
+  polling: boolean;
+  pollingJobMs: number;
+  seed: number;
+  out: string;
+}
+
+function nonNegativeInt(flag: string, raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${flag} must be a non-negative integer, got "${raw}"\n${USAGE}`);
+  return Number(raw);
+}
+
+function parseOptions(args: string[], repoRoot: string): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args,
+    options: {
+      small: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      'no-polling': { type: 'boolean', default: false },
+      'polling-job-ms': { type: 'string', default: '20000' },
+      seed: { type: 'string', default: '0' },
+      out: { type: 'string', default: join(repoRoot, 'BENCHMARKS.md') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const labels = values.sizes?.split(',').map((label) => label.trim().toLowerCase()).filter(Boolean) ?? (values.small ? ['1k', '10k'] : SIZES.map((size) => size.label));
+  const sizes = labels.map((label) => {
+    const size = SIZES.find((candidate) => candidate.label === label);
+    if (!size) throw new ConfigError(`--sizes: unknown size "${label}"\n${USAGE}`);
+    return size;
+  });
+  return {
+    sizes,
+    polling: !values['no-polling'],
+    pollingJobMs: nonNegativeInt('--polling-job-ms', values['polling-job-ms']),
+    seed: nonNegativeInt('--seed', values.seed),
+    out: values.out,
+  };
+}
+
+async function main(): Promise<number> {
+  const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+  const options = parseOptions(process.argv.slice(2), repoRoot);
+  if (!options) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = (message: string): void => {
+    process.stderr.write(`[bench ${new Date(systemClock.now()).toISOString().slice(11, 19)}] ${message}\n`);
+  };
+  const cleanup = createCleanup();
+  const env: BenchEnv = { cliPath: ensureBuilt(repoRoot, log), baseEnv: process.env, seed: options.seed, cleanup, log };
+  const data: BenchData = { throughput: {}, ...readBenchData(options.out), machine: currentMachine() };
+  let failures = 0;
+  for (const size of options.sizes) {
+    try {
+      data.throughput[size.label] = await runThroughput(size, env);
+    } catch (error) {
+      log(`${size.label}: ${errorMessage(error)}`);
+      data.throughput[size.label] = unmeasured(size.label, 'failed', errorMessage(error));
+    }
+    if (['failed', 'timed out'].includes(data.throughput[size.label]?.status ?? '')) failures++;
+    writeReport(options.out, data);
+  }
+  if (options.polling) {
+    try {
+      data.polling = await runPolling(env, { jobDurationMs: options.pollingJobMs, documents: 100 });
+      if (data.polling.status !== 'ok') failures++;
+    } catch (error) {
+      log(`polling: ${errorMessage(error)}`);
+      failures++;
+    }
+    writeReport(options.out, data);
+  }
+  log(`results written to ${options.out}`);
+  return failures === 0 ? 0 : 1;
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${errorMessage(error)}\n`);
+  return error instanceof ConfigError ? 2 : 1;
+});

@@ -1,0 +1,44 @@
+/** @module `truebatch lineage`: where an output came from, or what depends on a document. */
+import type { Command } from 'commander';
+import { dependentsOf, findRequest, provenanceOf, type Provenance } from '../../engine/index.ts';
+import { table } from '../format.ts';
+import { globalOptions, printResult } from '../global-options.ts';
+import { withLedger } from '../ledger-session.ts';
+
+function describe(node: Provenance, indent = ''): string {
+  const lines = [
+    `${indent}${node.stage} ${node.key}: ${node.state}${node.outputPath ? ` → ${node.outputPath}` : ''}`,
+    `${indent}  fingerprint ${node.fingerprint.slice(0, 16)}…  model ${node.model}`,
+  ];
+  if (node.document) lines.push(`${indent}  document ${node.document.id} (${node.document.path}, sha256 ${node.document.contentHash.slice(0, 12)}…)`);
+  if (node.prompt) lines.push(`${indent}  prompt ${node.prompt.file ?? '(inline)'} sha256 ${node.prompt.sha256.slice(0, 12)}…; generationConfig sha256 ${(node.generationConfigSha256 ?? '').slice(0, 12)}…`);
+  if (node.reusedAttempt !== null) lines.push(`${indent}  answer reused from attempt ${node.reusedAttempt} (identical request)`);
+  for (const attempt of node.attempts) {
+    lines.push(`${indent}  attempt ${attempt.attempt}: ${attempt.state} in ${attempt.job} (${attempt.remoteJob ?? 'not submitted'})${attempt.reason ? `: ${attempt.reason}` : ''}`);
+  }
+  for (const parent of node.upstream) lines.push(`${indent}  from:`, describe(parent, `${indent}    `));
+  return lines.join('\n');
+}
+
+/** Registers `lineage`. */
+export function registerLineageCommand(program: Command): void {
+  program
+    .command('lineage')
+    .description("an output's provenance (by output file or request key), or with --dependents what a document feeds")
+    .argument('<target>', 'an output file, a request key, or (with --dependents) a document id')
+    .option('--dependents', 'list every request derived from the document id <target>', false)
+    .action(async (target: string, flags: { dependents: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      await withLedger(options, false, (ledger) => {
+        if (flags.dependents) {
+          const dependents = dependentsOf(ledger, target);
+          printResult(options, { document: target, dependents }, () =>
+            table([['stage', 'key', 'state', 'output'], ...dependents.map((d) => [d.stage, d.key, d.state, d.outputPath ?? '-'])]),
+          );
+          return;
+        }
+        const provenance = provenanceOf(ledger, findRequest(ledger, target, process.cwd()));
+        printResult(options, provenance, () => describe(provenance));
+      });
+    });
+}

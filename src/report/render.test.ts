@@ -1,0 +1,99 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../config/index.ts';
+import { formatUsd } from '../cost/index.ts';
+import { buildReport } from './build-report.ts';
+import { renderHtml } from './render-html.ts';
+import { renderMarkdown } from './render-markdown.ts';
+import { openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
+import type { PricedCost, RunReport } from './report-types.ts';
+
+let dir: string;
+let report: RunReport;
+let unpriced: RunReport;
+beforeAll(async () => {
+  dir = writeReportProject();
+  const config = await loadProjectConfig({ projectDir: dir, env: {} });
+  const { ledger, clock } = openFixtureLedger(dir);
+  recordHistory(ledger, clock);
+  report = buildReport(ledger, config, { clock });
+  // Then a stage run on a model without a price, whose key and issue need escaping.
+  ledger.upsertRequest({ stage: 'legacy', docId: 'x', key: 'x<b>|*', fingerprint: 'f', model: 'acme-llm-7', requestJson: '{}', maxAttempts: 1 });
+  const job = ledger.createJob({ stage: 'legacy', displayNamePrefix: 'p', model: 'acme-llm-7', inputPath: '/in', sizeBytes: 1, keys: ['x<b>|*'] });
+  ledger.recordResult(ledger.attemptInJob(job.id, 'legacy', 'x<b>|*')!.id, { state: 'invalid', usage: usage(2000, 500),
+    issues: [{ severity: 'error', code: 'schema', path: '/a/0', message: '/a/0: must be <string>, got "x | y"' }] });
+  unpriced = buildReport(ledger, config, { clock });
+  ledger.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const usd = (cost: { kind: string }, field: 'batchUsd' | 'standardUsd' | 'savingUsd') => formatUsd((cost as PricedCost)[field]);
+
+describe('renderMarkdown', () => {
+  it('shows the outcome, cost, token and job tables with a total row, problems and given-up requests', () => {
+    const md = renderMarkdown(report);
+    const extract = report.stages[0]!;
+    expect(md).toMatch(/^# truebatch report\n/);
+    expect(md).toContain(`Generated: ${report.generatedAt ?? ''}`);
+    expect(md).toContain('| extract | 6 | 3 | 1 | 1 | 1 | 8 | 3 | 1 |');
+    expect(md).toContain('| **all stages** | 8 | 5 | 1 | 1 | 1 | 10 | 3 | 1 |');
+    expect(md).toContain(`| extract | ${usd(extract.estimated, 'batchUsd')} | ${usd(extract.actual, 'batchUsd')} | ` +
+      `${usd(extract.actual, 'standardUsd')} | ${usd(extract.actual, 'savingUsd')} |`);
+    expect(md).toMatch(/\| summarise \| no estimate \| \$0\.\d+ \|/);
+    expect(md).toContain(`(6 of 8 requests)`);
+    expect(md).toContain('| extract | 5,100 | 400 | 970 | 50 |');
+    expect(md).toContain('| extract | 3 | collected 2, running 1 | 2 | 1 min 00 s | 1 min 30 s | 2 min 00 s |');
+    expect(md).toContain('5 error(s) of 3 kind(s).');
+    expect(md).toContain('| 3 | `/quantitative_findings/*/value: must be number, got "…"` | ' +
+      '`/quantitative_findings/3/value: must be number, got "12 mg"` in b |');
+    expect(md).toContain('- c after 2 attempt(s): schema mismatch');
+    expect(md).not.toContain('unknown');
+  });
+
+  it('says a cost is unknown and why, never $0, and escapes what would break a table', () => {
+    const md = renderMarkdown(unpriced);
+    expect(md).toContain('| legacy | no estimate | unknown | unknown | unknown |');
+    expect(md).toContain('| **all stages** | $0.00278 (6 of 9 requests) | unknown | unknown | unknown |');
+    expect(md).toMatch(/- legacy: actual cost unknown — no price for model acme-llm-7: add it under prices/);
+    expect(md).toContain('**Actual cost (batch):** unknown — no price for model acme-llm-7');
+    expect(md).not.toContain('$0.00 ');
+    expect(md).toContain('in x\\<b\\>\\|\\*');
+    expect(md).toContain('| 1 | `/a/*: must be <string>, got "…"` |'); // code spans need no escapes but the pipe's
+    expect(md).toContain('got "x \\| y"`');
+  });
+});
+
+describe('renderHtml', () => {
+  it('is one self-contained page: inline CSS and SVG, nothing loaded from elsewhere', () => {
+    const html = renderHtml(report);
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
+    expect(html).toContain('<style>');
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html.match(/<svg[\s\S]*?<\/svg>/g)?.every((svg) => /<title id="[a-z-]+-title">/.test(svg) && svg.includes('role="img"'))).toBe(true);
+  });
+
+  it('draws cost bars for batch and interactive, outcome segments per stage, and the tables', () => {
+    const html = renderHtml(report);
+    const extract = report.stages[0]!;
+    expect(html).toContain(`<title>extract, batch: ${usd(extract.actual, 'batchUsd')}</title>`);
+    expect(html).toContain(`<title>extract, interactive equivalent: ${usd(extract.actual, 'standardUsd')}</title>`);
+    expect(html).toContain('<title>extract: 3 valid (50%)</title>');
+    expect(html).toContain('<title>extract: 1 given up (17%)</title>');
+    expect(html).toContain('<title>extract: 1 in flight (17%)</title>');
+    expect(html).toContain('<title>extract: 1 pending (17%)</title>');
+    expect(html).toContain('<title>summarise: 2 valid (100%)</title>');
+    expect(html).toContain('<tr class="total"><th scope="row"><strong>all stages</strong></th><td class="num">8</td>');
+    expect(html).toContain('<code>/quantitative_findings/*/value: must be number, got &quot;…&quot;</code>');
+  });
+
+  it('marks an unknown cost with its reason and escapes every text', () => {
+    const html = renderHtml(unpriced);
+    expect(html).toContain('price unknown</text>');
+    expect(html).toMatch(/<span class="unknown-cost" title="no price for model acme-llm-7[^"]*">unknown<\/span>/);
+    expect(html).toContain('x&lt;b&gt;|*');
+    expect(html).not.toContain('x<b>');
+    expect(html).toContain('must be &lt;string&gt;');
+  });
+});

@@ -1,0 +1,165 @@
+/** @module Running totals for one stage (or the whole run), fed row by row from the ledger. */
+import { costOfUsage, estimateCost } from '../cost/index.ts';
+import { CostTally, type PriceLookup } from './cost-tally.ts';
+import { durationStats } from './durations.ts';
+import { errorMessagesOf, ProblemTally } from './problems.ts';
+import {
+  TOP_GIVEN_UP,
+  TOP_PROBLEMS,
+  type AttemptOutcomes,
+  type EstimatedCost,
+  type GivenUpRequest,
+  type ReportFigures,
+  type RequestOutcomes,
+  type StageReport,
+  type TokenTotals,
+} from './report-types.ts';
+
+/** One row of `requests`, as the report reads it. */
+export interface RequestFacts {
+  model: string;
+  state: string;
+  estimatedInput: number | null;
+  estimatedOutput: number | null;
+}
+
+/** One row of `attempts` with its request's key and the model it ran on. */
+export interface AttemptFacts {
+  key: string;
+  model: string;
+  state: string;
+  prompt: number | null;
+  output: number | null;
+  thoughts: number | null;
+  cached: number | null;
+  total: number | null;
+  issues: string | null;
+}
+
+function addInto<Field extends string>(target: Record<Field, number>, source: Readonly<Record<Field, number>>): void {
+  for (const field of Object.keys(source) as Field[]) target[field] += source[field];
+}
+
+/** Totals of one stage; `merge` folds stages into the run's totals. */
+export class FigureAccumulator {
+  readonly requests: RequestOutcomes = { total: 0, valid: 0, givenUp: 0, inFlight: 0, pending: 0 };
+  readonly attempts: AttemptOutcomes = { total: 0, valid: 0, invalid: 0, failed: 0, inFlight: 0 };
+  readonly tokens: TokenTotals = { prompt: 0, output: 0, thoughts: 0, cached: 0 };
+  readonly actual = new CostTally();
+  readonly estimate = new CostTally();
+  readonly estimateTokens = { input: 0, output: 0, covered: 0 };
+  readonly jobStates: Record<string, number> = {};
+  readonly durationsMs: number[] = [];
+  readonly problems = new ProblemTally();
+  readonly models = new Set<string>();
+  readonly givenUp: GivenUpRequest[] = [];
+  readonly #stage: string;
+  readonly #prices: PriceLookup;
+
+  constructor(stage: string, prices: PriceLookup) {
+    this.#stage = stage;
+    this.#prices = prices;
+  }
+
+  addRequest(row: RequestFacts): void {
+    this.requests.total += 1;
+    this.models.add(row.model);
+    if (row.state === 'valid') this.requests.valid += 1;
+    else if (row.state === 'given_up') this.requests.givenUp += 1;
+    else if (row.state === 'in_job') this.requests.inFlight += 1;
+    else this.requests.pending += 1;
+    if (row.estimatedInput === null || row.estimatedOutput === null) return;
+    this.estimateTokens.covered += 1;
+    this.estimateTokens.input += row.estimatedInput;
+    this.estimateTokens.output += row.estimatedOutput;
+    const price = this.#prices.priceOf(row.model);
+    if (typeof price === 'string') this.estimate.addUnknown(price);
+    else this.estimate.add(estimateCost({ input: row.estimatedInput, output: row.estimatedOutput }, price));
+  }
+
+  addGivenUp(request: GivenUpRequest): void {
+    if (this.givenUp.length < TOP_GIVEN_UP) this.givenUp.push(request);
+  }
+
+  addAttempt(row: AttemptFacts): void {
+    this.attempts.total += 1;
+    if (row.state === 'valid') this.attempts.valid += 1;
+    else if (row.state === 'invalid') this.attempts.invalid += 1;
+    else if (row.state === 'failed') this.attempts.failed += 1;
+    else this.attempts.inFlight += 1;
+    for (const message of errorMessagesOf(row.issues)) this.problems.add(message, { stage: this.#stage, key: row.key });
+    // An attempt without reported usage (still in a job, or an error line) was not billed by token.
+    if (row.prompt === null && row.output === null && row.thoughts === null && row.cached === null) return;
+    const usage = {
+      promptTokens: row.prompt ?? 0,
+      outputTokens: row.output ?? 0,
+      thoughtsTokens: row.thoughts ?? 0,
+      cachedTokens: row.cached ?? 0,
+      totalTokens: row.total ?? (row.prompt ?? 0) + (row.output ?? 0) + (row.thoughts ?? 0),
+    };
+    this.tokens.prompt += usage.promptTokens;
+    this.tokens.output += usage.outputTokens;
+    this.tokens.thoughts += usage.thoughtsTokens;
+    this.tokens.cached += usage.cachedTokens;
+    const price = this.#prices.priceOf(row.model);
+    if (typeof price === 'string') this.actual.addUnknown(price);
+    else this.actual.add(costOfUsage(usage, price));
+  }
+
+  addJob(state: string, submittedAt: number | null, finishedAt: number | null): void {
+    this.jobStates[state] = (this.jobStates[state] ?? 0) + 1;
+    if (submittedAt !== null && finishedAt !== null && finishedAt >= submittedAt) this.durationsMs.push(finishedAt - submittedAt);
+  }
+
+  /** Adds another stage's totals to these. */
+  merge(other: FigureAccumulator): void {
+    addInto(this.requests, other.requests);
+    addInto(this.attempts, other.attempts);
+    addInto(this.tokens, other.tokens);
+    addInto(this.estimateTokens, other.estimateTokens);
+    this.actual.merge(other.actual);
+    this.estimate.merge(other.estimate);
+    for (const [state, count] of Object.entries(other.jobStates)) this.jobStates[state] = (this.jobStates[state] ?? 0) + count;
+    this.durationsMs.push(...other.durationsMs);
+    this.problems.merge(other.problems);
+    for (const model of other.models) this.models.add(model);
+  }
+
+  figures(): ReportFigures {
+    return {
+      requests: { ...this.requests },
+      attempts: { ...this.attempts },
+      tokens: { ...this.tokens },
+      estimated: this.#estimated(),
+      actual: this.actual.result(),
+      jobs: {
+        total: Object.values(this.jobStates).reduce((sum, count) => sum + count, 0),
+        byState: { ...this.jobStates },
+        durations: durationStats(this.durationsMs),
+      },
+      problems: this.problems.top(TOP_PROBLEMS),
+      problemKinds: this.problems.kinds,
+      problemCount: this.problems.count,
+    };
+  }
+
+  stageReport(): StageReport {
+    return { stage: this.#stage, models: [...this.models].sort(), ...this.figures(), givenUpRequests: [...this.givenUp] };
+  }
+
+  #estimated(): EstimatedCost {
+    if (this.requests.total === 0) return { kind: 'none', reason: 'no estimate: no requests' };
+    if (this.estimateTokens.covered === 0) {
+      return { kind: 'none', reason: 'no estimate: the ledger has no token estimates for these requests' };
+    }
+    const cost = this.estimate.result();
+    if (cost.kind === 'unknown') return cost;
+    return {
+      ...cost,
+      inputTokens: this.estimateTokens.input,
+      outputTokens: this.estimateTokens.output,
+      coveredRequests: this.estimateTokens.covered,
+      requests: this.requests.total,
+    };
+  }
+}
