@@ -112,7 +112,7 @@ describe('truebatch run (end to end)', () => {
           { endpoint: 'files.download', fault: 'drop', limit: 1 },
           { endpoint: 'upload.start', fault: 429, limit: 1 },
         ],
-        output: { shuffle: true, duplicateKeys: 2, missingKeys: 2, unknownKeys: 2 },
+        output: { shuffle: true, duplicateKeys: 2, missingKeys: 2, unknownKeys: 2, nth: 1 },
       },
     });
     const result = await runCli(['run', '--project', project], envFor(server.url));

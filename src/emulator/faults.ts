@@ -43,6 +43,8 @@ export const outputFaultsSchema = z
     missingKeys: z.number().int().min(0).default(0),
     /** How many extra lines with keys that were never submitted. */
     unknownKeys: z.number().int().min(0).default(0),
+    /** Apply these faults only to the n-th created job (1-based). Unset: every job. */
+    nth: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { JsonlWriter } from '../shared/index.ts';
 import { outputLine, type LineResult } from './batch-lines.ts';
 import type { BatchRecord, BatchState, EmulatorState, InlineResult } from './emulator-state.ts';
 import { filePath, storeFile } from './file-store.ts';
-import { applyPlanInline, hasOutputFaults, planOutput, unknownKey, unknownResponse, writePlannedFile } from './output-faults.ts';
+import { applyPlanInline, hasOutputFaults, outputFaultsFor, planOutput, unknownKey, unknownResponse, writePlannedFile } from './output-faults.ts';
 
 /** The MIME type of generated result files. */
 const OUTPUT_MIME_TYPE = 'application/jsonl';
@@ -27,7 +27,7 @@ export function openJobOutput(state: EmulatorState, batch: BatchRecord): void {
   }
   batch.writer = new JsonlWriter(partialPath(batch));
   batch.outputHash = createHash('sha256');
-  batch.outputOffsets = hasOutputFaults(state.options.faults.output) ? [] : undefined;
+  batch.outputOffsets = hasOutputFaults(outputFaultsFor(state.options.faults.output, batch.ordinal)) ? [] : undefined;
 }
 
 /** Appends one file-input result. */
@@ -48,7 +48,7 @@ export function appendInlineResult(batch: BatchRecord, result: InlineResult): vo
 async function finaliseFileOutput(state: EmulatorState, batch: BatchRecord, writer: JsonlWriter): Promise<void> {
   await writer.close();
   const id = `batch-${batch.id}`;
-  const faults = state.options.faults.output;
+  const faults = outputFaultsFor(state.options.faults.output, batch.ordinal);
   let sourcePath = partialPath(batch);
   let sizeBytes = writer.bytes;
   let sha256Hex = batch.outputHash?.digest('hex') ?? '';
@@ -93,7 +93,7 @@ export async function finishJob(
     await writer.close();
   }
   if (options.keepResults && batch.inlineResults !== undefined) {
-    const faults = state.options.faults.output;
+    const faults = outputFaultsFor(state.options.faults.output, batch.ordinal);
     const results = batch.inlineResults;
     batch.output = {
       kind: 'inline',

@@ -52,6 +52,13 @@ describe('output faults', () => {
     expect((await runFileJob(faults, 5)).text).toBe(text);
   });
 
+  it('limits output faults to the n-th job with `nth`', async () => {
+    const first = await runFileJob({ output: { missingKeys: 3, nth: 1 } }, 5);
+    expect(first.keys).toHaveLength(17);
+    const untouched = await runFileJob({ output: { missingKeys: 3, nth: 2 } }, 5);
+    expect(untouched.keys).toEqual(inputKeys);
+  });
+
   it('applies the same faults to inline responses', async () => {
     const emulator = createEmulator({ faults: { output: { missingKeys: 1, unknownKeys: 1 } }, pendingMs: 0, jobDurationMs: 0 });
     open.push(emulator);

@@ -11,6 +11,13 @@ import type { InlineResult } from './emulator-state.ts';
 import type { JsonObject } from './proto-json.ts';
 
 /** Whether any output fault is switched on. */
+/** The output faults that apply to the job created `ordinal`-th (`nth` limits them to one job). */
+export function outputFaultsFor(faults: OutputFaults, ordinal: number): OutputFaults {
+  if (faults.nth === undefined || faults.nth === ordinal) return faults;
+  return { shuffle: false, duplicateKeys: 0, missingKeys: 0, unknownKeys: 0 };
+}
+
+/** True when any output fault is on. */
 export function hasOutputFaults(faults: OutputFaults): boolean {
   return faults.shuffle || faults.duplicateKeys > 0 || faults.missingKeys > 0 || faults.unknownKeys > 0;
 }

@@ -4,7 +4,7 @@ import { loadProjectConfig, type ProjectConfig } from '../config/index.ts';
 import { createPriceTable, type ModelPrice } from '../cost/index.ts';
 import type { TokenUsage } from '../providers/index.ts';
 import { buildReport } from './build-report.ts';
-import { HISTORY, openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
+import { addRequest, HISTORY, openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
 import type { PricedCost } from './report-types.ts';
 
 const dirs: string[] = [];
@@ -131,9 +131,7 @@ describe('buildReport', () => {
     const build = async (extraYaml: string) => {
       const { config, ledger } = await fixture(extraYaml);
       // A stage no longer in the config, run on a model the price table does not know.
-      ledger.upsertRequest({ stage: 'legacy', docId: 'x', key: 'x', fingerprint: 'f', model: 'acme-llm-7', requestJson: '{}',
-        maxAttempts: 1, estimatedInputTokens: 100 });
-      ledger.db.prepare('UPDATE requests SET estimated_output_tokens = 10').run();
+      addRequest(ledger, { stage: 'legacy', key: 'x', model: 'acme-llm-7', maxAttempts: 1 }, { input: 100, output: 10 });
       const job = ledger.createJob({ stage: 'legacy', displayNamePrefix: 'p', model: 'acme-llm-7', inputPath: '/in', sizeBytes: 1, keys: ['x'] });
       ledger.recordResult(ledger.attemptInJob(job.id, 'legacy', 'x')!.id, { state: 'valid', usage: usage(2000, 500) });
       const report = buildReport(ledger, config);

@@ -39,7 +39,7 @@ function markdownTable(
 
 /** The stages, and a total row when there is more than one stage. */
 function rowsOf(report: RunReport): { label: string; figures: ReportFigures }[] {
-  const rows = report.stages.map((stage) => ({ label: cell(stage.stage), figures: stage as ReportFigures }));
+  const rows: { label: string; figures: ReportFigures }[] = report.stages.map((stage) => ({ label: cell(stage.stage), figures: stage }));
   if (report.stages.length !== 1) rows.push({ label: '**all stages**', figures: report.total });
   return rows;
 }

@@ -5,7 +5,7 @@ import { formatUsd } from '../cost/index.ts';
 import { buildReport } from './build-report.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
+import { addRequest, openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
 import type { PricedCost, RunReport } from './report-types.ts';
 
 let dir: string;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   recordHistory(ledger, clock);
   report = buildReport(ledger, config, { clock });
   // Then a stage run on a model without a price, whose key and issue need escaping.
-  ledger.upsertRequest({ stage: 'legacy', docId: 'x', key: 'x<b>|*', fingerprint: 'f', model: 'acme-llm-7', requestJson: '{}', maxAttempts: 1 });
+  addRequest(ledger, { stage: 'legacy', key: 'x<b>|*', model: 'acme-llm-7', maxAttempts: 1 });
   const job = ledger.createJob({ stage: 'legacy', displayNamePrefix: 'p', model: 'acme-llm-7', inputPath: '/in', sizeBytes: 1, keys: ['x<b>|*'] });
   ledger.recordResult(ledger.attemptInJob(job.id, 'legacy', 'x<b>|*')!.id, { state: 'invalid', usage: usage(2000, 500),
     issues: [{ severity: 'error', code: 'schema', path: '/a/0', message: '/a/0: must be <string>, got "x | y"' }] });

@@ -66,9 +66,25 @@ export const HISTORY = {
   summariseDurationsMs: [30_000],
 } as const;
 
-function addRequest(ledger: Ledger, stage: string, key: string, model: string, maxAttempts: number, estimated?: number): void {
-  ledger.upsertRequest({ stage, docId: key, key, fingerprint: `fp-${key}`, model, requestJson: '{}', maxAttempts,
-    ...(estimated === undefined ? {} : { estimatedInputTokens: estimated }) });
+/** Records a pending request; `estimates` undefined leaves the ledger's estimate columns empty (an older ledger). */
+export function addRequest(
+  ledger: Ledger,
+  request: { stage: string; key: string; model: string; maxAttempts: number },
+  estimates?: { input: number; output: number },
+): void {
+  const { stage, key, model, maxAttempts } = request;
+  const fingerprint = `fp-${key}`;
+  ledger.upsertRequest({
+    stage, docId: key, key, fingerprint, model, requestJson: '{}', maxAttempts,
+    lineage: { document: undefined, upstream: [], prompt: { file: undefined, sha256: 'p' }, systemSha256: undefined, model,
+      generationConfigSha256: 'g', fingerprint },
+    estimatedInputTokens: estimates?.input ?? 0,
+    estimatedOutputTokens: estimates?.output ?? 0,
+  });
+  if (estimates === undefined) {
+    ledger.db.prepare('UPDATE requests SET estimated_input_tokens = NULL, estimated_output_tokens = NULL WHERE stage = ? AND key = ?')
+      .run(stage, key);
+  }
 }
 
 function runJob(
@@ -109,8 +125,7 @@ export function recordHistory(ledger: Ledger, clock: ManualClock): void {
   const flash = 'gemini-2.5-flash';
   const pro = 'gemini-2.5-pro';
   const { extractAttempts: x, summariseAttempts: s } = HISTORY;
-  for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) addRequest(ledger, 'extract', key, flash, 2, HISTORY.extractEstimate.input);
-  ledger.db.prepare("UPDATE requests SET estimated_output_tokens = ? WHERE stage = 'extract'").run(HISTORY.extractEstimate.output);
+  for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) addRequest(ledger, { stage: 'extract', key, model: flash, maxAttempts: 2 }, HISTORY.extractEstimate);
   runJob(ledger, clock, 'extract', flash, {
     a: { state: 'valid', usage: x.a1, response: '{}' },
     b: { state: 'invalid', reason: '2 validation errors', usage: x.b1, response: '{}', issues: [
@@ -132,7 +147,7 @@ export function recordHistory(ledger: Ledger, clock: ManualClock): void {
     d: { state: 'valid', response: '{}' },
   }, { submitAfterMs: 2_000, runMs: HISTORY.extractDurationsMs[1] });
   runJob(ledger, clock, 'extract', flash, { e: undefined }, { submitAfterMs: 1_000, runMs: undefined });
-  for (const key of ['s1', 's2']) addRequest(ledger, 'summarise', key, pro, 3);
+  for (const key of ['s1', 's2']) addRequest(ledger, { stage: 'summarise', key, model: pro, maxAttempts: 3 });
   runJob(ledger, clock, 'summarise', pro, {
     s1: { state: 'valid', usage: s.s1, response: '{}' },
     s2: { state: 'valid', usage: s.s2, response: '{}' },
