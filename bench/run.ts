@@ -13,12 +13,14 @@ import { currentMachine, readBenchData, writeReport, type BenchData } from './re
 import type { BenchEnv } from './scenario-support.ts';
 import { runThroughput, SIZES, unmeasured, type SizeSpec } from './throughput.ts';
 
-const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb] [--no-polling] [--polling-job-ms 20000] [--seed 0] [--out BENCHMARKS.md]
+const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb] [--no-polling] [--polling-job-ms 20000] [--no-build] [--seed 0] [--out BENCHMARKS.md]
+  --no-build: run dist/ as it is (default: npm run build first when dist/ is older than src/).
   default: every size (${SIZES.map((size) => size.label).join(', ')}) and the polling scenario; --small: 1k and 10k.`;
 
 interface BenchOptions {
   sizes: SizeSpec[];
   polling: boolean;
+  build: boolean;
   pollingJobMs: number;
   seed: number;
   out: string;
@@ -36,6 +38,7 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
       small: { type: 'boolean', default: false },
       sizes: { type: 'string' },
       'no-polling': { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
       'polling-job-ms': { type: 'string', default: '20000' },
       seed: { type: 'string', default: '0' },
       out: { type: 'string', default: join(repoRoot, 'BENCHMARKS.md') },
@@ -52,6 +55,7 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
   return {
     sizes,
     polling: !values['no-polling'],
+    build: !values['no-build'],
     pollingJobMs: nonNegativeInt('--polling-job-ms', values['polling-job-ms']),
     seed: nonNegativeInt('--seed', values.seed),
     out: values.out,
@@ -69,7 +73,8 @@ async function main(): Promise<number> {
     process.stderr.write(`[bench ${new Date(systemClock.now()).toISOString().slice(11, 19)}] ${message}\n`);
   };
   const cleanup = createCleanup();
-  const env: BenchEnv = { cliPath: ensureBuilt(repoRoot, log), baseEnv: process.env, seed: options.seed, cleanup, log };
+  const cliPath = options.build ? ensureBuilt(repoRoot, log) : join(repoRoot, 'dist', 'cli', 'main.js');
+  const env: BenchEnv = { cliPath, baseEnv: process.env, seed: options.seed, cleanup, log };
   const data: BenchData = { throughput: {}, ...readBenchData(options.out), machine: currentMachine() };
   let failures = 0;
   for (const size of options.sizes) {

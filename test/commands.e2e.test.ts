@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
-import { runCli } from './support/cli.ts';
+import { runCli, startCli } from './support/cli.ts';
 import { makeProject, outputFiles, queryLedger } from './support/project.ts';
 
 const KEY = 'commands-test-key';
@@ -42,16 +42,27 @@ describe('truebatch commands (end to end)', () => {
     expect(jobs.jobs.map((job) => job.state)).toEqual(['collected']);
   });
 
-  it('refuses a second run on the same project while the first is working', async () => {
+  it('refuses a second run while the first works; Ctrl-C stops polling, leaves the job running and says how to resume', async () => {
     const project = makeProject({ count: 2 });
-    const { server, env } = await emulator({ jobDurationMs: 3000 });
-    const first = runCli(['run', '--project', project], env);
-    // Wait until the first run has submitted its job (it holds the lock from the start).
-    for (let i = 0; i < 100 && server.stats().batchesCreated === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const { server, env } = await emulator({ faults: { jobs: [{ nth: 1, outcome: 'stuck' }] } });
+    const first = startCli(['run', '--project', project], env);
+    for (let i = 0; i < 300 && !first.stderr().includes('submitted'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(server.stats().batchesCreated).toBe(1);
     const second = await runCli(['run', '--project', project], env);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/another truebatch process \(pid \d+\)/);
-    expect((await first).code).toBe(0);
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain('Submitted jobs keep running at the provider; run `truebatch run` again to resume');
+    expect(server.stats().batchesCancelled).toBe(0);
+    const jobs = queryLedger<{ state: string }>(project, 'SELECT state FROM jobs');
+    expect(jobs.map((job) => job.state)).toEqual(['pending']); // a stuck job stays PENDING
+    // The lock went with the process: the next run starts, finds its job and keeps watching it.
+    const resumed = startCli(['run', '--project', project], env);
+    for (let i = 0; i < 300 && !resumed.stderr().includes(' pending ('); i++) await new Promise((r) => setTimeout(r, 100));
+    resumed.child.kill('SIGINT');
+    expect((await resumed.done).code).toBe(130);
     expect(server.stats().batchesCreated).toBe(1);
   });
 

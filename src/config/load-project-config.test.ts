@@ -53,7 +53,7 @@ describe('loadProjectConfig on examples/soil-k', () => {
     expect(config.projectDir).toBe(soilK);
     expect(config.configFile).toBe(path.join(soilK, 'truebatch.config.yaml'));
     expect(config.provider).toBe('emulator');
-    expect(config.stages).toHaveLength(1);
+    expect(config.stages.map((stage) => stage.name)).toEqual(['stage_1a', 'stage_2a']);
     const stage = config.stages[0]!;
     expect(stage.name).toBe('stage_1a');
     expect(stage.model).toBe('gemini-2.5-flash');

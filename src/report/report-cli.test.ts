@@ -41,7 +41,7 @@ describe('truebatch report', () => {
       truebatch(['report', '--project', project, '--stage', 'nope']),
     ]);
 
-    expect(md.stderr).toBe("");
+    expect(md.stderr).toBe('');
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# truebatch report\n/);
     expect(md.stdout).toContain('| extract | 6 | 3 | 1 | 1 | 1 | 8 | 3 | 1 |');
