@@ -210,12 +210,15 @@ export class Ledger {
          WHERE stage = ? AND key = ? AND state = 'pending' RETURNING id, attempts, fingerprint`,
       );
       const insertAttempt = this.db.prepare(
-        "INSERT INTO attempts (request_id, attempt_no, job_id, fingerprint, state) VALUES (?, ?, ?, ?, 'in_job')",
+        // attempt_no counts every attempt the request ever had; requests.attempts only those for its current fingerprint.
+        `INSERT INTO attempts (request_id, attempt_no, job_id, fingerprint, state)
+         VALUES (@request, (SELECT COALESCE(MAX(attempt_no), 0) + 1 FROM attempts WHERE request_id = @request), @job,
+           @fingerprint, 'in_job')`,
       );
       for (const key of input.keys) {
         const taken = take.get(now, input.stage, key) as { id: number; attempts: number; fingerprint: string } | undefined;
         if (!taken) throw new JobStateError(`request ${key} was not pending when job ${displayName} was planned`);
-        insertAttempt.run(taken.id, taken.attempts, jobId, taken.fingerprint);
+        insertAttempt.run({ request: taken.id, job: jobId, fingerprint: taken.fingerprint });
       }
       return this.job(jobId);
     });
@@ -293,7 +296,7 @@ export class Ledger {
     yield* this.db
       .prepare(
         `SELECT a.*, r.key AS key, r.doc_id AS doc_id, r.state AS request_state FROM requests r
-         JOIN attempts a ON a.request_id = r.id AND a.attempt_no = r.attempts
+         JOIN attempts a ON a.id = (SELECT MAX(id) FROM attempts WHERE request_id = r.id)
          WHERE r.stage = ? AND r.state != 'in_job' AND a.response IS NOT NULL ORDER BY r.id`,
       )
       .iterate(stage) as Iterable<AttemptRow & { key: string; doc_id: string; request_state: RequestRow['state'] }>;

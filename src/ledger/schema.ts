@@ -77,6 +77,7 @@ export const migrations: readonly string[] = [
   CREATE TABLE attempts (
     id INTEGER PRIMARY KEY,
     request_id INTEGER NOT NULL REFERENCES requests (id),
+    -- 1, 2, 3… over the request's whole life (a changed document or prompt continues the count).
     attempt_no INTEGER NOT NULL,
     job_id INTEGER NOT NULL REFERENCES jobs (id),
     -- The request's fingerprint when this attempt was made: a valid attempt is reusable for identical work.
