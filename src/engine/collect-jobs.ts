@@ -11,6 +11,7 @@ import { COLLECTABLE_STATES, type JobRow } from '../ledger/index.ts';
 import { createKeyJoin, evaluateResult } from '../results/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
+import { settleJobCost } from './costing.ts';
 import { resultRecord, writeOutput } from './verdicts.ts';
 
 /** Tallies of one job's collection, for the summary and the ledger's events. */
@@ -83,7 +84,8 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
     const reason = missingReason(job);
     ledger.recordResult(open.id, { state: 'failed', reason });
   }
-  const collected = ledger.updateJob(job.id, 'collected', { collected_at: context.clock.now() });
+  const actualUsd = settleJobCost(ledger, context.prices, job);
+  const collected = ledger.updateJob(job.id, 'collected', { collected_at: context.clock.now(), actual_usd: actualUsd });
   const text = Object.entries(summary).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`).join(', ');
   ledger.addEvent('job-collected', `${job.display_name}: ${text || 'no results'}`, { stage: stage.name, jobId: job.id });
   context.reporter.job(collected);

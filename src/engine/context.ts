@@ -4,6 +4,7 @@
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import type { Ledger, JobRow } from '../ledger/index.ts';
+import type { PriceTable } from '../cost/index.ts';
 import type { BatchProvider } from '../providers/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 
@@ -37,6 +38,7 @@ export interface EngineContext {
   config: ProjectConfig;
   ledger: Ledger;
   provider: BatchProvider;
+  prices: PriceTable;
   clock: Clock;
   reporter: RunReporter;
   /** Folder for the engine's own files (`<project>/.truebatch`). */

@@ -9,3 +9,4 @@ export { collectFinished, cancelJobs, liveJobs } from './collect-and-cancel.ts';
 export { revalidate, type RevalidationSummary } from './revalidate.ts';
 export { findRequest, provenanceOf, dependentsOf, type Provenance } from './lineage.ts';
 export { planStage, type PlanMemory } from './plan-stage.ts';
+export { previewRun, type RunPreview, type StagePreview } from './plan-run.ts';

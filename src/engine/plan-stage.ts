@@ -24,6 +24,8 @@ export interface StagePlan {
   /** Upstream requests given up: their documents never enter this stage. */
   blockedByUpstream: { key: string; reason: string }[];
   requests: Record<UpsertOutcome | 'cached', number>;
+  /** Unchanged requests still waiting to be (re)submitted: retries of failed answers, or work a stop left unsent. */
+  resubmissions: number;
   /** Estimated tokens of the requests that would be submitted (new, changed, or still pending). */
   estimatedTokens: { input: number; output: number };
   /** Byte sizes of the JSONL lines that would be submitted, for shard planning. */
@@ -54,6 +56,7 @@ function emptyPlan(stage: string): StagePlan {
     waitingOnUpstream: 0,
     blockedByUpstream: [],
     requests: { new: 0, changed: 0, unchanged: 0, busy: 0, cached: 0 },
+    resubmissions: 0,
     estimatedTokens: { input: 0, output: 0 },
     lineSizes: [],
   };
@@ -83,8 +86,8 @@ export async function planStage(
   } else {
     const upstream = stage.input.stage;
     let seen = input.memory.get(stage.name);
-    if (!seen) input.memory.set(stage.name, (seen = new Map()));
-    entries = upstreamDocuments(config, ledger, upstream, stage.input.withDocument, mode === 'record' ? seen : new Map());
+    if (!seen) input.memory.set(stage.name, (seen = new Map<string, string>()));
+    entries = upstreamDocuments(config, ledger, upstream, stage.input.withDocument, mode === 'record' ? seen : new Map<string, string>());
     const progress = upstreamProgress(ledger, upstream);
     plan.waitingOnUpstream = progress.waiting;
     plan.blockedByUpstream = progress.givenUp.map((row) => ({ key: row.key, reason: `${upstream} gave up: ${row.last_reason ?? 'unknown'}` }));
@@ -157,6 +160,7 @@ async function planDocument(
     return;
   }
   plan.requests[outcome]++;
+  if (willSubmit && outcome === 'unchanged') plan.resubmissions++;
   if (willSubmit) {
     plan.estimatedTokens.input += estimate.input;
     plan.estimatedTokens.output += estimate.output;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config/index.ts';
+import { createPriceTable } from '../cost/index.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { acquireProjectLock, openLedger, type Ledger } from '../ledger/index.ts';
 import { createGeminiProvider, type BatchProvider } from '../providers/index.ts';
@@ -88,6 +89,7 @@ export async function openProject(
       config,
       ledger,
       provider: connection.provider,
+      prices: createPriceTable(config.prices),
       clock,
       reporter: options.reporter,
       stateDir,

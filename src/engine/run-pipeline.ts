@@ -35,6 +35,9 @@ export async function runPipeline(
   options: { detach?: boolean } = {},
 ): Promise<RunOutcome> {
   const names = stages.map((stage) => stage.name);
+  const runStartedAt = context.clock.now();
+  // An unknown model without a configured price is refused before anything is planned or sent.
+  for (const stage of stages) context.prices.priceFor(stage.model);
   const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {
@@ -55,11 +58,11 @@ export async function runPipeline(
         if (plan.documents > 0) reportPlan(context, plan);
       }
       const readiness = shardReadiness(context, stage, stages);
-      if (readiness.ready) await shardStage(context, stage);
+      if (readiness.ready) await shardStage(context, stage, runStartedAt);
       else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
     }
     const submittedBefore = countJobs(context, names, LIVE_REMOTE_STATES);
-    await submitJobs(context, names);
+    await submitJobs(context, stages);
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
     const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);

@@ -1,56 +1,87 @@
 /**
  * @module Cutting a stage's pending requests into batch jobs: write each shard's JSONL input file, then record
- * the job and assign its requests to it in one transaction. A request is never in two live jobs.
+ * the job (with its estimated cost) and assign its requests to it in one transaction. A request is never in two
+ * live jobs. A stage with a canary first sends only its largest documents, and the rest once the canary passes.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import type { JobRow } from '../ledger/index.ts';
 import { ShardWriter } from '../requests/index.ts';
-import { randomId } from '../shared/index.ts';
+import { CanaryError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
+import { estimateJobUsd } from './costing.ts';
 
 /** Appends a repair note (why the last answer was rejected) as a last user part. */
 function withRepairNote(requestJson: string, note: string | null): unknown {
   const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[] };
   if (note === null) return request;
-  const first = request.contents?.[0];
-  first?.parts?.push({ text: note });
+  request.contents?.[0]?.parts?.push({ text: note });
   return request;
 }
 
-/** Puts every pending request of `stage` into new planned jobs; returns the jobs made. */
-export async function shardStage(context: EngineContext, stage: StageConfig): Promise<JobRow[]> {
+/** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
+type CanaryState = 'needed' | 'live' | 'passed';
+
+/**
+ * The canary state of `stage`; throws {@link CanaryError} when this run's canary fell below its valid rate. A
+ * canary that failed in an earlier run is tried afresh (the user has presumably fixed the prompt or the rules).
+ */
+function canaryState(context: EngineContext, stage: StageConfig, runStartedAt: number): CanaryState {
+  const canary = stage.canary;
+  if (!canary) return 'passed';
+  const latest = context.ledger.latestCanary(stage.name);
+  if (!latest) return 'needed';
+  if (latest.job.state !== 'collected') return 'live';
+  const rate = latest.total === 0 ? 0 : latest.valid / latest.total;
+  if (rate >= canary.minValidRate) return 'passed';
+  if (latest.job.created_at < runStartedAt) return 'needed';
+  const problems = latest.problems.map((problem) => `  ${problem.n} × ${problem.reason}`).join('\n');
+  throw new CanaryError(
+    `canary for ${stage.name}: ${latest.valid} of ${latest.total} valid (${Math.round(rate * 100)}%), below minValidRate ` +
+      `${Math.round(canary.minValidRate * 100)}%; the rest of the stage was not submitted.\n${problems}\n` +
+      'Fix the prompt or the validation rules, then run again.',
+  );
+}
+
+/** Puts the pending requests of `stage` into new planned jobs (a canary first, when configured). */
+export async function shardStage(context: EngineContext, stage: StageConfig, runStartedAt: number): Promise<JobRow[]> {
+  const state = canaryState(context, stage, runStartedAt);
+  if (state === 'live') return [];
+  const sample = state === 'needed' && stage.canary ? new Set(context.ledger.largestPendingKeys(stage.name, stage.canary.size)) : undefined;
+  return writeJobs(context, stage, sample);
+}
+
+async function writeJobs(context: EngineContext, stage: StageConfig, only: ReadonlySet<string> | undefined): Promise<JobRow[]> {
   const { ledger, config } = context;
   const inputsDir = join(context.stateDir, 'inputs');
   mkdirSync(inputsDir, { recursive: true });
   const writer = new ShardWriter({
     dir: inputsDir,
     prefix: `${stage.name}-${randomId(8)}`,
-    maxRequests: config.sharding.maxRequestsPerJob,
+    maxRequests: only ? Math.max(only.size, 1) : config.sharding.maxRequestsPerJob,
     maxBytes: config.sharding.maxBytesPerJob,
   });
-  let count = 0;
-  for (const request of ledger.pendingRequests(stage.name)) {
+  for (const request of ledger.pendingRequests(stage.name, only)) {
     await writer.add({ key: request.key, request: withRepairNote(request.request_json, request.repair_note) });
-    count++;
   }
-  const shards = await writer.finish();
-  if (count === 0) return [];
   const jobs: JobRow[] = [];
-  for (const shard of shards) {
-    const job = ledger.createJob({
+  for (const shard of await writer.finish()) {
+    const planned = ledger.createJob({
       stage: stage.name,
       displayNamePrefix: `${context.displayNamePrefix}-${stage.name}`,
       model: stage.model,
       inputPath: shard.path,
       sizeBytes: shard.sizeBytes,
       keys: shard.keys,
+      canary: only !== undefined,
     });
-    ledger.addEvent('job-planned', `${job.display_name}: ${shard.requestCount} requests, ${shard.sizeBytes} bytes`, {
-      stage: stage.name,
-      jobId: job.id,
-    });
+    const job = ledger.updateJob(planned.id, planned.state, { estimated_usd: estimateJobUsd(ledger, context.prices, planned) });
+    ledger.addEvent(
+      'job-planned',
+      `${job.display_name}: ${shard.requestCount} requests, ${shard.sizeBytes} bytes${only ? ' (canary)' : ''}`,
+      { stage: stage.name, jobId: job.id },
+    );
     context.reporter.job(job);
     jobs.push(job);
   }

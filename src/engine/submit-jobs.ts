@@ -5,15 +5,18 @@
  */
 import { type JobRow, UNSUBMITTED_STATES } from '../ledger/index.ts';
 import { ProviderError } from '../shared/index.ts';
+import type { StageConfig } from '../config/index.ts';
 import type { EngineContext } from './context.ts';
+import { reserveBudget } from './costing.ts';
 
-/** Brings every unsubmitted job (of the given stages) to `submitted`. */
-export async function submitJobs(context: EngineContext, stages: readonly string[]): Promise<void> {
+/** Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets. */
+export async function submitJobs(context: EngineContext, stages: readonly StageConfig[]): Promise<void> {
   for (const job of context.ledger.jobs({ states: UNSUBMITTED_STATES })) {
-    if (!stages.includes(job.stage)) continue;
+    const stage = stages.find((candidate) => candidate.name === job.stage);
+    if (!stage) continue;
     context.signal.throwIfAborted();
     try {
-      await submitJob(context, job);
+      await submitJob(context, stage, job);
     } catch (error) {
       // A transient failure (upload, lookup) leaves the job where it was; the run loop backs off and retries.
       if (!(error instanceof ProviderError && error.isRetryable)) throw error;
@@ -22,11 +25,14 @@ export async function submitJobs(context: EngineContext, stages: readonly string
   }
 }
 
-async function submitJob(context: EngineContext, initial: JobRow): Promise<void> {
+async function submitJob(context: EngineContext, stage: StageConfig, initial: JobRow): Promise<void> {
   const { ledger, provider } = context;
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
   if (job.state === 'submitted') return;
+  // Reserve the job's estimated cost before anything is uploaded: over budget, nothing of it is sent.
+  const reserved = reserveBudget(context, stage, job);
+  job = ledger.updateJob(job.id, job.state, { estimated_usd: reserved });
   if (job.state === 'planned' || job.state === 'uploading') {
     job = ledger.updateJob(job.id, 'uploading');
     const file = await provider.uploadFile(job.input_path, { displayName: job.display_name });

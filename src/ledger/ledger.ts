@@ -117,10 +117,37 @@ export class Ledger {
     return upsertRequest(this.db, this.#clock.now(), input);
   }
 
-  /** Requests of a stage waiting for a job, in a stable order, streamed. */
-  *pendingRequests(stage: string): Generator<RequestRow> {
-    yield* this.db.prepare("SELECT * FROM requests WHERE stage = ? AND state = 'pending' ORDER BY id").iterate(stage) as
+  /** Requests of a stage waiting for a job, in a stable order, streamed (only `keys` when given). */
+  *pendingRequests(stage: string, keys?: ReadonlySet<string>): Generator<RequestRow> {
+    const rows = this.db.prepare("SELECT * FROM requests WHERE stage = ? AND state = 'pending' ORDER BY id").iterate(stage) as
       Iterable<RequestRow>;
+    for (const row of rows) if (!keys || keys.has(row.key)) yield row;
+  }
+
+  /** The stage's most recent canary job and how its attempts ended. */
+  latestCanary(stage: string): { job: JobRow; valid: number; total: number; problems: { reason: string; n: number }[] } | undefined {
+    const job = this.db.prepare('SELECT * FROM jobs WHERE stage = ? AND canary = 1 ORDER BY id DESC LIMIT 1').get(stage) as
+      | JobRow
+      | undefined;
+    if (!job) return undefined;
+    const counts = this.db
+      .prepare("SELECT COUNT(*) AS total, COALESCE(SUM(state = 'valid'), 0) AS valid FROM attempts WHERE job_id = ?")
+      .get(job.id) as { total: number; valid: number };
+    const problems = this.db
+      .prepare(
+        `SELECT reason, COUNT(*) AS n FROM attempts WHERE job_id = ? AND state != 'valid' AND reason IS NOT NULL
+         GROUP BY reason ORDER BY n DESC LIMIT 5`,
+      )
+      .all(job.id) as { reason: string; n: number }[];
+    return { job, ...counts, problems };
+  }
+
+  /** Keys of the `count` largest pending requests of a stage (by estimated input tokens): a canary's sample. */
+  largestPendingKeys(stage: string, count: number): string[] {
+    const rows = this.db
+      .prepare("SELECT key FROM requests WHERE stage = ? AND state = 'pending' ORDER BY estimated_input_tokens DESC, id LIMIT ?")
+      .all(stage, count) as { key: string }[];
+    return rows.map((row) => row.key);
   }
 
   /** The oldest pending request's last change (ms), or undefined when none is pending. */
@@ -192,15 +219,16 @@ export class Ledger {
     sizeBytes: number;
     /** The keys of the stage's pending requests that go in this job. */
     keys: readonly string[];
+    canary?: boolean;
   }): JobRow {
     return this.transaction(() => {
       const now = this.#clock.now();
       const { lastInsertRowid } = this.db
         .prepare(
-          `INSERT INTO jobs (stage, display_name, state, model, input_path, request_count, size_bytes, created_at,
-             updated_at) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO jobs (stage, display_name, state, model, input_path, request_count, size_bytes, canary, created_at,
+             updated_at) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(input.stage, `${input.displayNamePrefix}-pending-${now}-${input.inputPath}`, input.model, input.inputPath, input.keys.length, input.sizeBytes,
+        .run(input.stage, `${input.displayNamePrefix}-pending-${now}-${input.inputPath}`, input.model, input.inputPath, input.keys.length, input.sizeBytes, input.canary ? 1 : 0,
           now, now);
       const jobId = Number(lastInsertRowid);
       const displayName = `${input.displayNamePrefix}-${jobId}`;
@@ -240,7 +268,7 @@ export class Ledger {
     id: number,
     to: JobState,
     fields: Partial<Pick<JobRow, 'input_file' | 'remote_name' | 'remote_state' | 'succeeded_count' | 'failed_count' |
-      'output_file' | 'error' | 'submitted_at' | 'finished_at' | 'collected_at' | 'polls'>> = {},
+      'output_file' | 'error' | 'submitted_at' | 'finished_at' | 'collected_at' | 'polls' | 'estimated_usd' | 'actual_usd'>> = {},
   ): JobRow {
     const job = this.job(id);
     if (job.state !== to) assertJobTransition(job.display_name, job.state, to);
@@ -249,6 +277,53 @@ export class Ledger {
     const values = columns.map((column) => fields[column as keyof typeof fields] ?? null);
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(to, this.#clock.now(), ...values, id);
     return this.job(id);
+  }
+
+  /** Estimated tokens of a job's requests (from planning). */
+  jobEstimatedTokens(jobId: number): { input: number; output: number } {
+    return this.db
+      .prepare(
+        `SELECT COALESCE(SUM(r.estimated_input_tokens), 0) AS input, COALESCE(SUM(r.estimated_output_tokens), 0) AS output
+         FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?`,
+      )
+      .get(jobId) as { input: number; output: number };
+  }
+
+  /** A job's attempts with their usage and their request's estimates. */
+  jobUsage(jobId: number): (AttemptRow & { estimated_input_tokens: number | null; estimated_output_tokens: number | null })[] {
+    return this.db
+      .prepare(
+        `SELECT a.*, r.estimated_input_tokens, r.estimated_output_tokens FROM attempts a JOIN requests r ON r.id = a.request_id
+         WHERE a.job_id = ?`,
+      )
+      .all(jobId) as (AttemptRow & { estimated_input_tokens: number | null; estimated_output_tokens: number | null })[];
+  }
+
+  /**
+   * Batch spend committed in the project (or one stage): the actual cost of collected jobs plus the reservation of
+   * every job submitted and not yet collected.
+   */
+  committedUsd(stage?: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(COALESCE(actual_usd, estimated_usd, 0)), 0) AS usd FROM jobs
+         WHERE state NOT IN ('planned', 'uploading', 'uploaded') AND (? IS NULL OR stage = ?)`,
+      )
+      .get(stage ?? null, stage ?? null) as { usd: number };
+    return row.usd;
+  }
+
+  /** The token calibration of `key` (e.g. `gemini-2.5-flash:input`): actual ÷ estimated, over `samples` jobs. */
+  calibration(key: string): { ratio: number; samples: number } | undefined {
+    return this.db.prepare('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as
+      | { ratio: number; samples: number }
+      | undefined;
+  }
+
+  saveCalibration(key: string, value: { ratio: number; samples: number }): void {
+    this.db
+      .prepare('INSERT INTO calibration (model, ratio, samples) VALUES (?, ?, ?) ON CONFLICT (model) DO UPDATE SET ratio = excluded.ratio, samples = excluded.samples')
+      .run(key, value.ratio, value.samples);
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */

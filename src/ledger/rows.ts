@@ -58,6 +58,9 @@ export interface JobRow {
   finished_at: number | null;
   collected_at: number | null;
   polls: number;
+  canary: number;
+  estimated_usd: number | null;
+  actual_usd: number | null;
   updated_at: number;
 }
 

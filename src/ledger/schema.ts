@@ -71,6 +71,11 @@ export const migrations: readonly string[] = [
     finished_at INTEGER,
     collected_at INTEGER,
     polls INTEGER NOT NULL DEFAULT 0,
+    -- A canary job: the stage's first, small batch that must pass before the rest is submitted.
+    canary INTEGER NOT NULL DEFAULT 0,
+    -- Reserved at submit from token estimates; replaced by the actual batch cost once collected.
+    estimated_usd REAL,
+    actual_usd REAL,
     updated_at INTEGER NOT NULL
   );
   CREATE INDEX jobs_state ON jobs (state);

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ledger'
   | 'locked'
   | 'budget'
+  | 'canary'
   | 'filesystem'
   | 'cancelled';
 
@@ -87,6 +88,13 @@ export class LockedError extends TrueBatchError {
 export class BudgetError extends TrueBatchError {
   constructor(message: string) {
     super('budget', message, { exitCode: 4 });
+  }
+}
+
+/** A stage's canary batch did not reach its valid rate: fix the prompt or rules before spending more (exit 6). */
+export class CanaryError extends TrueBatchError {
+  constructor(message: string) {
+    super('canary', message, { exitCode: 6 });
   }
 }
 

@@ -4,11 +4,13 @@ import { registerCollectAndCancelCommands } from './collect-cancel.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerInspectCommands } from './inspect.ts';
 import { registerLineageCommand } from './lineage.ts';
+import { registerPlanCommand } from './plan.ts';
 import { registerReportCommand } from './report.ts';
 import { registerRunCommand } from './run.ts';
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {
+  registerPlanCommand(program);
   registerRunCommand(program);
   registerInspectCommands(program);
   registerLineageCommand(program);
