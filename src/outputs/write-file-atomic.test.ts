@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FilesystemError } from '../shared/index.ts';
-import { TEMP_FILE_PREFIX, describeWriteError, writeFileAtomic } from './write-file-atomic.ts';
+import { TEMP_FILE_PREFIX, describeWriteError, writeFailureReason, writeFileAtomic } from './write-file-atomic.ts';
 
 // As root, chmod does not stop writes, so the read-only-directory case cannot fail there.
 const isRoot = process.getuid?.() === 0;
@@ -75,11 +75,22 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('writeFailureReason', () => {
+  it('names full disks, read-only file systems and denied permissions, else passes the OS message on', () => {
+    const osError = (code: string) => Object.assign(new Error(`${code}: boom`), { code });
+    expect(writeFailureReason(osError('EDQUOT'))).toBe('disk full');
+    expect(writeFailureReason(osError('EROFS'))).toBe('read-only file system');
+    expect(writeFailureReason(osError('EPERM'))).toBe('permission denied');
+    expect(writeFailureReason(osError('EIO'))).toBe('EIO: boom');
+  });
+});
+
 describe('describeWriteError', () => {
   it('says disk full, permission denied, or the OS reason, keeping the cause', () => {
     const osError = (code: string) => Object.assign(new Error(`${code}: boom`), { code });
     expect(describeWriteError('/o/a.json', osError('ENOSPC')).message).toBe('disk full while writing /o/a.json');
     expect(describeWriteError('/o/a.json', osError('EACCES')).message).toBe('permission denied writing /o/a.json');
+    expect(describeWriteError('/o/a.json', osError('EROFS')).message).toBe('read-only file system: cannot write /o/a.json');
     const other = osError('EIO');
     const described = describeWriteError('/o/a.json', other);
     expect(described.message).toBe('could not write /o/a.json: EIO: boom');

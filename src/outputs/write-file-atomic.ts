@@ -14,15 +14,33 @@ function errorCode(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
+/** Why a write failed, in plain words: "disk full", "read-only file system", "permission denied", or the OS message. */
+export function writeFailureReason(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'disk full';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return errorMessage(error);
+  }
+}
+
 /** A {@link FilesystemError} that says what happened to `path` in plain words. */
 export function describeWriteError(path: string, error: unknown): FilesystemError {
   const code = errorCode(error);
   const reason =
     code === 'ENOSPC' || code === 'EDQUOT'
       ? `disk full while writing ${path}`
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? `permission denied writing ${path}`
-        : `could not write ${path}: ${errorMessage(error)}`;
+      : code === 'EROFS'
+        ? `read-only file system: cannot write ${path}`
+        : code === 'EACCES' || code === 'EPERM'
+          ? `permission denied writing ${path}`
+          : `could not write ${path}: ${errorMessage(error)}`;
   return new FilesystemError(reason, { cause: error });
 }
 
