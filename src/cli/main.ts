@@ -4,7 +4,7 @@
  * that turns errors into messages and exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { TrueBatchError } from '../shared/index.ts';
+import { TrueBatchError, filesystemErrorFrom } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -26,9 +26,10 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version are "errors" with exit code 0 in commander's override mode.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (error instanceof TrueBatchError) {
-      process.stderr.write(`truebatch: ${error.message}\n`);
-      return error.exitCode;
+    const known = error instanceof TrueBatchError ? error : filesystemErrorFrom(error);
+    if (known) {
+      process.stderr.write(`truebatch: ${known.message}\n`);
+      return known.exitCode;
     }
     process.stderr.write(`truebatch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return ExitCode.unexpected;

@@ -116,3 +116,34 @@ export class CancelledError extends TrueBatchError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+const FS_REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EEXIST: 'something else already stands at that path',
+  ENOENT: 'no such file or folder',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * A {@link FilesystemError} with a plain message for a Node.js file system error (`ENOSPC`, `EROFS`, `ENOTDIR`, …),
+ * or undefined when `error` is not one. The CLI's error boundary uses it so no raw stack reaches the user.
+ */
+export function filesystemErrorFrom(error: unknown): FilesystemError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  if (code === undefined || path === undefined) {
+    // SQLite reports file trouble with its own codes.
+    if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR') {
+      return new FilesystemError(`the ledger cannot be written (${code}): ${error.message}`, { cause: error });
+    }
+    return undefined;
+  }
+  const reason = syscall === 'mkdir' && code === 'EEXIST' ? 'a file stands there, not a folder' : (FS_REASONS[code] ?? error.message);
+  return new FilesystemError(`cannot ${syscall ?? 'use'} ${path}: ${reason}`, { cause: error });
+}

@@ -4,6 +4,7 @@
  * symbolic links out of the folder), next to a folder outside the project that nothing may touch; plus a
  * snapshot of a whole folder tree to prove that nothing was written where it should not be.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,9 @@ export interface HostileProject {
   /** The document ids refused at plan time for size: their keys must never reach the provider. */
   tooLargeKeys: string[];
 }
+
+/** A file stem of 223 bytes: the output name must be cut short, and stay distinct. */
+const LONG_STEM = `${'long-name-'.repeat(22)}end`;
 
 const SCHEMA = {
   type: 'object',
@@ -75,8 +79,15 @@ export function makeHostileProject(): HostileProject {
     'utf16.txt': new Uint8Array([0xff, 0xfe, 0x48, 0x00, 0x69, 0x00]),
     'array.json': '[{"title": "one"}]',
     'huge.json': paper('Far too large', { body: 'Potassium and yield. '.repeat(3000) }),
+    'what?.json': paper('A question mark, which Windows forbids'),
+    'back\\slash.json': paper('A backslash in the file name'),
+    [`${LONG_STEM}.json`]: paper('A very long file name'),
+    'sub/deep.json': paper('Nested one folder down'),
+    'sub/good.json': paper('Same stem as good.json, one folder down'),
   };
+  mkdirSync(join(project, 'docs', 'sub'));
   for (const [name, content] of Object.entries(docs)) writeFileSync(join(project, 'docs', name), content);
+  execFileSync('mkfifo', [join(project, 'docs', 'pipe.json')]);
   symlinkSync('../../outside/secret.json', join(project, 'docs', 'link-out.json'));
   symlinkSync('good.json', join(project, 'docs', 'link-in.json'));
 
@@ -133,6 +144,9 @@ export function makeHostileProject(): HostileProject {
     { stage: 'extract', path: '..weird.json', kind: 'excluded', reason: /^hidden file \(matches \*\*\/\.\*\)$/ },
     { stage: 'extract', path: 'a.md', kind: 'invalid', reason: /^duplicate id `a`: already used by a\.json$/ },
     { stage: 'extract', path: 'array.json', kind: 'invalid', reason: /^JSON is an array, not an object/ },
+    { stage: 'extract', path: 'back\\slash.json', kind: 'invalid', reason: /^id "back\\\\slash" contains `\/`, `\\`/ },
+    { stage: 'extract', path: 'pipe.json', kind: 'excluded', reason: /^not a regular file$/ },
+    { stage: 'extract', path: 'sub/good.json', kind: 'invalid', reason: /^duplicate id `good`: already used by good\.json$/ },
     { stage: 'extract', path: 'binary.txt', kind: 'invalid', reason: /^binary file \(NUL byte at offset 8\)$/ },
     { stage: 'extract', path: 'blank.txt', kind: 'invalid', reason: /^empty file \(only whitespace/ },
     { stage: 'extract', path: 'empty.json', kind: 'invalid', reason: /^empty file \(0 bytes\)$/ },
@@ -157,7 +171,7 @@ export function makeHostileProject(): HostileProject {
     project,
     outside,
     validKeys: {
-      extract: ['CON', 'a', 'bom', 'good', 'my paper', 'notes', 'nul', 'weird..name', '研究'].map((id) => `${id}_extract`),
+      extract: ['CON', 'a', 'bom', 'deep', 'good', LONG_STEM, 'my paper', 'notes', 'nul', 'weird..name', 'what?', '研究'].map((id) => `${id}_extract`),
       linked: ['inner-link_linked', 'real_linked'],
       byid: ['.._byid', 'CON_byid', 'p-1_byid', 'padded id_byid'],
     },
@@ -178,7 +192,8 @@ export function snapshotTree(dir: string): Map<string, string> {
       else if (stats.isDirectory()) {
         out.set(`${relative}/`, 'folder');
         walk(path, relative);
-      } else out.set(relative, `file:${createHash('sha256').update(readFileSync(path)).digest('hex')}`);
+      } else if (stats.isFile()) out.set(relative, `file:${createHash('sha256').update(readFileSync(path)).digest('hex')}`);
+      else out.set(relative, `special:${stats.mode}`); // a FIFO must not be opened: reading it would block
     }
   };
   walk(dir, '');
