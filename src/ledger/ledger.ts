@@ -6,11 +6,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FilesystemError, JobStateError, type Clock } from '../shared/index.ts';
+import { FilesystemError, type Clock } from '../shared/index.ts';
 import { migrations } from './schema.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, RequestRow, ResultRecord } from './rows.ts';
 import { applyResult, requestCounts, upsertRequest, type RequestInput } from './request-queries.ts';
+import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
 
 export type { UpsertOutcome, RequestInput } from './request-queries.ts';
 import type { UpsertOutcome } from './request-queries.ts';
@@ -125,21 +126,8 @@ export class Ledger {
   }
 
   /** The stage's most recent canary job and how its attempts ended. */
-  latestCanary(stage: string): { job: JobRow; valid: number; total: number; problems: { reason: string; n: number }[] } | undefined {
-    const job = this.db.prepare('SELECT * FROM jobs WHERE stage = ? AND canary = 1 ORDER BY id DESC LIMIT 1').get(stage) as
-      | JobRow
-      | undefined;
-    if (!job) return undefined;
-    const counts = this.db
-      .prepare("SELECT COUNT(*) AS total, COALESCE(SUM(state = 'valid'), 0) AS valid FROM attempts WHERE job_id = ?")
-      .get(job.id) as { total: number; valid: number };
-    const problems = this.db
-      .prepare(
-        `SELECT reason, COUNT(*) AS n FROM attempts WHERE job_id = ? AND state != 'valid' AND reason IS NOT NULL
-         GROUP BY reason ORDER BY n DESC LIMIT 5`,
-      )
-      .all(job.id) as { reason: string; n: number }[];
-    return { job, ...counts, problems };
+  latestCanary(stage: string): CanaryOutcome | undefined {
+    return latestCanary(this.db, stage);
   }
 
   /** Keys of the `count` largest pending requests of a stage (by estimated input tokens): a canary's sample. */
@@ -210,46 +198,8 @@ export class Ledger {
    * Records a planned job and assigns its requests to it as their next attempt, in one transaction: after this a
    * request is in exactly one live job.
    */
-  createJob(input: {
-    stage: string;
-    /** The display name is `<prefix>-<job id>`: unique, and it carries the stage and the job. */
-    displayNamePrefix: string;
-    model: string;
-    inputPath: string;
-    sizeBytes: number;
-    /** The keys of the stage's pending requests that go in this job. */
-    keys: readonly string[];
-    canary?: boolean;
-  }): JobRow {
-    return this.transaction(() => {
-      const now = this.#clock.now();
-      const { lastInsertRowid } = this.db
-        .prepare(
-          `INSERT INTO jobs (stage, display_name, state, model, input_path, request_count, size_bytes, canary, created_at,
-             updated_at) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(input.stage, `${input.displayNamePrefix}-pending-${now}-${input.inputPath}`, input.model, input.inputPath, input.keys.length, input.sizeBytes, input.canary ? 1 : 0,
-          now, now);
-      const jobId = Number(lastInsertRowid);
-      const displayName = `${input.displayNamePrefix}-${jobId}`;
-      this.db.prepare('UPDATE jobs SET display_name = ? WHERE id = ?').run(displayName, jobId);
-      const take = this.db.prepare(
-        `UPDATE requests SET state = 'in_job', attempts = attempts + 1, updated_at = ?
-         WHERE stage = ? AND key = ? AND state = 'pending' RETURNING id, attempts, fingerprint`,
-      );
-      const insertAttempt = this.db.prepare(
-        // attempt_no counts every attempt the request ever had; requests.attempts only those for its current fingerprint.
-        `INSERT INTO attempts (request_id, attempt_no, job_id, fingerprint, state)
-         VALUES (@request, (SELECT COALESCE(MAX(attempt_no), 0) + 1 FROM attempts WHERE request_id = @request), @job,
-           @fingerprint, 'in_job')`,
-      );
-      for (const key of input.keys) {
-        const taken = take.get(now, input.stage, key) as { id: number; attempts: number; fingerprint: string } | undefined;
-        if (!taken) throw new JobStateError(`request ${key} was not pending when job ${displayName} was planned`);
-        insertAttempt.run({ request: taken.id, job: jobId, fingerprint: taken.fingerprint });
-      }
-      return this.job(jobId);
-    });
+  createJob(input: NewJob): JobRow {
+    return this.job(createJob(this.db, this.#clock.now(), input));
   }
 
   job(id: number): JobRow {
