@@ -42,8 +42,8 @@ describe('truebatch commands (end to end)', () => {
     expect(jobs.jobs.map((job) => job.state)).toEqual(['collected']);
   });
 
-  it('refuses a second run while the first works; Ctrl-C stops polling, leaves the job running and says how to resume', async () => {
-    const project = makeProject({ count: 2 });
+  it('refuses a second run while the first works; reports a stale job without cancelling it; Ctrl-C stops polling and says how to resume', async () => {
+    const project = makeProject({ count: 2, extraYaml: 'polling: { initialIntervalMs: 50, maxIntervalMs: 200, staleAfterMs: 400 }' });
     const { server, env } = await emulator({ faults: { jobs: [{ nth: 1, outcome: 'stuck' }] } });
     const first = startCli(['run', '--project', project], env);
     for (let i = 0; i < 300 && !first.stderr().includes('submitted'); i++) await new Promise((r) => setTimeout(r, 100));
@@ -51,6 +51,10 @@ describe('truebatch commands (end to end)', () => {
     const second = await runCli(['run', '--project', project], env);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/another truebatch process \(pid \d+\)/);
+    for (let i = 0; i < 300 && !first.stderr().includes('stale'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(first.stderr()).toMatch(/has been PENDING for [\d.]+ h: stale\. It is not cancelled automatically/);
+    const status = JSON.parse((await runCli(['status', '--project', project, '--json'], env)).stdout) as { liveJobs: { stale: boolean }[] };
+    expect(status.liveJobs.map((job) => job.stale)).toEqual([true]);
     first.child.kill('SIGINT');
     const stopped = await first.done;
     expect(stopped.code).toBe(130);

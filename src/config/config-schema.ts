@@ -50,6 +50,8 @@ const pollingSchema = z
     initialIntervalMs: positiveInt.default(1000),
     maxIntervalMs: positiveInt.default(30_000),
     backoffFactor: z.number().min(1).max(10).default(1.5),
+    /** A job still PENDING this long after submission is reported as stale (never cancelled automatically). */
+    staleAfterMs: positiveInt.default(86_400_000),
   })
   .strict()
   .superRefine((polling, ctx) => {

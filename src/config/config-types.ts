@@ -137,7 +137,13 @@ export interface ProjectConfig {
     /** Inline `faults` or the parsed `faultsFile`, validated, defaults applied. */
     readonly faults: FaultConfig;
   };
-  readonly polling: { readonly initialIntervalMs: number; readonly maxIntervalMs: number; readonly backoffFactor: number };
+  readonly polling: {
+    readonly initialIntervalMs: number;
+    readonly maxIntervalMs: number;
+    readonly backoffFactor: number;
+    /** A job PENDING this long after submission is reported as stale. @default 86400000 (24 h) */
+    readonly staleAfterMs: number;
+  };
   readonly sharding: { readonly maxRequestsPerJob: number; readonly maxBytesPerJob: number };
   /** Model id → price override (USD per 1M tokens) over the built-in table; checked by `createPriceTable`. @default {} */
   readonly prices: Record<string, PriceOverride>;

@@ -7,12 +7,20 @@ import type { RemoteJob } from '../providers/index.ts';
 import { NotFoundError, ProviderError, errorMessage } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 
-/** When each job is next due for a status call. Lives for one `run`. */
-export type PollSchedule = Map<number, number>;
+/** When each job is next due for a status call, its last interval, and whether it was reported stale. Lives for one `run`. */
+export type PollSchedule = Map<number, { dueAt: number; intervalMs: number; staleReported?: boolean }>;
 
-/** The next poll delay for a job submitted `ageMs` ago. */
-export function pollInterval(ageMs: number, polling: { initialIntervalMs: number; maxIntervalMs: number }): number {
-  return Math.min(polling.maxIntervalMs, Math.max(polling.initialIntervalMs, Math.round(ageMs / 10)));
+/**
+ * The next poll delay: about a tenth of the job's age (so a finished job is noticed within ~10% of its run time),
+ * growing from `initialIntervalMs` by at most `backoffFactor` per poll, and never above `maxIntervalMs`.
+ */
+export function pollInterval(
+  ageMs: number,
+  previousMs: number,
+  polling: { initialIntervalMs: number; maxIntervalMs: number; backoffFactor: number },
+): number {
+  const grown = Math.min(previousMs * polling.backoffFactor, Math.round(ageMs / 10));
+  return Math.min(polling.maxIntervalMs, Math.max(polling.initialIntervalMs, grown));
 }
 
 /**
@@ -32,25 +40,44 @@ export async function watchJobs(
     if (live.length === 0) return;
     const now = clock.now();
     for (const job of live) {
-      if (!schedule.has(job.id)) schedule.set(job.id, now + config.polling.initialIntervalMs);
+      if (!schedule.has(job.id)) schedule.set(job.id, { dueAt: now + config.polling.initialIntervalMs, intervalMs: config.polling.initialIntervalMs });
     }
     if (wakeAt !== undefined && wakeAt <= now) return;
-    const due = live.filter((job) => (schedule.get(job.id) ?? 0) <= now);
+    const due = live.filter((job) => (schedule.get(job.id)?.dueAt ?? 0) <= now);
     if (due.length === 0) {
-      const next = Math.min(wakeAt ?? Infinity, ...live.map((job) => schedule.get(job.id) ?? now));
+      const next = Math.min(wakeAt ?? Infinity, ...live.map((job) => schedule.get(job.id)?.dueAt ?? now));
       await clock.sleep(Math.max(0, next - now), context.signal);
       continue;
     }
     let finished = false;
     for (const job of due) {
       const updated = await pollJob(context, job);
+      const entry = schedule.get(job.id) ?? { dueAt: 0, intervalMs: config.polling.initialIntervalMs };
       const age = clock.now() - (updated.submitted_at ?? updated.created_at);
-      schedule.set(job.id, clock.now() + pollInterval(age, config.polling));
+      const intervalMs = pollInterval(age, entry.intervalMs, config.polling);
+      schedule.set(job.id, { ...entry, dueAt: clock.now() + intervalMs, intervalMs });
       if (!LIVE_REMOTE_STATES.includes(updated.state)) finished = true;
+      else reportIfStale(context, updated, age, schedule);
     }
     context.failpoint('while-polling');
     if (finished) return;
   }
+}
+
+/**
+ * Says once per run that a job has been PENDING too long. It is never cancelled automatically: a cancelled job
+ * that then finishes anyway is paid for and lost.
+ */
+function reportIfStale(context: EngineContext, job: JobRow, ageMs: number, schedule: PollSchedule): void {
+  const entry = schedule.get(job.id);
+  if (job.state !== 'pending' || ageMs < context.config.polling.staleAfterMs || !entry || entry.staleReported) return;
+  entry.staleReported = true;
+  const hours = (ageMs / 3_600_000).toFixed(1);
+  context.ledger.addEvent('job-stale', `${job.display_name}: PENDING for ${hours} h`, { stage: job.stage, jobId: job.id });
+  context.reporter.notice(
+    `${job.display_name} (${job.remote_name ?? ''}) has been PENDING for ${hours} h: stale. It is not cancelled ` +
+      'automatically (a cancelled job that then finishes is paid for and lost); `truebatch cancel` if you want to.',
+  );
 }
 
 /** One status call for every live job of `stages` (for `collect` and `cancel`, which do not wait). */

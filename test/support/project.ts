@@ -47,7 +47,7 @@ export function makeProject(options: { count?: number; maxAttempts?: number; exp
     [
       'provider: gemini',
       'model: gemini-2.5-flash',
-      'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
+      options.extraYaml?.includes('polling:') ? '' : 'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
       options.extraYaml ?? '',
       'stages:',
       '  - name: extract',

@@ -1,6 +1,7 @@
 /** @module `truebatch status`, `jobs` and `validate`: read (and re-validate) the ledger without a provider. */
 import type { Command } from 'commander';
 import { revalidate, summarizeStages } from '../../engine/index.ts';
+import { systemClock } from '../../shared/index.ts';
 import { formatStageSummaries, table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
@@ -18,9 +19,20 @@ export function registerInspectCommands(program: Command): void {
         const selected = stagesFromFlag(config, flags.stage);
         const names = selected.map((stage) => stage.name);
         const stages = summarizeStages(ledger, selected);
-        const jobs = ledger.jobs().filter((job) => names.includes(job.stage) && job.state !== 'collected');
+        const now = systemClock.now();
+        const jobs = ledger
+          .jobs()
+          .filter((job) => names.includes(job.stage) && job.state !== 'collected')
+          .map((job) => ({
+            ...job,
+            // Stale: still PENDING long after submission. Reported, never cancelled automatically.
+            stale: job.state === 'pending' && now - (job.submitted_at ?? job.created_at) > config.polling.staleAfterMs,
+          }));
         printResult(options, { stages, liveJobs: jobs }, () => {
-          const live = jobs.map((job) => [job.display_name, job.state, job.remote_name ?? '-', `${job.succeeded_count + job.failed_count}/${job.request_count}`]);
+          const live = jobs.map((job) => [
+            job.display_name, job.stale ? 'pending (STALE)' : job.state, job.remote_name ?? '-',
+            `${job.succeeded_count + job.failed_count}/${job.request_count}`,
+          ]);
           return formatStageSummaries(stages) + (live.length > 0 ? `\n\n${table([['job', 'state', 'remote', 'done'], ...live])}` : '');
         });
       });
