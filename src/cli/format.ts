@@ -32,10 +32,11 @@ export function formatStageSummaries(summaries: readonly StageSummary[]): string
     if (s.blockedByUpstream > 0) {
       parts.push(`\n${s.stage}: ${s.blockedByUpstream} document(s) never entered: their upstream request was given up`);
     }
-    const invalid = s.corpusIssues.filter((issue) => issue.kind === 'invalid');
-    if (invalid.length > 0) {
-      parts.push(`\n${s.stage}: ${invalid.length} invalid document(s), not submitted:`);
-      for (const issue of invalid) parts.push(`  ${issue.path}: ${issue.reason}`);
+    for (const [kind, heading] of [['invalid', 'invalid document(s), not submitted'], ['excluded', 'excluded']] as const) {
+      const issues = s.corpusIssues.filter((issue) => issue.kind === kind);
+      if (issues.length === 0) continue;
+      parts.push(`\n${s.stage}: ${issues.length} ${heading}:`);
+      for (const issue of issues) parts.push(`  ${issue.path}: ${issue.reason}`);
     }
   }
   return parts.join('\n');

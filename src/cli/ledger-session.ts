@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config/index.ts';
 import { openProjectLedger, stateDirOf } from '../engine/index.ts';
-import { acquireProjectLock, type Ledger } from '../ledger/index.ts';
+import { acquireProjectLock, ledgerError, type Ledger } from '../ledger/index.ts';
 import type { GlobalOptions } from './global-options.ts';
 import { loadConfigFromFlags } from './load-config.ts';
 
@@ -17,6 +17,8 @@ export async function withLedger<T>(
   const ledger = openProjectLedger(config);
   try {
     return await work(ledger, config);
+  } catch (error) {
+    throw ledgerError(ledger.path, error);
   } finally {
     ledger.close();
     lock?.release();

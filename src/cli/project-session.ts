@@ -1,6 +1,7 @@
 /** @module Opening a project for a command and always closing it: config, lock, ledger, provider, progress. */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { openProject, selectStages, type OpenProject } from '../engine/index.ts';
+import { ledgerError } from '../ledger/index.ts';
 import { CancelledError, ConfigError } from '../shared/index.ts';
 import type { GlobalOptions } from './global-options.ts';
 import { interruptSignal, loadConfigFromFlags } from './load-config.ts';
@@ -31,6 +32,8 @@ export async function withOpenProject<T>(
       reporter.notice(`Using the embedded emulator at ${project.connection.emulator.url}: the model is simulated, not a real LLM.`);
     }
     return await work(project, config);
+  } catch (error) {
+    throw ledgerError(project.context.ledger.path, error);
   } finally {
     reporter.stop();
     await project.close();

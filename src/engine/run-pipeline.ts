@@ -5,6 +5,7 @@
  */
 import type { StageConfig } from '../config/index.ts';
 import { LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
+import { ensureFolder } from '../outputs/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import type { EngineContext } from './context.ts';
@@ -38,6 +39,8 @@ export async function runPipeline(
   const runStartedAt = context.clock.now();
   // An unknown model without a configured price is refused before anything is planned or sent.
   for (const stage of stages) context.prices.priceFor(stage.model);
+  // A blocked output folder is found before any batch is paid for, not after.
+  for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
   const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {

@@ -1,5 +1,5 @@
 /** @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. */
-export { openLedger, Ledger, type UpsertOutcome } from './ledger.ts';
+export { openLedger, ledgerError, Ledger, type UpsertOutcome } from './ledger.ts';
 export * from './job-states.ts';
 export type { NewJob, CanaryOutcome } from './job-queries.ts';
 export type * from './rows.ts';

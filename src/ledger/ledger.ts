@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FilesystemError, type Clock } from '../shared/index.ts';
+import { FilesystemError, errorMessage, filesystemErrorFrom, type Clock } from '../shared/index.ts';
 import { migrations } from './schema.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, RequestRow, ResultRecord } from './rows.ts';
@@ -34,9 +34,34 @@ export function openLedger(path: string, clock: Clock): Ledger {
     }
     return new Ledger(db, clock);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new FilesystemError(`cannot open the ledger ${path}: ${reason}`, { cause: error });
+    throw ledgerError(path, error);
   }
+}
+
+const SQLITE_REASONS: Record<string, string> = {
+  SQLITE_FULL: 'the disk is full',
+  SQLITE_READONLY: 'it is read-only',
+  SQLITE_IOERR: 'a disk I/O error (is the disk full or gone?)',
+  SQLITE_CANTOPEN: 'it cannot be opened (is its folder read-only, or gone?)',
+  SQLITE_CORRUPT: 'it is corrupted',
+};
+
+/**
+ * A {@link FilesystemError} naming the ledger file for a SQLite or file system failure, so "disk full" says where;
+ * other errors are returned as they are.
+ */
+export function ledgerError(path: string, error: unknown): unknown {
+  if (error instanceof FilesystemError) return error;
+  const fsError = filesystemErrorFrom(error);
+  if (fsError && (error as NodeJS.ErrnoException).path !== undefined) return fsError;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    // Extended codes (SQLITE_IOERR_WRITE) share their primary code's meaning.
+    const primary = code.split('_').slice(0, 2).join('_');
+    const reason = SQLITE_REASONS[primary] ?? errorMessage(error);
+    return new FilesystemError(`cannot write the ledger ${path}: ${reason} (${code})`, { cause: error });
+  }
+  return error;
 }
 
 /** Typed access to the ledger. All multi-row changes are transactions. */
@@ -47,6 +72,11 @@ export class Ledger {
   constructor(db: Database.Database, clock: Clock) {
     this.db = db;
     this.#clock = clock;
+  }
+
+  /** The ledger file. */
+  get path(): string {
+    return this.db.name;
   }
 
   close(): void {
