@@ -4,22 +4,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerTest } from './support/emulator.ts';
 import { runCli, startCli } from './support/cli.ts';
 import { makeProject, outputFiles, queryLedger } from './support/project.ts';
 
-const KEY = 'commands-test-key';
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
-});
-
-async function emulator(options: EmulatorOptions = {}) {
-  const started = await startEmulator({ apiKey: KEY, jobDurationMs: 200, pendingMs: 50, ...options });
-  running.push(started);
-  return { server: started, env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: started.url } };
-}
+const emulator = emulatorPerTest({ jobDurationMs: 200 });
 
 describe('truebatch commands (end to end)', () => {
   it('--detach submits and exits 5; status shows the live job; the next run collects without resubmitting', async () => {

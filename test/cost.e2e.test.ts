@@ -5,23 +5,13 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPriceTable } from '../src/cost/index.ts';
-import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { emulatorPerTest } from './support/emulator.ts';
 import { runCli } from './support/cli.ts';
 import { makeProject, queryLedger } from './support/project.ts';
 
-const KEY = 'cost-test-key';
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
-});
-
-async function emulator(options: EmulatorOptions = {}) {
-  const server = await startEmulator({ apiKey: KEY, jobDurationMs: 150, pendingMs: 30, ...options });
-  running.push(server);
-  return { server, env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: server.url } };
-}
+const emulator = emulatorPerTest({ pendingMs: 30 });
 
 interface PlanJson {
   documents: number;

@@ -4,32 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.ts';
+import { emulatorPerTest } from './support/emulator.ts';
 import { copySoilK, makeProject, outputFiles, queryLedger, useGeminiProvider } from './support/project.ts';
 
-const KEY = 'test-key-not-secret';
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
-});
-
-async function emulator(options: EmulatorOptions = {}) {
-  const started = await startEmulator({ apiKey: KEY, jobDurationMs: 200, pendingMs: 50, ...options });
-  running.push(started);
-  return started;
-}
-
-function envFor(url: string): Record<string, string> {
-  return { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: url };
-}
+const emulator = emulatorPerTest({ jobDurationMs: 200 });
 
 describe('truebatch run (end to end)', () => {
   it('runs the soil-k example: every paper valid, consolidation file excluded, variants accepted, bad answers resubmitted as a new batch', async () => {
     const project = copySoilK();
     useGeminiProvider(project);
-    const server = await emulator({
+    const { server, env } = await emulator({
       faults: {
         lines: {
           aliasRate: 0.3,
@@ -40,7 +26,7 @@ describe('truebatch run (end to end)', () => {
         },
       },
     });
-    const result = await runCli(['run', '--project', project, '--json'], envFor(server.url));
+    const result = await runCli(['run', '--project', project, '--json'], env);
     expect(result.stderr).not.toContain('unexpected error');
     expect(result.code).toBe(0);
 
@@ -76,7 +62,7 @@ describe('truebatch run (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'stage_2a'))).toHaveLength(24);
 
     // A second run on the unchanged project submits nothing new.
-    const again = await runCli(['run', '--project', project], envFor(server.url));
+    const again = await runCli(['run', '--project', project], env);
     expect(again.code).toBe(0);
     expect(server.stats().batchesCreated).toBe(stats.batchesCreated);
     expect(server.stats().filesUploaded).toBe(stats.filesUploaded);
@@ -84,8 +70,8 @@ describe('truebatch run (end to end)', () => {
 
   it('refuses a corpus whose size differs from expectedCount, submitting nothing', async () => {
     const project = makeProject({ count: 5, expectedCount: 6 });
-    const server = await emulator();
-    const result = await runCli(['run', '--project', project], envFor(server.url));
+    const { server, env } = await emulator();
+    const result = await runCli(['run', '--project', project], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/expected 6 documents .* found 5/);
     expect(server.stats().batchesCreated).toBe(0);
@@ -93,11 +79,11 @@ describe('truebatch run (end to end)', () => {
 
   it('gives up requests that keep failing, with their reasons, and exits 3', async () => {
     const project = makeProject({ count: 4, maxAttempts: 2 });
-    const server = await emulator({ faults: { lines: { errorRate: 1, keyContains: 'paper2' } } });
-    const result = await runCli(['run', '--project', project], envFor(server.url));
+    const { server, env } = await emulator({ faults: { lines: { errorRate: 1, keyContains: 'paper2' } } });
+    const result = await runCli(['run', '--project', project], env);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/paper2_extract after 2 attempt\(s\): provider-error/);
-    const status = await runCli(['status', '--project', project, '--json'], envFor(server.url));
+    const status = await runCli(['status', '--project', project, '--json'], env);
     const parsed = JSON.parse(status.stdout) as { stages: { valid: number; givenUp: number; givenUpRequests: { key: string; reason: string }[] }[] };
     expect(parsed.stages[0]).toMatchObject({ valid: 3, givenUp: 1 });
     expect(parsed.stages[0]?.givenUpRequests[0]?.key).toBe('paper2_extract');
@@ -109,7 +95,7 @@ describe('truebatch run (end to end)', () => {
 
   it('finishes with every document accounted for under HTTP errors, shuffled, duplicate, missing and unknown keys', async () => {
     const project = makeProject({ count: 12 });
-    const server = await emulator({
+    const { server, env } = await emulator({
       seed: 7,
       faults: {
         http: [
@@ -120,7 +106,7 @@ describe('truebatch run (end to end)', () => {
         output: { shuffle: true, duplicateKeys: 2, missingKeys: 2, unknownKeys: 2, nth: 1 },
       },
     });
-    const result = await runCli(['run', '--project', project], envFor(server.url));
+    const result = await runCli(['run', '--project', project], env);
     expect(result.stderr).not.toContain('unexpected error');
     expect(result.code).toBe(0);
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(12);
@@ -137,10 +123,10 @@ describe('truebatch run (end to end)', () => {
 
   it('collects expired and failed jobs, keeps what finished, and resubmits only the rest', async () => {
     const project = makeProject({ count: 6 });
-    const server = await emulator({
+    const { server, env } = await emulator({
       faults: { jobs: [{ nth: 1, outcome: 'expired', afterLines: 2 }, { nth: 2, outcome: 'failed', afterLines: 1 }] },
     });
-    const result = await runCli(['run', '--project', project], envFor(server.url));
+    const result = await runCli(['run', '--project', project], env);
     expect(result.code).toBe(0);
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(6);
     const jobs = queryLedger<{ state: string; remote_state: string }>(project, 'SELECT state, remote_state FROM jobs ORDER BY id');
@@ -156,9 +142,8 @@ describe('truebatch run (end to end)', () => {
   it('never writes the API key to the ledger, logs or outputs', async () => {
     const secret = 'AIzaSy-SECRET-do-not-leak-123456';
     const project = makeProject({ count: 3 });
-    const server = await startEmulator({ apiKey: secret, jobDurationMs: 100 });
-    running.push(server);
-    const ok = await runCli(['run', '--project', project], { GEMINI_API_KEY: secret, GOOGLE_GEMINI_BASE_URL: server.url });
+    const { server, env } = await emulator({ apiKey: secret, jobDurationMs: 100 });
+    const ok = await runCli(['run', '--project', project], env);
     expect(ok.code).toBe(0);
     // A wrong key makes the provider answer 403; the error must not echo either key.
     const wrong = 'AIzaSy-WRONG-also-secret-987654';

@@ -5,22 +5,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions } from '../src/emulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerTest } from './support/emulator.ts';
 import { runCli } from './support/cli.ts';
 import { makeProject, outputFiles, queryLedger } from './support/project.ts';
 
-const KEY = 'stages-test-key';
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
-});
-
-async function emulator(options: EmulatorOptions = {}) {
-  const server = await startEmulator({ apiKey: KEY, jobDurationMs: 150, pendingMs: 30, ...options });
-  running.push(server);
-  return { server, env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: server.url } };
-}
+const emulator = emulatorPerTest({ pendingMs: 30 });
 
 const SUMMARY_STAGE = [
   '  - name: summarize',
