@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import { COLLECTABLE_STATES, type JobRow } from '../ledger/index.ts';
-import { createKeyJoin, evaluateResult } from '../results/index.ts';
+import { createKeyJoin, evaluateResult, type KeyJoin } from '../results/index.ts';
+import type { ResultItem } from '../providers/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
@@ -23,6 +24,8 @@ export interface CollectSummary {
   duplicates: number;
   unknown: number;
   malformed: number;
+  /** Lines recorded by an earlier collection that was interrupted. */
+  alreadyRecorded: number;
 }
 
 /** Collects every collectable job of the given stages. */
@@ -41,54 +44,60 @@ export async function collectJobs(context: EngineContext, stages: readonly Stage
 }
 
 async function collectJob(context: EngineContext, stage: StageConfig, job: JobRow, validator: Validator): Promise<void> {
-  const { ledger, provider } = context;
-  const summary: CollectSummary = { valid: 0, invalid: 0, failed: 0, missing: 0, duplicates: 0, unknown: 0, malformed: 0 };
+  const { ledger } = context;
+  const summary: CollectSummary = { valid: 0, invalid: 0, failed: 0, missing: 0, duplicates: 0, unknown: 0, malformed: 0, alreadyRecorded: 0 };
   if (job.output_file !== null) {
     const resultPath = await downloadOnce(context, job);
-    const join_ = createKeyJoin(ledger.openAttempts(job.id).map((attempt) => attempt.key));
-    for await (const item of provider.readResults(resultPath)) {
-      if (item.kind === 'malformed') {
-        summary.malformed++;
-        ledger.addEvent('result-malformed', `${job.display_name} line ${item.lineNumber}: ${item.reason}`, { stage: stage.name, jobId: job.id });
-        continue;
+    const keys = createKeyJoin(ledger.jobKeys(job.id));
+    await ledger.batched(async (tick) => {
+      for await (const item of context.provider.readResults(resultPath)) {
+        summary[await collectLine({ context, stage, job, validator, keys }, item)]++;
+        tick();
       }
-      const seen = join_.see(item.key);
-      const attempt = ledger.attemptInJob(job.id, stage.name, item.key);
-      if (seen === 'duplicate' || (seen === 'expected' && !attempt)) {
-        summary.duplicates++;
-        ledger.addEvent('result-duplicate', `${job.display_name}: key ${item.key} appears more than once; first kept`, { stage: stage.name, jobId: job.id });
-        continue;
-      }
-      if (seen === 'unknown' || !attempt) {
-        // Either a key never submitted, or one already recorded by an earlier (interrupted) collection.
-        if (!attempt) {
-          summary.unknown++;
-          ledger.addEvent('result-unknown', `${job.display_name}: result for unknown key ${item.key} ignored`, { stage: stage.name, jobId: job.id });
-        }
-        continue;
-      }
-      const verdict = evaluateResult(item, validator);
-      let outputPath: string | undefined;
-      if (verdict.status === 'valid') {
-        outputPath = await writeOutput(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
-        context.failpoint('while-writing-outputs');
-      }
-      ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, outputPath));
-      summary[verdict.status]++;
-    }
-    const report = join_.report();
-    summary.duplicates = Math.max(summary.duplicates, report.duplicates.length);
+    });
   }
   for (const open of ledger.openAttempts(job.id)) {
     summary.missing++;
-    const reason = missingReason(job);
-    ledger.recordResult(open.id, { state: 'failed', reason });
+    ledger.recordResult(open.id, { state: 'failed', reason: missingReason(job) });
   }
   const actualUsd = settleJobCost(ledger, context.prices, job);
   const collected = ledger.updateJob(job.id, 'collected', { collected_at: context.clock.now(), actual_usd: actualUsd });
   const text = Object.entries(summary).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`).join(', ');
   ledger.addEvent('job-collected', `${job.display_name}: ${text || 'no results'}`, { stage: stage.name, jobId: job.id });
   context.reporter.job(collected);
+}
+
+/** Joins one result line on its key, judges it, writes its output and records it; says how it was counted. */
+async function collectLine(
+  input: { context: EngineContext; stage: StageConfig; job: JobRow; validator: Validator; keys: KeyJoin },
+  item: ResultItem,
+): Promise<keyof CollectSummary> {
+  const { context, stage, job } = input;
+  const { ledger } = context;
+  const where = { stage: stage.name, jobId: job.id };
+  if (item.kind === 'malformed') {
+    ledger.addEvent('result-malformed', `${job.display_name} line ${item.lineNumber}: ${item.reason}`, where);
+    return 'malformed';
+  }
+  const seen = input.keys.see(item.key);
+  if (seen === 'unknown') {
+    ledger.addEvent('result-unknown', `${job.display_name}: result for unknown key ${item.key} ignored`, where);
+    return 'unknown';
+  }
+  if (seen === 'duplicate') {
+    ledger.addEvent('result-duplicate', `${job.display_name}: key ${item.key} appears more than once; first kept`, where);
+    return 'duplicates';
+  }
+  const attempt = ledger.attemptInJob(job.id, stage.name, item.key);
+  if (!attempt || attempt.state !== 'in_job') return 'alreadyRecorded';
+  const verdict = evaluateResult(item, input.validator);
+  let outputPath: string | undefined;
+  if (verdict.status === 'valid') {
+    outputPath = await writeOutput(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
+    context.failpoint('while-writing-outputs');
+  }
+  ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, outputPath));
+  return verdict.status;
 }
 
 /** Downloads the result file unless a complete copy is already on disk (a crash after the download). */

@@ -92,10 +92,13 @@ export async function planStage(
     plan.waitingOnUpstream = progress.waiting;
     plan.blockedByUpstream = progress.givenUp.map((row) => ({ key: row.key, reason: `${upstream} gave up: ${row.last_reason ?? 'unknown'}` }));
   }
-  for await (const entry of entries) {
-    if (entry.kind === 'document') await planDocument(input, stage, { spec, validator, shared }, entry.document, plan);
-    else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
-  }
+  await ledger.batched(async (tick) => {
+    for await (const entry of entries) {
+      if (entry.kind === 'document') await planDocument(input, stage, { spec, validator, shared }, entry.document, plan);
+      else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
+      tick();
+    }
+  });
   if (stage.input.kind === 'files') {
     checkExpectedCount(stage.input.expectedCount, plan.documents + plan.invalid.length, stage.input.dir);
     if (mode === 'record') {
