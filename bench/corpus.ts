@@ -74,7 +74,7 @@ export async function writeCorpus(dir: string, spec: CorpusSpec): Promise<Writte
 
 /** Polling and sharding of the benchmark project. */
 export interface ProjectSettings {
-  polling: { initialIntervalMs: number; maxIntervalMs: number };
+  polling: { initialIntervalMs: number; maxIntervalMs: number; backoffFactor?: number };
   sharding?: { maxRequestsPerJob: number; maxBytesPerJob: number };
 }
 
@@ -98,7 +98,8 @@ export function writeProject(dir: string, settings: ProjectSettings): void {
     [
       'provider: gemini',
       'model: gemini-2.5-flash',
-      `polling: { initialIntervalMs: ${polling.initialIntervalMs}, maxIntervalMs: ${polling.maxIntervalMs} }`,
+      `polling: { initialIntervalMs: ${polling.initialIntervalMs}, maxIntervalMs: ${polling.maxIntervalMs}` +
+        `${polling.backoffFactor === undefined ? '' : `, backoffFactor: ${polling.backoffFactor}`} }`,
       ...(sharding ? [`sharding: { maxRequestsPerJob: ${sharding.maxRequestsPerJob}, maxBytesPerJob: ${sharding.maxBytesPerJob} }`] : []),
       'stages:',
       '  - name: extract',

@@ -12,7 +12,7 @@ import { startEmulatorChild } from './emulator-child.ts';
 import { BENCH_API_KEY, logTail, queryLedger, runTruebatch, type BenchEnv } from './scenario-support.ts';
 
 /** The polling config of the scenario: the defaults a user gets. */
-export const REALISTIC_POLLING = { initialIntervalMs: 1000, maxIntervalMs: 30_000 };
+export const REALISTIC_POLLING = { initialIntervalMs: 1000, maxIntervalMs: 30_000, backoffFactor: 1.5 };
 
 /** What the polling scenario measured. */
 export interface PollingResult {
@@ -42,7 +42,7 @@ export function modelPolling(jobMs: number, polling = REALISTIC_POLLING): { call
   let interval = at;
   let calls = 1;
   while (at < jobMs) {
-    interval = pollInterval(at, polling);
+    interval = pollInterval(at, interval, polling);
     at += interval;
     calls++;
   }

@@ -15,6 +15,8 @@ export interface SampledRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   wallMs: number;
+  /** Epoch ms at spawn, to line up with the ledger's timestamps. */
+  startedAtMs: number;
   /** Highest VmHWM seen, in bytes (0 if the child died before the first sample). */
   peakRssBytes: number;
   timedOut: boolean;
@@ -54,6 +56,7 @@ export async function readPeakRss(pid: number): Promise<number | undefined> {
 /** Starts `command args` with sampling; the child is tracked by `cleanup` so it never outlives the bench. */
 export function runSampled(command: string, args: readonly string[], options: SampleOptions, cleanup: Cleanup): SampledChild {
   const log = openSync(options.logFile, 'a');
+  const startedAtMs = systemClock.now();
   const started = performance.now();
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -92,7 +95,7 @@ export function runSampled(command: string, args: readonly string[], options: Sa
   const done = (async (): Promise<SampledRun> => {
     const ended = await exit;
     await Promise.all([sampling, watchdog]);
-    return { ...ended, peakRssBytes: peak, timedOut };
+    return { ...ended, startedAtMs, peakRssBytes: peak, timedOut };
   })();
   return { child, done };
 }

@@ -62,6 +62,14 @@ function throughputRow(result: ThroughputResult): string {
     `${formatBytes(result.bytesDownloaded)} | ${seconds(result.floorMs)} | ${ratio.toFixed(1)}× | ${targets.join(', ')} | ${date} |`;
 }
 
+function phasesRow(result: ThroughputResult): string {
+  const phases = result.phases;
+  if (!phases) return `| ${result.label} | | | | |`;
+  const other = Math.max(0, result.wallMs - phases.planMs - phases.submitMs - phases.collectMs);
+  const share = (ms: number): string => `${seconds(ms)} (${Math.round((100 * ms) / result.wallMs)}%)`;
+  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(phases.collectMs)} | ${share(other)} |`;
+}
+
 function lagTarget(jobMs: number): number {
   return Math.max(TARGETS.minLagMs, TARGETS.lagShare * jobMs);
 }
@@ -71,7 +79,7 @@ function pollingSection(polling: PollingResult | undefined): string[] {
   const perHour = callsPerJobHour(polling.statusCalls, polling.jobMs);
   const lines = [
     `A job that runs ${polling.jobDurationMs / 1000} s at the emulator (${polling.documents} documents), polling ` +
-      `\`{ initialIntervalMs: ${REALISTIC_POLLING.initialIntervalMs}, maxIntervalMs: ${REALISTIC_POLLING.maxIntervalMs} }\` ` +
+      `\`${JSON.stringify(REALISTIC_POLLING).replaceAll(',', ', ')}\` ` +
       `(measured ${polling.measuredAt.slice(0, 10)}${polling.status === 'ok' ? '' : `, **${polling.status}**: ${polling.note ?? ''}`}):`,
     '',
     '| job time (create → end) | seen ended after | collected after | target ≤ max(2 s, 10%) | status calls | per job hour | target ≤ 30/h |',
@@ -112,6 +120,14 @@ export function renderResults(data: BenchData): string {
     '',
     `Targets: CLI peak RSS ≤ ${formatBytes(TARGETS.cliPeakRssBytes)} at every size; wall time ≤ ${TARGETS.floorRatioAt100k}× the I/O floor at 100k.`,
     ...rows.filter((row) => row.note !== undefined && row.status !== 'skipped').map((row) => `\n${row.label}: ${row.note ?? ''}`),
+    '',
+    'Where the CLI\'s wall time goes (from the ledger\'s timestamps): plan = start → first job planned (scan, render, record); ' +
+      'submit = → last job created (shard, upload, create); collect = time spent collecting finished jobs (download, ' +
+      'validate, write outputs, record); other = process start and exit, and waiting for the emulator.',
+    '',
+    '| size | plan | submit | collect | other |',
+    '|---|---|---|---|---|',
+    ...rows.filter((row) => row.status !== 'skipped').map(phasesRow),
     '',
     '### Polling',
     '',

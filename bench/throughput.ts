@@ -52,6 +52,33 @@ export interface ThroughputResult {
   bytesUploaded: number;
   bytesDownloaded: number;
   floorMs: number;
+  /** Where the CLI's wall time went, from the ledger's timestamps. */
+  phases?: Phases;
+}
+
+/** Plan (start → first job planned), submit (→ last job created) and collect (time spent collecting finished jobs). */
+export interface Phases {
+  planMs: number;
+  submitMs: number;
+  collectMs: number;
+}
+
+function phasesOf(projectDir: string, startedAtMs: number): Phases | undefined {
+  const [marks] = queryLedger<{ planned: number | null; submitted: number | null }>(
+    projectDir,
+    "SELECT (SELECT MIN(at) FROM events WHERE kind = 'job-planned') AS planned, (SELECT MAX(at) FROM events WHERE kind = 'job-submitted') AS submitted",
+  );
+  if (!marks?.planned || !marks.submitted) return undefined;
+  let collectMs = 0;
+  let previous = 0;
+  for (const job of queryLedger<{ finished_at: number; collected_at: number }>(
+    projectDir,
+    'SELECT finished_at, collected_at FROM jobs WHERE collected_at IS NOT NULL ORDER BY collected_at',
+  )) {
+    collectMs += job.collected_at - Math.max(job.finished_at, previous);
+    previous = job.collected_at;
+  }
+  return { planMs: marks.planned - startedAtMs, submitMs: marks.submitted - marks.planned, collectMs };
 }
 
 /** A result with nothing measured yet, stamped now. */
@@ -105,6 +132,7 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       projectDir,
       "SELECT (SELECT COUNT(*) FROM jobs) AS jobs, (SELECT COUNT(*) FROM requests WHERE state = 'valid') AS valid",
     );
+    const phases = phasesOf(projectDir, cli.startedAtMs);
     const status = cli.timedOut ? 'timed out' : cli.code === 0 ? 'ok' : 'failed';
     const note = status === 'ok' ? undefined : `exit ${cli.code ?? cli.signal}: ${logTail(join(dir, 'cli.log'))}`;
     env.log(`${size.label}: ${status} in ${(cli.wallMs / 1000).toFixed(1)} s, CLI peak RSS ${formatBytes(cli.peakRssBytes)}`);
@@ -122,8 +150,10 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       bytesUploaded,
       bytesDownloaded: filesBytes(join(projectDir, '.truebatch', 'results')),
       floorMs: floor.wallMs,
+      ...(phases === undefined ? {} : { phases }),
     };
   } finally {
+    env.log(`${size.label}: removing ${dir}`);
     env.cleanup.removeDir(dir);
   }
 }

@@ -1,5 +1,7 @@
 /** @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. */
-export { openLedger, ledgerError, Ledger, type UpsertOutcome } from './ledger.ts';
+export { Ledger, type UpsertOutcome } from './ledger.ts';
+export { openLedger, ledgerError } from './open-ledger.ts';
+export type { Calibration } from './cost-queries.ts';
 export * from './job-states.ts';
 export type { NewJob, CanaryOutcome } from './job-queries.ts';
 export type * from './rows.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createManualClock, JobStateError } from '../shared/index.ts';
-import { openLedger } from './ledger.ts';
+import { openLedger } from './open-ledger.ts';
 
 function freshLedger() {
   const dir = mkdtempSync(join(tmpdir(), 'tb-ledger-'));

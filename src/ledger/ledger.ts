@@ -3,66 +3,16 @@
  * documents, requests, attempts, jobs and results. Every engine step reads its work from here and records what it
  * did here, in transactions, so any crash is repaired by running the same command again.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { FilesystemError, errorMessage, filesystemErrorFrom, type Clock } from '../shared/index.ts';
-import { migrations } from './schema.ts';
+import type Database from 'better-sqlite3';
+import type { Clock } from '../shared/index.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, RequestRow, ResultRecord } from './rows.ts';
 import { applyResult, requestCounts, upsertRequest, type RequestInput } from './request-queries.ts';
 import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
+import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
 export type { UpsertOutcome, RequestInput } from './request-queries.ts';
 import type { UpsertOutcome } from './request-queries.ts';
-
-/** Opens (creating and migrating as needed) the ledger at `path`. */
-export function openLedger(path: string, clock: Clock): Ledger {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    const applied = db.pragma('user_version', { simple: true }) as number;
-    for (let i = applied; i < migrations.length; i++) {
-      db.transaction(() => {
-        db.exec(migrations[i] ?? '');
-        db.pragma(`user_version = ${i + 1}`);
-      })();
-    }
-    return new Ledger(db, clock);
-  } catch (error) {
-    throw ledgerError(path, error);
-  }
-}
-
-const SQLITE_REASONS: Record<string, string> = {
-  SQLITE_FULL: 'the disk is full',
-  SQLITE_READONLY: 'it is read-only',
-  SQLITE_IOERR: 'a disk I/O error (is the disk full or gone?)',
-  SQLITE_CANTOPEN: 'it cannot be opened (is its folder read-only, or gone?)',
-  SQLITE_CORRUPT: 'it is corrupted',
-};
-
-/**
- * A {@link FilesystemError} naming the ledger file for a SQLite or file system failure, so "disk full" says where;
- * other errors are returned as they are.
- */
-export function ledgerError(path: string, error: unknown): unknown {
-  if (error instanceof FilesystemError) return error;
-  const fsError = filesystemErrorFrom(error);
-  if (fsError && (error as NodeJS.ErrnoException).path !== undefined) return fsError;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
-    // Extended codes (SQLITE_IOERR_WRITE) share their primary code's meaning.
-    const primary = code.split('_').slice(0, 2).join('_');
-    const reason = SQLITE_REASONS[primary] ?? errorMessage(error);
-    return new FilesystemError(`cannot write the ledger ${path}: ${reason} (${code})`, { cause: error });
-  }
-  return error;
-}
 
 /** Typed access to the ledger. All multi-row changes are transactions. */
 export class Ledger {
@@ -282,49 +232,26 @@ export class Ledger {
 
   /** Estimated tokens of a job's requests (from planning). */
   jobEstimatedTokens(jobId: number): { input: number; output: number } {
-    return this.db
-      .prepare(
-        `SELECT COALESCE(SUM(r.estimated_input_tokens), 0) AS input, COALESCE(SUM(r.estimated_output_tokens), 0) AS output
-         FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?`,
-      )
-      .get(jobId) as { input: number; output: number };
+    return jobEstimatedTokens(this.db, jobId);
   }
 
   /** A job's attempts with their usage and their request's estimates. */
-  jobUsage(jobId: number): (AttemptRow & { estimated_input_tokens: number | null; estimated_output_tokens: number | null })[] {
-    return this.db
-      .prepare(
-        `SELECT a.*, r.estimated_input_tokens, r.estimated_output_tokens FROM attempts a JOIN requests r ON r.id = a.request_id
-         WHERE a.job_id = ?`,
-      )
-      .all(jobId) as (AttemptRow & { estimated_input_tokens: number | null; estimated_output_tokens: number | null })[];
+  jobUsage(jobId: number): AttemptUsageRow[] {
+    return jobUsage(this.db, jobId);
   }
 
-  /**
-   * Batch spend committed in the project (or one stage): the actual cost of collected jobs plus the reservation of
-   * every job submitted and not yet collected.
-   */
+  /** Batch spend committed in the project (or one stage); see `committedUsd` in cost-queries.ts. */
   committedUsd(stage?: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(COALESCE(actual_usd, estimated_usd, 0)), 0) AS usd FROM jobs
-         WHERE state NOT IN ('planned', 'uploading', 'uploaded') AND (? IS NULL OR stage = ?)`,
-      )
-      .get(stage ?? null, stage ?? null) as { usd: number };
-    return row.usd;
+    return committedUsd(this.db, stage);
   }
 
   /** The token calibration of `key` (e.g. `gemini-2.5-flash:input`): actual ÷ estimated, over `samples` jobs. */
-  calibration(key: string): { ratio: number; samples: number } | undefined {
-    return this.db.prepare('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as
-      | { ratio: number; samples: number }
-      | undefined;
+  calibration(key: string): Calibration | undefined {
+    return this.db.prepare('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as Calibration | undefined;
   }
 
-  saveCalibration(key: string, value: { ratio: number; samples: number }): void {
-    this.db
-      .prepare('INSERT INTO calibration (model, ratio, samples) VALUES (?, ?, ?) ON CONFLICT (model) DO UPDATE SET ratio = excluded.ratio, samples = excluded.samples')
-      .run(key, value.ratio, value.samples);
+  saveCalibration(key: string, value: Calibration): void {
+    saveCalibration(this.db, key, value);
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */

@@ -1,0 +1,55 @@
+/** @module Opening the ledger file (creating and migrating it), and naming the file in its errors. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FilesystemError, errorMessage, filesystemErrorFrom, type Clock } from '../shared/index.ts';
+import { Ledger } from './ledger.ts';
+import { migrations } from './schema.ts';
+
+/** Opens (creating and migrating as needed) the ledger at `path`. */
+export function openLedger(path: string, clock: Clock): Ledger {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    for (let i = applied; i < migrations.length; i++) {
+      db.transaction(() => {
+        db.exec(migrations[i] ?? '');
+        db.pragma(`user_version = ${i + 1}`);
+      })();
+    }
+    return new Ledger(db, clock);
+  } catch (error) {
+    throw ledgerError(path, error);
+  }
+}
+
+const SQLITE_REASONS: Record<string, string> = {
+  SQLITE_FULL: 'the disk is full',
+  SQLITE_READONLY: 'it is read-only',
+  SQLITE_IOERR: 'a disk I/O error (is the disk full or gone?)',
+  SQLITE_CANTOPEN: 'it cannot be opened (is its folder read-only, or gone?)',
+  SQLITE_CORRUPT: 'it is corrupted',
+};
+
+/**
+ * A {@link FilesystemError} naming the ledger file for a SQLite or file system failure, so "disk full" says where;
+ * other errors are returned as they are.
+ */
+export function ledgerError(path: string, error: unknown): unknown {
+  if (error instanceof FilesystemError) return error;
+  const fsError = filesystemErrorFrom(error);
+  if (fsError && (error as NodeJS.ErrnoException).path !== undefined) return fsError;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    // Extended codes (SQLITE_IOERR_WRITE) share their primary code's meaning.
+    const primary = code.split('_').slice(0, 2).join('_');
+    const reason = SQLITE_REASONS[primary] ?? errorMessage(error);
+    return new FilesystemError(`cannot write the ledger ${path}: ${reason} (${code})`, { cause: error });
+  }
+  return error;
+}
