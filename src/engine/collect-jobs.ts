@@ -4,7 +4,7 @@
  * collected too: whatever finished is kept, the rest goes back for a new attempt. Re-collecting after a crash
  * skips what was already recorded.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import { COLLECTABLE_STATES, type JobRow } from '../ledger/index.ts';
@@ -60,6 +60,8 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
     summary.missing++;
     ledger.recordResult(open.id, { state: 'failed', reason: missingReason(job) });
   }
+  // The job's input file is no longer needed (a retry is cut afresh from the ledger): free the disk.
+  rmSync(job.input_path, { force: true });
   const actualUsd = settleJobCost(ledger, context.prices, job);
   const collected = ledger.updateJob(job.id, 'collected', { collected_at: context.clock.now(), actual_usd: actualUsd });
   const text = Object.entries(summary).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`).join(', ');

@@ -113,10 +113,12 @@ function shardReadiness(context: EngineContext, stage: StageConfig, stages: read
 function upstreamSettled(context: EngineContext, stage: StageConfig, stages: readonly StageConfig[]): boolean {
   if (stage.input.kind === 'files') return true;
   const upstreamName = stage.input.stage;
-  const counts = context.ledger.requestCounts(upstreamName);
-  if (counts.pending + counts.in_job > 0) return false;
   const upstream = stages.find((candidate) => candidate.name === upstreamName);
-  return upstream === undefined || upstreamSettled(context, upstream, stages);
+  // An upstream stage this run does not work on (`--stage`) delivers nothing more during it.
+  if (!upstream) return true;
+  const counts = context.ledger.requestCounts(upstream.name);
+  if (counts.pending + counts.in_job > 0) return false;
+  return upstreamSettled(context, upstream, stages);
 }
 
 function reportPlan(context: EngineContext, plan: StagePlan): void {
