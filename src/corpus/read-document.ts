@@ -1,5 +1,5 @@
 /** @module Reads one corpus file into a {@link Document}, or says exactly why it cannot be one. */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJsonText } from '../config/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
@@ -48,13 +48,15 @@ function idOf(
 }
 
 /** Reads and checks one file. Never throws for a bad document; an unreadable file is a reason too. */
-export async function readDocument(
+export function readDocument(
   file: { path: string; absolutePath: string },
   idField: string | undefined,
-): Promise<ReadResult> {
+): ReadResult {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file.absolutePath);
+    // Synchronous on purpose: for many small files it is several times faster than the promise API's
+    // open/stat/read/close round trips, and documents are read one at a time anyway.
+    bytes = readFileSync(file.absolutePath);
   } catch (error) {
     return { ok: false, reason: `could not read the file: ${errorMessage(error)}` };
   }

@@ -22,7 +22,7 @@ export async function* scanCorpus(input: FilesInput): AsyncGenerator<CorpusEntry
       yield item;
       continue;
     }
-    const result = await readDocument(item, input.idField);
+    const result = readDocument(item, input.idField);
     if (!result.ok) {
       yield { kind: 'invalid', path: item.path, reason: result.reason };
       continue;

@@ -1,5 +1,5 @@
 /** @module Ledger queries about money: estimated tokens, actual usage, committed spend and token calibration. */
-import type Database from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 import type { AttemptRow } from './rows.ts';
 
 /** A calibration ratio (actual ÷ estimated tokens) and how many jobs it summarises. */
@@ -12,9 +12,8 @@ export interface Calibration {
 export type AttemptUsageRow = AttemptRow & { estimated_input_tokens: number | null; estimated_output_tokens: number | null };
 
 /** Estimated tokens of a job's requests (from planning). */
-export function jobEstimatedTokens(db: Database.Database, jobId: number): { input: number; output: number } {
-  return db
-    .prepare(
+export function jobEstimatedTokens(sql: Sql, jobId: number): { input: number; output: number } {
+  return sql(
       `SELECT COALESCE(SUM(r.estimated_input_tokens), 0) AS input, COALESCE(SUM(r.estimated_output_tokens), 0) AS output
        FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?`,
     )
@@ -22,9 +21,8 @@ export function jobEstimatedTokens(db: Database.Database, jobId: number): { inpu
 }
 
 /** A job's attempts with their usage and their request's estimates. */
-export function jobUsage(db: Database.Database, jobId: number): AttemptUsageRow[] {
-  return db
-    .prepare(
+export function jobUsage(sql: Sql, jobId: number): AttemptUsageRow[] {
+  return sql(
       `SELECT a.*, r.estimated_input_tokens, r.estimated_output_tokens FROM attempts a JOIN requests r ON r.id = a.request_id
        WHERE a.job_id = ?`,
     )
@@ -35,9 +33,8 @@ export function jobUsage(db: Database.Database, jobId: number): AttemptUsageRow[
  * Batch spend committed in the project (or one stage): the actual cost of collected jobs plus the reservation of
  * every job submitted and not yet collected.
  */
-export function committedUsd(db: Database.Database, stage: string | undefined): number {
-  const row = db
-    .prepare(
+export function committedUsd(sql: Sql, stage: string | undefined): number {
+  const row = sql(
       `SELECT COALESCE(SUM(COALESCE(actual_usd, estimated_usd, 0)), 0) AS usd FROM jobs
        WHERE state NOT IN ('planned', 'uploading', 'uploaded') AND (? IS NULL OR stage = ?)`,
     )
@@ -46,8 +43,8 @@ export function committedUsd(db: Database.Database, stage: string | undefined): 
 }
 
 /** Stores the calibration of `key` (e.g. `gemini-2.5-flash:input`). */
-export function saveCalibration(db: Database.Database, key: string, value: Calibration): void {
-  db.prepare(
+export function saveCalibration(sql: Sql, key: string, value: Calibration): void {
+  sql(
     `INSERT INTO calibration (model, ratio, samples) VALUES (?, ?, ?)
      ON CONFLICT (model) DO UPDATE SET ratio = excluded.ratio, samples = excluded.samples`,
   ).run(key, value.ratio, value.samples);

@@ -18,6 +18,13 @@ import type { UpsertOutcome } from './request-queries.ts';
 export class Ledger {
   readonly db: Database.Database;
   readonly #clock: Clock;
+  readonly #statements = new Map<string, Database.Statement>();
+  /** A prepared statement for `sql`, compiled once per ledger (compiling is most of a small query's cost). */
+  readonly sql = (text: string): Database.Statement => {
+    let statement = this.#statements.get(text);
+    if (!statement) this.#statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  };
 
   constructor(db: Database.Database, clock: Clock) {
     this.db = db;
@@ -61,16 +68,15 @@ export class Ledger {
 
   /** A stable random id for this project, so its display names never collide with another project's. */
   projectId(makeId: () => string): string {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'project_id'").get() as { value: string } | undefined;
+    const row = this.sql("SELECT value FROM meta WHERE key = 'project_id'").get() as { value: string } | undefined;
     if (row) return row.value;
     const id = makeId();
-    this.db.prepare("INSERT INTO meta (key, value) VALUES ('project_id', ?)").run(id);
+    this.sql("INSERT INTO meta (key, value) VALUES ('project_id', ?)").run(id);
     return id;
   }
 
   addEvent(kind: string, message: string, where: { stage?: string; jobId?: number } = {}): void {
-    this.db
-      .prepare('INSERT INTO events (at, kind, stage, job_id, message) VALUES (?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO events (at, kind, stage, job_id, message) VALUES (?, ?, ?, ?, ?)')
       .run(this.#clock.now(), kind, where.stage ?? null, where.jobId ?? null, message);
   }
 
@@ -78,14 +84,14 @@ export class Ledger {
 
   replaceCorpusIssues(stage: string, issues: readonly { path: string; kind: 'excluded' | 'invalid'; reason: string }[]): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM corpus_issues WHERE stage = ?').run(stage);
-      const insert = this.db.prepare('INSERT OR REPLACE INTO corpus_issues (stage, path, kind, reason) VALUES (?, ?, ?, ?)');
+      this.sql('DELETE FROM corpus_issues WHERE stage = ?').run(stage);
+      const insert = this.sql('INSERT OR REPLACE INTO corpus_issues (stage, path, kind, reason) VALUES (?, ?, ?, ?)');
       for (const issue of issues) insert.run(stage, issue.path, issue.kind, issue.reason);
     });
   }
 
   corpusIssues(stage: string): { path: string; kind: string; reason: string }[] {
-    return this.db.prepare('SELECT path, kind, reason FROM corpus_issues WHERE stage = ? ORDER BY path').all(stage) as {
+    return this.sql('SELECT path, kind, reason FROM corpus_issues WHERE stage = ? ORDER BY path').all(stage) as {
       path: string;
       kind: string;
       reason: string;
@@ -93,8 +99,7 @@ export class Ledger {
   }
 
   upsertDocument(stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO documents (stage, doc_id, path, content_hash, size_bytes) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (stage, doc_id) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
            size_bytes = excluded.size_bytes`,
@@ -103,7 +108,7 @@ export class Ledger {
   }
 
   documentPath(stage: string, docId: string): string | undefined {
-    const row = this.db.prepare('SELECT path FROM documents WHERE stage = ? AND doc_id = ?').get(stage, docId) as
+    const row = this.sql('SELECT path FROM documents WHERE stage = ? AND doc_id = ?').get(stage, docId) as
       | { path: string }
       | undefined;
     return row?.path;
@@ -116,77 +121,73 @@ export class Ledger {
    * config changed) starts the request afresh, unless it is in a live job (`busy`: picked up after collection).
    */
   upsertRequest(input: RequestInput): UpsertOutcome {
-    return upsertRequest(this.db, this.#clock.now(), input);
+    return upsertRequest(this.sql, this.#clock.now(), input);
   }
 
   /** Requests of a stage waiting for a job, in a stable order, streamed (only `keys` when given). */
   *pendingRequests(stage: string, keys?: ReadonlySet<string>): Generator<RequestRow> {
-    const rows = this.db.prepare("SELECT * FROM requests WHERE stage = ? AND state = 'pending' ORDER BY id").iterate(stage) as
+    const rows = this.sql("SELECT * FROM requests WHERE stage = ? AND state = 'pending' ORDER BY id").iterate(stage) as
       Iterable<RequestRow>;
     for (const row of rows) if (!keys || keys.has(row.key)) yield row;
   }
 
   /** The stage's most recent canary job and how its attempts ended. */
   latestCanary(stage: string): CanaryOutcome | undefined {
-    return latestCanary(this.db, stage);
+    return latestCanary(this.sql, stage);
   }
 
   /** Keys of the `count` largest pending requests of a stage (by estimated input tokens): a canary's sample. */
   largestPendingKeys(stage: string, count: number): string[] {
-    const rows = this.db
-      .prepare("SELECT key FROM requests WHERE stage = ? AND state = 'pending' ORDER BY estimated_input_tokens DESC, id LIMIT ?")
+    const rows = this.sql("SELECT key FROM requests WHERE stage = ? AND state = 'pending' ORDER BY estimated_input_tokens DESC, id LIMIT ?")
       .all(stage, count) as { key: string }[];
     return rows.map((row) => row.key);
   }
 
   /** The oldest pending request's last change (ms), or undefined when none is pending. */
   oldestPendingSince(stage: string): number | undefined {
-    const row = this.db.prepare("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as {
+    const row = this.sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as {
       at: number | null;
     };
     return row.at ?? undefined;
   }
 
   requestByKey(stage: string, key: string): RequestRow | undefined {
-    return this.db.prepare('SELECT * FROM requests WHERE stage = ? AND key = ?').get(stage, key) as RequestRow | undefined;
+    return this.sql('SELECT * FROM requests WHERE stage = ? AND key = ?').get(stage, key) as RequestRow | undefined;
   }
 
   /** The request whose output is at `outputPath`. */
   requestByOutput(outputPath: string): RequestRow | undefined {
-    return this.db.prepare('SELECT * FROM requests WHERE output_path = ?').get(outputPath) as RequestRow | undefined;
+    return this.sql('SELECT * FROM requests WHERE output_path = ?').get(outputPath) as RequestRow | undefined;
   }
 
   /** Every request for a document id, in every stage. */
   requestsForDocument(docId: string): RequestRow[] {
-    return this.db.prepare('SELECT * FROM requests WHERE doc_id = ? ORDER BY stage, key').all(docId) as RequestRow[];
+    return this.sql('SELECT * FROM requests WHERE doc_id = ? ORDER BY stage, key').all(docId) as RequestRow[];
   }
 
   /** Requests of `stage` with a valid output, streamed (the input of downstream stages). */
   *validRequests(stage: string): Generator<RequestRow> {
-    yield* this.db
-      .prepare("SELECT * FROM requests WHERE stage = ? AND state = 'valid' AND output_path IS NOT NULL ORDER BY id")
+    yield* this.sql("SELECT * FROM requests WHERE stage = ? AND state = 'valid' AND output_path IS NOT NULL ORDER BY id")
       .iterate(stage) as Iterable<RequestRow>;
   }
 
   requestCounts(stage: string): Record<RequestRow['state'], number> {
-    return requestCounts(this.db, stage);
+    return requestCounts(this.sql, stage);
   }
 
   givenUpRequests(stage: string): RequestRow[] {
-    return this.db.prepare("SELECT * FROM requests WHERE stage = ? AND state = 'given_up' ORDER BY key").all(stage) as RequestRow[];
+    return this.sql("SELECT * FROM requests WHERE stage = ? AND state = 'given_up' ORDER BY key").all(stage) as RequestRow[];
   }
 
   /** The latest valid attempt made for identical work (same fingerprint), whose stored answer can be reused. */
   reusableAttempt(fingerprint: string): AttemptRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM attempts WHERE fingerprint = ? AND state = 'valid' AND response IS NOT NULL ORDER BY id DESC LIMIT 1")
+    return this.sql("SELECT * FROM attempts WHERE fingerprint = ? AND state = 'valid' AND response IS NOT NULL ORDER BY id DESC LIMIT 1")
       .get(fingerprint) as AttemptRow | undefined;
   }
 
   /** Marks a pending request valid with the output reused from `attemptId` (no submission). */
   markCached(stage: string, key: string, attemptId: number, outputPath: string): void {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE requests SET state = 'valid', cached_from = ?, output_path = ?, last_reason = NULL, updated_at = ?
          WHERE stage = ? AND key = ? AND state = 'pending'`,
       )
@@ -200,15 +201,15 @@ export class Ledger {
    * request is in exactly one live job.
    */
   createJob(input: NewJob): JobRow {
-    return this.job(createJob(this.db, this.#clock.now(), input));
+    return this.job(this.transaction(() => createJob(this.sql, this.#clock.now(), input)));
   }
 
   job(id: number): JobRow {
-    return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow;
+    return this.sql('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow;
   }
 
   jobs(filter: { stage?: string; states?: readonly JobState[] } = {}): JobRow[] {
-    const rows = this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[];
+    const rows = this.sql('SELECT * FROM jobs ORDER BY id').all() as JobRow[];
     return rows.filter(
       (row) => (!filter.stage || row.stage === filter.stage) && (!filter.states || filter.states.includes(row.state)),
     );
@@ -226,38 +227,37 @@ export class Ledger {
     const columns = Object.keys(fields);
     const sets = ['state = ?', 'updated_at = ?', ...columns.map((column) => `${column} = ?`)];
     const values = columns.map((column) => fields[column as keyof typeof fields] ?? null);
-    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(to, this.#clock.now(), ...values, id);
+    this.sql(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(to, this.#clock.now(), ...values, id);
     return this.job(id);
   }
 
   /** Estimated tokens of a job's requests (from planning). */
   jobEstimatedTokens(jobId: number): { input: number; output: number } {
-    return jobEstimatedTokens(this.db, jobId);
+    return jobEstimatedTokens(this.sql, jobId);
   }
 
   /** A job's attempts with their usage and their request's estimates. */
   jobUsage(jobId: number): AttemptUsageRow[] {
-    return jobUsage(this.db, jobId);
+    return jobUsage(this.sql, jobId);
   }
 
   /** Batch spend committed in the project (or one stage); see `committedUsd` in cost-queries.ts. */
   committedUsd(stage?: string): number {
-    return committedUsd(this.db, stage);
+    return committedUsd(this.sql, stage);
   }
 
   /** The token calibration of `key` (e.g. `gemini-2.5-flash:input`): actual ÷ estimated, over `samples` jobs. */
   calibration(key: string): Calibration | undefined {
-    return this.db.prepare('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as Calibration | undefined;
+    return this.sql('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as Calibration | undefined;
   }
 
   saveCalibration(key: string, value: Calibration): void {
-    saveCalibration(this.db, key, value);
+    saveCalibration(this.sql, key, value);
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */
   attemptInJob(jobId: number, stage: string, key: string): (AttemptRow & { key: string; doc_id: string }) | undefined {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT a.*, r.key AS key, r.doc_id AS doc_id FROM attempts a JOIN requests r ON r.id = a.request_id
          WHERE a.job_id = ? AND r.stage = ? AND r.key = ?`,
       )
@@ -266,16 +266,14 @@ export class Ledger {
 
   /** Keys of every request in a job. */
   jobKeys(jobId: number): string[] {
-    const rows = this.db
-      .prepare('SELECT r.key FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?')
+    const rows = this.sql('SELECT r.key FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?')
       .all(jobId) as { key: string }[];
     return rows.map((row) => row.key);
   }
 
   /** Keys of a job's attempts still waiting for a result. */
   openAttempts(jobId: number): (AttemptRow & { key: string })[] {
-    return this.db
-      .prepare(
+    return this.sql(
         `SELECT a.*, r.key AS key FROM attempts a JOIN requests r ON r.id = a.request_id
          WHERE a.job_id = ? AND a.state = 'in_job' ORDER BY a.id`,
       )
@@ -288,24 +286,23 @@ export class Ledger {
    */
   recordResult(attemptId: number, result: ResultRecord): void {
     this.transaction(() => {
-      const attempt = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
+      const attempt = this.sql('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
       if (attempt.state !== 'in_job') return; // already recorded (a re-collection after a crash)
-      applyResult(this.db, this.#clock.now(), attempt, result);
+      applyResult(this.sql, this.#clock.now(), attempt, result);
     });
   }
 
   /** Replaces the verdict of a request's latest attempt (offline re-validation after the rules changed). */
   reviseResult(attemptId: number, result: ResultRecord): void {
     this.transaction(() => {
-      const attempt = this.db.prepare('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
-      applyResult(this.db, this.#clock.now(), attempt, { ...result, response: result.response ?? attempt.response ?? '' });
+      const attempt = this.sql('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
+      applyResult(this.sql, this.#clock.now(), attempt, { ...result, response: result.response ?? attempt.response ?? '' });
     });
   }
 
   /** Each request's latest attempt that has a stored response, streamed. */
   *latestResponses(stage: string): Generator<AttemptRow & { key: string; doc_id: string; request_state: RequestRow['state'] }> {
-    yield* this.db
-      .prepare(
+    yield* this.sql(
         `SELECT a.*, r.key AS key, r.doc_id AS doc_id, r.state AS request_state FROM requests r
          JOIN attempts a ON a.id = (SELECT MAX(id) FROM attempts WHERE request_id = r.id)
          WHERE r.stage = ? AND r.state != 'in_job' AND a.response IS NOT NULL ORDER BY r.id`,

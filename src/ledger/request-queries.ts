@@ -1,5 +1,5 @@
 /** @module The request queries that carry rules: when a request is new, unchanged, changed or busy. */
-import type Database from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 import type { AttemptRow, Lineage, RequestRow, ResultRecord } from './rows.ts';
 
 /** What `upsertRequest` did. */
@@ -20,13 +20,13 @@ export interface RequestInput {
 }
 
 /** Inserts or updates the request for (stage, key); see `Ledger.upsertRequest`. */
-export function upsertRequest(db: Database.Database, now: number, input: RequestInput): UpsertOutcome {
-  const existing = db.prepare('SELECT * FROM requests WHERE stage = ? AND key = ?').get(input.stage, input.key) as
+export function upsertRequest(sql: Sql, now: number, input: RequestInput): UpsertOutcome {
+  const existing = sql('SELECT * FROM requests WHERE stage = ? AND key = ?').get(input.stage, input.key) as
     | RequestRow
     | undefined;
   const lineage = JSON.stringify(input.lineage);
   if (!existing) {
-    db.prepare(
+    sql(
       `INSERT INTO requests (stage, doc_id, key, fingerprint, model, request_json, state, attempts, max_attempts, lineage,
          estimated_input_tokens, estimated_output_tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
     ).run(input.stage, input.docId, input.key, input.fingerprint, input.model, input.requestJson, input.maxAttempts,
@@ -36,7 +36,7 @@ export function upsertRequest(db: Database.Database, now: number, input: Request
   if (existing.fingerprint === input.fingerprint) {
     if (existing.max_attempts !== input.maxAttempts) {
       // A raised maxAttempts revives given-up requests that now have attempts left.
-      db.prepare(
+      sql(
         `UPDATE requests SET max_attempts = ?, state = CASE WHEN state = 'given_up' AND attempts < ? THEN 'pending'
            ELSE state END, updated_at = ? WHERE id = ?`,
       ).run(input.maxAttempts, input.maxAttempts, now, existing.id);
@@ -44,7 +44,7 @@ export function upsertRequest(db: Database.Database, now: number, input: Request
     return 'unchanged';
   }
   if (existing.state === 'in_job') return 'busy';
-  db.prepare(
+  sql(
     `UPDATE requests SET fingerprint = ?, model = ?, request_json = ?, doc_id = ?, state = 'pending', attempts = 0,
        max_attempts = ?, repair_note = NULL, last_reason = NULL, output_path = NULL, cached_from = NULL, lineage = ?,
        estimated_input_tokens = ?, estimated_output_tokens = ?, updated_at = ? WHERE id = ?`,
@@ -54,9 +54,9 @@ export function upsertRequest(db: Database.Database, now: number, input: Request
 }
 
 /** Requests of a stage by state. */
-export function requestCounts(db: Database.Database, stage: string): Record<RequestRow['state'], number> {
+export function requestCounts(sql: Sql, stage: string): Record<RequestRow['state'], number> {
   const counts = { pending: 0, in_job: 0, valid: 0, given_up: 0 };
-  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM requests WHERE stage = ? GROUP BY state').all(stage) as {
+  const rows = sql('SELECT state, COUNT(*) AS n FROM requests WHERE stage = ? GROUP BY state').all(stage) as {
     state: RequestRow['state'];
     n: number;
   }[];
@@ -65,10 +65,9 @@ export function requestCounts(db: Database.Database, stage: string): Record<Requ
 }
 
 /** Records an attempt's outcome and moves its request on (valid, back to pending, or given up). */
-export function applyResult(db: Database.Database, now: number, attempt: AttemptRow, result: ResultRecord): void {
+export function applyResult(sql: Sql, now: number, attempt: AttemptRow, result: ResultRecord): void {
   const usage = result.usage;
-  db
-    .prepare(
+  sql(
       `UPDATE attempts SET state = ?, reason = ?, issues = ?, response = ?, prompt_tokens = COALESCE(?, prompt_tokens),
          output_tokens = COALESCE(?, output_tokens), thoughts_tokens = COALESCE(?, thoughts_tokens),
          cached_tokens = COALESCE(?, cached_tokens), total_tokens = COALESCE(?, total_tokens),
@@ -78,15 +77,13 @@ export function applyResult(db: Database.Database, now: number, attempt: Attempt
       result.response ?? null, usage?.promptTokens ?? null, usage?.outputTokens ?? null,
       usage?.thoughtsTokens ?? null, usage?.cachedTokens ?? null, usage?.totalTokens ?? null,
       result.modelVersion ?? null, now, attempt.id);
-  const request = db.prepare('SELECT * FROM requests WHERE id = ?').get(attempt.request_id) as RequestRow;
+  const request = sql('SELECT * FROM requests WHERE id = ?').get(attempt.request_id) as RequestRow;
   if (result.state === 'valid') {
-    db
-      .prepare("UPDATE requests SET state = 'valid', output_path = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
+    sql("UPDATE requests SET state = 'valid', output_path = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
       .run(result.outputPath ?? null, now, request.id);
   } else {
     const next = request.attempts >= request.max_attempts ? 'given_up' : 'pending';
-    db
-      .prepare('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, updated_at = ? WHERE id = ?')
+    sql('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, updated_at = ? WHERE id = ?')
       .run(next, result.reason ?? result.state, result.repairNote ?? null, now, request.id);
   }
 }
