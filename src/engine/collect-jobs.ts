@@ -10,6 +10,7 @@ import type { StageConfig } from '../config/index.ts';
 import { COLLECTABLE_STATES, type JobRow } from '../ledger/index.ts';
 import { createKeyJoin, evaluateResult, type KeyJoin } from '../results/index.ts';
 import type { ResultItem } from '../providers/index.ts';
+import { fsyncDirectory } from '../outputs/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
@@ -60,6 +61,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
     summary.missing++;
     ledger.recordResult(open.id, { state: 'failed', reason: missingReason(job) });
   }
+  fsyncDirectory(stage.output.dir);
   // The job's input file is no longer needed (a retry is cut afresh from the ledger): free the disk.
   rmSync(job.input_path, { force: true });
   const actualUsd = settleJobCost(ledger, context.prices, job);

@@ -20,7 +20,8 @@ export async function writeOutput(stage: StageConfig, docId: string, key: string
     timestamp: new Date(finishedAt),
   });
   const path = resolveInside(stage.output.dir, name);
-  await writeFileAtomic(path, `${JSON.stringify(output, null, 2)}\n`);
+  // The folder is synced once per collected job, not once per file.
+  await writeFileAtomic(path, `${JSON.stringify(output, null, 2)}\n`, { syncDirectory: false });
   return path;
 }
 
