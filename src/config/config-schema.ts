@@ -48,7 +48,8 @@ const emulatorSchema = z
 const pollingSchema = z
   .object({
     initialIntervalMs: positiveInt.default(1000),
-    maxIntervalMs: positiveInt.default(30_000),
+    // Long jobs (hours) are then checked a few times an hour; a finished job is still seen within ~10% of its run.
+    maxIntervalMs: positiveInt.default(600_000),
     backoffFactor: z.number().min(1).max(10).default(1.5),
     /** A job still PENDING this long after submission is reported as stale (never cancelled automatically). */
     staleAfterMs: positiveInt.default(86_400_000),

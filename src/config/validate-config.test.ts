@@ -21,7 +21,7 @@ function messageOf(raw: unknown): string {
 describe('validateConfigObject', () => {
   it('applies defaults', () => {
     const parsed = validateConfigObject(base(), 'x');
-    expect(parsed.polling).toEqual({ initialIntervalMs: 1000, maxIntervalMs: 30_000, backoffFactor: 1.5, staleAfterMs: 86_400_000 });
+    expect(parsed.polling).toEqual({ initialIntervalMs: 1000, maxIntervalMs: 600_000, backoffFactor: 1.5, staleAfterMs: 86_400_000 });
     expect(parsed.sharding).toEqual({ maxRequestsPerJob: 10_000, maxBytesPerJob: 1_900_000_000 });
     expect(parsed.gemini).toEqual({ apiVersion: 'v1beta', uploadMimeType: 'application/json' });
     const stage = parsed.stages[0]!;
