@@ -1,4 +1,4 @@
-/** @module Makes sure dist/ is built from the current src/ before the bench runs the CLI from it. */
+/** @module Makes sure dist/ is built from the current src/ before the bench runs the CLI from it, and says which code that is. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,4 +24,12 @@ export function ensureBuilt(repoRoot: string, log: (message: string) => void): s
     throw new FilesystemError(`npm run build failed (exit ${build.status ?? build.signal}); the bench runs dist/cli/main.js`);
   }
   return cliPath;
+}
+
+/** The commit the bench measures, `+` when src/ has uncommitted changes (read-only git calls). */
+export function codeVersion(repoRoot: string): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : '+'}`;
 }

@@ -19,6 +19,8 @@ export interface PollingResult {
   status: 'ok' | 'failed' | 'timed out';
   note?: string;
   measuredAt: string;
+  /** The commit measured (`+`: with uncommitted changes in src/). */
+  code?: string;
   documents: number;
   /** The emulator's configured running time. */
   jobDurationMs: number;
@@ -102,6 +104,6 @@ export async function runPolling(env: BenchEnv, options: { jobDurationMs: number
       await emulator.stop();
     }
   } finally {
-    env.cleanup.removeDir(dir);
+    await env.cleanup.removeDir(dir);
   }
 }

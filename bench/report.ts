@@ -49,7 +49,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 :
 const mark = (ok: boolean): string => (ok ? '✅' : '❌');
 
 function throughputRow(result: ThroughputResult): string {
-  const date = result.measuredAt.slice(0, 10);
+  const date = `${result.measuredAt.slice(0, 16).replace('T', ' ')}${result.code === undefined ? '' : ` (${result.code})`}`;
   if (result.status === 'skipped') return `| ${result.label} | ${result.note ?? 'skipped'} |||||||||||| ${date} |`;
   const ratio = result.floorMs > 0 ? result.wallMs / result.floorMs : Number.NaN;
   const rssOk = result.cliPeakRss <= TARGETS.cliPeakRssBytes;
@@ -79,8 +79,8 @@ function pollingSection(polling: PollingResult | undefined): string[] {
   const perHour = callsPerJobHour(polling.statusCalls, polling.jobMs);
   const lines = [
     `A job that runs ${polling.jobDurationMs / 1000} s at the emulator (${polling.documents} documents), polling ` +
-      `\`${JSON.stringify(REALISTIC_POLLING).replaceAll(',', ', ')}\` ` +
-      `(measured ${polling.measuredAt.slice(0, 10)}${polling.status === 'ok' ? '' : `, **${polling.status}**: ${polling.note ?? ''}`}):`,
+      `\`{ ${Object.entries(REALISTIC_POLLING).map(([name, value]) => `${name}: ${value}`).join(', ')} }\` ` +
+      `(measured ${polling.measuredAt.slice(0, 16).replace('T', ' ')}${polling.code === undefined ? '' : ` at ${polling.code}`}${polling.status === 'ok' ? '' : `, **${polling.status}**: ${polling.note ?? ''}`}):`,
     '',
     '| job time (create → end) | seen ended after | collected after | target ≤ max(2 s, 10%) | status calls | per job hour | target ≤ 30/h |',
     '|---|---|---|---|---|---|---|',
@@ -114,7 +114,7 @@ export function renderResults(data: BenchData): string {
     '',
     '### Throughput (instant simulated model)',
     '',
-    '| size | documents (bytes) | jobs | valid | wall time | docs/s | CLI peak RSS | emulator peak RSS | uploaded | downloaded | I/O floor | × floor | targets | measured |',
+    '| size | documents (bytes) | jobs | valid | wall time | docs/s | CLI peak RSS | emulator peak RSS | uploaded | downloaded | I/O floor | × floor | targets | measured (UTC, commit) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(throughputRow),
     '',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, systemClock } from '../src/shared/index.ts';
-import { ensureBuilt } from './build.ts';
+import { codeVersion, ensureBuilt } from './build.ts';
 import { createCleanup } from './cleanup.ts';
 import { runPolling } from './polling.ts';
 import { currentMachine, readBenchData, writeReport, type BenchData } from './report.ts';
@@ -75,26 +75,29 @@ async function main(): Promise<number> {
   const cleanup = createCleanup();
   const cliPath = options.build ? ensureBuilt(repoRoot, log) : join(repoRoot, 'dist', 'cli', 'main.js');
   const env: BenchEnv = { cliPath, baseEnv: process.env, seed: options.seed, cleanup, log };
+  const code = codeVersion(repoRoot);
   const data: BenchData = { throughput: {}, ...readBenchData(options.out), machine: currentMachine() };
   let failures = 0;
   for (const size of options.sizes) {
     try {
-      data.throughput[size.label] = await runThroughput(size, env);
+      data.throughput[size.label] = { ...(await runThroughput(size, env)), code };
     } catch (error) {
       log(`${size.label}: ${errorMessage(error)}`);
-      data.throughput[size.label] = unmeasured(size.label, 'failed', errorMessage(error));
+      data.throughput[size.label] = { ...unmeasured(size.label, 'failed', errorMessage(error)), code };
     }
+    if (cleanup.interrupted) return 130;
     if (['failed', 'timed out'].includes(data.throughput[size.label]?.status ?? '')) failures++;
     writeReport(options.out, data);
   }
   if (options.polling) {
     try {
-      data.polling = await runPolling(env, { jobDurationMs: options.pollingJobMs, documents: 100 });
+      data.polling = { ...(await runPolling(env, { jobDurationMs: options.pollingJobMs, documents: 100 })), code };
       if (data.polling.status !== 'ok') failures++;
     } catch (error) {
       log(`polling: ${errorMessage(error)}`);
       failures++;
     }
+    if (cleanup.interrupted) return 130;
     writeReport(options.out, data);
   }
   log(`results written to ${options.out}`);

@@ -2,6 +2,8 @@
  * @module What every scenario shares: the environment it runs in, `truebatch run` as a sampled child process
  * pointed at an emulator, read-only ledger queries, and the size of downloaded results.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -80,4 +82,13 @@ export function logTail(path: string, chars = 300): string {
   } catch {
     return '(no log)';
   }
+}
+
+/**
+ * Flushes dirty pages to disk (`sync`, not blocking the event loop), so writeback of what the previous step wrote (the corpus, the floor's
+ * files) does not slow the next timed step down.
+ */
+export async function flushDisk(): Promise<void> {
+  const sync = spawn('sync', { stdio: 'ignore' });
+  await once(sync, 'close');
 }
