@@ -11,8 +11,8 @@ import { writeCorpus, writeProject } from './corpus.ts';
 import { startEmulatorChild } from './emulator-child.ts';
 import { BENCH_API_KEY, logTail, queryLedger, runTruebatch, type BenchEnv } from './scenario-support.ts';
 
-/** The polling config of the scenario: the defaults a user gets. */
-export const REALISTIC_POLLING = { initialIntervalMs: 1000, maxIntervalMs: 30_000, backoffFactor: 1.5 };
+/** The polling config of the scenario: the defaults a user gets (keep in step with src/config's polling schema). */
+export const REALISTIC_POLLING = { initialIntervalMs: 1000, maxIntervalMs: 600_000, backoffFactor: 1.5 };
 
 /** What the polling scenario measured. */
 export interface PollingResult {

@@ -13,7 +13,7 @@ import { currentMachine, readBenchData, writeReport, type BenchData } from './re
 import type { BenchEnv } from './scenario-support.ts';
 import { runThroughput, SIZES, unmeasured, type SizeSpec } from './throughput.ts';
 
-const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb] [--no-polling] [--polling-job-ms 20000] [--no-build] [--seed 0] [--out BENCHMARKS.md]
+const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb | --sizes none] [--no-polling] [--polling-job-ms 20000] [--no-build] [--seed 0] [--out BENCHMARKS.md]
   --no-build: run dist/ as it is (default: npm run build first when dist/ is older than src/).
   default: every size (${SIZES.map((size) => size.label).join(', ')}) and the polling scenario; --small: 1k and 10k.`;
 
@@ -46,7 +46,8 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
     },
   });
   if (values.help) return undefined;
-  const labels = values.sizes?.split(',').map((label) => label.trim().toLowerCase()).filter(Boolean) ?? (values.small ? ['1k', '10k'] : SIZES.map((size) => size.label));
+  const labels = values.sizes?.split(',').map((label) => label.trim().toLowerCase()).filter((label) => label !== '' && label !== 'none') ??
+    (values.small ? ['1k', '10k'] : SIZES.map((size) => size.label));
   const sizes = labels.map((label) => {
     const size = SIZES.find((candidate) => candidate.label === label);
     if (!size) throw new ConfigError(`--sizes: unknown size "${label}"\n${USAGE}`);

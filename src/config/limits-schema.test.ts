@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/index.ts';
 import { DEFAULT_MAX_INPUT_TOKENS } from './limits-schema.ts';
 import { validateConfigObject } from './validate-config.ts';
+import { configErrorMessage } from './test-support.ts';
 
 const config = (stageExtra: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   provider: 'emulator',
@@ -9,16 +9,6 @@ const config = (stageExtra: Record<string, unknown>, extra: Record<string, unkno
   stages: [{ name: 's', input: { dir: 'd' }, prompt: { template: 't' }, ...stageExtra }],
   ...extra,
 });
-
-function messageOf(raw: unknown): string {
-  try {
-    validateConfigObject(raw, 'my.config.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  return expect.unreachable('expected a ConfigError');
-}
 
 describe('batching, maxInputTokens, budget and canary', () => {
   it('apply their defaults', () => {
@@ -63,17 +53,17 @@ describe('batching, maxInputTokens, budget and canary', () => {
     [{ canary: { size: 3, minValidRate: 1.5 } }, 'stages[0].canary.minValidRate: expected a number at most 1, got a number (1.5)'],
     [{ canary: { size: 3 } }, 'stages[0].canary.minValidRate: missing; expected a number'],
   ])('refuses %j naming file and path', (stageExtra, expected) => {
-    expect(messageOf(config(stageExtra))).toBe(`invalid config: my.config.yaml: ${expected}`);
+    expect(configErrorMessage(config(stageExtra))).toBe(`invalid config: my.config.yaml: ${expected}`);
   });
 
   it('refuses a project budget of zero', () => {
-    expect(messageOf(config({}, { budget: { maxUsd: -1 } }))).toBe(
+    expect(configErrorMessage(config({}, { budget: { maxUsd: -1 } }))).toBe(
       'invalid config: my.config.yaml: budget.maxUsd: expected a number more than 0, got a number (-1)',
     );
   });
 
   it('suggests the closest key for typos', () => {
-    const message = messageOf(
+    const message = configErrorMessage(
       config({ batching: { min_requests: 2 }, budget: { maxUSD: 1 }, canary: { size: 1, minValidRatio: 0.5 }, maxInputToken: 5 }, { budgt: {} }),
     );
     expect(message).toContain('my.config.yaml: stages[0].batching.min_requests: unknown key; did you mean `minRequests`?');

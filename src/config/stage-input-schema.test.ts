@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/index.ts';
 import { stageInputSchema } from './stage-input-schema.ts';
-import { validateConfigObject } from './validate-config.ts';
+import { configErrorMessage } from './test-support.ts';
 
 const stage = (name: string, input: unknown) => ({ name, input, prompt: { template: 't' } });
 const config = (...stages: unknown[]) => ({ provider: 'emulator', model: 'm', stages });
-
-function messageOf(raw: unknown): string {
-  try {
-    validateConfigObject(raw, 'my.config.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  return expect.unreachable('expected a ConfigError');
-}
 
 describe('stageInputSchema', () => {
   it('turns a dir input into a files input with defaults', () => {
@@ -48,14 +37,14 @@ describe('stageInputSchema', () => {
 
 describe('stage input errors name file, path and expectation', () => {
   it('refuses dir and stage together, saying to use one or the other', () => {
-    expect(messageOf(config(stage('a', { dir: 'd', stage: 'b' }), stage('b', { dir: 'd' })))).toBe(
+    expect(configErrorMessage(config(stage('a', { dir: 'd', stage: 'b' }), stage('b', { dir: 'd' })))).toBe(
       'invalid config: my.config.yaml: stages[0].input: expected `dir` (a folder of documents) or `stage` ' +
         '(an upstream stage whose outputs are the documents), not both; use one or the other',
     );
   });
 
   it('refuses files keys on a stage input, one line per key', () => {
-    const message = messageOf(config(stage('a', { dir: 'd' }), stage('b', { stage: 'a', include: ['*.md'], expectedCount: 2 })));
+    const message = configErrorMessage(config(stage('a', { dir: 'd' }), stage('b', { stage: 'a', include: ['*.md'], expectedCount: 2 })));
     expect(message).toContain(
       'my.config.yaml: stages[1].input.include: `include` belongs to a `dir` input, but this input names a `stage`; use one or the other',
     );
@@ -63,23 +52,23 @@ describe('stage input errors name file, path and expectation', () => {
   });
 
   it('refuses withDocument on a dir input', () => {
-    expect(messageOf(config(stage('a', { dir: 'd', withDocument: true })))).toBe(
+    expect(configErrorMessage(config(stage('a', { dir: 'd', withDocument: true })))).toBe(
       'invalid config: my.config.yaml: stages[0].input.withDocument: `withDocument` belongs to a `stage` input, ' +
         'but this input names a `dir`; use one or the other',
     );
   });
 
   it('needs dir or stage', () => {
-    expect(messageOf(config(stage('a', {})))).toBe(
+    expect(configErrorMessage(config(stage('a', {})))).toBe(
       'invalid config: my.config.yaml: stages[0].input: missing; expected `dir` (a folder of documents) or `stage` ' +
         '(an upstream stage whose outputs are the documents)',
     );
-    expect(messageOf(config(stage('a', { stage: '' })))).toContain('stages[0].input.stage: expected a non-empty string');
+    expect(configErrorMessage(config(stage('a', { stage: '' })))).toContain('stages[0].input.stage: expected a non-empty string');
   });
 
   it('suggests stage and withDocument for unknown keys', () => {
-    const message = messageOf(config(stage('a', { dir: 'd' }), stage('b', { stage: 'a', with_document: true })));
+    const message = configErrorMessage(config(stage('a', { dir: 'd' }), stage('b', { stage: 'a', with_document: true })));
     expect(message).toBe('invalid config: my.config.yaml: stages[1].input.with_document: unknown key; did you mean `withDocument`?');
-    expect(messageOf(config(stage('a', { stag: 'b' })))).toContain('my.config.yaml: stages[0].input.stag: unknown key; did you mean `stage`?');
+    expect(configErrorMessage(config(stage('a', { stag: 'b' })))).toContain('my.config.yaml: stages[0].input.stag: unknown key; did you mean `stage`?');
   });
 });

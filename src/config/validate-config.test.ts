@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/index.ts';
 import { validateConfigObject } from './validate-config.ts';
+import { configErrorMessage } from './test-support.ts';
 
 const base = () => ({
   provider: 'emulator',
   model: 'gemini-2.5-flash',
   stages: [{ name: 's1', input: { dir: 'docs' }, prompt: { template: 'Hi {{document}}' } }],
 });
-
-function messageOf(raw: unknown): string {
-  try {
-    validateConfigObject(raw, 'my.config.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  return expect.unreachable('expected a ConfigError');
-}
 
 describe('validateConfigObject', () => {
   it('applies defaults', () => {
@@ -41,7 +31,7 @@ describe('validateConfigObject', () => {
   it('names file, path and expectation for a value out of range', () => {
     const raw = base();
     Object.assign(raw.stages[0]!, { generationConfig: { temperature: 3 } });
-    expect(messageOf(raw)).toBe(
+    expect(configErrorMessage(raw)).toBe(
       'invalid config: my.config.yaml: stages[0].generationConfig.temperature: expected a number at most 2, got a number (3)',
     );
   });
@@ -49,31 +39,31 @@ describe('validateConfigObject', () => {
   it('names the expected type for a wrong type and a missing field', () => {
     const raw = base();
     Object.assign(raw.stages[0]!, { maxAttempts: 'three' });
-    expect(messageOf(raw)).toContain('my.config.yaml: stages[0].maxAttempts: expected a number, got a string ("three")');
-    expect(messageOf({ provider: 'emulator', model: 'm' })).toContain('my.config.yaml: stages: missing; expected an array');
+    expect(configErrorMessage(raw)).toContain('my.config.yaml: stages[0].maxAttempts: expected a number, got a string ("three")');
+    expect(configErrorMessage({ provider: 'emulator', model: 'm' })).toContain('my.config.yaml: stages: missing; expected an array');
   });
 
   it('suggests the closest key for an unknown key', () => {
     const raw = base();
     Object.assign(raw.stages[0]!, { generationConfig: { tempreature: 0.2 } });
-    expect(messageOf(raw)).toContain(
+    expect(configErrorMessage(raw)).toContain(
       'my.config.yaml: stages[0].generationConfig.tempreature: unknown key; did you mean `temperature`?',
     );
-    expect(messageOf({ ...base(), stage: [] })).toContain('stage: unknown key; did you mean `stages`?');
+    expect(configErrorMessage({ ...base(), stage: [] })).toContain('stage: unknown key; did you mean `stages`?');
     const snake = base();
     Object.assign(snake.stages[0]!, { max_attempts: 2 });
-    expect(messageOf(snake)).toContain('stages[0].max_attempts: unknown key; did you mean `maxAttempts`?');
+    expect(configErrorMessage(snake)).toContain('stages[0].max_attempts: unknown key; did you mean `maxAttempts`?');
   });
 
   it('lists the known keys when nothing is close', () => {
-    expect(messageOf({ ...base(), polling: { zzzzzzzz: 1 } })).toContain(
+    expect(configErrorMessage({ ...base(), polling: { zzzzzzzz: 1 } })).toContain(
       'polling.zzzzzzzz: unknown key; expected one of `initialIntervalMs`, `maxIntervalMs`, `backoffFactor`',
     );
   });
 
   it('lists every problem, one line each', () => {
     const raw = { ...base(), provider: 'openai', sharding: { maxBytesPerJob: 3_000_000_000 } };
-    const message = messageOf(raw);
+    const message = configErrorMessage(raw);
     expect(message).toContain('(2 problems)');
     expect(message).toContain('my.config.yaml: provider: expected one of "gemini", "emulator", got a string ("openai")');
     expect(message).toContain('my.config.yaml: sharding.maxBytesPerJob: expected at most 2000000000 (2 GB');
@@ -82,16 +72,16 @@ describe('validateConfigObject', () => {
   it('checks stage names, uniqueness and models', () => {
     const raw = base();
     raw.stages.push({ ...raw.stages[0]! });
-    expect(messageOf(raw)).toContain('stages[1].name: expected a unique stage name; `s1` is already stages[0].name');
+    expect(configErrorMessage(raw)).toContain('stages[1].name: expected a unique stage name; `s1` is already stages[0].name');
     const badName = base();
     badName.stages[0]!.name = 'stage one';
-    expect(messageOf(badName)).toContain('stages[0].name: expected a name of letters, digits, `_` and `-` only');
+    expect(configErrorMessage(badName)).toContain('stages[0].name: expected a name of letters, digits, `_` and `-` only');
     const noModel = { ...base(), model: undefined };
-    expect(messageOf(noModel)).toContain('stages[0].model: missing; expected a model here or a top-level `model`');
+    expect(configErrorMessage(noModel)).toContain('stages[0].model: missing; expected a model here or a top-level `model`');
   });
 
   it('refuses an empty config', () => {
-    expect(messageOf(null)).toBe('invalid config: my.config.yaml is empty; expected provider, model and stages');
+    expect(configErrorMessage(null)).toBe('invalid config: my.config.yaml is empty; expected provider, model and stages');
   });
 
   it('adds the line and column when a locator is given', () => {
