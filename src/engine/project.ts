@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config/index.ts';
 import { createPriceTable } from '../cost/index.ts';
-import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
+import type { RunningEmulator } from '../emulator/index.ts';
 import { acquireProjectLock, openLedger, type Ledger } from '../ledger/index.ts';
 import { createGeminiProvider, type BatchProvider } from '../providers/index.ts';
 import { ConfigError, randomId, systemClock, type Clock } from '../shared/index.ts';
@@ -36,6 +36,8 @@ const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 /** Connects to the configured provider: the embedded emulator, or Gemini (which needs a key). */
 export async function connectProvider(config: ProjectConfig): Promise<ProviderConnection> {
   if (config.provider === 'emulator') {
+    // Loaded only when used: the emulator's server and model are a fair share of start-up time and memory.
+    const { startEmulator } = await import('../emulator/index.ts');
     const emulator = await startEmulator({
       apiKey: EMBEDDED_EMULATOR_KEY,
       seed: config.emulator.seed,

@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { faultConfigSchema, startEmulator, type FaultConfig } from '../../emulator/index.ts';
+// The schema alone, not the emulator's index: the server loads only when this command runs.
+import { faultConfigSchema, type FaultConfig } from '../../emulator/faults.ts';
 import { ConfigError, errorMessage } from '../../shared/index.ts';
 
 interface EmulatorFlags {
@@ -76,6 +77,8 @@ export function registerEmulatorCommand(program: Command): void {
       const faults = flags.faults === undefined ? undefined : await readFaultsFile(flags.faults);
       const apiKey = flags.apiKey ?? process.env['TRUEBATCH_EMULATOR_API_KEY'];
       const stopped = waitForStopSignal();
+      // Loaded only for this command, so other commands start without the server.
+      const { startEmulator } = await import('../../emulator/index.ts');
       const emulator = await startEmulator({ host: flags.host, port, seed, apiKey, jobDurationMs, faults });
       process.stdout.write(`truebatch emulator listening on ${emulator.url}\n`);
       await stopped;
