@@ -19,6 +19,8 @@ export interface SampledRun {
   startedAtMs: number;
   /** Highest VmHWM seen, in bytes (0 if the child died before the first sample). */
   peakRssBytes: number;
+  /** When VmHWM last grew, in ms after spawn (which phase the peak belongs to). */
+  peakAtMs: number;
   timedOut: boolean;
 }
 
@@ -67,6 +69,7 @@ export function runSampled(command: string, args: readonly string[], options: Sa
   cleanup.trackChild(child);
   const exited = new AbortController();
   let peak = 0;
+  let peakAtMs = 0;
   let timedOut = false;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; wallMs: number }>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -81,7 +84,11 @@ export function runSampled(command: string, args: readonly string[], options: Sa
   const sampling = (async () => {
     const pid = child.pid;
     while (pid !== undefined && !exited.signal.aborted) {
-      peak = Math.max(peak, (await readPeakRss(pid)) ?? 0);
+      const sample = (await readPeakRss(pid)) ?? 0;
+      if (sample > peak) {
+        peak = sample;
+        peakAtMs = performance.now() - started;
+      }
       await systemClock.sleep(options.sampleIntervalMs ?? 50, exited.signal).catch(() => undefined);
     }
   })();
@@ -95,7 +102,7 @@ export function runSampled(command: string, args: readonly string[], options: Sa
   const done = (async (): Promise<SampledRun> => {
     const ended = await exit;
     await Promise.all([sampling, watchdog]);
-    return { ...ended, startedAtMs, peakRssBytes: peak, timedOut };
+    return { ...ended, startedAtMs, peakRssBytes: peak, peakAtMs, timedOut };
   })();
   return { child, done };
 }

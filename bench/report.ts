@@ -64,10 +64,13 @@ function throughputRow(result: ThroughputResult): string {
 
 function phasesRow(result: ThroughputResult): string {
   const phases = result.phases;
-  if (!phases) return `| ${result.label} | | | | |`;
+  if (!phases) return `| ${result.label} | | | | | |`;
   const other = Math.max(0, result.wallMs - phases.planMs - phases.submitMs - phases.collectMs);
   const share = (ms: number): string => `${seconds(ms)} (${Math.round((100 * ms) / result.wallMs)}%)`;
-  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(phases.collectMs)} | ${share(other)} |`;
+  const peakAt = result.cliPeakAtMs;
+  const peak = peakAt === undefined ? '' : `${seconds(peakAt)}: ${
+    peakAt <= phases.planMs ? 'plan' : peakAt <= phases.planMs + phases.submitMs ? 'submit' : 'collect or after'}`;
+  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(phases.collectMs)} | ${share(other)} | ${peak} |`;
 }
 
 function lagTarget(jobMs: number): number {
@@ -125,8 +128,8 @@ export function renderResults(data: BenchData): string {
       'submit = → last job created (shard, upload, create); collect = time spent collecting finished jobs (download, ' +
       'validate, write outputs, record); other = process start and exit, and waiting for the emulator.',
     '',
-    '| size | plan | submit | collect | other |',
-    '|---|---|---|---|---|',
+    '| size | plan | submit | collect | other | CLI RSS peaked at |',
+    '|---|---|---|---|---|---|',
     ...rows.filter((row) => row.status !== 'skipped').map(phasesRow),
     '',
     '### Polling',

@@ -51,6 +51,8 @@ export interface ThroughputResult {
   valid: number;
   wallMs: number;
   cliPeakRss: number;
+  /** When the CLI's RSS peaked, in ms after its start. */
+  cliPeakAtMs?: number;
   emulatorPeakRss: number;
   bytesUploaded: number;
   bytesDownloaded: number;
@@ -162,6 +164,7 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       valid: counts?.valid ?? 0,
       wallMs: cli.wallMs,
       cliPeakRss: cli.peakRssBytes,
+      cliPeakAtMs: cli.peakAtMs,
       emulatorPeakRss: emulatorRun.peakRssBytes,
       bytesUploaded,
       bytesDownloaded: filesBytes(join(projectDir, '.truebatch', 'results')),
