@@ -92,11 +92,14 @@ export async function planStage(
     plan.waitingOnUpstream = progress.waiting;
     plan.blockedByUpstream = progress.givenUp.map((row) => ({ key: row.key, reason: `${upstream} gave up: ${row.last_reason ?? 'unknown'}` }));
   }
+  let seen = 0;
   await ledger.batched(async (tick) => {
     for await (const entry of entries) {
       if (entry.kind === 'document') await planDocument(input, stage, { spec, validator, shared }, entry.document, plan);
       else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
       tick();
+      // Reading documents is synchronous: let Ctrl-C and timers through now and then.
+      if (++seen % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   });
   if (stage.input.kind === 'files') {
