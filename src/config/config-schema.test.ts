@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/index.ts';
 import { MAX_BYTES_PER_JOB, projectConfigSchema } from './config-schema.ts';
-import { validateConfigObject } from './validate-config.ts';
+import { configErrorMessage } from './test-support.ts';
 
 const config = (extra: Record<string, unknown>) => ({
   model: 'm',
@@ -32,16 +31,6 @@ describe('projectConfigSchema', () => {
 });
 
 describe('projectConfigSchema prices and budget', () => {
-  const messageOf = (raw: unknown): string => {
-    try {
-      validateConfigObject(raw, 'my.config.yaml');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as ConfigError).message;
-    }
-    return expect.unreachable('expected a ConfigError');
-  };
-
   it('accepts price overrides with any subset of fields', () => {
     const prices = {
       'gemini-2.5-flash': { inputPerMTok: 0.25 },
@@ -56,17 +45,17 @@ describe('projectConfigSchema prices and budget', () => {
   });
 
   it('checks prices with the cost schema, naming file and path', () => {
-    const message = messageOf(
+    const message = configErrorMessage(
       config({ provider: 'emulator', prices: { 'gemini-2.5-flash': { inputPerMtok: 1, outputPerMTok: -1 }, m: { batchFactor: 2 } } }),
     );
     expect(message).toContain('my.config.yaml: prices["gemini-2.5-flash"].outputPerMTok: expected a number at least 0, got a number (-1)');
     expect(message).toContain('my.config.yaml: prices["gemini-2.5-flash"].inputPerMtok: unknown key; did you mean `inputPerMTok`?');
     expect(message).toContain('my.config.yaml: prices.m.batchFactor: expected a number at most 1, got a number (2)');
-    expect(messageOf(config({ provider: 'emulator', prices: [] }))).toContain('my.config.yaml: prices: expected a record, got an array');
+    expect(configErrorMessage(config({ provider: 'emulator', prices: [] }))).toContain('my.config.yaml: prices: expected a record, got an array');
   });
 
   it('suggests `prices` and `budget` for typos at the top level', () => {
-    const message = messageOf(config({ provider: 'emulator', price: {}, budgett: {} }));
+    const message = configErrorMessage(config({ provider: 'emulator', price: {}, budgett: {} }));
     expect(message).toContain('my.config.yaml: price: unknown key; did you mean `prices`?');
     expect(message).toContain('my.config.yaml: budgett: unknown key; did you mean `budget`?');
   });
