@@ -9,10 +9,10 @@
  * | --- | --- |
  * | a decimal digit (numbers are split into digits) | 1 |
  * | a CJK character (Han, Hiragana, Katakana, Hangul) | 0.6 |
- * | a word (a run of letters, split at a lower-to-upper case change: `sampleId` is `sample` + `Id`) | ceil(length / 8) if ASCII, else ceil(length / 5) |
+ * | a word (a run of letters, split before a capital that starts a lower-case run: `sampleId` is `sample` + `Id`, `HTMLParser` is `HTML` + `Parser`) | ceil(length / 8) if ASCII, else ceil(length / 5) |
  * | a run of newlines | 1 |
  * | a run of 2 or more spaces or tabs | ceil(length / 31) |
- * | a single space or tab (merged into the next word) | 0 |
+ * | any other single whitespace character, e.g. `\r` or a lone space or tab (merged into the next word) | 0 |
  * | a run of punctuation or symbols (`":`, `},`, `//`) | ceil(length / 3) |
  * | anything else | 1 |
  *
@@ -21,6 +21,9 @@
  * Markdown, TypeScript, German, French, Spanish, Russian, Chinese, Japanese): within -5%..+12% on every one, mean
  * absolute error about 4%. English prose and Japanese lean high (up to +11%); the largest under-estimate is -5%.
  * Per-model calibration from real usage (see `calibration.ts`) corrects what remains.
+ *
+ * The rules are one Unicode regex (`PIECE`). Text that is entirely ASCII (most JSON, code and English) takes a single
+ * pass over its char codes instead, which gives exactly the regex's count about ten times faster.
  */
 
 const CJK = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}`;
@@ -53,11 +56,7 @@ function wordTokens(word: string): number {
   return Math.max(1, Math.ceil([...word].length / charsPerToken));
 }
 
-/**
- * Estimated number of Gemini tokens in `text` (see the module comment for the rules and the typical error).
- * Deterministic and offline; 0 for the empty string.
- */
-export function estimateTextTokens(text: string): number {
+function estimateTokensByRegex(text: string): number {
   let tokens = 0;
   for (const match of text.matchAll(PIECE)) {
     const [, digit, cjk, word, newlines, spaces, single, symbols] = match;
@@ -72,4 +71,62 @@ export function estimateTextTokens(text: string): number {
   }
   // The CJK fractions make tiny float errors possible; round them away before rounding up.
   return Math.ceil(Math.round(tokens * 1000) / 1000);
+}
+
+/** How `PIECE` classes each ASCII character; characters above 0x7f have none. */
+const DIGIT = 1;
+const UPPER = 2;
+const LOWER = 3;
+const NEWLINE = 4;
+const BLANK = 5; // space or tab
+const OTHER_SPACE = 6; // \v, \f, \r: always a single `\s` piece
+const SYMBOL = 7; // `[^\s\p{L}\p{N}]`, control characters included
+
+const ASCII_CLASS = new Uint8Array(128)
+  .fill(SYMBOL)
+  .fill(OTHER_SPACE, 0x09, 0x0e)
+  .fill(DIGIT, 0x30, 0x3a)
+  .fill(UPPER, 0x41, 0x5b)
+  .fill(LOWER, 0x61, 0x7b);
+ASCII_CLASS[0x09] = BLANK;
+ASCII_CLASS[0x0a] = NEWLINE;
+ASCII_CLASS[0x20] = BLANK;
+
+/** The end of the run of `kind` characters from `from` (a non-ASCII character or the end of the text ends it). */
+function runEnd(text: string, from: number, kind: number): number {
+  let end = from;
+  while (end < text.length && ASCII_CLASS[text.charCodeAt(end)] === kind) end += 1;
+  return end;
+}
+
+/** Exactly `estimateTokensByRegex` in one pass over the char codes, or undefined if `text` is not all ASCII. */
+function estimateAsciiTokens(text: string): number | undefined {
+  let tokens = 0;
+  let index = 0;
+  while (index < text.length) {
+    const start = index;
+    const kind = ASCII_CLASS[text.charCodeAt(start)];
+    if (kind === undefined) return undefined;
+    index = runEnd(text, start + 1, kind);
+    if (kind === DIGIT) tokens += index - start;
+    else if (kind === LOWER) tokens += Math.ceil((index - start) / ASCII_CHARS_PER_TOKEN);
+    else if (kind === UPPER) {
+      const lowerEnd = runEnd(text, index, LOWER);
+      // `Abc` is one word; in `ABCdef` the regex backs `\p{Lu}+(?!\p{Ll})` off to `AB`, and `Cdef` follows.
+      if (lowerEnd > index) index = index - start > 1 ? index - 1 : lowerEnd;
+      tokens += Math.ceil((index - start) / ASCII_CHARS_PER_TOKEN);
+    } else if (kind === NEWLINE) tokens += 1;
+    else if (kind === BLANK && index - start > 1) tokens += Math.ceil((index - start) / WHITESPACE_CHARS_PER_TOKEN);
+    else if (kind === SYMBOL) tokens += Math.ceil((index - start) / SYMBOL_CHARS_PER_TOKEN);
+    // A lone space or tab and OTHER_SPACE characters are 0.
+  }
+  return tokens;
+}
+
+/**
+ * Estimated number of Gemini tokens in `text` (see the module comment for the rules and the typical error).
+ * Deterministic and offline; 0 for the empty string.
+ */
+export function estimateTextTokens(text: string): number {
+  return estimateAsciiTokens(text) ?? estimateTokensByRegex(text);
 }
