@@ -3,7 +3,7 @@
  * exactly what they affect (proved with the emulator's per-key submission counts), identical work is reused, and
  * lineage answers where an output came from.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emulatorPerTest } from './support/emulator.ts';
@@ -129,6 +129,34 @@ describe('multi-stage pipelines (end to end)', () => {
     const dependents = await runCli(['lineage', 'paper1', '--dependents', '--project', project], env);
     expect(dependents.stdout).toMatch(/extract\s+paper1_extract\s+valid/);
     expect(dependents.stdout).toMatch(/summarize\s+paper1_summarize\s+valid/);
+  });
+
+  it('rewrites outputs that went missing or were damaged from the ledger, without asking the provider again', async () => {
+    const project = twoStageProject({ count: 4 });
+    const { server, env } = await emulator();
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    const extractDir = join(project, 'outputs', 'extract');
+    const summarizeDir = join(project, 'outputs', 'summarize');
+    const snapshot = (dir: string): Record<string, string> =>
+      Object.fromEntries(outputFiles(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+    const extracted = snapshot(extractDir);
+    const summarized = snapshot(summarizeDir);
+    const [lost, truncated] = Object.keys(extracted);
+    const [edited] = Object.keys(summarized);
+    rmSync(join(extractDir, lost ?? ''));
+    writeFileSync(join(extractDir, truncated ?? ''), '');
+    appendFileSync(join(summarizeDir, edited ?? ''), ' ');
+    const before = server.stats();
+
+    const again = await runCli(['run', '--project', project], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout + again.stderr).toContain('extract: 2 missing or damaged output(s) rewritten from the ledger');
+    expect(again.stdout + again.stderr).toContain('summarize: 1 missing or damaged output(s) rewritten from the ledger');
+    expect(snapshot(extractDir)).toEqual(extracted);
+    expect(snapshot(summarizeDir)).toEqual(summarized);
+    // Nothing was sent: the restored upstream outputs are byte-identical, so no downstream request changed either.
+    expect(server.stats().batchesCreated).toBe(before.batchesCreated);
+    expect(server.stats().filesUploaded).toBe(before.filesUploaded);
   });
 
   it('refuses a cycle between stages', async () => {

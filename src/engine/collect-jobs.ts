@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
-import { COLLECTABLE_STATES, type JobRow } from '../ledger/index.ts';
+import { COLLECTABLE_STATES, type JobAttempt, type JobRow, type WrittenOutput } from '../ledger/index.ts';
 import { createKeyJoin, evaluateResult, type KeyJoin } from '../results/index.ts';
 import type { ResultItem } from '../providers/index.ts';
-import { fsyncDirectory } from '../outputs/index.ts';
+import { ensureFolder } from '../outputs/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
@@ -49,10 +49,12 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
   const summary: CollectSummary = { valid: 0, invalid: 0, failed: 0, missing: 0, duplicates: 0, unknown: 0, malformed: 0, alreadyRecorded: 0 };
   if (job.output_file !== null) {
     const resultPath = await downloadOnce(context, job);
-    const keys = createKeyJoin(ledger.jobKeys(job.id));
+    ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
+    const attempts = ledger.jobAttempts(job.id);
+    const keys = createKeyJoin(attempts.keys());
     await ledger.batched(async (tick) => {
       for await (const item of context.provider.readResults(resultPath)) {
-        summary[await collectLine({ context, stage, job, validator, keys }, item)]++;
+        summary[await collectLine({ context, stage, job, validator, keys, attempts }, item)]++;
         tick();
       }
     });
@@ -61,7 +63,6 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
     summary.missing++;
     ledger.recordResult(open.id, { state: 'failed', reason: missingReason(job) });
   }
-  fsyncDirectory(stage.output.dir);
   // The job's input file is no longer needed (a retry is cut afresh from the ledger): free the disk.
   rmSync(job.input_path, { force: true });
   const actualUsd = settleJobCost(ledger, context.prices, job);
@@ -73,7 +74,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
 
 /** Joins one result line on its key, judges it, writes its output and records it; says how it was counted. */
 async function collectLine(
-  input: { context: EngineContext; stage: StageConfig; job: JobRow; validator: Validator; keys: KeyJoin },
+  input: { context: EngineContext; stage: StageConfig; job: JobRow; validator: Validator; keys: KeyJoin; attempts: Map<string, JobAttempt> },
   item: ResultItem,
 ): Promise<keyof CollectSummary> {
   const { context, stage, job } = input;
@@ -92,15 +93,15 @@ async function collectLine(
     ledger.addEvent('result-duplicate', `${job.display_name}: key ${item.key} appears more than once; first kept`, where);
     return 'duplicates';
   }
-  const attempt = ledger.attemptInJob(job.id, stage.name, item.key);
+  const attempt = input.attempts.get(item.key);
   if (!attempt || attempt.state !== 'in_job') return 'alreadyRecorded';
   const verdict = evaluateResult(item, input.validator);
-  let outputPath: string | undefined;
+  let output: WrittenOutput | undefined;
   if (verdict.status === 'valid') {
-    outputPath = await writeOutput(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
+    output = await writeOutput(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
     context.failpoint('while-writing-outputs');
   }
-  ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, outputPath));
+  ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, output));
   return verdict.status;
 }
 

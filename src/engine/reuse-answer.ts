@@ -28,8 +28,8 @@ export async function reuseStoredAnswer(
   const verdict = evaluateResult({ kind: 'response', key, lineNumber: 0, response: stored }, validator);
   if (verdict.status !== 'valid') return false;
   if (input.mode === 'preview') return true;
-  const outputPath = await writeOutput(stage, docId, key, verdict.output, attempt.finished_at ?? 0);
-  input.ledger.markCached(stage.name, key, attempt.id, outputPath);
+  const output = await writeOutput(stage, docId, key, verdict.output, attempt.finished_at ?? 0);
+  input.ledger.markCached(stage.name, key, attempt.id, output);
   input.ledger.addEvent('request-cached', `${key}: reused the valid answer of attempt ${attempt.id}`, { stage: stage.name });
   return true;
 }

@@ -6,6 +6,7 @@
 import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { ModelResponse } from '../providers/index.ts';
+import { ensureFolder } from '../outputs/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { compileValidator } from '../validation/index.ts';
 import { resultRecord, writeOutput } from './verdicts.ts';
@@ -38,10 +39,11 @@ export async function revalidate(ledger: Ledger, stages: readonly StageConfig[])
         continue;
       }
       const item = { kind: 'response' as const, key: attempt.key, lineNumber: 0, response: stored };
-      const outputPath = verdict.status === 'valid'
+      if (verdict.status === 'valid') ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
+      const output = verdict.status === 'valid'
         ? await writeOutput(stage, attempt.doc_id, attempt.key, verdict.output, attempt.finished_at ?? 0)
         : undefined;
-      ledger.reviseResult(attempt.id, resultRecord(stage, item, verdict, outputPath));
+      ledger.reviseResult(attempt.id, resultRecord(stage, item, verdict, output));
       if (verdict.status === 'valid') summary.nowValid++;
       else summary.nowInvalid++;
     }

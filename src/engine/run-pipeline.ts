@@ -9,6 +9,7 @@ import { ensureFolder } from '../outputs/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import type { EngineContext } from './context.ts';
+import { restoreOutputs } from './restore-outputs.ts';
 import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
 import { submitJobs } from './submit-jobs.ts';
@@ -41,6 +42,7 @@ export async function runPipeline(
   for (const stage of stages) context.prices.priceFor(stage.model);
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
+  await restoreOutputs(context, stages);
   const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {

@@ -1,5 +1,6 @@
 /** @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. */
-export { Ledger, type UpsertOutcome } from './ledger.ts';
+export { Ledger, type JobAttempt, type UpsertOutcome } from './ledger.ts';
+export type { RecordedOutput } from './output-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
 export type { Calibration } from './cost-queries.ts';
 export * from './job-states.ts';

@@ -3,19 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createManualClock, JobStateError } from '../shared/index.ts';
+import Database from 'better-sqlite3';
+import type { RequestInput } from './ledger.ts';
 import { openLedger } from './open-ledger.ts';
+import { migrations } from './schema.ts';
 
 function freshLedger() {
   const dir = mkdtempSync(join(tmpdir(), 'tb-ledger-'));
   return { ledger: openLedger(join(dir, 'ledger.db'), createManualClock()), path: join(dir, 'ledger.db') };
 }
 
-function addRequest(ledger: ReturnType<typeof freshLedger>['ledger'], key: string, fingerprint = `fp-${key}`, maxAttempts = 2) {
-  return ledger.upsertRequest({
+function requestInput(key: string, fingerprint = `fp-${key}`, maxAttempts = 2): RequestInput {
+  return {
     stage: 's', docId: key, key, fingerprint, model: 'm', requestJson: '{}', maxAttempts,
     lineage: { document: undefined, upstream: [], prompt: { file: undefined, sha256: 'p' }, systemSha256: undefined, model: 'm', generationConfigSha256: 'g', fingerprint },
     estimatedInputTokens: 10, estimatedOutputTokens: 20,
-  });
+  };
+}
+
+function addRequest(ledger: ReturnType<typeof freshLedger>['ledger'], key: string, fingerprint = `fp-${key}`, maxAttempts = 2) {
+  return ledger.upsertRequest(requestInput(key, fingerprint, maxAttempts));
 }
 
 describe('ledger', () => {
@@ -80,12 +87,47 @@ describe('ledger', () => {
     const job = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
     const attempt = ledger.attemptInJob(job.id, 's', 'a');
     expect(ledger.reusableAttempt('same')).toBeUndefined(); // not valid yet
-    ledger.recordResult(attempt?.id ?? 0, { state: 'valid', response: '{"raw":{}}', outputPath: '/out/a.json' });
+    ledger.recordResult(attempt?.id ?? 0, { state: 'valid', response: '{"raw":{}}', output: { path: '/out/a.json', bytes: 7 } });
     expect(ledger.reusableAttempt('same')?.id).toBe(attempt?.id);
     addRequest(ledger, 'b', 'same');
-    ledger.markCached('s', 'b', attempt?.id ?? 0, '/out/b.json');
-    expect(ledger.requestByKey('s', 'b')).toMatchObject({ state: 'valid', cached_from: attempt?.id, output_path: '/out/b.json' });
+    ledger.markCached('s', 'b', attempt?.id ?? 0, { path: '/out/b.json', bytes: 9 });
+    expect(ledger.requestByKey('s', 'b')).toMatchObject({ state: 'valid', cached_from: attempt?.id, output_path: '/out/b.json', output_bytes: 9 });
     expect(ledger.requestByOutput('/out/b.json')?.key).toBe('b');
+    // Both outputs are recorded with their sizes, and each leads back to the same stored answer.
+    const outputs = [...ledger.recordedOutputs('s')];
+    expect(outputs.map(({ key, path, bytes }) => ({ key, path, bytes }))).toEqual([
+      { key: 'a', path: '/out/a.json', bytes: 7 },
+      { key: 'b', path: '/out/b.json', bytes: 9 },
+    ]);
+    for (const output of outputs) expect(ledger.answerOf(output.requestId)?.response).toBe('{"raw":{}}');
+    ledger.recordOutput(outputs[1]?.requestId ?? 0, { path: '/out/b.json', bytes: 11 });
+    expect(ledger.requestByKey('s', 'b')?.output_bytes).toBe(11);
+  });
+
+  it('keeps request bodies in their own table, written once, and hands them to sharding', () => {
+    const { ledger } = freshLedger();
+    ledger.upsertRequest({ ...requestInput('a', 'fp-1'), requestJson: '{"v":1}' });
+    expect([...ledger.pendingRequests('s')].map((row) => row.request_json)).toEqual(['{"v":1}']);
+    ledger.upsertRequest({ ...requestInput('a', 'fp-2'), requestJson: '{"v":2}' });
+    expect([...ledger.pendingRequests('s')].map((row) => row.request_json)).toEqual(['{"v":2}']);
+    expect(ledger.db.prepare('SELECT COUNT(*) AS n FROM request_bodies').get()).toEqual({ n: 1 });
+    expect(Object.keys(ledger.requestByKey('s', 'a') ?? {})).not.toContain('request_json');
+  });
+
+  it('migrates a first-version ledger: request bodies move to their own table and nothing is lost', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tb-ledger-'));
+    const path = join(dir, 'ledger.db');
+    const old = new Database(path);
+    old.exec(migrations[0] ?? '');
+    old.pragma('user_version = 1');
+    old.prepare(
+      `INSERT INTO requests (stage, doc_id, key, fingerprint, model, request_json, state, max_attempts, updated_at)
+       VALUES ('s', 'd', 'k', 'fp', 'm', '{"old":true}', 'pending', 3, 0)`,
+    ).run();
+    old.close();
+    const ledger = openLedger(path, createManualClock());
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect([...ledger.pendingRequests('s')]).toMatchObject([{ key: 'k', request_json: '{"old":true}', output_bytes: null }]);
   });
 
   it('keeps its data across reopen and keeps a stable project id', () => {

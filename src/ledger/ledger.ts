@@ -6,13 +6,21 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
-import type { AttemptRow, JobRow, RequestRow, ResultRecord } from './rows.ts';
+import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 import { applyResult, requestCounts, upsertRequest, type RequestInput } from './request-queries.ts';
 import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
+import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
 export type { UpsertOutcome, RequestInput } from './request-queries.ts';
 import type { UpsertOutcome } from './request-queries.ts';
+
+/** One attempt of a job, as the collector joins result lines to it. */
+export interface JobAttempt {
+  id: number;
+  state: AttemptRow['state'];
+  doc_id: string;
+}
 
 /** Typed access to the ledger. All multi-row changes are transactions. */
 export class Ledger {
@@ -124,10 +132,13 @@ export class Ledger {
     return upsertRequest(this.sql, this.#clock.now(), input);
   }
 
-  /** Requests of a stage waiting for a job, in a stable order, streamed (only `keys` when given). */
-  *pendingRequests(stage: string, keys?: ReadonlySet<string>): Generator<RequestRow> {
-    const rows = this.sql("SELECT * FROM requests WHERE stage = ? AND state = 'pending' ORDER BY id").iterate(stage) as
-      Iterable<RequestRow>;
+  /** Requests of a stage waiting for a job, with their bodies, in a stable order, streamed (only `keys` when given). */
+  *pendingRequests(stage: string, keys?: ReadonlySet<string>): Generator<PendingRequest> {
+    const rows = this.sql(
+        `SELECT r.*, b.json AS request_json FROM requests r JOIN request_bodies b ON b.request_id = r.id
+         WHERE r.stage = ? AND r.state = 'pending' ORDER BY r.id`,
+      )
+      .iterate(stage) as Iterable<PendingRequest>;
     for (const row of rows) if (!keys || keys.has(row.key)) yield row;
   }
 
@@ -186,12 +197,29 @@ export class Ledger {
   }
 
   /** Marks a pending request valid with the output reused from `attemptId` (no submission). */
-  markCached(stage: string, key: string, attemptId: number, outputPath: string): void {
+  markCached(stage: string, key: string, attemptId: number, output: WrittenOutput): void {
     this.sql(
-        `UPDATE requests SET state = 'valid', cached_from = ?, output_path = ?, last_reason = NULL, updated_at = ?
-         WHERE stage = ? AND key = ? AND state = 'pending'`,
+        `UPDATE requests SET state = 'valid', cached_from = ?, output_path = ?, output_bytes = ?, last_reason = NULL,
+           updated_at = ? WHERE stage = ? AND key = ? AND state = 'pending'`,
       )
-      .run(attemptId, outputPath, this.#clock.now(), stage, key);
+      .run(attemptId, output.path, output.bytes, this.#clock.now(), stage, key);
+  }
+
+  // ── outputs (queries in output-queries.ts) ─────────────────────────────────────────────────────────────
+
+  /** The valid outputs of a stage as recorded (path and size), streamed. */
+  recordedOutputs(stage: string): Iterable<RecordedOutput> {
+    return recordedOutputs(this.sql, stage);
+  }
+
+  /** The stored answer a valid request's output was made from. */
+  answerOf(requestId: number): { response: string; finishedAt: number | null } | undefined {
+    return answerOf(this.sql, requestId);
+  }
+
+  /** Records that a valid request's output was rewritten. */
+  recordOutput(requestId: number, output: WrittenOutput): void {
+    recordOutput(this.sql, this.#clock.now(), requestId, output);
   }
 
   // ── jobs ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -264,11 +292,13 @@ export class Ledger {
       .get(jobId, stage, key) as (AttemptRow & { key: string; doc_id: string }) | undefined;
   }
 
-  /** Keys of every request in a job. */
-  jobKeys(jobId: number): string[] {
-    const rows = this.sql('SELECT r.key FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?')
-      .all(jobId) as { key: string }[];
-    return rows.map((row) => row.key);
+  /** Every attempt of a job by its request's key: read once per collection instead of a query per result line. */
+  jobAttempts(jobId: number): Map<string, JobAttempt> {
+    const rows = this.sql(
+        'SELECT a.id, a.state, r.key, r.doc_id FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?',
+      )
+      .all(jobId) as (JobAttempt & { key: string })[];
+    return new Map(rows.map((row) => [row.key, { id: row.id, state: row.state, doc_id: row.doc_id }]));
   }
 
   /** Keys of a job's attempts still waiting for a result. */

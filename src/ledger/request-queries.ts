@@ -26,11 +26,12 @@ export function upsertRequest(sql: Sql, now: number, input: RequestInput): Upser
     | undefined;
   const lineage = JSON.stringify(input.lineage);
   if (!existing) {
-    sql(
-      `INSERT INTO requests (stage, doc_id, key, fingerprint, model, request_json, state, attempts, max_attempts, lineage,
-         estimated_input_tokens, estimated_output_tokens, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
-    ).run(input.stage, input.docId, input.key, input.fingerprint, input.model, input.requestJson, input.maxAttempts,
+    const { lastInsertRowid } = sql(
+      `INSERT INTO requests (stage, doc_id, key, fingerprint, model, state, attempts, max_attempts, lineage,
+         estimated_input_tokens, estimated_output_tokens, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
+    ).run(input.stage, input.docId, input.key, input.fingerprint, input.model, input.maxAttempts,
       lineage, input.estimatedInputTokens, input.estimatedOutputTokens, now);
+    sql('INSERT INTO request_bodies (request_id, json) VALUES (?, ?)').run(lastInsertRowid, input.requestJson);
     return 'new';
   }
   if (existing.fingerprint === input.fingerprint) {
@@ -45,11 +46,12 @@ export function upsertRequest(sql: Sql, now: number, input: RequestInput): Upser
   }
   if (existing.state === 'in_job') return 'busy';
   sql(
-    `UPDATE requests SET fingerprint = ?, model = ?, request_json = ?, doc_id = ?, state = 'pending', attempts = 0,
-       max_attempts = ?, repair_note = NULL, last_reason = NULL, output_path = NULL, cached_from = NULL, lineage = ?,
+    `UPDATE requests SET fingerprint = ?, model = ?, doc_id = ?, state = 'pending', attempts = 0, max_attempts = ?,
+       repair_note = NULL, last_reason = NULL, output_path = NULL, output_bytes = NULL, cached_from = NULL, lineage = ?,
        estimated_input_tokens = ?, estimated_output_tokens = ?, updated_at = ? WHERE id = ?`,
-  ).run(input.fingerprint, input.model, input.requestJson, input.docId, input.maxAttempts, lineage,
+  ).run(input.fingerprint, input.model, input.docId, input.maxAttempts, lineage,
     input.estimatedInputTokens, input.estimatedOutputTokens, now, existing.id);
+  sql('UPDATE request_bodies SET json = ? WHERE request_id = ?').run(input.requestJson, existing.id);
   return 'changed';
 }
 
@@ -79,11 +81,11 @@ export function applyResult(sql: Sql, now: number, attempt: AttemptRow, result: 
       result.modelVersion ?? null, now, attempt.id);
   const request = sql('SELECT * FROM requests WHERE id = ?').get(attempt.request_id) as RequestRow;
   if (result.state === 'valid') {
-    sql("UPDATE requests SET state = 'valid', output_path = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
-      .run(result.outputPath ?? null, now, request.id);
+    sql("UPDATE requests SET state = 'valid', output_path = ?, output_bytes = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
+      .run(result.output?.path ?? null, result.output?.bytes ?? null, now, request.id);
   } else {
     const next = request.attempts >= request.max_attempts ? 'given_up' : 'pending';
-    sql('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, updated_at = ? WHERE id = ?')
+    sql('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, output_bytes = NULL, updated_at = ? WHERE id = ?')
       .run(next, result.reason ?? result.state, result.repairNote ?? null, now, request.id);
   }
 }

@@ -9,14 +9,14 @@ export interface RequestRow {
   key: string;
   fingerprint: string;
   model: string;
-  /** The rendered GenerateContentRequest, as submitted (without any repair note). */
-  request_json: string;
   state: 'pending' | 'in_job' | 'valid' | 'given_up';
   attempts: number;
   max_attempts: number;
   repair_note: string | null;
   last_reason: string | null;
   output_path: string | null;
+  /** The size of the output file as written: a different size on disk means it is damaged and is rewritten. */
+  output_bytes: number | null;
   /** The attempt whose stored answer was reused (cache hit), if any. */
   cached_from: number | null;
   /** JSON of {@link Lineage}. */
@@ -83,6 +83,15 @@ export interface AttemptRow {
   finished_at: number | null;
 }
 
+/** An output file as written. */
+export interface WrittenOutput {
+  path: string;
+  bytes: number;
+}
+
+/** A pending request with its rendered body (the GenerateContentRequest as planned, without any repair note). */
+export type PendingRequest = RequestRow & { request_json: string };
+
 /** The outcome of one attempt, as the collector records it. */
 export interface ResultRecord {
   state: 'valid' | 'invalid' | 'failed';
@@ -92,7 +101,8 @@ export interface ResultRecord {
   response?: string;
   usage?: TokenUsage | undefined;
   modelVersion?: string | undefined;
-  outputPath?: string;
+  /** Where the output of a valid answer was written, and its size. */
+  output?: WrittenOutput;
   /** For a failed or invalid attempt: a note for the model on the next attempt. */
   repairNote?: string;
 }

@@ -116,4 +116,16 @@ export const migrations: readonly string[] = [
     samples INTEGER NOT NULL
   );
   `,
+  // Request bodies live in their own table, written once: SQLite rewrites a whole row on every UPDATE, and the
+  // state changes of a request must not copy its (possibly 100 KB) body each time. `output_bytes` is the size of
+  // the output file as written, so a missing or damaged output is found and rewritten from the stored answer.
+  `
+  CREATE TABLE request_bodies (
+    request_id INTEGER PRIMARY KEY REFERENCES requests (id),
+    json TEXT NOT NULL
+  );
+  INSERT INTO request_bodies (request_id, json) SELECT id, request_json FROM requests;
+  ALTER TABLE requests DROP COLUMN request_json;
+  ALTER TABLE requests ADD COLUMN output_bytes INTEGER;
+  `,
 ];

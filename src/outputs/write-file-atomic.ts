@@ -44,14 +44,20 @@ export function describeWriteError(path: string, error: unknown): FilesystemErro
   return new FilesystemError(reason, { cause: error });
 }
 
-/** A unique temporary name beside `path`; the final name is kept short so the temp name stays a legal length. */
+const processTag = randomId(8);
+let tempCounter = 0;
+
+/**
+ * A unique temporary name beside `path` (a per-process random tag and a counter: cheaper than fresh randomness for
+ * every file); the final name is kept short so the temp name stays a legal length.
+ */
 function tempPathFor(path: string): string {
   const stem = [...basename(path)].slice(0, 48).join('');
-  return join(dirname(path), `${TEMP_FILE_PREFIX}${stem}-${randomId(12)}`);
+  return join(dirname(path), `${TEMP_FILE_PREFIX}${stem}-${processTag}${(tempCounter++).toString(36)}`);
 }
 
 /** Flushes a directory's entries (a rename) to disk; some platforms cannot open directories, which is fine. */
-export function fsyncDirectory(dir: string): void {
+function fsyncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
@@ -65,13 +71,16 @@ export function fsyncDirectory(dir: string): void {
 }
 
 /**
- * Writes `data` to `path` atomically: a temporary file in the same directory is written and fsync'd, then renamed
- * over `path`, then (unless `syncDirectory` is false, for a caller that syncs the folder once after many writes) the
- * directory is fsync'd. On any failure the temporary file is removed and a {@link FilesystemError} says why ("disk
- * full while writing X", ...); an existing file at `path` is untouched. The I/O is synchronous (several times
- * faster than the promise API for small files); the promise is kept so callers need not care.
+ * Writes `data` to `path` atomically: a temporary file in the same directory is written, then renamed over `path`,
+ * so a crashed process never leaves a partial file under the final name. Unless `durable` is false, the file is
+ * fsync'd before the rename and the directory after it, so the write also survives a power cut; a caller that can
+ * rebuild the file (outputs are rewritten from the ledger when missing or damaged) skips that cost. On any failure
+ * the temporary file is removed and a {@link FilesystemError} says why ("disk full while writing X", ...); an
+ * existing file at `path` is untouched. The I/O is synchronous (several times faster than the promise API for small
+ * files); the promise is kept so callers need not care.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: { syncDirectory?: boolean } = {}): Promise<void> {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true;
   const tempPath = tempPathFor(path);
   let created = false;
   try {
@@ -79,13 +88,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     created = true;
     try {
       writeFileSync(fd, data);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tempPath, path);
     created = false;
-    if (options.syncDirectory ?? true) fsyncDirectory(dirname(path));
+    if (durable) fsyncDirectory(dirname(path));
     return Promise.resolve();
   } catch (error) {
     if (created) rmSync(tempPath, { force: true });

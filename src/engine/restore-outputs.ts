@@ -1,0 +1,63 @@
+/**
+ * @module Restoring outputs from the ledger. Outputs are written without a disk flush per file (that flush was most
+ * of the cost of collecting); instead the ledger keeps every answer and the size of each output as written, and a
+ * run first rewrites any output that is missing or not that size: lost to a power cut, deleted or edited by hand.
+ * Nothing is asked of the provider.
+ */
+import { statSync } from 'node:fs';
+import type { StageConfig } from '../config/index.ts';
+import type { RecordedOutput } from '../ledger/index.ts';
+import { ensureFolder } from '../outputs/index.ts';
+import type { ModelResponse } from '../providers/index.ts';
+import { evaluateResult } from '../results/index.ts';
+import { compileValidator } from '../validation/index.ts';
+import type { EngineContext } from './context.ts';
+import { writeOutputAt } from './verdicts.ts';
+
+/** What restoring found in one stage. */
+export interface RestoreSummary {
+  stage: string;
+  /** Outputs rewritten from their stored answer. */
+  restored: number;
+  /** Outputs missing or damaged whose stored answer no longer passes the stage's rules (`truebatch validate`). */
+  unrestorable: string[];
+}
+
+/** Rewrites every missing or damaged output of `stages`; reports what it did. */
+export async function restoreOutputs(context: EngineContext, stages: readonly StageConfig[]): Promise<RestoreSummary[]> {
+  const { ledger } = context;
+  const summaries: RestoreSummary[] = [];
+  for (const stage of stages) {
+    // Gathered first: the ledger cannot be written while a statement iterates over it. Only damaged ones are kept.
+    const damaged: RecordedOutput[] = [];
+    for (const output of ledger.recordedOutputs(stage.name)) if (isDamaged(output)) damaged.push(output);
+    if (damaged.length === 0) continue;
+    const summary: RestoreSummary = { stage: stage.name, restored: 0, unrestorable: [] };
+    ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
+    const validator = compileValidator(stage.validation);
+    for (const output of damaged) {
+      const answer = ledger.answerOf(output.requestId);
+      const response = answer ? (JSON.parse(answer.response) as ModelResponse) : undefined;
+      const verdict = response && evaluateResult({ kind: 'response', key: output.key, lineNumber: 0, response }, validator);
+      if (verdict?.status !== 'valid') {
+        summary.unrestorable.push(output.path);
+        continue;
+      }
+      ledger.recordOutput(output.requestId, await writeOutputAt(output.path, verdict.output));
+      summary.restored++;
+    }
+    const text = `${summary.restored} missing or damaged output(s) rewritten from the ledger` +
+      (summary.unrestorable.length > 0 ? `; ${summary.unrestorable.length} no longer pass validation (run truebatch validate)` : '');
+    ledger.addEvent('outputs-restored', text, { stage: stage.name });
+    context.reporter.notice(`${stage.name}: ${text}`);
+    summaries.push(summary);
+  }
+  return summaries;
+}
+
+/** True when the file is gone, is not a file, or is not the size it was written at. */
+function isDamaged(output: RecordedOutput): boolean {
+  const stats = statSync(output.path, { throwIfNoEntry: false });
+  if (!stats?.isFile()) return true;
+  return output.bytes !== null && stats.size !== output.bytes;
+}
