@@ -7,7 +7,7 @@ import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { checkExpectedCount } from '../corpus/index.ts';
 import { estimateRequestTokens } from '../cost/index.ts';
 import type { Ledger, Lineage, UpsertOutcome } from '../ledger/index.ts';
-import { buildRequest, canonicalJson, type RequestSpec } from '../requests/index.ts';
+import { buildRequest, canonicalJson, inputLineSize, type RequestSpec } from '../requests/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import { reuseStoredAnswer } from './reuse-answer.ts';
@@ -141,7 +141,8 @@ async function planDocument(
   }
   plan.documents++;
   const requestJson = JSON.stringify(built.request);
-  const existing = ledger.requestByKey(stage.name, built.key);
+  // Before the upsert: whether an unchanged request is still waiting to be sent.
+  const existing = ledger.requestStatus(stage.name, built.key);
   let outcome: UpsertOutcome;
   if (mode === 'preview') {
     outcome = !existing ? 'new' : existing.fingerprint === built.fingerprint ? 'unchanged' : existing.state === 'in_job' ? 'busy' : 'changed';
@@ -170,6 +171,6 @@ async function planDocument(
   if (willSubmit) {
     plan.estimatedTokens.input += estimate.input;
     plan.estimatedTokens.output += estimate.output;
-    plan.lineSizes.push(Buffer.byteLength(`{"key":${JSON.stringify(built.key)},"request":${requestJson}}\n`));
+    plan.lineSizes.push(inputLineSize({ key: built.key, requestJson }));
   }
 }

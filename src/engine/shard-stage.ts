@@ -13,11 +13,11 @@ import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
 
 /** Appends a repair note (why the last answer was rejected) as a last user part. */
-function withRepairNote(requestJson: string, note: string | null): unknown {
+function withRepairNote(requestJson: string, note: string | null): string {
+  if (note === null) return requestJson;
   const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[] };
-  if (note === null) return request;
   request.contents?.[0]?.parts?.push({ text: note });
-  return request;
+  return JSON.stringify(request);
 }
 
 /** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
@@ -63,7 +63,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     maxBytes: config.sharding.maxBytesPerJob,
   });
   for (const request of ledger.pendingRequests(stage.name, only)) {
-    await writer.add({ key: request.key, request: withRepairNote(request.request_json, request.repair_note) });
+    await writer.add({ key: request.key, requestJson: withRepairNote(request.request_json, request.repair_note) });
   }
   const jobs: JobRow[] = [];
   for (const shard of await writer.finish()) {

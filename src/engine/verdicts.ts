@@ -38,8 +38,9 @@ export function resultRecord(
   verdict: Verdict,
   output: WrittenOutput | undefined,
 ): ResultRecord {
-  // The normalised response (with the raw one inside) or the error: enough to re-validate offline later.
-  const response = JSON.stringify(item.kind === 'response' ? item.response : item.error);
+  // The normalised response or the error: enough to re-validate offline later. The provider's raw line is not
+  // copied (it doubled the ledger's largest table): it stays in the job's result file under .truebatch/results/.
+  const response = JSON.stringify(item.kind === 'response' ? { ...item.response, raw: null } : item.error);
   const base = { response, usage: verdict.usage, modelVersion: item.kind === 'response' ? item.response.modelVersion : undefined };
   if (verdict.status === 'valid') return { ...base, state: 'valid', issues: verdict.issues, ...(output ? { output } : {}) };
   if (verdict.status === 'invalid') {

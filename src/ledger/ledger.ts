@@ -7,12 +7,12 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
-import { applyResult, requestCounts, upsertRequest, type RequestInput } from './request-queries.ts';
+import { applyResult, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus } from './request-queries.ts';
 import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
-export type { UpsertOutcome, RequestInput } from './request-queries.ts';
+export type { UpsertOutcome, RequestInput, RequestStatus } from './request-queries.ts';
 import type { UpsertOutcome } from './request-queries.ts';
 
 /** One attempt of a job, as the collector joins result lines to it. */
@@ -160,6 +160,11 @@ export class Ledger {
       at: number | null;
     };
     return row.at ?? undefined;
+  }
+
+  /** Just what planning needs to know of the request for (stage, key). */
+  requestStatus(stage: string, key: string): RequestStatus | undefined {
+    return requestStatus(this.sql, stage, key);
   }
 
   requestByKey(stage: string, key: string): RequestRow | undefined {
@@ -316,7 +321,8 @@ export class Ledger {
    */
   recordResult(attemptId: number, result: ResultRecord): void {
     this.transaction(() => {
-      const attempt = this.sql('SELECT * FROM attempts WHERE id = ?').get(attemptId) as AttemptRow;
+      const attempt = this.sql('SELECT id, request_id, state FROM attempts WHERE id = ?').get(attemptId) as
+        Pick<AttemptRow, 'id' | 'request_id' | 'state'>;
       if (attempt.state !== 'in_job') return; // already recorded (a re-collection after a crash)
       applyResult(this.sql, this.#clock.now(), attempt, result);
     });

@@ -19,11 +19,19 @@ export interface RequestInput {
   estimatedOutputTokens: number;
 }
 
+/** The few columns that decide what planning does with a request. */
+export type RequestStatus = Pick<RequestRow, 'id' | 'fingerprint' | 'state' | 'max_attempts'>;
+
+/** The status of the request for (stage, key), if there is one. */
+export function requestStatus(sql: Sql, stage: string, key: string): RequestStatus | undefined {
+  return sql('SELECT id, fingerprint, state, max_attempts FROM requests WHERE stage = ? AND key = ?').get(stage, key) as
+    | RequestStatus
+    | undefined;
+}
+
 /** Inserts or updates the request for (stage, key); see `Ledger.upsertRequest`. */
 export function upsertRequest(sql: Sql, now: number, input: RequestInput): UpsertOutcome {
-  const existing = sql('SELECT * FROM requests WHERE stage = ? AND key = ?').get(input.stage, input.key) as
-    | RequestRow
-    | undefined;
+  const existing = requestStatus(sql, input.stage, input.key);
   const lineage = JSON.stringify(input.lineage);
   if (!existing) {
     const { lastInsertRowid } = sql(
@@ -67,7 +75,7 @@ export function requestCounts(sql: Sql, stage: string): Record<RequestRow['state
 }
 
 /** Records an attempt's outcome and moves its request on (valid, back to pending, or given up). */
-export function applyResult(sql: Sql, now: number, attempt: AttemptRow, result: ResultRecord): void {
+export function applyResult(sql: Sql, now: number, attempt: Pick<AttemptRow, 'id' | 'request_id'>, result: ResultRecord): void {
   const usage = result.usage;
   sql(
       `UPDATE attempts SET state = ?, reason = ?, issues = ?, response = ?, prompt_tokens = COALESCE(?, prompt_tokens),
@@ -79,7 +87,8 @@ export function applyResult(sql: Sql, now: number, attempt: AttemptRow, result: 
       result.response ?? null, usage?.promptTokens ?? null, usage?.outputTokens ?? null,
       usage?.thoughtsTokens ?? null, usage?.cachedTokens ?? null, usage?.totalTokens ?? null,
       result.modelVersion ?? null, now, attempt.id);
-  const request = sql('SELECT * FROM requests WHERE id = ?').get(attempt.request_id) as RequestRow;
+  const request = sql('SELECT id, attempts, max_attempts FROM requests WHERE id = ?').get(attempt.request_id) as
+    Pick<RequestRow, 'id' | 'attempts' | 'max_attempts'>;
   if (result.state === 'valid') {
     sql("UPDATE requests SET state = 'valid', output_path = ?, output_bytes = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
       .run(result.output?.path ?? null, result.output?.bytes ?? null, now, request.id);

@@ -29,6 +29,22 @@ describe('canonicalJson', () => {
   });
 });
 
+describe('canonicalJson of frozen values', () => {
+  it('gives the same text for a frozen tree however often it is reused, and sees changes below an unfrozen member', () => {
+    const schema = Object.freeze({ type: 'object', properties: Object.freeze({ b: Object.freeze({ type: 'string' }), a: Object.freeze({ type: 'integer' }) }) });
+    const expected = '{"properties":{"a":{"type":"integer"},"b":{"type":"string"}},"type":"object"}';
+    expect(canonicalJson(schema)).toBe(expected);
+    expect(canonicalJson({ schema, text: 'x' })).toBe(`{"schema":${expected},"text":"x"}`);
+    expect(canonicalJson({ schema, text: 'y' })).toBe(`{"schema":${expected},"text":"y"}`);
+    // A frozen object whose member is not frozen can still change below: it must never be served from memory.
+    const inner = { n: 1 };
+    const shallow = Object.freeze({ inner });
+    expect(canonicalJson(shallow)).toBe('{"inner":{"n":1}}');
+    inner.n = 2;
+    expect(canonicalJson(shallow)).toBe('{"inner":{"n":2}}');
+  });
+});
+
 describe('fingerprintRequest', () => {
   const request = {
     contents: [{ role: 'user', parts: [{ text: 'Summarise.' }] }],

@@ -8,6 +8,12 @@ function isOmitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
+/**
+ * Canonical JSON of frozen objects, which cannot change: a stage's config (its response schema above all) is frozen
+ * once loaded and is part of every request, so it is serialised once instead of once per document.
+ */
+const frozenCache = new WeakMap<object, string>();
+
 function serialise(value: unknown, ancestors: Set<object>, path: string): string {
   if (typeof value === 'bigint') {
     throw new InputError(`canonical JSON at ${path}`, 'a bigint has no JSON form');
@@ -20,6 +26,8 @@ function serialise(value: unknown, ancestors: Set<object>, path: string): string
   if (typeof withToJson.toJSON === 'function') {
     return serialise((withToJson.toJSON as () => unknown).call(value), ancestors, path);
   }
+  const cached = frozenCache.get(value);
+  if (cached !== undefined) return cached;
   if (ancestors.has(value)) throw new InputError(`canonical JSON at ${path}`, 'the value refers to itself');
   ancestors.add(value);
   let out: string;
@@ -38,7 +46,13 @@ function serialise(value: unknown, ancestors: Set<object>, path: string): string
     out = `{${members.join(',')}}`;
   }
   ancestors.delete(value);
+  // A frozen object's own members are fixed, but a member could be an unfrozen object: cache only whole frozen trees.
+  if (Object.isFrozen(value) && isDeeplyFrozen(value)) frozenCache.set(value, out);
   return out;
+}
+
+function isDeeplyFrozen(value: object): boolean {
+  return Object.values(value).every((member: unknown) => typeof member !== 'object' || member === null || frozenCache.has(member));
 }
 
 /**

@@ -18,12 +18,13 @@ export interface ShardLimits {
 /** One line of a batch input file. */
 export interface BatchInputLine {
   key: string;
-  request: unknown;
+  /** The GenerateContentRequest as JSON text (`JSON.stringify` of it): requests are stored as text, and pass through. */
+  requestJson: string;
 }
 
 /** The JSONL text of one input line, without its newline: `{"key":..,"request":..}`. */
 export function serialiseInputLine(line: BatchInputLine): string {
-  return JSON.stringify({ key: line.key, request: line.request });
+  return `{"key":${JSON.stringify(line.key)},"request":${line.requestJson}}`;
 }
 
 /** The bytes one input line takes in a shard file, newline included. */

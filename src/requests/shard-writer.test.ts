@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** A line whose prompt text has `textLength` characters. */
 function line(key: string, textLength: number): BatchInputLine {
-  return { key, request: { contents: [{ role: 'user', parts: [{ text: 'x'.repeat(textLength) }] }] } };
+  return { key, requestJson: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x'.repeat(textLength) }] }] }) };
 }
 
 async function writeAll(lines: BatchInputLine[], limits: { maxRequests: number; maxBytes: number }) {
@@ -51,7 +51,7 @@ describe('ShardWriter', () => {
     ]);
     const read = await Promise.all(shards.map((s) => readBack(s.path)));
     expect(read.map((r) => r.values.length)).toEqual([3, 3, 1]);
-    expect(read.flatMap((r) => r.values)).toEqual(lines);
+    expect(read.flatMap((r) => r.values)).toEqual(lines.map((l) => ({ key: l.key, request: JSON.parse(l.requestJson) as unknown })));
     expect(shards.flatMap((s) => s.keys)).toEqual(lines.map((l) => l.key));
     for (const [i, shard] of shards.entries()) expect(read[i]?.size).toBe(shard.sizeBytes);
   });
@@ -73,7 +73,7 @@ describe('ShardWriter', () => {
     }
     expect(offset).toBe(lines.length);
     expect(shards.length).toBeGreaterThan(1);
-    expect(read.flatMap((r) => r.values)).toEqual(lines);
+    expect(read.flatMap((r) => r.values)).toEqual(lines.map((l) => ({ key: l.key, request: JSON.parse(l.requestJson) as unknown })));
   });
 
   it('fills a shard to exactly maxBytes', async () => {
@@ -91,7 +91,7 @@ describe('ShardWriter', () => {
   });
 
   it('counts bytes of multi-byte text, not characters', async () => {
-    const unicode = { key: 'u', request: { contents: [{ parts: [{ text: '研究'.repeat(50) }] }] } };
+    const unicode = { key: 'u', requestJson: JSON.stringify({ contents: [{ parts: [{ text: '研究'.repeat(50) }] }] }) };
     const { shards } = await writeAll([unicode], { maxRequests: 10, maxBytes: 10_000 });
     expect(shards[0]!.sizeBytes).toBe((await stat(shards[0]!.path)).size);
     expect(shards[0]!.sizeBytes).toBe(Buffer.byteLength(serialiseInputLine(unicode)) + 1);
