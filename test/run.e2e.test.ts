@@ -54,6 +54,11 @@ describe('truebatch run (end to end)', () => {
     expect(stats.generateContentCalls).toBe(0);
     const attempts = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM attempts');
     expect(stats.requestsProcessed).toBe(attempts[0]?.n);
+    // Every job's input and result file was deleted at the provider once collected (its quota is small).
+    expect(stats.filesDeleted).toBe(2 * stats.batchesCreated);
+    const listed = (await fetch(`${env['GOOGLE_GEMINI_BASE_URL'] ?? ''}/v1beta/files`, { headers: { 'x-goog-api-key': env['GEMINI_API_KEY'] ?? '' } })
+      .then((response) => response.json())) as { files?: unknown[] };
+    expect(listed.files ?? []).toEqual([]);
     const summary = JSON.parse(result.stdout) as { stages: { stage: string; valid: number; givenUp: number }[] };
     expect(summary.stages).toMatchObject([
       { stage: 'stage_1a', valid: 24, givenUp: 0 },
@@ -119,6 +124,18 @@ describe('truebatch run (end to end)', () => {
     expect(stats.duplicateKeySubmissions).toBeGreaterThanOrEqual(2);
     const counts = queryLedger<{ n: number }>(project, "SELECT COUNT(*) AS n FROM requests WHERE state = 'valid'");
     expect(counts[0]?.n).toBe(12);
+  });
+
+  it('reports a provider file it could not delete and carries on', async () => {
+    const project = makeProject({ count: 2 });
+    const { server, env } = await emulator({ faults: { http: [{ endpoint: 'files.delete', fault: 503 }] } });
+    const result = await runCli(['run', '--project', project], env);
+    expect(result.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
+    expect(result.stdout + result.stderr).toMatch(/could not delete files\/\S+ at the provider .*it expires on its own/);
+    const kept = queryLedger<{ n: number }>(project, "SELECT COUNT(*) AS n FROM events WHERE kind = 'provider-file-kept'");
+    expect(kept[0]?.n).toBe(2);
+    expect(server.stats().filesDeleted).toBe(0);
   });
 
   it('collects expired and failed jobs, keeps what finished, and resubmits only the rest', async () => {

@@ -11,6 +11,7 @@ import { COLLECTABLE_STATES, type JobAttempt, type JobRow, type WrittenOutput } 
 import { createKeyJoin, evaluateResult, type KeyJoin } from '../results/index.ts';
 import type { ResultItem } from '../providers/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
+import { errorMessage } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
@@ -70,6 +71,24 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
   const text = Object.entries(summary).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`).join(', ');
   ledger.addEvent('job-collected', `${job.display_name}: ${text || 'no results'}`, { stage: stage.name, jobId: job.id });
   context.reporter.job(collected);
+  await deleteProviderFiles(context, collected);
+}
+
+/**
+ * Frees the job's input and result files at the provider (its storage quota is small next to big corpora); the
+ * local copies stay. Best effort: a file left behind expires on its own, so a failure is only reported.
+ */
+async function deleteProviderFiles(context: EngineContext, job: JobRow): Promise<void> {
+  for (const name of [job.input_file, job.output_file]) {
+    if (name === null) continue;
+    try {
+      await context.provider.deleteFile(name);
+    } catch (error) {
+      const message = `${job.display_name}: could not delete ${name} at the provider (${errorMessage(error)}); it expires on its own`;
+      context.ledger.addEvent('provider-file-kept', message, { stage: job.stage, jobId: job.id });
+      context.reporter.notice(message);
+    }
+  }
 }
 
 /** Joins one result line on its key, judges it, writes its output and records it; says how it was counted. */

@@ -90,6 +90,11 @@ export interface BatchProvider {
   cancelJob(name: string): Promise<void>;
   /** Streams a job's result file to `destPath`. */
   downloadResults(job: RemoteJob, destPath: string): Promise<void>;
+  /**
+   * Deletes an uploaded input file or a job's result file at the provider, to free its storage quota (Gemini's
+   * Files API holds 20 GB per project). A file that is already gone is not an error.
+   */
+  deleteFile(name: string): Promise<void>;
   /** Streams a downloaded result file as normalised items, one per line. */
   readResults(path: string): AsyncIterable<ResultItem>;
 }

@@ -152,6 +152,15 @@ export function runProviderContract(options: ProviderContractOptions): void {
       expect(job.rawState).not.toBe('');
     });
 
+    it('deletes the input and result files; deleting a file that is gone is not an error', async () => {
+      const job = requireValue(finishedJob, 'a finished job');
+      const input = requireValue(inputFile, 'an input file');
+      await provider().deleteFile(input);
+      await provider().deleteFile(requireValue(job.outputFile, 'a result file'));
+      await provider().deleteFile(input);
+      await expect(provider().downloadResults(job, join(dir, 'after-delete.jsonl'))).rejects.toThrow();
+    });
+
     it('rejects an unknown job with NotFoundError or a non-retryable ProviderError 404', async () => {
       const error: unknown = await provider()
         .getJob(`batches/unknown${runId.toLowerCase()}`)

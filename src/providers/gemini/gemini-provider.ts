@@ -161,6 +161,17 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
       await read(where, () => rest.downloadFile(file, destPath, where));
     },
 
+    async deleteFile(name) {
+      try {
+        // One try: the engine deletes only to free quota, and a file left behind expires on its own.
+        await translatingErrors(`deleteFile(${name})`, secrets, () => ai.files.delete({ name }));
+      } catch (error) {
+        // Deleted before, or expired (Gemini keeps files 48 hours): either way it is gone, as asked.
+        if (error instanceof ProviderError && error.status === 404) return;
+        throw error;
+      }
+    },
+
     readResults: readGeminiResults,
   };
 }
