@@ -2,6 +2,7 @@
  * @module The Gemini Batch API behind the {@link BatchProvider} contract, on the official `@google/genai` SDK
  * (plus one raw REST read where the SDK drops fields). All state lives in the returned object.
  */
+import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { GoogleGenAI, type File as GeminiFile } from '@google/genai';
 import {
@@ -94,8 +95,11 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
       const where = `uploadFile(${path})`;
       const localSize = await fileSize(path, where);
       if (localSize === 0) throw new InputError(path, 'is empty; Gemini cannot take a zero-byte upload');
+      // A file-backed Blob: the SDK slices it into 8 MiB chunks that stream from disk. Given a path, it reads each
+      // chunk into memory and copies it twice (about 65 MB more peak memory over ten 24 MB uploads).
+      const blob = await openAsBlob(path, { type: mimeType });
       const file: GeminiFile | undefined = await translatingErrors(where, secrets, () =>
-        ai.files.upload({ file: path, config: { mimeType, displayName } }),
+        ai.files.upload({ file: blob, config: { mimeType, displayName } }),
       );
       if (file?.name === undefined || file.name === '') {
         // The real server answers HTTP 200 with an {error} body when it refuses the MIME type; the SDK then
