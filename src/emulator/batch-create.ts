@@ -102,6 +102,7 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     failed: 0,
     readOffset: 0,
     lineNumber: 0,
+    reader: undefined,
     dir,
     writer: undefined,
     outputHash: undefined,
@@ -110,6 +111,7 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     output: undefined,
     error: undefined,
     lock: Promise.resolve(),
+    requestsWaiting: 0,
   };
   state.batches.set(id, record);
   state.counters.batchesCreated++;

@@ -6,6 +6,7 @@ import type { Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock, JsonlWriter } from '../shared/index.ts';
 import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
+import type { OffsetLine } from './line-reader.ts';
 import type { JsonObject } from './proto-json.ts';
 import type { StatsCounters } from './stats.ts';
 
@@ -104,6 +105,8 @@ export interface BatchRecord {
   /** File input: the byte offset and line number to read next. */
   readOffset: number;
   lineNumber: number;
+  /** File input: the open reader positioned at `readOffset`, kept between steps while the job runs. */
+  reader: AsyncGenerator<OffsetLine> | undefined;
   /** The job's own folder: input link and partial output. */
   dir: string;
   writer: JsonlWriter | undefined;
@@ -115,6 +118,8 @@ export interface BatchRecord {
   error: { code: number; message: string } | undefined;
   /** Serialises work on this job (the background loop and requests both advance it). */
   lock: Promise<void>;
+  /** Requests queued for `lock`: the background loop lets go of the job as soon as one is. */
+  requestsWaiting: number;
 }
 
 /** Everything one emulator instance knows. */

@@ -20,12 +20,16 @@ function splitSpec(spec: string): { id: string; verb: string | undefined } {
   return colon < 0 ? { id: spec, verb: undefined } : { id: spec.slice(0, colon), verb: spec.slice(colon + 1) };
 }
 
+/** Bytes read from disk at a time when a file is downloaded. */
+const DOWNLOAD_READ_BYTES = 1024 * 1024;
+
 function download(state: EmulatorState, id: string): Response {
   const record = findFile(state, id);
   if (record.source !== 'GENERATED') {
     throw new JobStateError(`File files/${id} was uploaded; only generated files (batch outputs) can be downloaded.`);
   }
-  const body = Readable.toWeb(createReadStream(record.path)) as unknown as ReadableStream<Uint8Array>;
+  // Large reads: a busy event loop then needs few turns to send a big result file.
+  const body = Readable.toWeb(createReadStream(record.path, { highWaterMark: DOWNLOAD_READ_BYTES })) as unknown as ReadableStream<Uint8Array>;
   return new Response(body, {
     status: 200,
     headers: {

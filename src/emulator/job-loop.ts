@@ -1,12 +1,18 @@
 /**
- * @module The background job loop: advances every live job, then sleeps on the injected clock (not at all while
- * due work is left), until stopped. Built on `clock.sleep`, so a manual clock drives it in tests.
+ * @module The background job loop: works on the live jobs for one short slice of clock time, then yields to the
+ * event loop with `clock.sleep(0)` (a real timer on the system clock, so pending requests are served between
+ * slices) while due work is left, or sleeps a little when none is, until stopped. Built on `clock.sleep`, so a
+ * manual clock drives it in tests.
  */
 import type { Clock } from '../shared/index.ts';
 import type { JobRunner } from './job-runner.ts';
 
-/** Lines the loop processes per job per pass before yielding to requests. */
-const LOOP_BUDGET_LINES = 5000;
+/**
+ * Clock time the loop spends on lines before yielding. Requests do not wait for the end of a slice: file jobs give
+ * the event loop a turn whenever their output stream drains (every few lines), and a slice ends early when a
+ * request waits for the job it works on.
+ */
+const LOOP_SLICE_MS = 50;
 /** Pause between passes when nothing is due. */
 const LOOP_INTERVAL_MS = 50;
 
@@ -37,7 +43,7 @@ export function createJobLoop(runner: JobRunner, clock: Clock): JobLoop {
     while (!controller.signal.aborted) {
       let more = false;
       try {
-        more = await runner.advanceAll(LOOP_BUDGET_LINES);
+        more = await runner.advanceSlice(LOOP_SLICE_MS);
       } catch {
         // A job that cannot advance reports its error when it is read; the loop keeps the others going.
       }

@@ -85,6 +85,7 @@ export async function finishJob(
   finalState: BatchState,
   options: { keepResults: boolean; error?: { code: number; message: string } },
 ): Promise<void> {
+  await closeJobInput(batch);
   const writer = batch.writer;
   batch.writer = undefined;
   if (options.keepResults && writer !== undefined) {
@@ -116,8 +117,16 @@ export async function finishJob(
   await rm(batch.dir, { recursive: true, force: true });
 }
 
+/** Closes the job's input reader, if one is open (its file is in the job folder about to be removed). */
+async function closeJobInput(batch: BatchRecord): Promise<void> {
+  const reader = batch.reader;
+  batch.reader = undefined;
+  await reader?.return(undefined);
+}
+
 /** Drops a job's working files without producing anything (delete, shutdown). */
 export async function discardJobOutput(batch: BatchRecord): Promise<void> {
+  await closeJobInput(batch);
   const writer = batch.writer;
   batch.writer = undefined;
   if (writer !== undefined) await writer.close();

@@ -2,7 +2,8 @@
  * @module The job lifecycle as a function of clock time: PENDING for `pendingMs`, then RUNNING with
  * `elapsed / jobDurationMs` of the lines done (all at once when the duration is 0), then SUCCEEDED. Job faults
  * end it early (FAILED, EXPIRED) or keep it PENDING; any job whose work would not end within `expiryMs` of its
- * creation expires with no results. Jobs advance when observed and from the background loop.
+ * creation expires with no results. Jobs advance when observed and from the background loop, each time for a
+ * bounded number of lines and a bounded slice of clock time, so requests never wait long behind line work.
  */
 import { readLinesFrom, isBlankLine } from './line-reader.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
@@ -12,13 +13,36 @@ import { appendFileResult, appendInlineResult, bareModel, discardJobOutput, fini
 
 /** Lines one observation (get, list, cancel) may process per job, so a request never waits on a huge job. */
 export const OBSERVE_BUDGET_LINES = 2000;
+/** Lines one observation always may process, however long they take: a job this small ends at the first look. */
+export const OBSERVE_MIN_LINES = 100;
+/**
+ * Clock time one observation may spend on lines past {@link OBSERVE_MIN_LINES} (a manual clock stands still, so
+ * there only the line budget counts).
+ */
+export const OBSERVE_SLICE_MS = 5;
+
+/**
+ * How much one step may do: at most `lines` lines, and past `minLines` no new line once the clock reaches
+ * `deadline` or, when it `givesWay`, once a request waits for the job.
+ */
+interface StepLimits {
+  lines: number;
+  minLines: number;
+  deadline: number;
+  givesWay: boolean;
+}
 
 /** Advances jobs. */
 export interface JobRunner {
-  /** Brings one job up to the clock (at most {@link OBSERVE_BUDGET_LINES} lines). */
+  /** Brings one job towards the clock (at most {@link OBSERVE_BUDGET_LINES} lines and {@link OBSERVE_SLICE_MS}). */
   observe(batch: BatchRecord): Promise<void>;
   /** Brings every live job up to the clock, at most `budget` lines each; true if due work is left. */
   advanceAll(budget: number): Promise<boolean>;
+  /**
+   * Works for about `sliceMs` of clock time on the oldest jobs with due lines first (so the first job's results
+   * are ready first), and moves every other live job along the lifecycle; true if due work is left.
+   */
+  advanceSlice(sliceMs: number): Promise<boolean>;
   /** Cancels a live job, keeping what it processed; a job that already ended is left as it is. */
   cancel(batch: BatchRecord): Promise<void>;
   /** Forgets a job (its output file, if any, stays). */
@@ -48,8 +72,11 @@ export function createJobRunner(state: EmulatorState): JobRunner {
     state.counters.requestsProcessed++;
   }
 
-  async function processUpTo(batch: BatchRecord, target: number): Promise<void> {
+  async function processUpTo(batch: BatchRecord, target: number, limits: StepLimits): Promise<void> {
     const input = batch.input;
+    const mayStopAt = batch.processed + limits.minLines;
+    const outOfTime = (): boolean =>
+      batch.processed >= mayStopAt && ((limits.givesWay && batch.requestsWaiting > 0) || clock.now() >= limits.deadline);
     if (input.kind === 'inline') {
       while (batch.processed < target) {
         const index = batch.processed;
@@ -59,22 +86,34 @@ export function createJobRunner(state: EmulatorState): JobRunner {
         const answer = answerRequest(item.request, key, lineContext(batch, index, `batch.inputConfig.requests.requests[${index}]`));
         appendInlineResult(batch, { ...answer, ...(item.metadata === undefined ? {} : { metadata: item.metadata }) });
         count(batch, { key, answer });
+        if (outOfTime()) break;
       }
       return;
     }
-    for await (const line of readLinesFrom(input.path, batch.readOffset)) {
+    // One reader per job, kept open between steps: no re-open and no re-read of the buffered input per step.
+    const reader = (batch.reader ??= readLinesFrom(input.path, batch.readOffset));
+    while (batch.processed < target) {
+      const next = await reader.next().catch((error: unknown) => {
+        batch.reader = undefined; // a failed reader is finished: the next step opens the file again
+        throw error;
+      });
+      if (next.done === true) {
+        batch.reader = undefined;
+        break;
+      }
+      const line = next.value;
       batch.lineNumber++;
       batch.readOffset = line.end;
       if (isBlankLine(line.text)) continue;
       const result = answerFileLine(line.text, lineContext(batch, batch.processed, `${input.fileName} line ${batch.lineNumber}`));
       await appendFileResult(batch, result);
       count(batch, result);
-      if (batch.processed >= target) break;
+      if (outOfTime()) break;
     }
   }
 
   /** One step of one job; true if lines are due that the budget did not cover. */
-  async function step(batch: BatchRecord, budget: number): Promise<boolean> {
+  async function step(batch: BatchRecord, limits: StepLimits): Promise<boolean> {
     if (isTerminal(batch.state)) return false;
     const { pendingMs, jobDurationMs, expiryMs } = state.options;
     const now = clock.now();
@@ -101,9 +140,9 @@ export function createJobRunner(state: EmulatorState): JobRunner {
       batch.updateTimeMs = now;
     }
     const due = Math.min(dueAt(now), stopLine);
-    const target = Math.min(due, batch.processed + budget);
+    const target = Math.min(due, batch.processed + limits.lines);
     if (target > batch.processed) {
-      await processUpTo(batch, target);
+      await processUpTo(batch, target, limits);
       batch.updateTimeMs = now;
     }
     if (batch.processed < stopLine) return batch.processed < due;
@@ -119,19 +158,49 @@ export function createJobRunner(state: EmulatorState): JobRunner {
     return false;
   }
 
+  const observeLimits = (): StepLimits => ({
+    lines: OBSERVE_BUDGET_LINES,
+    minLines: OBSERVE_MIN_LINES,
+    deadline: clock.now() + OBSERVE_SLICE_MS,
+    givesWay: false,
+  });
+
+  /** Runs a request's work on a job once the job is free, asking the background loop to let go of it meanwhile. */
+  function forRequest<T>(batch: BatchRecord, work: () => Promise<T>): Promise<T> {
+    batch.requestsWaiting++;
+    return withBatchLock(batch, () => {
+      batch.requestsWaiting--;
+      return work();
+    });
+  }
+
   return {
-    observe: (batch) => withBatchLock(batch, async () => void (await step(batch, OBSERVE_BUDGET_LINES))),
+    observe: (batch) => forRequest(batch, async () => void (await step(batch, observeLimits()))),
     async advanceAll(budget) {
       let more = false;
       for (const batch of [...state.batches.values()]) {
         if (isTerminal(batch.state)) continue;
-        if (await withBatchLock(batch, () => step(batch, budget))) more = true;
+        if (await withBatchLock(batch, () => step(batch, { lines: budget, minLines: 0, deadline: Infinity, givesWay: false }))) more = true;
+      }
+      return more;
+    },
+    async advanceSlice(sliceMs) {
+      const deadline = clock.now() + sliceMs;
+      let more = false;
+      let over = false;
+      // Creation order: the oldest job gets the slice; once it is over (time is up, or a request wants the job it
+      // worked on), later jobs only move along the lifecycle.
+      for (const batch of [...state.batches.values()]) {
+        if (isTerminal(batch.state)) continue;
+        const limits: StepLimits = { lines: over ? 0 : Infinity, minLines: 1, deadline, givesWay: true };
+        if (await withBatchLock(batch, () => step(batch, limits))) more = true;
+        over ||= batch.requestsWaiting > 0 || clock.now() >= deadline;
       }
       return more;
     },
     cancel: (batch) =>
-      withBatchLock(batch, async () => {
-        await step(batch, OBSERVE_BUDGET_LINES);
+      forRequest(batch, async () => {
+        await step(batch, observeLimits());
         if (isTerminal(batch.state)) return;
         await finishJob(state, batch, 'BATCH_STATE_CANCELLED', {
           keepResults: batch.state === 'BATCH_STATE_RUNNING',
@@ -140,7 +209,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
         state.counters.batchesCancelled++;
       }),
     remove: (batch) =>
-      withBatchLock(batch, async () => {
+      forRequest(batch, async () => {
         state.batches.delete(batch.id);
         await discardJobOutput(batch);
       }),

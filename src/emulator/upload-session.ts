@@ -20,19 +20,54 @@ export async function openUploadSession(
   return { id, path, received: 0, hash: createHash('sha256'), busy: false, ...details };
 }
 
-/** Appends a request body to the session; returns the bytes it held. On any error the chunk is undone. */
+/** Body bytes received but not yet on disk before reading waits for the disk (bounds memory per upload). */
+const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Appends a request body to the session; returns the bytes it held. On any error the chunk is undone. Pieces
+ * that arrive while a write is under way are written together with the next one, so a busy event loop costs a
+ * few large writes instead of one round trip per piece.
+ */
 export async function appendChunk(session: UploadSession, body: ReadableStream<Uint8Array> | null): Promise<number> {
   if (body === null) return 0;
   const hash = session.hash.copy();
   let bytes = 0;
   const handle = await open(session.path, 'a');
+  let queued: Uint8Array[] = [];
+  let unwritten = 0;
+  let scheduled = false;
+  let writeFailed = false;
+  const writeQueued = async (): Promise<void> => {
+    scheduled = false;
+    const pieces = queued;
+    queued = [];
+    try {
+      await handle.writev(pieces);
+    } finally {
+      for (const piece of pieces) unwritten -= piece.byteLength;
+    }
+  };
+  // One write at a time, in order; a failed write fails every later one, and awaiting `writes` rethrows it.
+  let writes: Promise<void> = Promise.resolve();
   try {
     for await (const chunk of body) {
+      if (writeFailed) await writes;
       hash.update(chunk);
       bytes += chunk.byteLength;
-      await handle.write(chunk);
+      queued.push(chunk);
+      unwritten += chunk.byteLength;
+      if (!scheduled) {
+        scheduled = true;
+        writes = writes.then(writeQueued);
+        writes.catch(() => {
+          writeFailed = true;
+        });
+      }
+      if (unwritten >= MAX_UNWRITTEN_BYTES) await writes;
     }
+    await writes;
   } catch (error) {
+    await writes.catch(() => undefined);
     await handle.close();
     await truncate(session.path, session.received);
     throw error;

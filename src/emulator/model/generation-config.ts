@@ -1,6 +1,7 @@
 /** @module Validates `generationConfig` and picks the response schema the simulated answer must follow. */
 import { InputError } from '../../shared/index.ts';
 import { geminiSchemaToJsonSchema } from './gemini-schema.ts';
+import { memoByKey } from './bounded-cache.ts';
 import { compileSchema, type SchemaNode } from './schema-compiling.ts';
 import { isJsonObject, optionalNumber, optionalString, readObjectFields, type JsonObject } from './object-fields.ts';
 
@@ -63,13 +64,35 @@ export function parseGenerationConfig(value: unknown): GenerationSettings {
   return {
     responseMimeType,
     responseSchema,
-    compiledSchema: responseSchema === undefined ? undefined : compileSchema(responseSchema, schemaLocation(fields)),
+    compiledSchema: responseSchema === undefined ? undefined : compiledSchemaFor(responseSchema, schemaLocation(fields)),
     maxOutputTokens: optionalNumber(fields, 'maxOutputTokens', WHERE, { integer: true, min: 1 }),
     temperature: optionalNumber(fields, 'temperature', WHERE, { min: 0, max: 2 }),
     topP: optionalNumber(fields, 'topP', WHERE, { min: 0, max: 1 }),
     topK: optionalNumber(fields, 'topK', WHERE, { integer: true, min: 1 }),
     thinkingBudget: readThinkingBudget(fields.get('thinkingConfig')),
   };
+}
+
+/** Every line of a batch usually carries the same schema: each distinct one is compiled once (keyed by its JSON). */
+const compiledByJson = memoByKey<SchemaNode>(256, (key) => {
+  const newline = key.indexOf('\n');
+  return compileSchema(JSON.parse(key.slice(newline + 1)) as JsonObject, key.slice(0, newline));
+});
+
+/**
+ * The compiled schema, from the cache when its JSON text says all about it. A number too large for a double
+ * reads as Infinity, which JSON prints as null: such a schema is compiled afresh rather than mistaken for another.
+ */
+function compiledSchemaFor(schema: JsonObject, location: string): SchemaNode {
+  const json = JSON.stringify(schema);
+  if (json.includes('null') && hasNonFiniteNumber(schema)) return compileSchema(schema, location);
+  return compiledByJson(`${location}\n${json}`);
+}
+
+function hasNonFiniteNumber(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(hasNonFiniteNumber);
 }
 
 function readResponseSchema(fields: Map<string, unknown>, mimeType: string): JsonObject | undefined {

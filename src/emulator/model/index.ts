@@ -3,7 +3,7 @@
  * scripted per-line faults. The answer depends only on the request and the seed (never on the key); fault
  * decisions depend on the seed, the key and the submission number, so a retry can go differently.
  */
-import { createRng, errorMessage, InputError, sha256Hex } from '../../shared/index.ts';
+import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
@@ -17,6 +17,7 @@ import {
   thoughtsTokensFor,
   type ResponseFrame,
 } from './response-assembly.ts';
+import { rngFromLabel, sha256HexOf } from './seeding.ts';
 import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
@@ -70,7 +71,7 @@ export function countTokens(request: unknown): number {
 
 function respond(request: SimulatedRequest, seed: number, model: string, plan: AnswerPlan): Record<string, unknown> {
   const identity = { ...request.generation, compiledSchema: undefined };
-  const requestHash = sha256Hex(JSON.stringify([request.contents, request.systemInstruction ?? null, identity]));
+  const requestHash = sha256HexOf(JSON.stringify([request.contents, request.systemInstruction ?? null, identity]));
   const frame: ResponseFrame = {
     promptTokens: countPromptTokens(request),
     modelVersion: modelVersionOf(model),
@@ -79,7 +80,7 @@ function respond(request: SimulatedRequest, seed: number, model: string, plan: A
   if (plan.kind === 'safety-block') return blockedResponse(frame);
   if (plan.kind === 'empty') return emptyResponse(frame, plan.candidatesField);
   const { generation } = request;
-  const rng = createRng(`${seed}:${requestHash}`);
+  const rng = rngFromLabel(`${seed}:${requestHash}`);
   const thoughts = thoughtsTokensFor(frame.modelVersion, generation.thinkingBudget, rng);
   const answer = composeAnswer(generation, generation.compiledSchema, mineText(promptTexts(request)), rng);
   let text: string;

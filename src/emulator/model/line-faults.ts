@@ -4,8 +4,9 @@
  * the key (a new `submission`) draws afresh. Faults apply only to keys containing `keyContains` (when set) and only
  * to the first `maxSubmissionsPerKey` submissions (when set).
  */
-import { createRng, type Rng } from '../../shared/index.ts';
+import type { Rng } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
+import { rngFromLabel } from './seeding.ts';
 
 /** How a JSON answer is damaged. */
 export type Malformation =
@@ -56,7 +57,7 @@ export function faultsApply(faults: LineFaults, line: LineIdentity): boolean {
 /** The seeded draw for one fault; the returned generator also makes that fault's follow-up choices. */
 function draw(line: LineIdentity, fault: string, rate: number): Rng | undefined {
   if (rate <= 0) return undefined;
-  const rng = createRng(`${line.seed}\u0000${line.key ?? ''}\u0000${line.submission}\u0000${fault}`);
+  const rng = rngFromLabel(`${line.seed}\u0000${line.key ?? ''}\u0000${line.submission}\u0000${fault}`);
   return rng.next() < rate ? rng : undefined;
 }
 

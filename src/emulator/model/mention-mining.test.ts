@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mineFields, mineKeywords, mineNumbers, parseJsonString, rankUnits, splitList } from './mention-mining.ts';
+import { mineFields, mineKeywords, parseJsonString, splitList } from './mention-mining.ts';
+import { mineNumbers, rankUnits } from './number-mining.ts';
 import { mineText } from './text-mining.ts';
 
 describe('mention mining', () => {

@@ -1,22 +1,9 @@
 /**
  * @module Finds the concrete things a prompt mentions: `key: value` fields and lists (also inside an embedded JSON
- * document), numbers with their unit, neighbouring words and sentence, names, dates and keywords.
+ * document), names, dates, e-mail addresses, URLs and keywords. Numbers are mined in `number-mining.ts`.
  */
-import type { Sentence } from './text-mining.ts';
-import { normaliseFieldName, STOPWORDS, stem, wordsOf } from './text-words.ts';
-
-/** A number found in the prompt. */
-export interface NumberMention {
-  readonly value: number;
-  readonly isInteger: boolean;
-  readonly isYear: boolean;
-  /** The unit written right after it (`t/ha`, `%`, `days`), if any. */
-  readonly unit: string | undefined;
-  /** Stems of the words around it. */
-  readonly context: readonly string[];
-  /** The sentence it occurs in. */
-  readonly sentence: string;
-}
+import { forEachMatch } from './pattern-matching.ts';
+import { normaliseFieldName, STOPWORDS, wordsOf } from './text-words.ts';
 
 /** Fields of the prompt keyed by normalised name: single values and lists. */
 export interface MinedFields {
@@ -24,12 +11,8 @@ export interface MinedFields {
   readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Numbers beyond this many are not collected. */
-const MAX_NUMBERS = 200;
 const LINE_FIELD = /^\s*(?:[-*•]\s*)?["']?([\p{L}][\p{L}\p{N} _-]{0,40}?)["']?\s*[:=]\s*(\S.*?)\s*,?\s*$/u;
 const JSON_FIELD = /"([^"\\]{1,40})"\s*:\s*(?:"((?:[^"\\]|\\.){1,400})"|(-?\d+(?:\.\d+)?)|(\[[^\]]{0,2000}\]))/g;
-const NUMBER = /(?<![\p{L}\p{N}.,-])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\p{L}\p{N}]|[.,]\d)/gu;
-const UNIT = /^ ?(%|°\s?[CF]|[\p{L}µ][\p{L}\p{N}µ²³]*(?:\/[\p{L}\p{N}µ²³]+)*)/u;
 /** Two or three capitalised words, maybe with a middle initial or particle: "Jane A. Doe", "Ludwig van Beethoven". */
 const NAME_WORD = '[A-Z][a-z]+(?:-[A-Z][a-z]+)?';
 const NAME_MIDDLE = '(?: [A-Z]\\.)?(?: (?:van|von|de|da|del|der|le))?';
@@ -76,12 +59,12 @@ export function mineFields(lines: readonly string[], text: string): MinedFields 
     values.set(name, single);
     lists.set(name, items ?? splitList(single));
   };
-  for (const match of text.matchAll(JSON_FIELD)) {
+  forEachMatch(JSON_FIELD, text, (match) => {
     const [, key = '', quoted, numeric, array] = match;
     if (quoted !== undefined) add(key, parseJsonString(quoted));
     else if (numeric !== undefined) add(key, numeric);
     else if (array !== undefined) add(key, parseJsonList(array));
-  }
+  });
   for (const line of lines) {
     const match = LINE_FIELD.exec(line);
     if (match === null || /^https?$/i.test(match[1] ?? '')) continue;
@@ -119,34 +102,6 @@ export function splitList(value: string): string[] {
     .filter((item) => item.length > 0);
 }
 
-/** Numbers in the content sentences, with unit, context and sentence. */
-export function mineNumbers(facts: readonly Sentence[]): NumberMention[] {
-  const numbers: NumberMention[] = [];
-  for (const sentence of facts) {
-    if (numbers.length >= MAX_NUMBERS) break;
-    for (const match of sentence.text.matchAll(NUMBER)) {
-      const raw = match[0];
-      const value = Number(raw.replaceAll(',', ''));
-      if (!Number.isFinite(value)) continue;
-      const start = match.index;
-      const end = start + raw.length;
-      const before = wordsOf(sentence.text.slice(Math.max(0, start - 40), start)).slice(-4);
-      const after = wordsOf(sentence.text.slice(end, end + 30)).slice(0, 3);
-      const unit = UNIT.exec(sentence.text.slice(end, end + 24))?.[1];
-      const isInteger = Number.isInteger(value) && !raw.includes('.');
-      numbers.push({
-        value,
-        isInteger,
-        isYear: isInteger && /^(1[5-9]\d\d|20\d\d)$/.test(raw),
-        unit: unit === undefined || unit.length > 12 || STOPWORDS.has(unit.toLowerCase()) ? undefined : unit,
-        context: [...before, ...after].map(stem),
-        sentence: sentence.text,
-      });
-    }
-  }
-  return numbers;
-}
-
 /** Names listed in an author-like field or a "By ..." line first, then capitalised word runs in prose. */
 export function mineNames(fields: MinedFields, lines: readonly string[], proseText: string): string[] {
   const listed = NAME_FIELDS.flatMap((key) => fields.lists.get(key) ?? []);
@@ -170,11 +125,11 @@ export function findUrls(text: string): string[] {
 /** ISO dates and "March 3, 2021" / "3 March 2021" dates, as `YYYY-MM-DD`. */
 export function mineDates(text: string): string[] {
   const dates: string[] = [];
-  for (const match of text.matchAll(ISO_DATE)) dates.push(match[0]);
+  forEachMatch(ISO_DATE, text, (match) => dates.push(match[0]));
   const iso = (year: string, month: string, day: string): string =>
     `${year}-${String(MONTHS.indexOf(month.toLowerCase()) + 1).padStart(2, '0')}-${day.padStart(2, '0')}`;
-  for (const match of text.matchAll(MONTH_DATE)) dates.push(iso(match[3] ?? '', match[1] ?? '', match[2] ?? ''));
-  for (const match of text.matchAll(DAY_MONTH_DATE)) dates.push(iso(match[3] ?? '', match[2] ?? '', match[1] ?? ''));
+  forEachMatch(MONTH_DATE, text, (match) => dates.push(iso(match[3] ?? '', match[1] ?? '', match[2] ?? '')));
+  forEachMatch(DAY_MONTH_DATE, text, (match) => dates.push(iso(match[3] ?? '', match[2] ?? '', match[1] ?? '')));
   return unique(dates);
 }
 
@@ -190,13 +145,6 @@ export function mineKeywords(factText: string): string[] {
     .sort((left, right) => right[1] - left[1] || right[0].length - left[0].length)
     .slice(0, 12)
     .map(([word]) => word);
-}
-
-/** Units written after numbers, most frequent first. */
-export function rankUnits(numbers: readonly NumberMention[]): string[] {
-  const counts = new Map<string, number>();
-  for (const { unit } of numbers) if (unit !== undefined) counts.set(unit, (counts.get(unit) ?? 0) + 1);
-  return [...counts.entries()].sort((left, right) => right[1] - left[1]).map(([unit]) => unit);
 }
 
 /** The distinct values, in first-seen order. */

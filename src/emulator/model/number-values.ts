@@ -4,7 +4,7 @@
  * mentions most.
  */
 import type { Rng } from '../../shared/index.ts';
-import type { NumberMention } from './mention-mining.ts';
+import type { NumberMention } from './number-mining.ts';
 import { categoryOf, type ValueHint } from './property-hints.ts';
 import type { TextCorpus } from './text-mining.ts';
 import { nameStems, overlap } from './text-words.ts';

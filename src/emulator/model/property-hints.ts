@@ -2,7 +2,8 @@
  * @module What a schema property asks for, judged from its name: the {@link ValueHint} passed down while a value is
  * generated, the value category (`authors` → person, `year` → year, ...) and the prompt field of the same name.
  */
-import type { NumberMention } from './mention-mining.ts';
+import { memoByKey } from './bounded-cache.ts';
+import type { NumberMention } from './number-mining.ts';
 import type { TextCorpus } from './text-mining.ts';
 import { nameStems, normaliseFieldName, stem } from './text-words.ts';
 
@@ -61,15 +62,24 @@ export function hintFor(
   return { name, parentName, ordinal, anchor, stems: [...nameStems(name), ...nameStems(description)] };
 }
 
-/** The category of the hinted property. */
-export function categoryOf(hint: ValueHint): Category {
-  const words = nameStems(hint.name);
+/** The same few (name, parent) pairs recur on every line of a batch; the key is `<name length>:<name><parent>`. */
+const cachedCategory = memoByKey<Category>(4096, (key) => {
+  const colon = key.indexOf(':');
+  const nameEnd = colon + 1 + Number(key.slice(0, colon));
+  const name = key.slice(colon + 1, nameEnd);
+  const parentName = key.slice(nameEnd);
+  const words = nameStems(name);
   for (const [category, markers] of CATEGORY_WORDS) if (words.some((word) => markers.includes(word))) return category;
   if (words.includes('name')) {
-    const parent = nameStems(hint.parentName);
+    const parent = nameStems(parentName);
     return parent.some((word) => PERSON_WORDS.includes(word)) ? 'person' : 'title';
   }
   return 'generic';
+});
+
+/** The category of the hinted property. */
+export function categoryOf(hint: ValueHint): Category {
+  return cachedCategory(`${hint.name.length}:${hint.name}${hint.parentName}`);
 }
 
 function fieldKey(corpus: TextCorpus, name: string): string | undefined {

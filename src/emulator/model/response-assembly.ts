@@ -3,7 +3,8 @@
  * `usageMetadata` (zero counters omitted; total = prompt + candidates + thoughts), `modelVersion` and a
  * deterministic `responseId`.
  */
-import { sha256Hex, type Rng } from '../../shared/index.ts';
+import type { Rng } from '../../shared/index.ts';
+import { sha256HexOf } from './seeding.ts';
 import { estimateTextTokens } from './token-estimator.ts';
 
 /** What every response of one request shares. */
@@ -21,7 +22,7 @@ export function modelVersionOf(model: string): string {
 
 /** A 23-character base64url id derived from the seed and the request's hash, like `6VFkaIDwEPXVjMcP4-XW6Qo`. */
 export function responseIdFor(seed: number, requestHash: string): string {
-  return Buffer.from(sha256Hex(`${seed}:${requestHash}:response`).slice(0, 34), 'hex').toString('base64url');
+  return Buffer.from(sha256HexOf(`${seed}:${requestHash}:response`).slice(0, 34), 'hex').toString('base64url');
 }
 
 /**

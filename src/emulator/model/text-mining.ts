@@ -7,28 +7,17 @@
 import {
   findEmails,
   findUrls,
-  isFieldLine,
   mineDates,
   mineFields,
   mineKeywords,
   mineNames,
-  mineNumbers,
   parseJsonString,
-  rankUnits,
   type MinedFields,
-  type NumberMention,
 } from './mention-mining.ts';
-import { contentStems } from './text-words.ts';
+import { mineNumbers, rankUnits, type NumberMention } from './number-mining.ts';
+import { isInstruction, splitSentences, toSentence, type Sentence } from './sentences.ts';
 
-/** A sentence of the prompt. */
-export interface Sentence {
-  readonly text: string;
-  readonly stems: readonly string[];
-  /** Addressed to the model ("Extract the title as JSON") rather than content. */
-  readonly isInstruction: boolean;
-  /** Running prose: six words or more and not a `key: value` line. */
-  readonly isProse: boolean;
-}
+export type { Sentence } from './sentences.ts';
 
 /** Everything mined from one prompt. */
 export interface TextCorpus {
@@ -51,76 +40,93 @@ export interface TextCorpus {
 
 /** Only the start of a long document is mined, which keeps every line fast. */
 const MAX_MINED_CHARS = 20_000;
-const MAX_SENTENCE_CHARS = 300;
-const INSTRUCTION_VERBS =
-  'extract|return|respond|reply|output|give|list|summari[sz]e|classify|identify|provide|read|analy[sz]e|generate|' +
-  "write|describe|find|determine|answer|tell|create|produce|fill|use|do not|don't|make|explain|based on|given|" +
-  'here is|here are|leave|keep|include|report|never|always|ensure|make sure|avoid|follow|format|translate|rate|' +
-  'score|label|categori[sz]e|choose|select|convert|compute|calculate';
-const INSTRUCTION_START = new RegExp(`^(please\\s+)?(${INSTRUCTION_VERBS})\\b`, 'i');
-/** Lower-case `you` only: a title-case "You" is usually part of a title. Backticks quote field names. */
-const ADDRESSING_WORDS = /\b(you|your)\b|\b(JSON|json|Json|schema|Schema)\b|`[^`]+`|\{\{/;
-/** A sentence ends at `.`, `!` or `?` after a small letter or digit, unless an abbreviation ends there. */
-const ABBREVIATIONS = 'Dr|Mr|Mrs|Ms|Prof|Sr|Jr|St|vs|Fig|No|al|Inc|Ltd|Co|e\\.g|i\\.e';
-const SENTENCE_BREAK = new RegExp(
-  `(?<=[\\p{Ll}\\p{N})\\]"'][.!?])(?<!\\b(?:${ABBREVIATIONS})\\.)\\s+(?=[\\p{Lu}\\p{N}"'([])`,
-  'u',
-);
 const LIST_MARKER = /^(#{1,6}\s+|[-*•]\s+|\d{1,3}[.)]\s+)/;
 const JSON_STRING_MEMBER = /^"[^"\\]{1,60}"\s*:\s*"((?:[^"\\]|\\.)*)",?$/;
 
 /** Mines the prompt's text parts (joined by blank lines). */
 export function mineText(texts: readonly string[]): TextCorpus {
   const text = texts.join('\n\n').slice(0, MAX_MINED_CHARS);
-  const rawLines = text.split(/\r?\n/).map((line) => line.trim());
+  // Without a carriage return, splitting at "\n" is splitting at /\r?\n/, only cheaper.
+  const rawLines = (text.includes('\r') ? text.split(/\r?\n/) : text.split('\n')).map((line) => line.trim());
   const lines = logicalLines(rawLines);
-  const sentences = lines.flatMap((line) => line.split(SENTENCE_BREAK)).map(toSentence);
+  const sentences = lines.flatMap(splitSentences).map(toSentence);
   const contentSentences = sentences.filter((sentence) => !sentence.isInstruction);
   const facts = contentSentences.length > 0 ? contentSentences : sentences;
-  const proseText = memo(() =>
-    facts
-      .filter((sentence) => sentence.isProse)
-      .map((sentence) => sentence.text)
-      .join('\n'),
-  );
-  // Most answers need only some of these, so each is mined on first use.
-  const fields = memo(() => mineFields(rawLines, text));
-  const numbers = memo(() => mineNumbers(facts));
-  const units = memo(() => rankUnits(numbers()));
-  const names = memo(() => mineNames(fields(), lines, proseText()));
-  const dates = memo(() => mineDates(text));
-  const emails = memo(() => findEmails(text));
-  const urls = memo(() => findUrls(text));
-  const keywords = memo(() => mineKeywords(facts.map((sentence) => sentence.text).join('\n')));
-  return {
-    sentences,
-    facts,
-    firstLine: lines.find((line) => line.length <= 200 && !isInstruction(line)),
-    get fields() {
-      return fields();
-    },
-    get numbers() {
-      return numbers();
-    },
-    get units() {
-      return units();
-    },
-    get names() {
-      return names();
-    },
-    get dates() {
-      return dates();
-    },
-    get emails() {
-      return emails();
-    },
-    get urls() {
-      return urls();
-    },
-    get keywords() {
-      return keywords();
-    },
-  };
+  return new MinedCorpus(text, rawLines, lines, sentences, facts);
+}
+
+/** A mined prompt. Most answers need only some of its parts, so each is mined on first use. */
+class MinedCorpus implements TextCorpus {
+  readonly sentences: readonly Sentence[];
+  readonly facts: readonly Sentence[];
+  readonly firstLine: string | undefined;
+  readonly #text: string;
+  readonly #rawLines: readonly string[];
+  readonly #lines: readonly string[];
+  #fields: MinedFields | undefined;
+  #numbers: readonly NumberMention[] | undefined;
+  #units: readonly string[] | undefined;
+  #names: readonly string[] | undefined;
+  #dates: readonly string[] | undefined;
+  #emails: readonly string[] | undefined;
+  #urls: readonly string[] | undefined;
+  #keywords: readonly string[] | undefined;
+
+  constructor(text: string, rawLines: readonly string[], lines: readonly string[], sentences: readonly Sentence[], facts: readonly Sentence[]) {
+    this.#text = text;
+    this.#rawLines = rawLines;
+    this.#lines = lines;
+    this.sentences = sentences;
+    this.facts = facts;
+    this.firstLine = lines.find((line) => line.length <= 200 && !isInstruction(line));
+  }
+
+  get fields(): MinedFields {
+    this.#fields ??= mineFields(this.#rawLines, this.#text);
+    return this.#fields;
+  }
+
+  get numbers(): readonly NumberMention[] {
+    this.#numbers ??= mineNumbers(this.facts);
+    return this.#numbers;
+  }
+
+  get units(): readonly string[] {
+    this.#units ??= rankUnits(this.numbers);
+    return this.#units;
+  }
+
+  get names(): readonly string[] {
+    if (this.#names === undefined) {
+      const fields = this.fields;
+      const proseText = this.facts
+        .filter((sentence) => sentence.isProse)
+        .map((sentence) => sentence.text)
+        .join('\n');
+      this.#names = mineNames(fields, this.#lines, proseText);
+    }
+    return this.#names;
+  }
+
+  get dates(): readonly string[] {
+    this.#dates ??= mineDates(this.#text);
+    return this.#dates;
+  }
+
+  get emails(): readonly string[] {
+    this.#emails ??= findEmails(this.#text);
+    return this.#emails;
+  }
+
+  get urls(): readonly string[] {
+    this.#urls ??= findUrls(this.#text);
+    return this.#urls;
+  }
+
+  get keywords(): readonly string[] {
+    this.#keywords ??= mineKeywords(this.facts.map((sentence) => sentence.text).join('\n'));
+    return this.#keywords;
+  }
 }
 
 /**
@@ -146,28 +152,4 @@ function logicalLines(rawLines: readonly string[]): string[] {
     joinable = member === null;
   }
   return lines;
-}
-
-function toSentence(raw: string): Sentence {
-  const trimmed = raw.trim();
-  const cut = trimmed.lastIndexOf(' ', MAX_SENTENCE_CHARS);
-  const text = trimmed.length <= MAX_SENTENCE_CHARS ? trimmed : `${trimmed.slice(0, cut)}…`;
-  const stems = memo(() => contentStems(text));
-  return {
-    text,
-    get stems() {
-      return stems();
-    },
-    isInstruction: isInstruction(text),
-    isProse: !isFieldLine(text) && / \S+ \S+ \S+ \S+ \S/.test(text),
-  };
-}
-
-function isInstruction(text: string): boolean {
-  return INSTRUCTION_START.test(text) || ADDRESSING_WORDS.test(text) || /[:?]$/.test(text);
-}
-
-function memo<T>(compute: () => T): () => T {
-  let cached: { value: T } | undefined;
-  return () => (cached ??= { value: compute() }).value;
 }

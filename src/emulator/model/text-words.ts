@@ -1,4 +1,5 @@
 /** @module Word-level helpers shared by the text miner and the value generator: splitting, stemming, stopwords. */
+import { memoByKey } from './bounded-cache.ts';
 
 const WORD = /[\p{L}][\p{L}\p{N}]*/gu;
 
@@ -41,9 +42,17 @@ export function contentStems(text: string): string[] {
   return stems;
 }
 
-/** A property name's stems: `publicationYear`, `publication_year` and `publication-year` → `publication`, `year`. */
-export function nameStems(name: string): string[] {
-  return contentStems(name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_\-.]+/g, ' '));
+/** Names, descriptions and enum values recur on every line of a batch: their stems are worked out once. */
+const cachedNameStems = memoByKey<readonly string[]>(4096, (name) =>
+  contentStems(name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_\-.]+/g, ' ')),
+);
+
+/**
+ * A property name's stems: `publicationYear`, `publication_year` and `publication-year` → `publication`, `year`.
+ * The array is shared between calls: do not mutate it.
+ */
+export function nameStems(name: string): readonly string[] {
+  return cachedNameStems(name);
 }
 
 /** A field name reduced for comparison: lower case, letters and digits only. */
@@ -54,7 +63,10 @@ export function normaliseFieldName(name: string): string {
 /** Whether two stems name the same thing: equal, or sharing their first five letters (`publish`/`publication`). */
 export function stemsMatch(left: string, right: string): boolean {
   if (left === right) return true;
-  return left.length >= 5 && right.length >= 5 && left.slice(0, 5) === right.slice(0, 5);
+  if (left.length < 5 || right.length < 5) return false;
+  // The first five code units compared in place: no substrings made for every pair of stems.
+  for (let index = 0; index < 5; index++) if (left.charCodeAt(index) !== right.charCodeAt(index)) return false;
+  return true;
 }
 
 /** How many of `query` stems occur in `stems`. */

@@ -103,9 +103,11 @@ function generateArray(node: SchemaNode, context: Generation, hint: ValueHint, d
     if (listedValue !== undefined) value = fitLength(listedValue, itemNode ?? node, context.corpus);
     else if (child !== undefined) value = generate(child, context, itemHint(child, hint, ordinal, context), depth + 1);
     else value = stringCandidates(context.corpus, { ...hint, ordinal }, undefined, context.rng)[ordinal] ?? 'item';
-    const identity = JSON.stringify(value);
-    if (node.uniqueItems && seen.has(identity) && prefix === undefined) continue;
-    seen.add(identity);
+    if (node.uniqueItems) {
+      const identity = JSON.stringify(value);
+      if (seen.has(identity) && prefix === undefined) continue;
+      seen.add(identity);
+    }
     result.push(value);
   }
   return result;
@@ -142,6 +144,8 @@ function generateString(node: SchemaNode, context: Generation, hint: ValueHint):
 
 /** Cuts or pads a string to the node's `maxLength` / `minLength` (counted in code points, as JSON Schema does). */
 function fitLength(value: string, node: SchemaNode, corpus: TextCorpus): string {
+  // Code points never outnumber UTF-16 units: with no minimum and a maximum the length cannot pass, it fits as is.
+  if (node.minLength <= 0 && (node.maxLength === undefined || value.length <= node.maxLength)) return value;
   let characters = Array.from(value);
   if (characters.length < node.minLength) {
     const filler = Array.from(` ${corpus.facts.map((sentence) => sentence.text).join(' ')}`);
