@@ -3,10 +3,17 @@
  * @module The `truebatch` command: parses argv, hands each command to its module, and is the one error boundary
  * that turns errors into messages and exit codes.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { TrueBatchError, filesystemErrorFrom } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { ExitCode } from './exit-codes.ts';
+
+// Planning a large corpus makes garbage that V8 promotes to the old generation, which it then lets grow to several
+// times the live heap before collecting: the CLI's peak memory varied from 260 to 370 MB at 100k documents. Collecting
+// at 1.5x the live heap kept it near 210 MB with the same CPU time (measured with /usr/bin/time). V8 reads this flag
+// at every collection, so setting it now takes effect.
+setFlagsFromString('--heap-growing-percent=50');
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('truebatch')
