@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { createEmulator, type Emulator, type FaultConfigInput } from './index.ts';
-import { callJson, readJsonlFile, requestLines, uploadInProcess, type WireOperation } from './test-support.ts';
+import { callJson, createFileJob, getJob, readJsonlFile, requestLines } from './test-support.ts';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -15,25 +15,14 @@ function emulatorWith(clock: ManualClock, faults: FaultConfigInput): Emulator {
   return emulator;
 }
 
-async function createJob(emulator: Emulator, count: number, displayName: string): Promise<string> {
-  const uploaded = await uploadInProcess(emulator, `${requestLines(count, displayName).join('\n')}\n`);
-  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
-    method: 'POST',
-    body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
-  });
-  return created.body.name;
-}
 
-async function getJob(emulator: Emulator, name: string): Promise<WireOperation> {
-  return (await callJson<WireOperation>(emulator, `/v1beta/${name}`)).body;
-}
 
 describe('job faults', () => {
   it('fails the matching job after N lines, keeping those lines as its output', async () => {
     const clock = createManualClock();
     const emulator = emulatorWith(clock, { jobs: [{ displayNameContains: 'doomed', outcome: 'failed', afterLines: 3 }] });
-    const doomed = await createJob(emulator, 10, 'doomed');
-    const fine = await createJob(emulator, 10, 'fine');
+    const doomed = await createFileJob(emulator, requestLines(10, 'doomed'), 'doomed');
+    const fine = await createFileJob(emulator, requestLines(10, 'fine'), 'fine');
     clock.advance(250);
     expect((await getJob(emulator, doomed)).metadata.state).toBe('BATCH_STATE_RUNNING');
     clock.advance(150);
@@ -50,8 +39,8 @@ describe('job faults', () => {
   it('expires the n-th job after N lines with no results', async () => {
     const clock = createManualClock();
     const emulator = emulatorWith(clock, { jobs: [{ nth: 2, outcome: 'expired', afterLines: 2 }] });
-    const first = await createJob(emulator, 4, 'first');
-    const second = await createJob(emulator, 4, 'second');
+    const first = await createFileJob(emulator, requestLines(4, 'first'), 'first');
+    const second = await createFileJob(emulator, requestLines(4, 'second'), 'second');
     clock.advance(2000);
     expect((await getJob(emulator, first)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
     const expired = await getJob(emulator, second);
@@ -64,7 +53,7 @@ describe('job faults', () => {
   it('keeps a stuck job PENDING until it is older than expiryMs, then EXPIRED', async () => {
     const clock = createManualClock();
     const emulator = emulatorWith(clock, { jobs: [{ outcome: 'stuck' }] });
-    const stuck = await createJob(emulator, 3, 'stuck');
+    const stuck = await createFileJob(emulator, requestLines(3, 'stuck'), 'stuck');
     clock.advance(3_599_999);
     expect((await getJob(emulator, stuck)).metadata.state).toBe('BATCH_STATE_PENDING');
     expect((await callJson(emulator, '/v1beta/batches')).body.operations?.[0]?.metadata.state).toBe('BATCH_STATE_PENDING');
@@ -76,7 +65,7 @@ describe('job faults', () => {
   it('cancels a stuck job while PENDING with no output', async () => {
     const clock = createManualClock();
     const emulator = emulatorWith(clock, { jobs: [{ outcome: 'stuck' }] });
-    const stuck = await createJob(emulator, 3, 'stuck');
+    const stuck = await createFileJob(emulator, requestLines(3, 'stuck'), 'stuck');
     expect((await callJson(emulator, `/v1beta/${stuck}:cancel`, { method: 'POST', body: {} })).body).toEqual({});
     const cancelled = await getJob(emulator, stuck);
     expect(cancelled.metadata.state).toBe('BATCH_STATE_CANCELLED');

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock, type Clock } from '../shared/index.ts';
 import { createEmulator, type Emulator } from './index.ts';
 import { OBSERVE_MIN_LINES } from './job-runner.ts';
-import { callJson, readJsonlFile, requestLines, uploadInProcess, type WireOperation } from './test-support.ts';
+import { createFileJob, getJob, outputPath, readJsonlFile, requestLines } from './test-support.ts';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -28,29 +27,15 @@ function emulatorOn(clock: Clock): Emulator {
   return emulator;
 }
 
-async function createJob(emulator: Emulator, lines: readonly string[], displayName: string): Promise<string> {
-  const uploaded = await uploadInProcess(emulator, `${lines.join('\n')}\n`);
-  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
-    method: 'POST',
-    body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
-  });
-  return created.body.name;
-}
 
-async function getJob(emulator: Emulator, name: string): Promise<WireOperation> {
-  return (await callJson<WireOperation>(emulator, `/v1beta/${name}`)).body;
-}
 
-function outputPath(emulator: Emulator, operation: WireOperation): string {
-  return join(emulator.storageDir, 'files', operation.metadata.output!.responsesFile!.slice('files/'.length));
-}
 
 describe('job runner time slices', () => {
   it('works on a big job for a short slice per look, and the slices add up to the same output', async () => {
     const emulator = emulatorOn(tickingClock());
     const lines = requestLines(300, 'big');
     // Blank lines between requests: reading resumes mid-file at every slice and still numbers lines right.
-    const name = await createJob(emulator, [...lines.slice(0, 150), '', ...lines.slice(150), '{"key":"bad"}'], 'big');
+    const name = await createFileJob(emulator, [...lines.slice(0, 150), '', ...lines.slice(150), '{"key":"bad"}'], 'big');
 
     const first = await getJob(emulator, name);
     const processed = Number(first.metadata.batchStats['successfulRequestCount'] ?? '0');
@@ -70,14 +55,14 @@ describe('job runner time slices', () => {
 
   it('still ends a small job at the first look when the clock moves', async () => {
     const emulator = emulatorOn(tickingClock());
-    const name = await createJob(emulator, requestLines(OBSERVE_MIN_LINES, 'small'), 'small');
+    const name = await createFileJob(emulator, requestLines(OBSERVE_MIN_LINES, 'small'), 'small');
     expect((await getJob(emulator, name)).metadata.state).toBe('BATCH_STATE_SUCCEEDED');
   });
 
   it('has the background loop finish the oldest job first, however small the later one', async () => {
     const emulator = emulatorOn(tickingClock());
-    const big = await createJob(emulator, requestLines(400, 'first'), 'first');
-    const small = await createJob(emulator, requestLines(5, 'second'), 'second');
+    const big = await createFileJob(emulator, requestLines(400, 'first'), 'first');
+    const small = await createFileJob(emulator, requestLines(5, 'second'), 'second');
     emulator.startJobLoop();
     await vi.waitFor(() => expect(emulator.stats().requestsProcessed).toBe(405));
     const [bigDone, smallDone] = [await getJob(emulator, big), await getJob(emulator, small)];

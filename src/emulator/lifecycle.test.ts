@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.ts';
-import { callJson, readJsonlFile, requestLines, uploadInProcess, type WireOperation } from './test-support.ts';
+import { callJson, createFileJob, getJob, outputPath, readJsonlFile, requestLines } from './test-support.ts';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -15,23 +14,8 @@ function emulatorWith(clock: ManualClock, options: EmulatorOptions = {}): Emulat
   return emulator;
 }
 
-async function createFileJob(emulator: Emulator, lines: readonly string[], displayName = 'job'): Promise<string> {
-  const uploaded = await uploadInProcess(emulator, `${lines.join('\n')}\n`);
-  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
-    method: 'POST',
-    body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
-  });
-  expect(created.status).toBe(200);
-  return created.body.name;
-}
 
-async function getJob(emulator: Emulator, name: string): Promise<WireOperation> {
-  return (await callJson<WireOperation>(emulator, `/v1beta/${name}`)).body;
-}
 
-function outputPath(emulator: Emulator, operation: WireOperation): string {
-  return join(emulator.storageDir, 'files', operation.metadata.output!.responsesFile!.slice('files/'.length));
-}
 
 describe('job lifecycle on a manual clock', () => {
   it('stays PENDING, runs with progress proportional to elapsed time, then SUCCEEDS', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProviderError } from '../shared/index.ts';
 import type { Emulator } from './emulator.ts';
 
 /** A fresh temp folder and a way to remove it. */
@@ -130,4 +131,26 @@ export async function uploadInProcess(
     body: content,
   });
   return (await final.json()) as WireBody & { file: WireFile };
+}
+
+/** Uploads `lines` as a JSONL file and creates a batch job from it in-process; returns the job's name. */
+export async function createFileJob(emulator: Emulator, lines: readonly string[], displayName = 'job'): Promise<string> {
+  const uploaded = await uploadInProcess(emulator, `${lines.join('\n')}\n`);
+  const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+    method: 'POST',
+    body: { batch: { displayName, inputConfig: { fileName: uploaded.file.name } } },
+  });
+  if (created.status !== 200) throw new ProviderError('emulator', `creating ${displayName} answered HTTP ${created.status}`, { isRetryable: false });
+  return created.body.name;
+}
+
+/** Reads a batch job's Operation in-process. */
+export async function getJob(emulator: Emulator, name: string): Promise<WireOperation> {
+  return (await callJson<WireOperation>(emulator, `/v1beta/${name}`)).body;
+}
+
+/** Where the emulator keeps a finished job's result file on disk. */
+export function outputPath(emulator: Emulator, operation: WireOperation): string {
+  const file = operation.metadata.output?.responsesFile ?? '';
+  return join(emulator.storageDir, 'files', file.slice('files/'.length));
 }
