@@ -7,20 +7,15 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
-import { applyResult, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus } from './request-queries.ts';
+import { applyResult, markCached, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus } from './request-queries.ts';
 import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
+import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt } from './attempt-queries.ts';
+import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus } from './request-queries.ts';
 import type { UpsertOutcome } from './request-queries.ts';
-
-/** One attempt of a job, as the collector joins result lines to it. */
-export interface JobAttempt {
-  id: number;
-  state: AttemptRow['state'];
-  doc_id: string;
-}
 
 /** Typed access to the ledger. All multi-row changes are transactions. */
 export class Ledger {
@@ -92,41 +87,25 @@ export class Ledger {
       .run(this.#clock.now(), kind, where.stage ?? null, where.jobId ?? null, message);
   }
 
-  // ── corpus ──────────────────────────────────────────────────────────────────────────────────────────────
+  // ── corpus (queries in document-queries.ts) ────────────────────────────────────────────────────────────────────────
 
-  replaceCorpusIssues(stage: string, issues: readonly { path: string; kind: 'excluded' | 'invalid'; reason: string }[]): void {
-    this.transaction(() => {
-      this.sql('DELETE FROM corpus_issues WHERE stage = ?').run(stage);
-      const insert = this.sql('INSERT OR REPLACE INTO corpus_issues (stage, path, kind, reason) VALUES (?, ?, ?, ?)');
-      for (const issue of issues) insert.run(stage, issue.path, issue.kind, issue.reason);
-    });
+  replaceCorpusIssues(stage: string, issues: readonly CorpusIssue[]): void {
+    this.transaction(() => replaceCorpusIssues(this.sql, stage, issues));
   }
 
-  corpusIssues(stage: string): { path: string; kind: string; reason: string }[] {
-    return this.sql('SELECT path, kind, reason FROM corpus_issues WHERE stage = ? ORDER BY path').all(stage) as {
-      path: string;
-      kind: string;
-      reason: string;
-    }[];
+  corpusIssues(stage: string): CorpusIssue[] {
+    return corpusIssues(this.sql, stage);
   }
 
   upsertDocument(stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void {
-    this.sql(
-        `INSERT INTO documents (stage, doc_id, path, content_hash, size_bytes) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (stage, doc_id) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
-           size_bytes = excluded.size_bytes`,
-      )
-      .run(stage, doc.id, doc.path, doc.contentHash, doc.sizeBytes);
+    upsertDocument(this.sql, stage, doc);
   }
 
   documentPath(stage: string, docId: string): string | undefined {
-    const row = this.sql('SELECT path FROM documents WHERE stage = ? AND doc_id = ?').get(stage, docId) as
-      | { path: string }
-      | undefined;
-    return row?.path;
+    return documentPath(this.sql, stage, docId);
   }
 
-  // ── requests (queries in request-queries.ts) ───────────────────────────────────────────────────────────
+  // ── requests (queries in request-queries.ts) ───────────────────────────────────────────────────────────────────────
 
   /**
    * Records the request for (stage, key). Same fingerprint: unchanged. A new fingerprint (the document, prompt or
@@ -138,12 +117,7 @@ export class Ledger {
 
   /** Requests of a stage waiting for a job, with their bodies, in a stable order, streamed (only `keys` when given). */
   *pendingRequests(stage: string, keys?: ReadonlySet<string>): Generator<PendingRequest> {
-    const rows = this.sql(
-        `SELECT r.*, b.json AS request_json FROM requests r JOIN request_bodies b ON b.request_id = r.id
-         WHERE r.stage = ? AND r.state = 'pending' ORDER BY r.id`,
-      )
-      .iterate(stage) as Iterable<PendingRequest>;
-    for (const row of rows) if (!keys || keys.has(row.key)) yield row;
+    for (const row of pendingRequests(this.sql, stage)) if (!keys || keys.has(row.key)) yield row;
   }
 
   /** The stage's most recent canary job and how its attempts ended. */
@@ -160,9 +134,7 @@ export class Ledger {
 
   /** The oldest pending request's last change (ms), or undefined when none is pending. */
   oldestPendingSince(stage: string): number | undefined {
-    const row = this.sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as {
-      at: number | null;
-    };
+    const row = this.sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as { at: number | null };
     return row.at ?? undefined;
   }
 
@@ -207,14 +179,10 @@ export class Ledger {
 
   /** Marks a pending request valid with the output reused from `attemptId` (no submission). */
   markCached(stage: string, key: string, attemptId: number, output: WrittenOutput): void {
-    this.sql(
-        `UPDATE requests SET state = 'valid', cached_from = ?, output_path = ?, output_bytes = ?, last_reason = NULL,
-           updated_at = ? WHERE stage = ? AND key = ? AND state = 'pending'`,
-      )
-      .run(attemptId, output.path, output.bytes, this.#clock.now(), stage, key);
+    markCached(this.sql, this.#clock.now(), { stage, key, attemptId, output });
   }
 
-  // ── outputs (queries in output-queries.ts) ─────────────────────────────────────────────────────────────
+  // ── outputs (queries in output-queries.ts) ─────────────────────────────────────────────────────────────────────────
 
   /** The valid outputs of a stage as recorded (path and size), streamed. */
   recordedOutputs(stage: string): Iterable<RecordedOutput> {
@@ -231,7 +199,7 @@ export class Ledger {
     recordOutput(this.sql, this.#clock.now(), requestId, output);
   }
 
-  // ── jobs ────────────────────────────────────────────────────────────────────────────────────────────────
+  // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 
   /**
    * Records a planned job and assigns its requests to it as their next attempt, in one transaction: after this a
@@ -293,30 +261,18 @@ export class Ledger {
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */
-  attemptInJob(jobId: number, stage: string, key: string): (AttemptRow & { key: string; doc_id: string }) | undefined {
-    return this.sql(
-        `SELECT a.*, r.key AS key, r.doc_id AS doc_id FROM attempts a JOIN requests r ON r.id = a.request_id
-         WHERE a.job_id = ? AND r.stage = ? AND r.key = ?`,
-      )
-      .get(jobId, stage, key) as (AttemptRow & { key: string; doc_id: string }) | undefined;
+  attemptInJob(jobId: number, stage: string, key: string): KeyedAttempt | undefined {
+    return attemptInJob(this.sql, jobId, stage, key);
   }
 
   /** Every attempt of a job by its request's key: read once per collection instead of a query per result line. */
   jobAttempts(jobId: number): Map<string, JobAttempt> {
-    const rows = this.sql(
-        'SELECT a.id, a.state, r.key, r.doc_id FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?',
-      )
-      .all(jobId) as (JobAttempt & { key: string })[];
-    return new Map(rows.map((row) => [row.key, { id: row.id, state: row.state, doc_id: row.doc_id }]));
+    return jobAttempts(this.sql, jobId);
   }
 
-  /** Keys of a job's attempts still waiting for a result. */
-  openAttempts(jobId: number): (AttemptRow & { key: string })[] {
-    return this.sql(
-        `SELECT a.*, r.key AS key FROM attempts a JOIN requests r ON r.id = a.request_id
-         WHERE a.job_id = ? AND a.state = 'in_job' ORDER BY a.id`,
-      )
-      .all(jobId) as (AttemptRow & { key: string })[];
+  /** A job's attempts still waiting for a result. */
+  openAttempts(jobId: number): KeyedAttempt[] {
+    return openAttempts(this.sql, jobId);
   }
 
   /**
@@ -341,12 +297,7 @@ export class Ledger {
   }
 
   /** Each request's latest attempt that has a stored response, streamed. */
-  *latestResponses(stage: string): Generator<AttemptRow & { key: string; doc_id: string; request_state: RequestRow['state'] }> {
-    yield* this.sql(
-        `SELECT a.*, r.key AS key, r.doc_id AS doc_id, r.state AS request_state FROM requests r
-         JOIN attempts a ON a.id = (SELECT MAX(id) FROM attempts WHERE request_id = r.id)
-         WHERE r.stage = ? AND r.state != 'in_job' AND a.response IS NOT NULL ORDER BY r.id`,
-      )
-      .iterate(stage) as Iterable<AttemptRow & { key: string; doc_id: string; request_state: RequestRow['state'] }>;
+  latestResponses(stage: string): Iterable<KeyedAttempt & { request_state: RequestRow['state'] }> {
+    return latestResponses(this.sql, stage);
   }
 }

@@ -1,6 +1,6 @@
 /** @module The request queries that carry rules: when a request is new, unchanged, changed or busy. */
 import type { Sql } from './sql.ts';
-import type { AttemptRow, Lineage, RequestRow, ResultRecord } from './rows.ts';
+import type { AttemptRow, Lineage, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 
 /** What `upsertRequest` did. */
 export type UpsertOutcome = 'new' | 'unchanged' | 'changed' | 'busy';
@@ -97,4 +97,22 @@ export function applyResult(sql: Sql, now: number, attempt: Pick<AttemptRow, 'id
     sql('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, output_bytes = NULL, updated_at = ? WHERE id = ?')
       .run(next, result.reason ?? result.state, result.repairNote ?? null, now, request.id);
   }
+}
+
+/** A stage's pending requests with their bodies, in a stable order, streamed. */
+export function pendingRequests(sql: Sql, stage: string): Iterable<PendingRequest> {
+  return sql(
+      `SELECT r.*, b.json AS request_json FROM requests r JOIN request_bodies b ON b.request_id = r.id
+       WHERE r.stage = ? AND r.state = 'pending' ORDER BY r.id`,
+    )
+    .iterate(stage) as Iterable<PendingRequest>;
+}
+
+/** Marks a pending request valid with the output reused from an earlier attempt (no submission). */
+export function markCached(sql: Sql, now: number, cached: { stage: string; key: string; attemptId: number; output: WrittenOutput }): void {
+  sql(
+      `UPDATE requests SET state = 'valid', cached_from = ?, output_path = ?, output_bytes = ?, last_reason = NULL,
+         updated_at = ? WHERE stage = ? AND key = ? AND state = 'pending'`,
+    )
+    .run(cached.attemptId, cached.output.path, cached.output.bytes, now, cached.stage, cached.key);
 }

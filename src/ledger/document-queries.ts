@@ -1,0 +1,37 @@
+/** @module Corpus queries: the documents a stage planned, and the files it excluded or found invalid. */
+import type { Sql } from './sql.ts';
+
+/** A file a stage's corpus excluded or could not use, with why. */
+export interface CorpusIssue {
+  path: string;
+  kind: 'excluded' | 'invalid';
+  reason: string;
+}
+
+/** Replaces a stage's corpus issues (run it in a transaction). */
+export function replaceCorpusIssues(sql: Sql, stage: string, issues: readonly CorpusIssue[]): void {
+  sql('DELETE FROM corpus_issues WHERE stage = ?').run(stage);
+  const insert = sql('INSERT OR REPLACE INTO corpus_issues (stage, path, kind, reason) VALUES (?, ?, ?, ?)');
+  for (const issue of issues) insert.run(stage, issue.path, issue.kind, issue.reason);
+}
+
+/** A stage's corpus issues, by path. */
+export function corpusIssues(sql: Sql, stage: string): CorpusIssue[] {
+  return sql('SELECT path, kind, reason FROM corpus_issues WHERE stage = ? ORDER BY path').all(stage) as CorpusIssue[];
+}
+
+/** Records (or updates) a stage's document. */
+export function upsertDocument(sql: Sql, stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void {
+  sql(
+      `INSERT INTO documents (stage, doc_id, path, content_hash, size_bytes) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (stage, doc_id) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
+         size_bytes = excluded.size_bytes`,
+    )
+    .run(stage, doc.id, doc.path, doc.contentHash, doc.sizeBytes);
+}
+
+/** Where a stage's document was read from. */
+export function documentPath(sql: Sql, stage: string, docId: string): string | undefined {
+  const row = sql('SELECT path FROM documents WHERE stage = ? AND doc_id = ?').get(stage, docId) as { path: string } | undefined;
+  return row?.path;
+}
