@@ -140,7 +140,7 @@ async function planDocument(
     return;
   }
   plan.documents++;
-  const { requestJson } = built;
+  const requestJson = JSON.stringify(built.request);
   // Before the upsert: whether an unchanged request is still waiting to be sent.
   const existing = ledger.requestStatus(stage.name, built.key);
   let outcome: UpsertOutcome;

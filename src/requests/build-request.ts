@@ -3,7 +3,7 @@
  * fingerprint.
  */
 import { ConfigError } from '../shared/index.ts';
-import { canonicalJson, fingerprintOfCanonical } from './fingerprint.ts';
+import { fingerprintRequest } from './fingerprint.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
 /** What a stage says about how to turn a document into a request. */
@@ -35,12 +35,10 @@ export interface GenerateContentRequestJson {
   generationConfig?: Record<string, unknown>;
 }
 
-/** A built request: its batch key, the request, its JSON text and the fingerprint of (model, request). */
+/** A built request: its batch key, the request JSON and the fingerprint of (model, request). */
 export interface BuiltRequest {
   key: string;
   request: GenerateContentRequestJson;
-  /** The request as canonical JSON (sorted keys): what is stored, sent and fingerprinted, serialised once. */
-  requestJson: string;
   fingerprint: string;
 }
 
@@ -83,11 +81,9 @@ export function buildRequest(
   if (spec.systemInstruction !== undefined) request.systemInstruction = { parts: [{ text: spec.systemInstruction }] };
   const generationConfig = definedFields(spec.generationConfig);
   if (generationConfig !== undefined) request.generationConfig = generationConfig;
-  const requestJson = canonicalJson(request);
   return {
     key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }),
     request,
-    requestJson,
-    fingerprint: fingerprintOfCanonical(spec.model, requestJson),
+    fingerprint: fingerprintRequest(spec.model, request),
   };
 }

@@ -73,13 +73,5 @@ export function bareModelName(model: string): string {
  * `models/` prefix removed. Identical work gives the identical fingerprint; any change to the request changes it.
  */
 export function fingerprintRequest(model: string, request: unknown): string {
-  return fingerprintOfCanonical(model, canonicalJson(request));
-}
-
-/**
- * {@link fingerprintRequest} from the request's canonical JSON, for a caller that keeps that text anyway: the
- * canonical JSON of `{ model, request }` is exactly `{"model":…,"request":<canonical request>}`.
- */
-export function fingerprintOfCanonical(model: string, canonicalRequest: string): string {
-  return sha256Hex(`{"model":${JSON.stringify(bareModelName(model))},"request":${canonicalRequest}}`);
+  return sha256Hex(canonicalJson({ model: bareModelName(model), request }));
 }

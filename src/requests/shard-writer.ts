@@ -45,7 +45,7 @@ async function fsyncPath(path: string): Promise<void> {
  * A key seen twice is an {@link InputError}: results are joined on the key alone.
  * @example
  * const writer = new ShardWriter({ dir, prefix: 'stage_1a-a1', maxRequests: 10_000, maxBytes: 1_900_000_000 });
- * for (const built of requests) await writer.add({ key: built.key, requestJson: built.requestJson });
+ * for (const built of requests) await writer.add({ key: built.key, requestJson: JSON.stringify(built.request) });
  * const shards = await writer.finish();
  */
 export class ShardWriter {
