@@ -54,6 +54,13 @@ describe('truebatch run (end to end)', () => {
     expect(stats.generateContentCalls).toBe(0);
     const attempts = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM attempts');
     expect(stats.requestsProcessed).toBe(attempts[0]?.n);
+    // Requests go out with the schema's property order as written: Gemini answers in that order, so it is the
+    // user's to choose (fingerprints ignore key order; the sent request must not).
+    const [body] = queryLedger<{ json: string }>(project, "SELECT b.json FROM request_bodies b JOIN requests r ON r.id = b.request_id WHERE r.stage = 'stage_1a' LIMIT 1");
+    const sent = JSON.parse(body?.json ?? '{}') as { generationConfig?: { responseJsonSchema?: { properties?: object } } };
+    expect(Object.keys(sent.generationConfig?.responseJsonSchema?.properties ?? {})).toEqual(
+      ['paper_metadata', 'research_methodology', 'quantitative_findings', 'conclusions'],
+    );
     // Every job's input and result file was deleted at the provider once collected (its quota is small).
     expect(stats.filesDeleted).toBe(2 * stats.batchesCreated);
     const listed = (await fetch(`${env['GOOGLE_GEMINI_BASE_URL'] ?? ''}/v1beta/files`, { headers: { 'x-goog-api-key': env['GEMINI_API_KEY'] ?? '' } })
