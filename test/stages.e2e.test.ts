@@ -159,6 +159,28 @@ describe('multi-stage pipelines (end to end)', () => {
     expect(server.stats().filesUploaded).toBe(before.filesUploaded);
   });
 
+  it('rebuilds outputs in the new folder when the output folder moved in the config and the old one was deleted', async () => {
+    const project = makeProject({ count: 3 });
+    const { server, env } = await emulator();
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    const oldDir = join(project, 'outputs', 'extract');
+    const names = outputFiles(oldDir);
+    const contents = names.map((name) => readFileSync(join(oldDir, name), 'utf8'));
+    const configPath = join(project, 'truebatch.config.yaml');
+    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    output: { dir: moved }\n`);
+    rmSync(join(project, 'outputs'), { recursive: true });
+    const before = server.stats();
+
+    const again = await runCli(['run', '--project', project], env);
+    expect(again.code).toBe(0);
+    const newDir = join(project, 'moved');
+    expect(outputFiles(newDir)).toEqual(names);
+    expect(names.map((name) => readFileSync(join(newDir, name), 'utf8'))).toEqual(contents);
+    const recorded = queryLedger<{ output_path: string }>(project, "SELECT output_path FROM requests WHERE state = 'valid' ORDER BY output_path");
+    expect(recorded.map((row) => row.output_path)).toEqual(names.map((name) => join(newDir, name)));
+    expect(server.stats().batchesCreated).toBe(before.batchesCreated);
+  });
+
   it('refuses a cycle between stages', async () => {
     const project = twoStageProject({ count: 1 });
     const configPath = join(project, 'truebatch.config.yaml');

@@ -2,12 +2,14 @@
  * @module Restoring outputs from the ledger. Outputs are written without a disk flush per file (that flush was most
  * of the cost of collecting); instead the ledger keeps every answer and the size of each output as written, and a
  * run first rewrites any output that is missing or not that size: lost to a power cut, deleted or edited by hand.
- * Nothing is asked of the provider.
+ * Nothing is asked of the provider. A rewritten output goes to the stage's current output folder, so moving the
+ * folder in the config and deleting the old one loses nothing.
  */
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import type { RecordedOutput } from '../ledger/index.ts';
-import { ensureFolder } from '../outputs/index.ts';
+import { ensureFolder, resolveInside } from '../outputs/index.ts';
 import type { ModelResponse } from '../providers/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { compileValidator } from '../validation/index.ts';
@@ -43,7 +45,9 @@ export async function restoreOutputs(context: EngineContext, stages: readonly St
         summary.unrestorable.push(output.path);
         continue;
       }
-      ledger.recordOutput(output.requestId, await writeOutputAt(output.path, verdict.output));
+      // Under the stage's current output folder, by the same name: the folder may have moved in the config.
+      const path = resolveInside(stage.output.dir, basename(output.path));
+      ledger.recordOutput(output.requestId, await writeOutputAt(path, verdict.output));
       summary.restored++;
     }
     const text = `${summary.restored} missing or damaged output(s) rewritten from the ledger` +
