@@ -6,7 +6,7 @@
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { checkExpectedCount } from '../corpus/index.ts';
 import { estimateRequestTokens } from '../cost/index.ts';
-import type { Ledger, Lineage, UpsertOutcome } from '../ledger/index.ts';
+import { upsertOutcome, type Ledger, type Lineage, type UpsertOutcome } from '../ledger/index.ts';
 import { buildRequest, canonicalJson, inputLineSize, type RequestSpec } from '../requests/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
@@ -145,7 +145,7 @@ async function planDocument(
   const existing = ledger.requestStatus(stage.name, built.key);
   let outcome: UpsertOutcome;
   if (mode === 'preview') {
-    outcome = !existing ? 'new' : existing.fingerprint === built.fingerprint ? 'unchanged' : existing.state === 'in_job' ? 'busy' : 'changed';
+    outcome = upsertOutcome(existing, built.fingerprint);
   } else {
     ledger.upsertDocument(stage.name, document);
     outcome = ledger.upsertRequest({
@@ -159,7 +159,7 @@ async function planDocument(
       lineage: { ...document.lineage, ...shared, fingerprint: built.fingerprint },
       estimatedInputTokens: estimate.input,
       estimatedOutputTokens: estimate.output,
-    });
+    }, existing);
   }
   const willSubmit = outcome === 'new' || outcome === 'changed' || (outcome === 'unchanged' && existing?.state === 'pending');
   if (willSubmit && (await reuseStoredAnswer(input, stage, validator, built.key, document.id, built.fingerprint))) {

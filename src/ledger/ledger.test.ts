@@ -22,7 +22,7 @@ function requestInput(key: string, fingerprint = `fp-${key}`, maxAttempts = 2): 
 }
 
 function addRequest(ledger: ReturnType<typeof freshLedger>['ledger'], key: string, fingerprint = `fp-${key}`, maxAttempts = 2) {
-  return ledger.upsertRequest(requestInput(key, fingerprint, maxAttempts));
+  return ledger.upsertRequest(requestInput(key, fingerprint, maxAttempts), ledger.requestStatus('s', key));
 }
 
 describe('ledger', () => {
@@ -106,9 +106,9 @@ describe('ledger', () => {
 
   it('keeps request bodies in their own table, written once, and hands them to sharding', () => {
     const { ledger } = freshLedger();
-    ledger.upsertRequest({ ...requestInput('a', 'fp-1'), requestJson: '{"v":1}' });
+    ledger.upsertRequest({ ...requestInput('a', 'fp-1'), requestJson: '{"v":1}' }, ledger.requestStatus('s', 'a'));
     expect([...ledger.pendingRequests('s')].map((row) => row.request_json)).toEqual(['{"v":1}']);
-    ledger.upsertRequest({ ...requestInput('a', 'fp-2'), requestJson: '{"v":2}' });
+    ledger.upsertRequest({ ...requestInput('a', 'fp-2'), requestJson: '{"v":2}' }, ledger.requestStatus('s', 'a'));
     expect([...ledger.pendingRequests('s')].map((row) => row.request_json)).toEqual(['{"v":2}']);
     expect(ledger.db.prepare('SELECT COUNT(*) AS n FROM request_bodies').get()).toEqual({ n: 1 });
     expect(Object.keys(ledger.requestByKey('s', 'a') ?? {})).not.toContain('request_json');

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import { assertJobTransition, type JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
-import { applyResult, markCached, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus } from './request-queries.ts';
+import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus, type UpsertOutcome } from './request-queries.ts';
 import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt } from './attempt-queries.ts';
 import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
@@ -15,7 +15,6 @@ import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus } from './request-queries.ts';
-import type { UpsertOutcome } from './request-queries.ts';
 
 /** Typed access to the ledger. All multi-row changes are transactions. */
 export class Ledger {
@@ -110,9 +109,10 @@ export class Ledger {
   /**
    * Records the request for (stage, key). Same fingerprint: unchanged. A new fingerprint (the document, prompt or
    * config changed) starts the request afresh, unless it is in a live job (`busy`: picked up after collection).
+   * `current` is its status as just read with {@link requestStatus} (planning needs it too: read once).
    */
-  upsertRequest(input: RequestInput): UpsertOutcome {
-    return upsertRequest(this.sql, this.#clock.now(), input);
+  upsertRequest(input: RequestInput, current: RequestStatus | undefined): UpsertOutcome {
+    return upsertRequest(this.sql, this.#clock.now(), input, current);
   }
 
   /** Requests of a stage waiting for a job, with their bodies, in a stable order, streamed (only `keys` when given). */
@@ -127,16 +127,14 @@ export class Ledger {
 
   /** Keys of the `count` largest pending requests of a stage (by estimated input tokens): a canary's sample. */
   largestPendingKeys(stage: string, count: number): string[] {
-    const rows = this.sql("SELECT key FROM requests WHERE stage = ? AND state = 'pending' ORDER BY estimated_input_tokens DESC, id LIMIT ?")
-      .all(stage, count) as { key: string }[];
-    return rows.map((row) => row.key);
+    return largestPendingKeys(this.sql, stage, count);
   }
 
   /** The oldest pending request's last change (ms), or undefined when none is pending. */
   oldestPendingSince(stage: string): number | undefined {
-    const row = this.sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as { at: number | null };
-    return row.at ?? undefined;
+    return oldestPendingSince(this.sql, stage);
   }
+
 
   /** Just what planning needs to know of the request for (stage, key). */
   requestStatus(stage: string, key: string): RequestStatus | undefined {

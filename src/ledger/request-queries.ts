@@ -29,10 +29,18 @@ export function requestStatus(sql: Sql, stage: string, key: string): RequestStat
     | undefined;
 }
 
-/** Inserts or updates the request for (stage, key); see `Ledger.upsertRequest`. */
-export function upsertRequest(sql: Sql, now: number, input: RequestInput): UpsertOutcome {
-  const existing = requestStatus(sql, input.stage, input.key);
+/** What recording a request with `fingerprint` does, given its current status (see `Ledger.upsertRequest`). */
+export function upsertOutcome(existing: RequestStatus | undefined, fingerprint: string): UpsertOutcome {
+  if (!existing) return 'new';
+  if (existing.fingerprint === fingerprint) return 'unchanged';
+  return existing.state === 'in_job' ? 'busy' : 'changed';
+}
+
+/** Inserts or updates the request for (stage, key), whose status was just read as `existing`. */
+export function upsertRequest(sql: Sql, now: number, input: RequestInput, existing: RequestStatus | undefined): UpsertOutcome {
+  const outcome = upsertOutcome(existing, input.fingerprint);
   const lineage = JSON.stringify(input.lineage);
+  if (outcome === 'busy') return outcome;
   if (!existing) {
     const { lastInsertRowid } = sql(
       `INSERT INTO requests (stage, doc_id, key, fingerprint, model, state, attempts, max_attempts, lineage,
@@ -40,9 +48,9 @@ export function upsertRequest(sql: Sql, now: number, input: RequestInput): Upser
     ).run(input.stage, input.docId, input.key, input.fingerprint, input.model, input.maxAttempts,
       lineage, input.estimatedInputTokens, input.estimatedOutputTokens, now);
     sql('INSERT INTO request_bodies (request_id, json) VALUES (?, ?)').run(lastInsertRowid, input.requestJson);
-    return 'new';
+    return outcome;
   }
-  if (existing.fingerprint === input.fingerprint) {
+  if (outcome === 'unchanged') {
     if (existing.max_attempts !== input.maxAttempts) {
       // A raised maxAttempts revives given-up requests that now have attempts left.
       sql(
@@ -50,9 +58,8 @@ export function upsertRequest(sql: Sql, now: number, input: RequestInput): Upser
            ELSE state END, updated_at = ? WHERE id = ?`,
       ).run(input.maxAttempts, input.maxAttempts, now, existing.id);
     }
-    return 'unchanged';
+    return outcome;
   }
-  if (existing.state === 'in_job') return 'busy';
   sql(
     `UPDATE requests SET fingerprint = ?, model = ?, doc_id = ?, state = 'pending', attempts = 0, max_attempts = ?,
        repair_note = NULL, last_reason = NULL, output_path = NULL, output_bytes = NULL, cached_from = NULL, lineage = ?,
@@ -60,7 +67,7 @@ export function upsertRequest(sql: Sql, now: number, input: RequestInput): Upser
   ).run(input.fingerprint, input.model, input.docId, input.maxAttempts, lineage,
     input.estimatedInputTokens, input.estimatedOutputTokens, now, existing.id);
   sql('UPDATE request_bodies SET json = ? WHERE request_id = ?').run(input.requestJson, existing.id);
-  return 'changed';
+  return outcome;
 }
 
 /** Requests of a stage by state. */
@@ -115,4 +122,17 @@ export function markCached(sql: Sql, now: number, cached: { stage: string; key: 
          updated_at = ? WHERE stage = ? AND key = ? AND state = 'pending'`,
     )
     .run(cached.attemptId, cached.output.path, cached.output.bytes, now, cached.stage, cached.key);
+}
+
+/** Keys of the `count` largest pending requests of a stage (by estimated input tokens). */
+export function largestPendingKeys(sql: Sql, stage: string, count: number): string[] {
+  const rows = sql("SELECT key FROM requests WHERE stage = ? AND state = 'pending' ORDER BY estimated_input_tokens DESC, id LIMIT ?")
+    .all(stage, count) as { key: string }[];
+  return rows.map((row) => row.key);
+}
+
+/** The oldest pending request's last change (ms), or undefined when none is pending. */
+export function oldestPendingSince(sql: Sql, stage: string): number | undefined {
+  const row = sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as { at: number | null };
+  return row.at ?? undefined;
 }

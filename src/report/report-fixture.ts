@@ -80,7 +80,7 @@ export function addRequest(
       generationConfigSha256: 'g', fingerprint },
     estimatedInputTokens: estimates?.input ?? 0,
     estimatedOutputTokens: estimates?.output ?? 0,
-  });
+  }, ledger.requestStatus(stage, key));
   if (estimates === undefined) {
     ledger.db.prepare('UPDATE requests SET estimated_input_tokens = NULL, estimated_output_tokens = NULL WHERE stage = ? AND key = ?')
       .run(stage, key);
