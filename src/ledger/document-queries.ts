@@ -29,9 +29,3 @@ export function upsertDocument(sql: Sql, stage: string, doc: { id: string; path:
     )
     .run(stage, doc.id, doc.path, doc.contentHash, doc.sizeBytes);
 }
-
-/** Where a stage's document was read from. */
-export function documentPath(sql: Sql, stage: string, docId: string): string | undefined {
-  const row = sql('SELECT path FROM documents WHERE stage = ? AND doc_id = ?').get(stage, docId) as { path: string } | undefined;
-  return row?.path;
-}
