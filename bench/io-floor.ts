@@ -13,6 +13,8 @@ export interface IoFloor {
   wallMs: number;
   documents: number;
   jsonlBytes: number;
+  /** The JSONL written, inside the work folder. */
+  jsonlPath: string;
 }
 
 /**
@@ -43,5 +45,5 @@ export async function measureIoFloor(docsDir: string, workDir: string): Promise<
     const name = names[index++] ?? `line-${index}.json`;
     writeFileSync(join(outDir, name), `{"source":${JSON.stringify(name)},"chars":${line.length}}\n`);
   }
-  return { wallMs: performance.now() - started, documents: names.length, jsonlBytes };
+  return { wallMs: performance.now() - started, documents: names.length, jsonlBytes, jsonlPath };
 }

@@ -128,6 +128,9 @@ describe('ledger', () => {
     const ledger = openLedger(path, createManualClock());
     expect(ledger.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect([...ledger.pendingRequests('s')]).toMatchObject([{ key: 'k', request_json: '{"old":true}', output_bytes: null }]);
+    const indexes = ledger.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").all();
+    expect(indexes).not.toContainEqual({ name: 'requests_fingerprint' });
+    expect(indexes).toContainEqual({ name: 'requests_state' });
   });
 
   it('keeps its data across reopen and keeps a stable project id', () => {
