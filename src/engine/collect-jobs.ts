@@ -1,21 +1,21 @@
 /**
  * @module Collecting finished jobs: stream the result file to disk, read it line by line, join on the request
- * key, validate, write outputs atomically and record every outcome. Expired, cancelled and failed jobs are
+ * key, validate, write outputs atomically (on a worker thread) and record every outcome. Expired, cancelled and failed jobs are
  * collected too: whatever finished is kept, the rest goes back for a new attempt. Re-collecting after a crash
  * skips what was already recorded.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
-import { COLLECTABLE_STATES, type JobAttempt, type JobRow, type WrittenOutput } from '../ledger/index.ts';
+import { COLLECTABLE_STATES, type JobAttempt, type JobRow } from '../ledger/index.ts';
 import { createKeyJoin, evaluateResult, type KeyJoin } from '../results/index.ts';
 import type { ResultItem } from '../providers/index.ts';
-import { ensureFolder } from '../outputs/index.ts';
+import { ensureFolder, OutputWriter } from '../outputs/index.ts';
 import { errorMessage } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
-import { resultRecord, writeOutput } from './verdicts.ts';
+import { outputFile, resultRecord, writtenOutput } from './verdicts.ts';
 
 /** Tallies of one job's collection, for the summary and the ledger's events. */
 export interface CollectSummary {
@@ -33,19 +33,24 @@ export interface CollectSummary {
 /** Collects every collectable job of the given stages. */
 export async function collectJobs(context: EngineContext, stages: readonly StageConfig[]): Promise<void> {
   const validators = new Map<string, Validator>();
-  for (const job of context.ledger.jobs({ states: COLLECTABLE_STATES })) {
-    const stage = stages.find((candidate) => candidate.name === job.stage);
-    if (!stage) continue;
-    let validator = validators.get(stage.name);
-    if (!validator) {
-      validator = compileValidator(stage.validation);
-      validators.set(stage.name, validator);
+  const writer = new OutputWriter();
+  try {
+    for (const job of context.ledger.jobs({ states: COLLECTABLE_STATES })) {
+      const stage = stages.find((candidate) => candidate.name === job.stage);
+      if (!stage) continue;
+      let validator = validators.get(stage.name);
+      if (!validator) {
+        validator = compileValidator(stage.validation);
+        validators.set(stage.name, validator);
+      }
+      await collectJob(context, stage, job, validator, writer);
     }
-    await collectJob(context, stage, job, validator);
+  } finally {
+    await writer.close();
   }
 }
 
-async function collectJob(context: EngineContext, stage: StageConfig, job: JobRow, validator: Validator): Promise<void> {
+async function collectJob(context: EngineContext, stage: StageConfig, job: JobRow, validator: Validator, writer: OutputWriter): Promise<void> {
   const { ledger } = context;
   const summary: CollectSummary = { valid: 0, invalid: 0, failed: 0, missing: 0, duplicates: 0, unknown: 0, malformed: 0, alreadyRecorded: 0 };
   if (job.output_file !== null) {
@@ -54,10 +59,17 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
     const attempts = ledger.jobAttempts(job.id);
     const keys = createKeyJoin(attempts.keys());
     await ledger.batched(async (tick) => {
-      for await (const item of context.provider.readResults(resultPath)) {
-        summary[await collectLine({ context, stage, job, validator, keys, attempts }, item)]++;
-        tick();
+      try {
+        for await (const item of context.provider.readResults(resultPath)) {
+          summary[await collectLine({ context, stage, job, validator, keys, attempts, writer }, item)]++;
+          tick();
+        }
+      } catch (error) {
+        // Record what is already on disk before giving up; the rest is collected again by the next run.
+        await writer.flush().catch(() => undefined);
+        throw error;
       }
+      await writer.flush();
     });
   }
   for (const open of ledger.openAttempts(job.id)) {
@@ -92,9 +104,20 @@ async function deleteProviderFiles(context: EngineContext, job: JobRow): Promise
   }
 }
 
-/** Joins one result line on its key, judges it, writes its output and records it; says how it was counted. */
+/**
+ * Joins one result line on its key, judges it and records it; says how it was counted. A valid answer is recorded
+ * once its output file is on disk, so the ledger never points at an output that was not written.
+ */
 async function collectLine(
-  input: { context: EngineContext; stage: StageConfig; job: JobRow; validator: Validator; keys: KeyJoin; attempts: Map<string, JobAttempt> },
+  input: {
+    context: EngineContext;
+    stage: StageConfig;
+    job: JobRow;
+    validator: Validator;
+    keys: KeyJoin;
+    attempts: Map<string, JobAttempt>;
+    writer: OutputWriter;
+  },
   item: ResultItem,
 ): Promise<keyof CollectSummary> {
   const { context, stage, job } = input;
@@ -116,12 +139,15 @@ async function collectLine(
   const attempt = input.attempts.get(item.key);
   if (!attempt || attempt.state !== 'in_job') return 'alreadyRecorded';
   const verdict = evaluateResult(item, input.validator);
-  let output: WrittenOutput | undefined;
-  if (verdict.status === 'valid') {
-    output = await writeOutput(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
-    context.failpoint('while-writing-outputs');
+  if (verdict.status !== 'valid') {
+    ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, undefined));
+    return verdict.status;
   }
-  ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, output));
+  const file = outputFile(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
+  await input.writer.write(file, () => {
+    context.failpoint('while-writing-outputs');
+    ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, writtenOutput(file)));
+  });
   return verdict.status;
 }
 

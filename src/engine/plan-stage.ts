@@ -95,7 +95,7 @@ export async function planStage(
   let seen = 0;
   await ledger.batched(async (tick) => {
     for await (const entry of entries) {
-      if (entry.kind === 'document') await planDocument(input, stage, { spec, validator, shared }, entry.document, plan);
+      if (entry.kind === 'document') planDocument(input, stage, { spec, validator, shared }, entry.document, plan);
       else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
       tick();
       // Reading documents is synchronous: let Ctrl-C and timers through now and then.
@@ -114,13 +114,13 @@ export async function planStage(
   return plan;
 }
 
-async function planDocument(
+function planDocument(
   input: { config: ProjectConfig; ledger: Ledger; mode: 'record' | 'preview' },
   stage: StageConfig,
   recipe: { spec: RequestSpec; validator: Validator; shared: Omit<Lineage, 'document' | 'upstream' | 'fingerprint'> },
   document: StageDocument,
   plan: StagePlan,
-): Promise<void> {
+): void {
   const { ledger, mode } = input;
   const { spec, validator, shared } = recipe;
   let built: ReturnType<typeof buildRequest>;
@@ -162,7 +162,7 @@ async function planDocument(
     }, existing);
   }
   const willSubmit = outcome === 'new' || outcome === 'changed' || (outcome === 'unchanged' && existing?.state === 'pending');
-  if (willSubmit && (await reuseStoredAnswer(input, stage, validator, built.key, document.id, built.fingerprint))) {
+  if (willSubmit && reuseStoredAnswer(input, stage, validator, built.key, document.id, built.fingerprint)) {
     plan.requests.cached++;
     return;
   }

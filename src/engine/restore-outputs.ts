@@ -14,7 +14,7 @@ import type { ModelResponse } from '../providers/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { compileValidator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
-import { writeOutputAt } from './verdicts.ts';
+import { outputFileAt, writeOutputFile } from './verdicts.ts';
 
 /** What restoring found in one stage. */
 export interface RestoreSummary {
@@ -26,7 +26,7 @@ export interface RestoreSummary {
 }
 
 /** Rewrites every missing or damaged output of `stages`; reports what it did. */
-export async function restoreOutputs(context: EngineContext, stages: readonly StageConfig[]): Promise<RestoreSummary[]> {
+export function restoreOutputs(context: EngineContext, stages: readonly StageConfig[]): RestoreSummary[] {
   const { ledger } = context;
   const summaries: RestoreSummary[] = [];
   for (const stage of stages) {
@@ -47,7 +47,7 @@ export async function restoreOutputs(context: EngineContext, stages: readonly St
       }
       // Under the stage's current output folder, by the same name: the folder may have moved in the config.
       const path = resolveInside(stage.output.dir, basename(output.path));
-      ledger.recordOutput(output.requestId, await writeOutputAt(path, verdict.output));
+      ledger.recordOutput(output.requestId, writeOutputFile(outputFileAt(path, verdict.output)));
       summary.restored++;
     }
     const text = `${summary.restored} missing or damaged output(s) rewritten from the ledger` +

@@ -8,27 +8,27 @@ import type { Ledger } from '../ledger/index.ts';
 import type { ModelResponse } from '../providers/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import type { Validator } from '../validation/index.ts';
-import { writeOutput } from './verdicts.ts';
+import { outputFile, writeOutputFile } from './verdicts.ts';
 
 /**
  * Serves a pending request from a stored valid answer for the same fingerprint, if there is one that still
  * passes validation. In preview mode only says whether it would. Returns true when served.
  */
-export async function reuseStoredAnswer(
+export function reuseStoredAnswer(
   input: { ledger: Ledger; mode: 'record' | 'preview' },
   stage: StageConfig,
   validator: Validator,
   key: string,
   docId: string,
   fingerprint: string,
-): Promise<boolean> {
+): boolean {
   const attempt = input.ledger.reusableAttempt(fingerprint);
   if (!attempt?.response) return false;
   const stored = JSON.parse(attempt.response) as ModelResponse;
   const verdict = evaluateResult({ kind: 'response', key, lineNumber: 0, response: stored }, validator);
   if (verdict.status !== 'valid') return false;
   if (input.mode === 'preview') return true;
-  const output = await writeOutput(stage, docId, key, verdict.output, attempt.finished_at ?? 0);
+  const output = writeOutputFile(outputFile(stage, docId, key, verdict.output, attempt.finished_at ?? 0));
   input.ledger.markCached(stage.name, key, attempt.id, output);
   input.ledger.addEvent('request-cached', `${key}: reused the valid answer of attempt ${attempt.id}`, { stage: stage.name });
   return true;

@@ -9,7 +9,7 @@ import type { ModelResponse } from '../providers/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { compileValidator } from '../validation/index.ts';
-import { resultRecord, writeOutput } from './verdicts.ts';
+import { outputFile, resultRecord, writeOutputFile } from './verdicts.ts';
 
 /** What re-validation changed in one stage. */
 export interface RevalidationSummary {
@@ -21,7 +21,7 @@ export interface RevalidationSummary {
 }
 
 /** Re-validates every stored response of `stages` with the current rules. */
-export async function revalidate(ledger: Ledger, stages: readonly StageConfig[]): Promise<RevalidationSummary[]> {
+export function revalidate(ledger: Ledger, stages: readonly StageConfig[]): RevalidationSummary[] {
   const summaries: RevalidationSummary[] = [];
   for (const stage of stages) {
     const summary: RevalidationSummary = { stage: stage.name, checked: 0, nowValid: 0, nowInvalid: 0, unchanged: 0 };
@@ -41,7 +41,7 @@ export async function revalidate(ledger: Ledger, stages: readonly StageConfig[])
       const item = { kind: 'response' as const, key: attempt.key, lineNumber: 0, response: stored };
       if (verdict.status === 'valid') ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
       const output = verdict.status === 'valid'
-        ? await writeOutput(stage, attempt.doc_id, attempt.key, verdict.output, attempt.finished_at ?? 0)
+        ? writeOutputFile(outputFile(stage, attempt.doc_id, attempt.key, verdict.output, attempt.finished_at ?? 0))
         : undefined;
       ledger.reviseResult(attempt.id, resultRecord(stage, item, verdict, output));
       if (verdict.status === 'valid') summary.nowValid++;

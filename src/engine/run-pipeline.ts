@@ -42,7 +42,7 @@ export async function runPipeline(
   for (const stage of stages) context.prices.priceFor(stage.model);
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
-  await restoreOutputs(context, stages);
+  restoreOutputs(context, stages);
   const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {

@@ -4,31 +4,40 @@
  */
 import type { StageConfig } from '../config/index.ts';
 import type { ResultRecord, WrittenOutput } from '../ledger/index.ts';
-import { outputFileName, resolveInside, writeFileAtomic } from '../outputs/index.ts';
+import { outputFileName, resolveInside, writeFileAtomic, type OutputFile } from '../outputs/index.ts';
 import type { ResultItem } from '../providers/index.ts';
 import type { Verdict } from '../results/index.ts';
 import { describeIssues } from '../validation/index.ts';
 
-/**
- * Writes a valid output atomically under the stage's output folder (which must exist); `finishedAt` stamps the
- * name. Not fsync'd: the ledger keeps the answer and the size written, and a run rewrites any output that a power
- * cut lost (see restore-outputs.ts), so collecting needs no disk flush per file.
- */
-export async function writeOutput(stage: StageConfig, docId: string, key: string, output: unknown, finishedAt: number): Promise<WrittenOutput> {
+/** A valid output's file: its path under the stage's output folder (`finishedAt` stamps the name) and its text. */
+export function outputFile(stage: StageConfig, docId: string, key: string, output: unknown, finishedAt: number): OutputFile {
   const name = outputFileName(stage.output.fileNameTemplate, {
     key,
     id: docId,
     stage: stage.name,
     timestamp: new Date(finishedAt),
   });
-  return writeOutputAt(resolveInside(stage.output.dir, name), output);
+  return outputFileAt(resolveInside(stage.output.dir, name), output);
 }
 
-/** Writes an output at `path` (see {@link writeOutput}). */
-export async function writeOutputAt(path: string, output: unknown): Promise<WrittenOutput> {
-  const text = `${JSON.stringify(output, null, 2)}\n`;
-  await writeFileAtomic(path, text, { durable: false });
-  return { path, bytes: Buffer.byteLength(text) };
+/** The output file of `output` at `path`. */
+export function outputFileAt(path: string, output: unknown): OutputFile {
+  return { path, text: `${JSON.stringify(output, null, 2)}\n` };
+}
+
+/**
+ * Writes an output file atomically (its folder must exist). Not fsync'd: the ledger keeps the answer and the size
+ * written, and a run rewrites any output that a power cut lost (see restore-outputs.ts). Bulk collection writes
+ * through an `OutputWriter` instead.
+ */
+export function writeOutputFile(file: OutputFile): WrittenOutput {
+  writeFileAtomic(file.path, file.text, { durable: false });
+  return writtenOutput(file);
+}
+
+/** What the ledger records of a written output file. */
+export function writtenOutput(file: OutputFile): WrittenOutput {
+  return { path: file.path, bytes: Buffer.byteLength(file.text) };
 }
 
 /** The ledger record of a verdict, with the repair note for the next attempt when the stage wants one. */

@@ -76,10 +76,10 @@ function fsyncDirectory(dir: string): void {
  * fsync'd before the rename and the directory after it, so the write also survives a power cut; a caller that can
  * rebuild the file (outputs are rewritten from the ledger when missing or damaged) skips that cost. On any failure
  * the temporary file is removed and a {@link FilesystemError} says why ("disk full while writing X", ...); an
- * existing file at `path` is untouched. The I/O is synchronous (several times faster than the promise API for small
- * files); the promise is kept so callers need not care.
+ * existing file at `path` is untouched. Synchronous: for small files several times faster than the promise API (whose
+ * every open, write and close is a thread-pool round trip); bulk writers run it on a worker thread.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { durable?: boolean } = {}): void {
   const durable = options.durable ?? true;
   const tempPath = tempPathFor(path);
   let created = false;
@@ -95,9 +95,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     renameSync(tempPath, path);
     created = false;
     if (durable) fsyncDirectory(dirname(path));
-    return Promise.resolve();
   } catch (error) {
     if (created) rmSync(tempPath, { force: true });
-    return Promise.reject(error instanceof FilesystemError ? error : describeWriteError(path, error));
+    throw error instanceof FilesystemError ? error : describeWriteError(path, error);
   }
 }

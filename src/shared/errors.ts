@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'budget'
   | 'canary'
   | 'filesystem'
-  | 'cancelled';
+  | 'cancelled'
+  | 'worker';
 
 /** Base of every error truebatch throws on purpose. */
 export class TrueBatchError extends Error {
@@ -109,6 +110,13 @@ export class FilesystemError extends TrueBatchError {
 export class CancelledError extends TrueBatchError {
   constructor(message: string) {
     super('cancelled', message, { exitCode: 130 });
+  }
+}
+
+/** A worker thread died or threw: a bug or a thread out of memory, not something the input or config did. */
+export class WorkerError extends TrueBatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('worker', message, options);
   }
 }
 

@@ -4,3 +4,4 @@ export * from './ids.ts';
 export * from './errors.ts';
 export * from './logger.ts';
 export * from './jsonl.ts';
+export * from './worker-batches.ts';

@@ -65,8 +65,8 @@ export function registerInspectCommands(program: Command): void {
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, true, async (ledger, config) => {
-        const summaries = await revalidate(ledger, stagesFromFlag(config, flags.stage));
+      await withLedger(options, true, (ledger, config) => {
+        const summaries = revalidate(ledger, stagesFromFlag(config, flags.stage));
         printResult(options, { stages: summaries }, () =>
           table([
             ['stage', 'checked', 'now valid', 'now invalid', 'unchanged'],

@@ -44,7 +44,7 @@ export function registerReportCommand(program: Command): void {
       }
       const path = resolve(process.cwd(), flags.out);
       await mkdir(dirname(path), { recursive: true });
-      await writeFileAtomic(path, text);
+      writeFileAtomic(path, text);
       printResult(options, { out: path, format }, () => `Wrote the ${format} report to ${path}.`);
     });
 }

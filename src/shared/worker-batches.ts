@@ -1,0 +1,99 @@
+/**
+ * @module Batches of work done on a worker thread and answered in order, so the main thread (the ledger's only
+ * writer) keeps working meanwhile. Used where per-item work is heavy and independent: reading and rendering
+ * documents, writing output files.
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { errorMessage, WorkerError } from './errors.ts';
+
+interface BatchRequest<In> {
+  id: number;
+  items: In[];
+}
+
+type BatchReply<Out> = { id: number; results: Out[] } | { id: number; error: string };
+
+/**
+ * A worker thread running `moduleUrl`. Built code (`.js`) runs as it is. From source (TypeScript: the tests, tsx) Node
+ * cannot load it, and a worker does not inherit the process's loader (nor take `--import` in Node 20), so the worker
+ * first registers tsx's.
+ */
+function startWorker(moduleUrl: URL, data: unknown): Worker {
+  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 96 } };
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** The module `name` beside `moduleUrl`, with the same extension (`.ts` from source under tsx, `.js` once built). */
+export function moduleBeside(moduleUrl: string, name: string): URL {
+  return new URL(`./${name}${extname(fileURLToPath(moduleUrl))}`, moduleUrl);
+}
+
+/**
+ * A worker thread running `moduleUrl` (which calls {@link serveBatches}) with `data` as its `workerData`. Batches
+ * are answered in the order sent; several can be in flight. Call {@link close} when done.
+ */
+export class WorkerBatches<In, Out> {
+  readonly #worker: Worker;
+  readonly #what: string;
+  readonly #waiting = new Map<number, { resolve: (results: Out[]) => void; reject: (error: Error) => void }>();
+  #nextId = 0;
+  #dead: Error | undefined;
+
+  constructor(moduleUrl: URL, data: unknown, what: string) {
+    this.#what = what;
+    this.#worker = startWorker(moduleUrl, data);
+    this.#worker.unref();
+    this.#worker.on('message', (reply: BatchReply<Out>) => {
+      const waiter = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) this.#worker.unref();
+      if ('error' in reply) waiter?.reject(new WorkerError(`${this.#what} failed: ${reply.error}`));
+      else waiter?.resolve(reply.results);
+    });
+    const fail = (error: Error): void => {
+      this.#dead ??= error;
+      for (const waiter of this.#waiting.values()) waiter.reject(error);
+      this.#waiting.clear();
+    };
+    this.#worker.on('error', (error) => fail(new WorkerError(`${this.#what} stopped: ${errorMessage(error)}`, { cause: error })));
+    this.#worker.on('exit', (code) => fail(new WorkerError(`${this.#what} exited (code ${code})`)));
+  }
+
+  /** Sends `items` to the worker; resolves with one result per item, in order. */
+  run(items: In[]): Promise<Out[]> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    // Only a worker with work in flight keeps the process alive.
+    this.#worker.ref();
+    return new Promise<Out[]>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, items } satisfies BatchRequest<In>);
+    });
+  }
+
+  /** Stops the worker; batches still in flight are rejected. */
+  async close(): Promise<void> {
+    this.#dead ??= new WorkerError(`${this.#what} is closed`);
+    await this.#worker.terminate();
+  }
+}
+
+/** In a worker module: answers each batch with `handle`, given the `data` passed to {@link WorkerBatches}. */
+export function serveBatches<In, Out, Data>(handle: (items: In[], data: Data) => Out[]): void {
+  const port = parentPort;
+  if (!port) throw new WorkerError('serveBatches runs only in a worker thread');
+  const data = workerData as Data;
+  port.on('message', (request: BatchRequest<In>) => {
+    let reply: BatchReply<Out>;
+    try {
+      reply = { id: request.id, results: handle(request.items, data) };
+    } catch (error) {
+      reply = { id: request.id, error: errorMessage(error) };
+    }
+    port.postMessage(reply);
+  });
+}
