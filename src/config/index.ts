@@ -2,6 +2,7 @@
 export { loadProjectConfig, type LoadProjectConfigOptions } from './load-project-config.ts';
 export { validateConfigObject } from './validate-config.ts';
 export { defineConfig } from './define-config.ts';
+export { deepFreeze } from './deep-freeze.ts';
 export { CONFIG_FILE_NAMES } from './config-file.ts';
 export {
   projectConfigSchema,

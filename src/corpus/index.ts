@@ -1,5 +1,5 @@
 /** @module Corpus: read a stage's input documents, with include/exclude, expected count and per-file reasons. */
-export { scanCorpus } from './scan-corpus.ts';
+export { DocumentIds, scanCorpus, walkCorpus } from './scan-corpus.ts';
 export { checkExpectedCount } from './expected-count.ts';
-export { formatOf } from './read-document.ts';
+export { formatOf, readDocument } from './read-document.ts';
 export type { CorpusEntry, Document, DocumentFormat } from './corpus-types.ts';

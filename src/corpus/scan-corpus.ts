@@ -3,21 +3,44 @@ import type { FilesInput } from '../config/index.ts';
 import { createCorpusFilter } from './corpus-filter.ts';
 import type { CorpusEntry } from './corpus-types.ts';
 import { readDocument } from './read-document.ts';
-import { walkFiles } from './walk-files.ts';
+import { walkFiles, type WalkItem } from './walk-files.ts';
+
+/**
+ * The files of `input.dir` in sorted path order, with the include/exclude patterns applied: files to read (with
+ * {@link readDocument}), and paths left out with the reason.
+ *
+ * @throws ConfigError when `input.dir` does not exist or is not a folder
+ */
+export function walkCorpus(input: FilesInput): AsyncGenerator<WalkItem> {
+  return walkFiles(input.dir, createCorpusFilter(input.include, input.exclude), input.followSymlinks);
+}
+
+/** The ids used so far in a scan: a second document with an id is invalid and names the first. */
+export class DocumentIds {
+  readonly #firstPathOfId = new Map<string, string>();
+
+  /** Claims `id` for `path`; when it is taken, says why `path` is invalid instead. */
+  claim(id: string, path: string): string | undefined {
+    const first = this.#firstPathOfId.get(id);
+    if (first !== undefined) return `duplicate id \`${id}\`: already used by ${first}`;
+    this.#firstPathOfId.set(id, path);
+    return undefined;
+  }
+}
 
 /**
  * Walks `input.dir` in sorted path order and yields one entry per file met: a document, or an excluded or
  * invalid path with its reason. Only one document is in memory at a time (plus the ids seen so far, to refuse
- * duplicates: the later path in sort order is invalid and names the first).
+ * duplicates: the later path in sort order is invalid and names the first). Planning does the same in parts,
+ * reading documents on a worker thread.
  *
  * @throws ConfigError when `input.dir` does not exist or is not a folder
  * @example
  * for await (const entry of scanCorpus(stage.input)) if (entry.kind === 'document') plan(entry.document);
  */
 export async function* scanCorpus(input: FilesInput): AsyncGenerator<CorpusEntry> {
-  const filter = createCorpusFilter(input.include, input.exclude);
-  const firstPathOfId = new Map<string, string>();
-  for await (const item of walkFiles(input.dir, filter, input.followSymlinks)) {
+  const ids = new DocumentIds();
+  for await (const item of walkCorpus(input)) {
     if (item.kind !== 'file') {
       yield item;
       continue;
@@ -27,13 +50,7 @@ export async function* scanCorpus(input: FilesInput): AsyncGenerator<CorpusEntry
       yield { kind: 'invalid', path: item.path, reason: result.reason };
       continue;
     }
-    const { document } = result;
-    const first = firstPathOfId.get(document.id);
-    if (first !== undefined) {
-      yield { kind: 'invalid', path: item.path, reason: `duplicate id \`${document.id}\`: already used by ${first}` };
-      continue;
-    }
-    firstPathOfId.set(document.id, document.path);
-    yield { kind: 'document', document };
+    const taken = ids.claim(result.document.id, result.document.path);
+    yield taken === undefined ? { kind: 'document', document: result.document } : { kind: 'invalid', path: item.path, reason: taken };
   }
 }

@@ -42,41 +42,46 @@ export async function previewRun(
   input: { config: ProjectConfig; ledger: Ledger; prices: PriceTable },
   stages: readonly StageConfig[],
 ): Promise<RunPreview> {
-  const { config, ledger, prices } = input;
-  const limits = { maxRequests: config.sharding.maxRequestsPerJob, maxBytes: config.sharding.maxBytesPerJob };
   const memory: PlanMemory = new Map();
   const previews: StagePreview[] = [];
-  for (const stage of stages) {
-    const price = prices.priceFor(stage.model);
-    const plan = await planStage({ config, ledger, memory, mode: 'preview' }, stage);
-    const shardPlan = planShards(plan.lineSizes, limits);
-    const tokens = calibrated(ledger, stage.model, plan.estimatedTokens);
-    const counts = ledger.requestCounts(stage.name);
-    // Documents the upstream stage has yet to produce (in this same plan) will reach this stage later.
-    const upstreamName = stage.input.kind === 'stage' ? stage.input.stage : undefined;
-    const upstream = previews.find((preview) => preview.stage === upstreamName);
-    const upstreamToCome = upstream
-      ? upstream.requests.new + upstream.requests.changed + upstream.requests.resubmissions + upstream.ledger.inFlight + upstream.requests.waitingOnUpstream
-      : 0;
-    previews.push({
-      stage: stage.name,
-      model: stage.model,
-      documents: plan.documents,
-      excluded: plan.excluded,
-      invalid: plan.invalid,
-      requests: {
-        ...plan.requests,
-        resubmissions: plan.resubmissions,
-        waitingOnUpstream: Math.max(plan.waitingOnUpstream, upstreamToCome),
-        blockedByUpstream: plan.blockedByUpstream.length,
-      },
-      ledger: { valid: counts.valid, inFlight: counts.in_job, givenUp: counts.given_up },
-      shards: shardPlan.sizes.map((bytes, index) => ({ requests: shardPlan.requestCounts[index] ?? 0, bytes })),
-      estimatedTokens: { ...tokens, uncalibrated: plan.estimatedTokens },
-      estimatedCost: estimateCost(tokens, price),
-    });
-  }
-  return totalOf(previews, config);
+  for (const stage of stages) previews.push(await previewStage({ ...input, memory }, stage, previews));
+  return totalOf(previews, input.config);
+}
+
+async function previewStage(
+  input: { config: ProjectConfig; ledger: Ledger; prices: PriceTable; memory: PlanMemory },
+  stage: StageConfig,
+  previews: readonly StagePreview[],
+): Promise<StagePreview> {
+  const { config, ledger, prices } = input;
+  const price = prices.priceFor(stage.model);
+  const plan = await planStage({ ...input, mode: 'preview' }, stage);
+  const shardPlan = planShards(plan.lineSizes, { maxRequests: config.sharding.maxRequestsPerJob, maxBytes: config.sharding.maxBytesPerJob });
+  const tokens = calibrated(ledger, stage.model, plan.estimatedTokens);
+  const counts = ledger.requestCounts(stage.name);
+  // Documents the upstream stage has yet to produce (in this same plan) will reach this stage later.
+  const upstreamName = stage.input.kind === 'stage' ? stage.input.stage : undefined;
+  const upstream = previews.find((preview) => preview.stage === upstreamName);
+  const upstreamToCome = upstream
+    ? upstream.requests.new + upstream.requests.changed + upstream.requests.resubmissions + upstream.ledger.inFlight + upstream.requests.waitingOnUpstream
+    : 0;
+  return {
+    stage: stage.name,
+    model: stage.model,
+    documents: plan.documents,
+    excluded: plan.excluded,
+    invalid: plan.invalid,
+    requests: {
+      ...plan.requests,
+      resubmissions: plan.resubmissions,
+      waitingOnUpstream: Math.max(plan.waitingOnUpstream, upstreamToCome),
+      blockedByUpstream: plan.blockedByUpstream.length,
+    },
+    ledger: { valid: counts.valid, inFlight: counts.in_job, givenUp: counts.given_up },
+    shards: shardPlan.sizes.map((bytes, index) => ({ requests: shardPlan.requestCounts[index] ?? 0, bytes })),
+    estimatedTokens: { ...tokens, uncalibrated: plan.estimatedTokens },
+    estimatedCost: estimateCost(tokens, price),
+  };
 }
 
 function totalOf(stages: StagePreview[], config: ProjectConfig): RunPreview {

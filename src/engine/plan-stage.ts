@@ -4,14 +4,14 @@
  * what would happen. Identical work already done (same fingerprint, valid answer stored) is reused, not resubmitted.
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
-import { checkExpectedCount } from '../corpus/index.ts';
-import { estimateRequestTokens } from '../cost/index.ts';
+import { checkExpectedCount, DocumentIds, walkCorpus } from '../corpus/index.ts';
 import { upsertOutcome, type Ledger, type Lineage, type UpsertOutcome } from '../ledger/index.ts';
-import { buildRequest, canonicalJson, inputLineSize, type RequestSpec } from '../requests/index.ts';
-import { errorMessage, sha256Hex } from '../shared/index.ts';
+import { canonicalJson, type RequestSpec } from '../requests/index.ts';
+import { sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
+import { preparedEntries, type PreparedEntry } from './prepared-entries.ts';
 import { reuseStoredAnswer } from './reuse-answer.ts';
-import { corpusDocuments, upstreamDocuments, upstreamProgress, type StageDocument, type StageEntry } from './stage-documents.ts';
+import { upstreamDocuments, upstreamProgress, type StageEntry } from './stage-documents.ts';
 
 /** What planning found and decided for one stage. */
 export interface StagePlan {
@@ -64,7 +64,8 @@ function emptyPlan(stage: string): StagePlan {
 
 /**
  * Plans `stage`. With `record`, writes documents, requests and corpus problems to the ledger and reuses stored
- * answers; with `preview`, changes nothing. Throws ConfigError on an expected-count mismatch.
+ * answers; with `preview`, changes nothing. Documents are read and rendered on the planning worker while this
+ * thread records them. Throws ConfigError on an expected-count mismatch.
  */
 export async function planStage(
   input: { config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview' },
@@ -72,7 +73,6 @@ export async function planStage(
 ): Promise<StagePlan> {
   const { config, ledger, mode } = input;
   const plan = emptyPlan(stage.name);
-  const spec = requestSpecOf(stage);
   const validator = compileValidator(stage.validation);
   const shared = {
     prompt: { file: stage.prompt.templateFile, sha256: sha256Hex(stage.prompt.template) },
@@ -82,7 +82,7 @@ export async function planStage(
   };
   let entries: AsyncIterable<StageEntry> | Iterable<StageEntry>;
   if (stage.input.kind === 'files') {
-    entries = corpusDocuments(config, { ...stage, input: stage.input });
+    entries = walkCorpus(stage.input);
   } else {
     const upstream = stage.input.stage;
     let seen = input.memory.get(stage.name);
@@ -92,14 +92,17 @@ export async function planStage(
     plan.waitingOnUpstream = progress.waiting;
     plan.blockedByUpstream = progress.givenUp.map((row) => ({ key: row.key, reason: `${upstream} gave up: ${row.last_reason ?? 'unknown'}` }));
   }
-  let seen = 0;
+  const recipe = {
+    spec: requestSpecOf(stage),
+    idField: stage.input.kind === 'files' ? stage.input.idField : undefined,
+    projectDir: config.projectDir,
+  };
+  const ids = new DocumentIds();
   await ledger.batched(async (tick) => {
-    for await (const entry of entries) {
-      if (entry.kind === 'document') planDocument(input, stage, { spec, validator, shared }, entry.document, plan);
+    for await (const entry of preparedEntries(entries, recipe)) {
+      if (entry.kind === 'prepared') planPrepared(input, stage, { validator, shared, ids }, entry, plan);
       else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
       tick();
-      // Reading documents is synchronous: let Ctrl-C and timers through now and then.
-      if (++seen % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   });
   if (stage.input.kind === 'files') {
@@ -114,24 +117,28 @@ export async function planStage(
   return plan;
 }
 
-function planDocument(
+/** Records one prepared document (or says why it is not one) and counts what will happen to its request. */
+function planPrepared(
   input: { config: ProjectConfig; ledger: Ledger; mode: 'record' | 'preview' },
   stage: StageConfig,
-  recipe: { spec: RequestSpec; validator: Validator; shared: Omit<Lineage, 'document' | 'upstream' | 'fingerprint'> },
-  document: StageDocument,
+  context: { validator: Validator; shared: Omit<Lineage, 'document' | 'upstream' | 'fingerprint'>; ids: DocumentIds },
+  entry: Extract<PreparedEntry, { kind: 'prepared' }>,
   plan: StagePlan,
 ): void {
   const { ledger, mode } = input;
-  const { spec, validator, shared } = recipe;
-  let built: ReturnType<typeof buildRequest>;
-  let estimate: { input: number; output: number };
-  try {
-    built = buildRequest(spec, document);
-    estimate = estimateRequestTokens(built.request);
-  } catch (error) {
-    plan.invalid.push({ path: document.path, reason: errorMessage(error) });
+  const { prepared } = entry;
+  if (prepared.kind === 'unreadable') {
+    plan.invalid.push({ path: prepared.path, reason: prepared.reason });
     return;
   }
+  const { document } = prepared;
+  // Corpus ids are claimed in scan order, as in `scanCorpus`: the later file with an id is the invalid one.
+  const taken = entry.task.kind === 'file' ? context.ids.claim(document.id, document.path) : undefined;
+  if (taken !== undefined || prepared.kind === 'unrenderable') {
+    plan.invalid.push({ path: document.path, reason: taken ?? (prepared as { reason: string }).reason });
+    return;
+  }
+  const { key, fingerprint, requestJson, estimate } = prepared;
   if (estimate.input > stage.maxInputTokens) {
     plan.invalid.push({
       path: document.path,
@@ -140,29 +147,28 @@ function planDocument(
     return;
   }
   plan.documents++;
-  const requestJson = JSON.stringify(built.request);
   // Before the upsert: whether an unchanged request is still waiting to be sent.
-  const existing = ledger.requestStatus(stage.name, built.key);
+  const existing = ledger.requestStatus(stage.name, key);
   let outcome: UpsertOutcome;
   if (mode === 'preview') {
-    outcome = upsertOutcome(existing, built.fingerprint);
+    outcome = upsertOutcome(existing, fingerprint);
   } else {
     ledger.upsertDocument(stage.name, document);
     outcome = ledger.upsertRequest({
       stage: stage.name,
       docId: document.id,
-      key: built.key,
-      fingerprint: built.fingerprint,
+      key,
+      fingerprint,
       model: stage.model,
       requestJson,
       maxAttempts: stage.maxAttempts,
-      lineage: { ...document.lineage, ...shared, fingerprint: built.fingerprint },
+      lineage: { ...document.lineage, ...context.shared, fingerprint },
       estimatedInputTokens: estimate.input,
       estimatedOutputTokens: estimate.output,
     }, existing);
   }
   const willSubmit = outcome === 'new' || outcome === 'changed' || (outcome === 'unchanged' && existing?.state === 'pending');
-  if (willSubmit && reuseStoredAnswer(input, stage, validator, built.key, document.id, built.fingerprint)) {
+  if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {
     plan.requests.cached++;
     return;
   }
@@ -171,6 +177,6 @@ function planDocument(
   if (willSubmit) {
     plan.estimatedTokens.input += estimate.input;
     plan.estimatedTokens.output += estimate.output;
-    plan.lineSizes.push(inputLineSize({ key: built.key, requestJson }));
+    plan.lineSizes.push(prepared.lineSize);
   }
 }

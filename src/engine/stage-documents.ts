@@ -3,11 +3,11 @@
  * upstream stage (optionally joined with the original document). Either way each document carries its lineage.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import type { ProjectConfig, StageConfig } from '../config/index.ts';
-import { scanCorpus } from '../corpus/index.ts';
+import { resolve } from 'node:path';
+import type { ProjectConfig } from '../config/index.ts';
 import type { Ledger, Lineage, RequestRow } from '../ledger/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
+import { projectRelative, type PrepareTask } from './prepare-document.ts';
 
 /** A document ready to render, with what it came from. */
 export interface StageDocument {
@@ -20,36 +20,11 @@ export interface StageDocument {
   lineage: Pick<Lineage, 'document' | 'upstream'>;
 }
 
-/** One thing found while listing a stage's input. */
-export type StageEntry =
-  | { kind: 'document'; document: StageDocument }
-  | { kind: 'excluded' | 'invalid'; path: string; reason: string };
-
-/** The documents of a files stage, from its corpus. */
-export async function* corpusDocuments(config: ProjectConfig, stage: StageConfig & { input: { kind: 'files' } }): AsyncGenerator<StageEntry> {
-  for await (const entry of scanCorpus(stage.input)) {
-    if (entry.kind !== 'document') {
-      yield entry;
-      continue;
-    }
-    const { document } = entry;
-    yield {
-      kind: 'document',
-      document: {
-        id: document.id,
-        path: document.path,
-        text: document.text,
-        fields: document.fields,
-        contentHash: document.contentHash,
-        sizeBytes: document.sizeBytes,
-        lineage: {
-          document: { id: document.id, path: projectRelative(config, document.absolutePath), contentHash: document.contentHash },
-          upstream: [],
-        },
-      },
-    };
-  }
-}
+/**
+ * One thing found while listing a stage's input: a document to prepare, or a path left out with the reason. A files
+ * stage's entries are its corpus walk (`walkCorpus`): files are read when prepared, on the planning worker.
+ */
+export type StageEntry = PrepareTask | { kind: 'excluded' | 'invalid'; path: string; reason: string };
 
 /**
  * The documents of a stage fed by `upstream`: one per valid upstream output whose fingerprint `seen` does not
@@ -72,7 +47,7 @@ export function* upstreamDocuments(
       text = readFileSync(outputPath, 'utf8');
       output = JSON.parse(text);
     } catch (error) {
-      yield { kind: 'invalid', path: projectRelative(config, outputPath), reason: `upstream output unreadable: ${errorMessage(error)}` };
+      yield { kind: 'invalid', path: projectRelative(config.projectDir, outputPath), reason: `upstream output unreadable: ${errorMessage(error)}` };
       continue;
     }
     const upstreamLineage = JSON.parse(row.lineage ?? '{}') as Partial<Lineage>;
@@ -82,14 +57,14 @@ export function* upstreamDocuments(
       kind: 'document',
       document: {
         id: row.doc_id,
-        path: projectRelative(config, outputPath),
+        path: projectRelative(config.projectDir, outputPath),
         text,
         fields: joined,
         contentHash: sha256Hex(text),
         sizeBytes: Buffer.byteLength(text),
         lineage: {
           document: upstreamLineage.document,
-          upstream: [{ stage: upstream, key: row.key, fingerprint: row.fingerprint, outputPath: projectRelative(config, outputPath) }],
+          upstream: [{ stage: upstream, key: row.key, fingerprint: row.fingerprint, outputPath: projectRelative(config.projectDir, outputPath) }],
         },
       },
     };
@@ -107,11 +82,6 @@ function originalDocument(config: ProjectConfig, lineage: Partial<Lineage>): unk
   if (path === undefined) return undefined;
   const text = readFileSync(resolve(config.projectDir, path), 'utf8').replace(/^\uFEFF/, '');
   return path.endsWith('.json') ? (JSON.parse(text) as unknown) : { text };
-}
-
-function projectRelative(config: ProjectConfig, path: string): string {
-  const rel = relative(config.projectDir, path);
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split('\\').join('/');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

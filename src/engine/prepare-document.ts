@@ -1,0 +1,85 @@
+/**
+ * @module The per-document half of planning, which needs no ledger: read the file (for a corpus), render the
+ * request, fingerprint it and estimate its tokens. Pure, so it runs on a worker thread while the main thread
+ * records the documents before (see plan-worker.ts).
+ */
+import { isAbsolute, relative } from 'node:path';
+import { readDocument } from '../corpus/index.ts';
+import { estimateRequestTokens } from '../cost/index.ts';
+import { buildRequest, inputLineSize, type RequestSpec } from '../requests/index.ts';
+import { errorMessage } from '../shared/index.ts';
+import type { StageDocument } from './stage-documents.ts';
+
+/** What a stage's documents are prepared with (sent to the worker once). */
+export interface PrepareRecipe {
+  spec: RequestSpec;
+  /** The files stage's `idField`. */
+  idField: string | undefined;
+  /** Lineage paths are relative to it. */
+  projectDir: string;
+}
+
+/** Documents to prepare, with their stage's recipe (sent with every batch: one worker serves every stage). */
+export interface PrepareBatch {
+  recipe: PrepareRecipe;
+  tasks: PrepareTask[];
+}
+
+/** A document to prepare: a corpus file still to read, or a document already read (an upstream output). */
+export type PrepareTask =
+  | { kind: 'file'; path: string; absolutePath: string }
+  | { kind: 'document'; document: StageDocument };
+
+/** What planning records of a document (its text and fields stay with the worker). */
+export type DocumentFacts = Omit<StageDocument, 'text' | 'fields'>;
+
+/** A prepared document, or why it cannot be one. */
+export type Prepared =
+  /** The file is not a document (unreadable, malformed, bad id...). */
+  | { kind: 'unreadable'; path: string; reason: string }
+  /** A document whose request cannot be rendered (a field the prompt needs is missing...). */
+  | { kind: 'unrenderable'; document: DocumentFacts; reason: string }
+  | {
+      kind: 'request';
+      document: DocumentFacts;
+      key: string;
+      fingerprint: string;
+      requestJson: string;
+      estimate: { input: number; output: number };
+      /** Bytes of its JSONL input line, for shard planning. */
+      lineSize: number;
+    };
+
+/** Prepares each task, in order. Never throws for a bad document: the reason is in the result. */
+export function prepareDocuments(tasks: readonly PrepareTask[], recipe: PrepareRecipe): Prepared[] {
+  return tasks.map((task): Prepared => {
+    if (task.kind === 'document') return prepare(task.document, recipe);
+    const read = readDocument(task, recipe.idField);
+    if (!read.ok) return { kind: 'unreadable', path: task.path, reason: read.reason };
+    const { id, path, text, fields, contentHash, sizeBytes, absolutePath } = read.document;
+    const lineage = { document: { id, path: projectRelative(recipe.projectDir, absolutePath), contentHash }, upstream: [] };
+    return prepare({ id, path, text, fields, contentHash, sizeBytes, lineage }, recipe);
+  });
+}
+
+function prepare(document: StageDocument, recipe: PrepareRecipe): Prepared {
+  const { text: _text, fields: _fields, ...facts } = document;
+  try {
+    const built = buildRequest(recipe.spec, document);
+    const estimate = estimateRequestTokens(built.request);
+    const requestJson = JSON.stringify(built.request);
+    return {
+      kind: 'request', document: facts, key: built.key, fingerprint: built.fingerprint, requestJson,
+      estimate: { input: estimate.input, output: estimate.output },
+      lineSize: inputLineSize({ key: built.key, requestJson }),
+    };
+  } catch (error) {
+    return { kind: 'unrenderable', document: facts, reason: errorMessage(error) };
+  }
+}
+
+/** `path` relative to the project (with `/`), or as it is when outside it. */
+export function projectRelative(projectDir: string, path: string): string {
+  const rel = relative(projectDir, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split('\\').join('/');
+}

@@ -1,0 +1,69 @@
+/**
+ * @module A stage's entries prepared on a worker thread, a batch at a time with a few batches in flight, and
+ * yielded in their original order: the main thread records one batch while the worker prepares the next.
+ */
+import { moduleBeside, WorkerBatches, WorkerError } from '../shared/index.ts';
+import type { PrepareBatch, Prepared, PrepareRecipe, PrepareTask } from './prepare-document.ts';
+import type { StageEntry } from './stage-documents.ts';
+
+/** An entry of the stage, prepared when it was a document. */
+export type PreparedEntry =
+  | Exclude<StageEntry, PrepareTask>
+  | { kind: 'prepared'; task: PrepareTask; prepared: Prepared };
+
+/** At most this many documents in a batch, and about this many bytes of requests. */
+const MAX_TASKS_PER_BATCH = 64;
+const BATCH_BYTES = 1_000_000;
+const BATCHES_IN_FLIGHT = 4;
+
+/**
+ * `entries` with every document prepared with `recipe`, in order. The worker thread starts with the first document
+ * and stops when the iteration ends (so it holds no memory between planning passes).
+ */
+export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iterable<StageEntry>, recipe: PrepareRecipe): AsyncGenerator<PreparedEntry> {
+  let worker: WorkerBatches<PrepareBatch, Prepared[]> | undefined;
+  const prepare = async (tasks: PrepareTask[]): Promise<Prepared[]> => {
+    worker ??= new WorkerBatches(moduleBeside(import.meta.url, 'plan-worker'), undefined, 'the planning worker');
+    const [prepared] = await worker.run([{ recipe, tasks }]);
+    if (prepared?.length !== tasks.length) throw new WorkerError(`the planning worker answered ${prepared?.length ?? 0} of ${tasks.length} documents`);
+    return prepared;
+  };
+  const inFlight: Promise<PreparedEntry[]>[] = [];
+  let batch: StageEntry[] = [];
+  // Documents can be megabytes: batches start small and grow while the largest request seen allows.
+  let batchSize = 4;
+  let largestRequest = 0;
+  const send = (): void => {
+    inFlight.push(
+      prepareBatch(batch, prepare).then((prepared) => {
+        for (const entry of prepared) if (entry.kind === 'prepared' && entry.prepared.kind === 'request') largestRequest = Math.max(largestRequest, entry.prepared.lineSize);
+        batchSize = Math.max(1, Math.min(MAX_TASKS_PER_BATCH, Math.floor(BATCH_BYTES / Math.max(largestRequest, 1))));
+        return prepared;
+      }),
+    );
+    batch = [];
+  };
+  try {
+    for await (const entry of entries) {
+      batch.push(entry);
+      if (batch.length < batchSize) continue;
+      send();
+      if (inFlight.length >= BATCHES_IN_FLIGHT) yield* await (inFlight.shift() as Promise<PreparedEntry[]>);
+    }
+    if (batch.length > 0) send();
+    while (inFlight.length > 0) yield* await (inFlight.shift() as Promise<PreparedEntry[]>);
+  } finally {
+    // Batches still in flight (the caller stopped early) are dropped.
+    for (const pending of inFlight) pending.catch(() => undefined);
+    await worker?.close();
+  }
+}
+
+async function prepareBatch(entries: readonly StageEntry[], prepare: (tasks: PrepareTask[]) => Promise<Prepared[]>): Promise<PreparedEntry[]> {
+  const tasks = entries.filter((entry): entry is PrepareTask => entry.kind === 'file' || entry.kind === 'document');
+  const prepared = tasks.length === 0 ? [] : await prepare(tasks);
+  let next = 0;
+  return entries.map((entry): PreparedEntry =>
+    entry.kind === 'file' || entry.kind === 'document' ? { kind: 'prepared', task: entry, prepared: prepared[next++] as Prepared } : entry,
+  );
+}
