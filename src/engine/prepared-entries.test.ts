@@ -1,0 +1,83 @@
+/** @module Tests for preparing a stage's documents on the planning worker: real files, a real worker thread. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRequest } from '../requests/index.ts';
+import { prepareDocuments, type PrepareRecipe } from './prepare-document.ts';
+import { preparedEntries, type PreparedEntry } from './prepared-entries.ts';
+import type { StageEntry } from './stage-documents.ts';
+
+let projectDir: string;
+let recipe: PrepareRecipe;
+beforeAll(() => {
+  projectDir = mkdtempSync(join(tmpdir(), 'tb-prepare-'));
+  mkdirSync(join(projectDir, 'docs'));
+  recipe = {
+    spec: {
+      stageName: 'extract',
+      model: 'gemini-2.5-flash',
+      keyTemplate: '{id}_{stage}',
+      promptTemplate: 'Title: {{title}}\n\n{{document}}',
+      generationConfig: { responseMimeType: 'application/json' },
+    },
+    idField: undefined,
+    projectDir,
+  };
+});
+afterAll(() => rmSync(projectDir, { recursive: true, force: true }));
+
+function file(name: string, text: string): StageEntry {
+  const absolutePath = join(projectDir, 'docs', name);
+  writeFileSync(absolutePath, text);
+  return { kind: 'file', path: name, absolutePath };
+}
+
+describe('prepareDocuments', () => {
+  it('reads a corpus file and renders the same request, key and fingerprint as buildRequest', () => {
+    const entry = file('p1.json', '{"title":"Soil K"}');
+    const [prepared] = prepareDocuments([entry as Extract<StageEntry, { kind: 'file' }>], recipe);
+    const expected = buildRequest(recipe.spec, { id: 'p1', text: '{"title":"Soil K"}', fields: { title: 'Soil K' } });
+    expect(prepared).toMatchObject({
+      kind: 'request',
+      key: 'p1_extract',
+      fingerprint: expected.fingerprint,
+      requestJson: JSON.stringify(expected.request),
+      document: { id: 'p1', path: 'p1.json', sizeBytes: 18, lineage: { document: { id: 'p1', path: 'docs/p1.json' }, upstream: [] } },
+    });
+    expect(prepared?.kind === 'request' && prepared.lineSize).toBe(Buffer.byteLength(`{"key":"p1_extract","request":${JSON.stringify(expected.request)}}`) + 1);
+  });
+
+  it('says why a file is not a document, and why a document cannot be rendered', () => {
+    const broken = file('broken.json', '{"title":');
+    const untitled = file('untitled.json', '{"name":"no title field"}');
+    const [unreadable, unrenderable] = prepareDocuments([broken, untitled] as Extract<StageEntry, { kind: 'file' }>[], recipe);
+    expect(unreadable).toMatchObject({ kind: 'unreadable', path: 'broken.json', reason: expect.stringContaining('malformed JSON') as unknown });
+    expect(unrenderable).toMatchObject({ kind: 'unrenderable', document: { id: 'untitled' }, reason: expect.stringContaining('title') as unknown });
+  });
+});
+
+describe('preparedEntries', () => {
+  it('prepares hundreds of documents on the worker and yields every entry in its original order', async () => {
+    const entries: StageEntry[] = [];
+    for (let i = 0; i < 300; i++) {
+      entries.push(file(`d${i}.json`, JSON.stringify({ title: `paper ${i}` })));
+      if (i % 50 === 0) entries.push({ kind: 'excluded', path: `skip-${i}.tmp`, reason: 'excluded by *.tmp' });
+    }
+    entries.push(file('bad.json', 'not json'));
+    const seen: PreparedEntry[] = [];
+    for await (const entry of preparedEntries(entries, recipe)) seen.push(entry);
+    const pathOf = (entry: StageEntry): string => (entry.kind === 'document' ? entry.document.path : entry.path);
+    expect(seen.map((entry) => pathOf(entry.kind === 'prepared' ? entry.task : entry))).toEqual(entries.map(pathOf));
+    const keys = seen.flatMap((entry) => (entry.kind === 'prepared' && entry.prepared.kind === 'request' ? [entry.prepared.key] : []));
+    expect(keys).toHaveLength(300);
+    expect(keys[299]).toBe('d299_extract');
+    expect(seen.at(-1)).toMatchObject({ kind: 'prepared', prepared: { kind: 'unreadable', path: 'bad.json' } });
+  });
+
+  it('yields nothing for an empty stage', async () => {
+    const seen: PreparedEntry[] = [];
+    for await (const entry of preparedEntries([], recipe)) seen.push(entry);
+    expect(seen).toEqual([]);
+  });
+});
