@@ -131,6 +131,9 @@ describe('ledger', () => {
     const indexes = ledger.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").all();
     expect(indexes).not.toContainEqual({ name: 'requests_fingerprint' });
     expect(indexes).toContainEqual({ name: 'requests_state' });
+    expect(ledger.db.pragma('index_info(attempts_fingerprint)')).toMatchObject([{ name: 'fingerprint' }]);
+    const plan = ledger.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE fingerprint = 'f' AND state = 'valid' ORDER BY id DESC LIMIT 1").all();
+    expect(JSON.stringify(plan)).toContain('USING INDEX attempts_fingerprint');
   });
 
   it('keeps its data across reopen and keeps a stable project id', () => {

