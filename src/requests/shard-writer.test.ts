@@ -76,6 +76,14 @@ describe('ShardWriter', () => {
     expect(read.flatMap((r) => r.values)).toEqual(lines.map((l) => ({ key: l.key, request: JSON.parse(l.requestJson) as unknown })));
   });
 
+  it('counts the bytes of a line exactly, with escapes and multi-byte characters in the key and the request', () => {
+    const lines: BatchInputLine[] = [
+      { key: 'plain', requestJson: '{"contents":[]}' },
+      { key: 'Ünïcödé-键-"quoted"\\', requestJson: JSON.stringify({ contents: [{ parts: [{ text: '研究 🌱 "x"\n' }] }] }) },
+    ];
+    for (const input of lines) expect(inputLineSize(input)).toBe(Buffer.byteLength(`${serialiseInputLine(input)}\n`));
+  });
+
   it('fills a shard to exactly maxBytes', async () => {
     const size = inputLineSize(line('k0', 50));
     const lines = ['k0', 'k1', 'k2', 'k3'].map((key) => line(key, 50));
