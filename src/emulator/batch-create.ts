@@ -105,7 +105,6 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     reader: undefined,
     dir,
     writer: undefined,
-    outputHash: undefined,
     outputOffsets: undefined,
     inlineResults: undefined,
     output: undefined,

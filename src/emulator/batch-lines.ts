@@ -60,5 +60,8 @@ export function answerFileLine(text: string, context: LineContext): LineResult {
 
 /** The output file line for a result: `{"key","response"}` / `{"key","error"}`, key omitted when unknown. */
 export function outputLine(result: LineResult): string {
-  return JSON.stringify({ ...(result.key === undefined ? {} : { key: result.key }), ...result.answer });
+  // `{"key":...,` spliced onto the answer's own text: the same JSON as the merged object, without building it.
+  const answer = JSON.stringify(result.answer);
+  if (result.key === undefined) return answer;
+  return answer === '{}' ? `{"key":${JSON.stringify(result.key)}}` : `{"key":${JSON.stringify(result.key)},${answer.slice(1)}`;
 }

@@ -4,10 +4,11 @@
  */
 import type { Hash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Clock, JsonlWriter } from '../shared/index.ts';
+import type { Clock } from '../shared/index.ts';
 import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
 import type { OffsetLine } from './line-reader.ts';
 import type { JsonObject } from './proto-json.ts';
+import type { ResultWriter } from './result-writer.ts';
 import type { StatsCounters } from './stats.ts';
 
 /** Options with every default applied. */
@@ -109,9 +110,9 @@ export interface BatchRecord {
   reader: AsyncGenerator<OffsetLine> | undefined;
   /** The job's own folder: input link and partial output. */
   dir: string;
-  writer: JsonlWriter | undefined;
-  /** Running hash of the partial output, and byte offsets of its lines when output faults need random access. */
-  outputHash: Hash | undefined;
+  /** The partial output (it also hashes what it writes). */
+  writer: ResultWriter | undefined;
+  /** Byte offsets of the partial output's lines, when output faults need random access. */
   outputOffsets: number[] | undefined;
   inlineResults: InlineResult[] | undefined;
   output: BatchOutput | undefined;

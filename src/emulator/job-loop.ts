@@ -9,8 +9,8 @@ import type { JobRunner } from './job-runner.ts';
 
 /**
  * Clock time the loop spends on lines before yielding. Requests do not wait for the end of a slice: file jobs give
- * the event loop a turn whenever their output stream drains (every few lines), and a slice ends early when a
- * request waits for the job it works on.
+ * the event loop a turn whenever they read more input or write results (every megabyte, a few hundred lines), and
+ * a slice ends early when a request waits for the job it works on.
  */
 const LOOP_SLICE_MS = 50;
 /** Pause between passes when nothing is due. */

@@ -3,14 +3,13 @@
  * in memory), then finalised when it ends, with output faults applied, into `files/batch-<id>` (GENERATED) or
  * the inline responses. Expired jobs keep nothing.
  */
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JsonlWriter } from '../shared/index.ts';
 import { outputLine, type LineResult } from './batch-lines.ts';
 import type { BatchRecord, BatchState, EmulatorState, InlineResult } from './emulator-state.ts';
 import { filePath, storeFile } from './file-store.ts';
 import { applyPlanInline, hasOutputFaults, outputFaultsFor, planOutput, unknownKey, unknownResponse, writePlannedFile } from './output-faults.ts';
+import { ResultWriter } from './result-writer.ts';
 
 /** The MIME type of generated result files. */
 const OUTPUT_MIME_TYPE = 'application/jsonl';
@@ -25,19 +24,16 @@ export function openJobOutput(state: EmulatorState, batch: BatchRecord): void {
     batch.inlineResults = [];
     return;
   }
-  batch.writer = new JsonlWriter(partialPath(batch));
-  batch.outputHash = createHash('sha256');
+  batch.writer = new ResultWriter(partialPath(batch));
   batch.outputOffsets = hasOutputFaults(outputFaultsFor(state.options.faults.output, batch.ordinal)) ? [] : undefined;
 }
 
-/** Appends one file-input result. */
-export async function appendFileResult(batch: BatchRecord, result: LineResult): Promise<void> {
+/** Appends one file-input result; a returned promise (the buffer being written) must settle before the next. */
+export function appendFileResult(batch: BatchRecord, result: LineResult): Promise<void> | undefined {
   const writer = batch.writer;
-  if (writer === undefined) return;
+  if (writer === undefined) return undefined;
   batch.outputOffsets?.push(writer.bytes);
-  const line = outputLine(result);
-  batch.outputHash?.update(`${line}\n`);
-  await writer.writeRaw(line);
+  return writer.append(outputLine(result));
 }
 
 /** Appends one inline result. */
@@ -45,13 +41,13 @@ export function appendInlineResult(batch: BatchRecord, result: InlineResult): vo
   batch.inlineResults?.push(result);
 }
 
-async function finaliseFileOutput(state: EmulatorState, batch: BatchRecord, writer: JsonlWriter): Promise<void> {
+async function finaliseFileOutput(state: EmulatorState, batch: BatchRecord, writer: ResultWriter): Promise<void> {
   await writer.close();
   const id = `batch-${batch.id}`;
   const faults = outputFaultsFor(state.options.faults.output, batch.ordinal);
   let sourcePath = partialPath(batch);
   let sizeBytes = writer.bytes;
-  let sha256Hex = batch.outputHash?.digest('hex') ?? '';
+  let sha256Hex = writer.sha256Hex();
   if (hasOutputFaults(faults)) {
     const plannedPath = join(batch.dir, 'output.planned.jsonl');
     const written = await writePlannedFile({
@@ -107,7 +103,6 @@ export async function finishJob(
     };
   }
   batch.inlineResults = undefined;
-  batch.outputHash = undefined;
   batch.outputOffsets = undefined;
   const now = state.options.clock.now();
   batch.state = finalState;

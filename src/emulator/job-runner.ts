@@ -106,7 +106,8 @@ export function createJobRunner(state: EmulatorState): JobRunner {
       batch.readOffset = line.end;
       if (isBlankLine(line.text)) continue;
       const result = answerFileLine(line.text, lineContext(batch, batch.processed, `${input.fileName} line ${batch.lineNumber}`));
-      await appendFileResult(batch, result);
+      const writing = appendFileResult(batch, result);
+      if (writing !== undefined) await writing;
       count(batch, result);
       if (outOfTime()) break;
     }

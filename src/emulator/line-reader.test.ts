@@ -32,4 +32,19 @@ describe('readLinesFrom', () => {
     writeFileSync(path, `a\n${long}\nb\n`);
     expect((await collect(path)).map((line) => line.text.length)).toEqual([1, long.length, 1]);
   });
+
+  it('keeps byte ranges exact across reads, for lines that straddle the end of a read', async () => {
+    const path = join(temp.dir, 'many.jsonl');
+    const lines = Array.from({ length: 2500 }, (_, index) => `${index}:${'é'.repeat(index % 997)}`);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const read = await collect(path);
+    expect(read.map((line) => line.text)).toEqual(lines);
+    let offset = 0;
+    for (const line of read) {
+      expect([line.start, line.end]).toEqual([offset, offset + Buffer.byteLength(line.text) + 1]);
+      offset = line.end;
+    }
+    expect((await collect(path, read[1500]!.start)).map((line) => line.text)).toEqual(lines.slice(1500));
+  });
 });
+

@@ -5,6 +5,7 @@
  * credential). Every chunk answer carries `x-goog-upload-status`, or the SDK sleeps and re-sends.
  */
 import { Hono, type Context } from 'hono';
+import type { IncomingMessage } from 'node:http';
 import type { ReadableStream } from 'node:stream/web';
 import { InputError, randomId } from '../shared/index.ts';
 import { errorResponse, googleErrorBody } from './api-errors.ts';
@@ -133,7 +134,10 @@ async function uploadChunk(c: Context, state: EmulatorState, session: UploadSess
       if (Number(offsetHeader) !== session.received) {
         throw new InputError('X-Goog-Upload-Offset', `${offsetHeader} does not match the ${session.received} bytes received so far`);
       }
-      await appendChunk(session, c.req.raw.body as ReadableStream<Uint8Array> | null);
+      // On a real socket the body is read from Node's own stream: the web stream wrapped around it costs a promise
+      // and a copy per piece. `app.request()` has no socket, only the web stream.
+      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+      await appendChunk(session, incoming ?? (c.req.raw.body as ReadableStream<Uint8Array> | null));
       if (session.declaredSize !== undefined && session.received > session.declaredSize) {
         state.uploads.delete(session.id);
         await discardUploadSession(session);

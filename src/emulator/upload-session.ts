@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { open, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReadableStream } from 'node:stream/web';
 import { randomId } from '../shared/index.ts';
 import type { UploadSession } from './emulator-state.ts';
 
@@ -28,7 +27,7 @@ const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
  * that arrive while a write is under way are written together with the next one, so a busy event loop costs a
  * few large writes instead of one round trip per piece.
  */
-export async function appendChunk(session: UploadSession, body: ReadableStream<Uint8Array> | null): Promise<number> {
+export async function appendChunk(session: UploadSession, body: AsyncIterable<Uint8Array> | null): Promise<number> {
   if (body === null) return 0;
   const hash = session.hash.copy();
   let bytes = 0;

@@ -56,4 +56,17 @@ describe('parseGenerationConfig', () => {
     expect(settings.responseSchema).toEqual({ type: 'array', items: { type: 'number' } });
     expect(settings.compiledSchema?.items?.types).toEqual(['number']);
   });
+
+  it('writes its identity as JSON.stringify writes the settings without the compiled schema', () => {
+    const configs = [
+      undefined,
+      { temperature: 0.5, topK: '3' },
+      { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: { a: { type: 'string' } } } },
+      { responseMimeType: 'text/x.enum', responseSchema: { type: 'STRING', enum: ['a', 'b'] }, maxOutputTokens: 9, topP: 1, thinkingConfig: { thinkingBudget: 0 } },
+    ];
+    for (const config of configs) {
+      const settings = parseGenerationConfig(config);
+      expect(settings.identityJson).toBe(JSON.stringify({ ...settings, compiledSchema: undefined, identityJson: undefined }));
+    }
+  });
 });

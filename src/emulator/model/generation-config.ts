@@ -1,8 +1,8 @@
 /** @module Validates `generationConfig` and picks the response schema the simulated answer must follow. */
 import { InputError } from '../../shared/index.ts';
 import { geminiSchemaToJsonSchema } from './gemini-schema.ts';
-import { memoByKey } from './bounded-cache.ts';
-import { compileSchema, type SchemaNode } from './schema-compiling.ts';
+import { cachedSchema } from './schema-cache.ts';
+import type { SchemaNode } from './schema-compiling.ts';
 import { isJsonObject, optionalNumber, optionalString, readObjectFields, type JsonObject } from './object-fields.ts';
 
 /** The generation settings the simulated model honours. */
@@ -19,6 +19,11 @@ export interface GenerationSettings {
   readonly topK: number | undefined;
   /** `thinkingConfig.thinkingBudget`; 0 turns thinking off. */
   readonly thinkingBudget: number | undefined;
+  /**
+   * `JSON.stringify` of these settings without `compiledSchema` and itself: what identifies them in a request's
+   * hash, written here where the schema's JSON text is at hand.
+   */
+  readonly identityJson: string;
 }
 
 const GENERATION_FIELDS = new Set([
@@ -61,38 +66,24 @@ export function parseGenerationConfig(value: unknown): GenerationSettings {
     throw new InputError(`${WHERE}.candidateCount`, message);
   }
   const responseSchema = readResponseSchema(fields, responseMimeType);
-  return {
-    responseMimeType,
-    responseSchema,
-    compiledSchema: responseSchema === undefined ? undefined : compiledSchemaFor(responseSchema, schemaLocation(fields)),
+  const schema = responseSchema === undefined ? undefined : cachedSchema(responseSchema, schemaLocation(fields));
+  const numbers = {
     maxOutputTokens: optionalNumber(fields, 'maxOutputTokens', WHERE, { integer: true, min: 1 }),
     temperature: optionalNumber(fields, 'temperature', WHERE, { min: 0, max: 2 }),
     topP: optionalNumber(fields, 'topP', WHERE, { min: 0, max: 1 }),
     topK: optionalNumber(fields, 'topK', WHERE, { integer: true, min: 1 }),
     thinkingBudget: readThinkingBudget(fields.get('thinkingConfig')),
   };
-}
-
-/** Every line of a batch usually carries the same schema: each distinct one is compiled once (keyed by its JSON). */
-const compiledByJson = memoByKey<SchemaNode>(256, (key) => {
-  const newline = key.indexOf('\n');
-  return compileSchema(JSON.parse(key.slice(newline + 1)) as JsonObject, key.slice(0, newline));
-});
-
-/**
- * The compiled schema, from the cache when its JSON text says all about it. A number too large for a double
- * reads as Infinity, which JSON prints as null: such a schema is compiled afresh rather than mistaken for another.
- */
-function compiledSchemaFor(schema: JsonObject, location: string): SchemaNode {
-  const json = JSON.stringify(schema);
-  if (json.includes('null') && hasNonFiniteNumber(schema)) return compileSchema(schema, location);
-  return compiledByJson(`${location}\n${json}`);
-}
-
-function hasNonFiniteNumber(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value).some(hasNonFiniteNumber);
+  const schemaJson = schema === undefined ? '' : `,"responseSchema":${schema.json}`;
+  // The numbers' JSON without its opening brace; `{}` when every one is unset.
+  const numbersJson = JSON.stringify(numbers).slice(1);
+  return {
+    responseMimeType,
+    responseSchema,
+    compiledSchema: schema?.compiled,
+    ...numbers,
+    identityJson: `{"responseMimeType":${JSON.stringify(responseMimeType)}${schemaJson}${numbersJson === '}' ? '}' : `,${numbersJson}`}`,
+  };
 }
 
 function readResponseSchema(fields: Map<string, unknown>, mimeType: string): JsonObject | undefined {

@@ -7,7 +7,7 @@ import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
-import { parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
+import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
   answerResponse,
   blockedResponse,
@@ -70,8 +70,10 @@ export function countTokens(request: unknown): number {
 }
 
 function respond(request: SimulatedRequest, seed: number, model: string, plan: AnswerPlan): Record<string, unknown> {
-  const identity = { ...request.generation, compiledSchema: undefined };
-  const requestHash = sha256HexOf(JSON.stringify([request.contents, request.systemInstruction ?? null, identity]));
+  // `JSON.stringify([contents, systemInstruction ?? null, generation])` without the compiled schema, built from parts
+  // that quote the prompt's long texts fast and reuse the schema's JSON text.
+  const system = request.systemInstruction === undefined ? 'null' : contentJson(request.systemInstruction);
+  const requestHash = sha256HexOf(`[[${request.contents.map(contentJson).join(',')}],${system},${request.generation.identityJson}]`);
   const frame: ResponseFrame = {
     promptTokens: countPromptTokens(request),
     modelVersion: modelVersionOf(model),

@@ -8,7 +8,35 @@ import { normaliseFieldName, STOPWORDS, wordsOf } from './text-words.ts';
 /** Fields of the prompt keyed by normalised name: single values and lists. */
 export interface MinedFields {
   readonly values: ReadonlyMap<string, string>;
-  readonly lists: ReadonlyMap<string, readonly string[]>;
+  readonly lists: { get(name: string): readonly string[] | undefined };
+}
+
+/**
+ * Each field as a list, a written value split into items only when asked for: most answers never ask, and the
+ * split is a pattern search per field.
+ */
+class FieldLists {
+  readonly #values: ReadonlyMap<string, string>;
+  readonly #lists = new Map<string, readonly string[]>();
+
+  constructor(values: ReadonlyMap<string, string>) {
+    this.#values = values;
+  }
+
+  /** A list given as such (a JSON array), which is not the split of its joined value. */
+  set(name: string, items: readonly string[]): void {
+    this.#lists.set(name, items);
+  }
+
+  get(name: string): readonly string[] | undefined {
+    const known = this.#lists.get(name);
+    if (known !== undefined) return known;
+    const value = this.#values.get(name);
+    if (value === undefined) return undefined;
+    const items = splitList(value);
+    this.#lists.set(name, items);
+    return items;
+  }
 }
 
 const LINE_FIELD = /^\s*(?:[-*•]\s*)?["']?([\p{L}][\p{L}\p{N} _-]{0,40}?)["']?\s*[:=]\s*(\S.*?)\s*,?\s*$/u;
@@ -43,13 +71,18 @@ const DAY_MONTH_DATE = new RegExp(`\\b(\\d{1,2}) (${MONTH_NAMES}),? (1[5-9]\\d\\
 
 /** Whether a line reads as `key: value`. */
 export function isFieldLine(line: string): boolean {
-  return LINE_FIELD.test(line);
+  return mayBeFieldLine(line) && LINE_FIELD.test(line);
+}
+
+/** False for a line without `:` or `=`, which the field pattern needs: two string searches spare prose the pattern. */
+function mayBeFieldLine(line: string): boolean {
+  return line.includes(':') || line.includes('=');
 }
 
 /** `key: value` lines and `"key": value` JSON members; the first occurrence of a name wins. */
 export function mineFields(lines: readonly string[], text: string): MinedFields {
   const values = new Map<string, string>();
-  const lists = new Map<string, string[]>();
+  const lists = new FieldLists(values);
   const add = (key: string, value: string | readonly string[]): void => {
     const name = normaliseFieldName(key);
     if (name.length === 0 || values.has(name)) return;
@@ -57,7 +90,7 @@ export function mineFields(lines: readonly string[], text: string): MinedFields 
     const single = items === undefined ? value.toString().replace(/^["']|["']$/g, '').trim() : items.join(', ');
     if (single.length === 0) return;
     values.set(name, single);
-    lists.set(name, items ?? splitList(single));
+    if (items !== undefined) lists.set(name, items);
   };
   forEachMatch(JSON_FIELD, text, (match) => {
     const [, key = '', quoted, numeric, array] = match;
@@ -66,7 +99,7 @@ export function mineFields(lines: readonly string[], text: string): MinedFields 
     else if (array !== undefined) add(key, parseJsonList(array));
   });
   for (const line of lines) {
-    const match = LINE_FIELD.exec(line);
+    const match = mayBeFieldLine(line) ? LINE_FIELD.exec(line) : null;
     if (match === null || /^https?$/i.test(match[1] ?? '')) continue;
     const value = match[2] ?? '';
     add(match[1] ?? '', value.startsWith('[') ? parseJsonList(value.replace(/,$/, '')) : value);
@@ -76,6 +109,9 @@ export function mineFields(lines: readonly string[], text: string): MinedFields 
 
 /** A JSON string literal's content, unescaped (left as written when it does not parse). */
 export function parseJsonString(content: string): string {
+  // Without a backslash there is nothing to unescape: the content parses to itself (or, holding a control
+  // character, does not parse and is kept as written), so JSON.parse is not needed.
+  if (!content.includes('\\')) return content;
   try {
     const parsed: unknown = JSON.parse(`"${content}"`);
     return typeof parsed === 'string' ? parsed : content;

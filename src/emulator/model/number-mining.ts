@@ -41,7 +41,8 @@ class MinedNumber implements NumberMention {
   constructor(raw: string, value: number, sentence: string, start: number) {
     this.value = value;
     this.isInteger = Number.isInteger(value) && !raw.includes('.');
-    this.isYear = this.isInteger && /^(1[5-9]\d\d|20\d\d)$/.test(raw);
+    // Only four-digit numbers can be years: the length test spares the pattern on the many other numbers of a text.
+    this.isYear = this.isInteger && raw.length === 4 && /^(1[5-9]\d\d|20\d\d)$/.test(raw);
     this.sentence = sentence;
     this.#start = start;
     this.#end = start + raw.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../shared/index.ts';
-import { parseRequest, promptTexts } from './request-parsing.ts';
+import { contentJson, parseRequest, promptTexts } from './request-parsing.ts';
 
 function failure(request: unknown): string {
   try {
@@ -88,5 +88,18 @@ describe('parseRequest', () => {
     expect(promptTexts(request)).toEqual(['first', 'second']);
     const json = '{"functionResponse":{"name":"f","response":{}}}';
     expect(request.contents[0]?.parts[1]).toEqual({ kind: 'structured', json });
+  });
+
+  it('writes every kind of content exactly as JSON.stringify does (the request hash depends on it)', () => {
+    const longText = `${'A "quoted" prompt with a \\ backslash.\n'.repeat(20)}\ttab and a lone \ud800`;
+    const request = parseRequest({
+      contents: [
+        { role: 'user', parts: [{ text: longText }, { text: 'short' }, { inlineData: { mimeType: 'image/png', data: 'AA' } }] },
+        { role: 'model', parts: [{ fileData: { fileUri: 'https://x/"y"' } }, { functionCall: { name: 'f', args: { a: '"' } } }] },
+        { parts: [{ text: 'x'.repeat(300) }] },
+      ],
+      systemInstruction: { parts: [{ text: 'sys "q"\n'.repeat(40) }] },
+    });
+    for (const content of [...request.contents, request.systemInstruction!]) expect(contentJson(content)).toBe(JSON.stringify(content));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../../shared/index.ts';
 import { parseGenerationConfig, type GenerationSettings } from './generation-config.ts';
+import { quoteJson } from './json-text.ts';
 import { describeJsonKind, optionalString, readObjectFields } from './object-fields.ts';
 
 /** One prompt part: text, a media reference (inline bytes or a file), or a structured part (function call...). */
@@ -126,4 +127,23 @@ export function promptTexts(request: SimulatedRequest): string[] {
     for (const part of content.parts) if (part.kind === 'text') texts.push(part.text);
   }
   return texts;
+}
+
+/**
+ * `JSON.stringify(content)`, part of every request's hash: written out here, beside the objects it mirrors, so the
+ * prompt's long texts are quoted fast (see json-text.ts).
+ */
+export function contentJson(content: PromptContent): string {
+  return `{"role":${quoteJson(content.role)},"parts":[${content.parts.map(partJson).join(',')}]}`;
+}
+
+function partJson(part: PromptPart): string {
+  switch (part.kind) {
+    case 'text':
+      return `{"kind":"text","text":${quoteJson(part.text)}}`;
+    case 'media':
+      return `{"kind":"media","mimeType":${quoteJson(part.mimeType)},"source":${quoteJson(part.source)}}`;
+    case 'structured':
+      return `{"kind":"structured","json":${quoteJson(part.json)}}`;
+  }
 }

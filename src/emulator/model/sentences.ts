@@ -102,5 +102,7 @@ export function toSentence(raw: string): Sentence {
 
 /** Whether a text is addressed to the model (an instruction, a question, a lead-in ending in a colon). */
 export function isInstruction(text: string): boolean {
-  return INSTRUCTION_START.test(text) || ADDRESSING_WORDS.test(text) || /[:?]$/.test(text);
+  // A colon or question mark at the end is read off the last character (a `$` pattern is tried at every position).
+  const last = text.charCodeAt(text.length - 1);
+  return last === 58 || last === 63 || INSTRUCTION_START.test(text) || ADDRESSING_WORDS.test(text);
 }

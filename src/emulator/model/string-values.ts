@@ -79,8 +79,20 @@ function formatCategory(format: string | undefined): Category | undefined {
   return undefined;
 }
 
+/** Every item of an array asks for the same summaries: they are worked out once per prompt. */
+const summariesByCorpus = new WeakMap<TextCorpus, readonly string[]>();
+
 /** The first one or two prose sentences, then each prose sentence alone. */
-function summaries(corpus: TextCorpus): string[] {
+function summaries(corpus: TextCorpus): readonly string[] {
+  let known = summariesByCorpus.get(corpus);
+  if (known === undefined) {
+    known = proseSummaries(corpus);
+    summariesByCorpus.set(corpus, known);
+  }
+  return known;
+}
+
+function proseSummaries(corpus: TextCorpus): string[] {
   const prose = corpus.facts.filter((sentence) => sentence.isProse);
   const [first, second] = prose;
   if (first === undefined) return [];

@@ -49,7 +49,8 @@ export function mineText(texts: readonly string[]): TextCorpus {
   // Without a carriage return, splitting at "\n" is splitting at /\r?\n/, only cheaper.
   const rawLines = (text.includes('\r') ? text.split(/\r?\n/) : text.split('\n')).map((line) => line.trim());
   const lines = logicalLines(rawLines);
-  const sentences = lines.flatMap(splitSentences).map(toSentence);
+  const sentences: Sentence[] = [];
+  for (const line of lines) for (const piece of splitSentences(line)) sentences.push(toSentence(piece));
   const contentSentences = sentences.filter((sentence) => !sentence.isInstruction);
   const facts = contentSentences.length > 0 ? contentSentences : sentences;
   return new MinedCorpus(text, rawLines, lines, sentences, facts);

@@ -55,9 +55,12 @@ export function nameStems(name: string): readonly string[] {
   return cachedNameStems(name);
 }
 
+/** Property names and the prompt's field names recur on every line of a batch: each is reduced once. */
+const cachedFieldNames = memoByKey<string>(4096, (name) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''));
+
 /** A field name reduced for comparison: lower case, letters and digits only. */
 export function normaliseFieldName(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return cachedFieldNames(name);
 }
 
 /** Whether two stems name the same thing: equal, or sharing their first five letters (`publish`/`publication`). */
