@@ -138,6 +138,12 @@ const FS_REASONS: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
+/** Why a file operation failed, in plain words for the known codes ("the disk is full"), else the error's message. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (code === undefined ? undefined : FS_REASONS[code]) ?? errorMessage(error);
+}
+
 /**
  * A {@link FilesystemError} with a plain message for a Node.js file system error (`ENOSPC`, `EROFS`, `ENOTDIR`, …),
  * or undefined when `error` is not one. The CLI's error boundary uses it so no raw stack reaches the user.
@@ -152,6 +158,6 @@ export function filesystemErrorFrom(error: unknown): FilesystemError | undefined
     }
     return undefined;
   }
-  const reason = syscall === 'mkdir' && code === 'EEXIST' ? 'a file stands there, not a folder' : (FS_REASONS[code] ?? error.message);
+  const reason = syscall === 'mkdir' && code === 'EEXIST' ? 'a file stands there, not a folder' : fileErrorReason(error);
   return new FilesystemError(`cannot ${syscall ?? 'use'} ${path}: ${reason}`, { cause: error });
 }

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FilesystemError, ProviderError } from '../../shared/index.ts';
+import { fileErrorReason, FilesystemError, ProviderError } from '../../shared/index.ts';
 import { GEMINI_PROVIDER_NAME, httpStatusError, translatingErrors } from './gemini-errors.ts';
 
 /** Where and how the REST client talks to the Gemini API. */
@@ -99,7 +99,7 @@ export function createGeminiRestClient(settings: GeminiRestSettings): GeminiRest
           // A partial file must not look like a complete one.
           await rm(destPath, { force: true });
           if (error instanceof Error && 'syscall' in error) {
-            throw new FilesystemError(`Gemini ${where}: cannot write ${destPath}: ${error.message}`, { cause: error });
+            throw new FilesystemError(`Gemini ${where}: cannot write ${destPath}: ${fileErrorReason(error)}`, { cause: error });
           }
           throw error;
         }
