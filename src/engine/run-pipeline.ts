@@ -14,7 +14,7 @@ import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
 import { submitJobs } from './submit-jobs.ts';
 import { summarizeStages, type StageSummary } from './summary.ts';
-import { watchJobs, type PollSchedule } from './watch-jobs.ts';
+import { pollDueJobs, watchJobs, type PollSchedule } from './watch-jobs.ts';
 
 /** How a run ended. */
 export interface RunOutcome {
@@ -67,7 +67,10 @@ export async function runPipeline(
       else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
     }
     const submittedBefore = countJobs(context, names, LIVE_REMOTE_STATES);
-    await submitJobs(context, stages);
+    // An upload mostly waits for the provider: collect the jobs that finished meanwhile.
+    await submitJobs(context, stages, async () => {
+      if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages);
+    });
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
     const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);

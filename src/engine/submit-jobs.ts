@@ -9,14 +9,21 @@ import type { StageConfig } from '../config/index.ts';
 import type { EngineContext } from './context.ts';
 import { reserveBudget } from './costing.ts';
 
-/** Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets. */
-export async function submitJobs(context: EngineContext, stages: readonly StageConfig[]): Promise<void> {
+/**
+ * Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets. `whileUploading` runs while
+ * each input file uploads (the run collects finished jobs then); it must not touch this job in the ledger.
+ */
+export async function submitJobs(
+  context: EngineContext,
+  stages: readonly StageConfig[],
+  whileUploading: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
   for (const job of context.ledger.jobs({ states: UNSUBMITTED_STATES })) {
     const stage = stages.find((candidate) => candidate.name === job.stage);
     if (!stage) continue;
     context.signal.throwIfAborted();
     try {
-      await submitJob(context, stage, job);
+      await submitJob(context, stage, job, whileUploading);
     } catch (error) {
       // A transient failure (upload, lookup) leaves the job where it was; the run loop backs off and retries.
       if (!(error instanceof ProviderError && error.isRetryable)) throw error;
@@ -25,7 +32,7 @@ export async function submitJobs(context: EngineContext, stages: readonly StageC
   }
 }
 
-async function submitJob(context: EngineContext, stage: StageConfig, initial: JobRow): Promise<void> {
+async function submitJob(context: EngineContext, stage: StageConfig, initial: JobRow, whileUploading: () => Promise<void>): Promise<void> {
   const { ledger, provider } = context;
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
@@ -35,7 +42,15 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
   job = ledger.updateJob(job.id, job.state, { estimated_usd: reserved });
   if (job.state === 'planned' || job.state === 'uploading') {
     job = ledger.updateJob(job.id, 'uploading');
-    const file = await provider.uploadFile(job.input_path, { displayName: job.display_name });
+    const upload = provider.uploadFile(job.input_path, { displayName: job.display_name });
+    // Handled here so a failure during `whileUploading` is not an unhandled rejection; it is rethrown just below.
+    upload.catch(() => undefined);
+    try {
+      await whileUploading();
+    } finally {
+      await upload.catch(() => undefined);
+    }
+    const file = await upload;
     job = ledger.updateJob(job.id, 'uploaded', { input_file: file.name });
     ledger.addEvent('job-uploaded', `${job.display_name}: uploaded ${file.name} (${file.sizeBytes} bytes)`, {
       stage: job.stage,

@@ -43,25 +43,40 @@ export async function watchJobs(
       if (!schedule.has(job.id)) schedule.set(job.id, { dueAt: now + config.polling.initialIntervalMs, intervalMs: config.polling.initialIntervalMs });
     }
     if (wakeAt !== undefined && wakeAt <= now) return;
-    const due = live.filter((job) => (schedule.get(job.id)?.dueAt ?? 0) <= now);
-    if (due.length === 0) {
+    if (!live.some((job) => (schedule.get(job.id)?.dueAt ?? 0) <= now)) {
       const next = Math.min(wakeAt ?? Infinity, ...live.map((job) => schedule.get(job.id)?.dueAt ?? now));
       await clock.sleep(Math.max(0, next - now), context.signal);
       continue;
     }
-    let finished = false;
-    for (const job of due) {
-      const updated = await pollJob(context, job);
-      const entry = schedule.get(job.id) ?? { dueAt: 0, intervalMs: config.polling.initialIntervalMs };
-      const age = clock.now() - (updated.submitted_at ?? updated.created_at);
-      const intervalMs = pollInterval(age, entry.intervalMs, config.polling);
-      schedule.set(job.id, { ...entry, dueAt: clock.now() + intervalMs, intervalMs });
-      if (!LIVE_REMOTE_STATES.includes(updated.state)) finished = true;
-      else reportIfStale(context, updated, age, schedule);
-    }
-    context.failpoint('while-polling');
-    if (finished) return;
+    if (await pollDueJobs(context, stages, schedule)) return;
   }
+}
+
+/**
+ * One status call for each live job of `stages` that is due on `schedule` (a job new to it is due after the first
+ * interval); never sleeps. Returns true when a job reached a terminal state.
+ */
+export async function pollDueJobs(context: EngineContext, stages: readonly string[], schedule: PollSchedule): Promise<boolean> {
+  const { clock, config } = context;
+  const live = context.ledger.jobs({ states: LIVE_REMOTE_STATES }).filter((job) => stages.includes(job.stage));
+  const now = clock.now();
+  for (const job of live) {
+    if (!schedule.has(job.id)) schedule.set(job.id, { dueAt: now + config.polling.initialIntervalMs, intervalMs: config.polling.initialIntervalMs });
+  }
+  const due = live.filter((job) => (schedule.get(job.id)?.dueAt ?? 0) <= now);
+  if (due.length === 0) return false;
+  let finished = false;
+  for (const job of due) {
+    const updated = await pollJob(context, job);
+    const entry = schedule.get(job.id) ?? { dueAt: 0, intervalMs: config.polling.initialIntervalMs };
+    const age = clock.now() - (updated.submitted_at ?? updated.created_at);
+    const intervalMs = pollInterval(age, entry.intervalMs, config.polling);
+    schedule.set(job.id, { ...entry, dueAt: clock.now() + intervalMs, intervalMs });
+    if (!LIVE_REMOTE_STATES.includes(updated.state)) finished = true;
+    else reportIfStale(context, updated, age, schedule);
+  }
+  context.failpoint('while-polling');
+  return finished;
 }
 
 /**
