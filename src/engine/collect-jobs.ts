@@ -144,9 +144,11 @@ async function collectLine(
     return verdict.status;
   }
   const file = outputFile(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
+  // Made now, so the callback holds only the record (not the parsed line) while the file waits for the worker.
+  const record = resultRecord(stage, item, verdict, writtenOutput(file));
   await input.writer.write(file, () => {
     context.failpoint('while-writing-outputs');
-    ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, writtenOutput(file)));
+    ledger.recordResult(attempt.id, record);
   });
   return verdict.status;
 }
