@@ -22,7 +22,7 @@ type BatchReply<Out> = { id: number; results: Out[] } | { id: number; error: str
  */
 function startWorker(moduleUrl: URL, data: unknown): Worker {
   // Small heaps: a worker holds a few batches at a time, and the CLI's whole budget is 300 MB.
-  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 } };
+  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } };
   if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
