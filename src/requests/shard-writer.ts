@@ -30,7 +30,7 @@ export function shardFileName(prefix: string, index: number): string {
   return `${prefix}-s${String(index).padStart(4, '0')}.jsonl`;
 }
 
-/** Flushes a closed file's data to disk. */
+/** Flushes a folder's entries (the new shard files) to disk. */
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
@@ -53,6 +53,7 @@ export class ShardWriter {
   readonly #cutter: ShardCutter;
   readonly #seenKeys = new Set<string>();
   readonly #finished: ShardFile[] = [];
+  readonly #closing: Promise<void>[] = [];
   #current: { file: ShardFile; writer: JsonlWriter } | undefined;
   #dirReady = false;
   #closed = false;
@@ -85,14 +86,15 @@ export class ShardWriter {
   async finish(): Promise<ShardFile[]> {
     if (!this.#closed) {
       this.#closed = true;
-      await this.#closeCurrent();
+      this.#closeCurrent();
+      await Promise.all(this.#closing);
       if (this.#dirReady) await this.#guard(this.#options.dir, () => fsyncPath(this.#options.dir));
     }
     return [...this.#finished];
   }
 
   async #openShard(index: number): Promise<void> {
-    await this.#closeCurrent();
+    this.#closeCurrent();
     if (!this.#dirReady) {
       await this.#guard(this.#options.dir, () => mkdir(this.#options.dir, { recursive: true }));
       this.#dirReady = true;
@@ -101,14 +103,14 @@ export class ShardWriter {
     this.#current = { file: { index, path, requestCount: 0, sizeBytes: 0, keys: [] }, writer: new JsonlWriter(path) };
   }
 
-  async #closeCurrent(): Promise<void> {
+  #closeCurrent(): void {
     const current = this.#current;
     if (current === undefined) return;
     this.#current = undefined;
-    await this.#guard(current.file.path, async () => {
-      await current.writer.close();
-      await fsyncPath(current.file.path);
-    });
+    // Closing (flush and fsync) goes on while the next shard is written; `finish` waits for every one.
+    const closing = this.#guard(current.file.path, () => current.writer.close());
+    closing.catch(() => undefined);
+    this.#closing.push(closing);
     this.#finished.push(current.file);
   }
 

@@ -48,7 +48,8 @@ export class JsonlWriter {
 
   constructor(path: string) {
     this.path = path;
-    this.#stream = createWriteStream(path, { flags: 'w' });
+    // 1 MB between waits for the disk: with the default 16 KB, writing a 24 MB shard waited 1,500 times.
+    this.#stream = createWriteStream(path, { flags: 'w', highWaterMark: 1024 * 1024 });
     // Keep the first error (e.g. the file cannot be opened) instead of crashing the process with it.
     this.#stream.on('error', (error) => {
       this.#error ??= error;
