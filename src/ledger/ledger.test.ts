@@ -127,7 +127,8 @@ describe('ledger', () => {
     old.close();
     const ledger = openLedger(path, createManualClock());
     expect(ledger.db.pragma('user_version', { simple: true })).toBe(migrations.length);
-    expect([...ledger.pendingRequests('s')]).toMatchObject([{ key: 'k', request_json: '{"old":true}', output_bytes: null }]);
+    expect([...ledger.pendingRequests('s')]).toMatchObject([{ key: 'k', request_json: '{"old":true}' }]);
+    expect(ledger.requestByKey('s', 'k')).toMatchObject({ output_bytes: null });
     const indexes = ledger.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").all();
     expect(indexes).not.toContainEqual({ name: 'requests_fingerprint' });
     expect(indexes).toContainEqual({ name: 'requests_state' });

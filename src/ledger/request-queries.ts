@@ -109,7 +109,7 @@ export function applyResult(sql: Sql, now: number, attempt: Pick<AttemptRow, 'id
 /** A stage's pending requests with their bodies, in a stable order, streamed. */
 export function pendingRequests(sql: Sql, stage: string): Iterable<PendingRequest> {
   return sql(
-      `SELECT r.*, b.json AS request_json FROM requests r JOIN request_bodies b ON b.request_id = r.id
+      `SELECT r.id, r.key, r.repair_note, b.json AS request_json FROM requests r JOIN request_bodies b ON b.request_id = r.id
        WHERE r.stage = ? AND r.state = 'pending' ORDER BY r.id`,
     )
     .iterate(stage) as Iterable<PendingRequest>;

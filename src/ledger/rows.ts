@@ -90,7 +90,7 @@ export interface WrittenOutput {
 }
 
 /** A pending request with its rendered body (the GenerateContentRequest as planned, without any repair note). */
-export type PendingRequest = RequestRow & { request_json: string };
+export type PendingRequest = Pick<RequestRow, 'id' | 'key' | 'repair_note'> & { request_json: string };
 
 /** The outcome of one attempt, as the collector records it. */
 export interface ResultRecord {
