@@ -6,7 +6,7 @@ import type { Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock } from '../shared/index.ts';
 import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
-import type { OffsetLine } from './line-reader.ts';
+import type { OffsetLine } from '../shared/index.ts';
 import type { JsonObject } from './proto-json.ts';
 import type { ResultWriter } from './result-writer.ts';
 import type { StatsCounters } from './stats.ts';

@@ -3,7 +3,7 @@
  * `batchStats.requestCount` is known up front and every key's submission count is exact.
  */
 import { isJsonObject } from './proto-json.ts';
-import { isBlankLine, readLinesFrom } from './line-reader.ts';
+import { isBlankLine, readLinesFrom } from '../shared/index.ts';
 
 /** The key of a parsed input line or inline request metadata, when it is a string. */
 export function keyOf(holder: unknown): string | undefined {

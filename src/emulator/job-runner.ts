@@ -5,7 +5,7 @@
  * creation expires with no results. Jobs advance when observed and from the background loop, each time for a
  * bounded number of lines and a bounded slice of clock time, so requests never wait long behind line work.
  */
-import { readLinesFrom, isBlankLine } from './line-reader.ts';
+import { readLinesFrom, isBlankLine } from '../shared/index.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';

@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './logger.ts';
 export * from './jsonl.ts';
 export * from './worker-batches.ts';
+export * from './line-reader.ts';

@@ -24,6 +24,19 @@ describe('JSONL streams', () => {
     expect(bad).toEqual([1002]);
   });
 
+  it('reads CRLF lines, a BOM, blank lines and a last line without newline, keeping line numbers and byte sizes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tb-jsonl-')), 'b.jsonl');
+    writeFileSync(path, '\uFEFF{"a":"é"}\r\n\r\n  \n{"b":\r2}\n{"c":3}');
+    const lines = [];
+    for await (const line of readJsonl(path)) lines.push(line);
+    expect(lines).toEqual([
+      { lineNumber: 1, ok: true, value: { a: 'é' }, bytes: Buffer.byteLength('{"a":"é"}') + 1 },
+      // A lone \r is JSON whitespace, not a line break.
+      { lineNumber: 4, ok: true, value: { b: 2 }, bytes: 9 },
+      { lineNumber: 5, ok: true, value: { c: 3 }, bytes: 8 },
+    ]);
+  });
+
   it('surfaces an open error from write instead of crashing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tb-jsonl-'));
     const writer = new JsonlWriter(join(dir, 'missing-folder', 'a.jsonl'));

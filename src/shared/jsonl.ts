@@ -1,10 +1,10 @@
 /**
  * @module Streaming JSONL: read a file line by line and write one with backpressure, never holding it whole.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { isBlankLine, readLinesFrom } from './line-reader.ts';
 
 /** One non-empty line of a JSONL file, with its 1-based line number. */
 export interface JsonlLine {
@@ -12,13 +12,12 @@ export interface JsonlLine {
   text: string;
 }
 
-/** Yields every non-blank line of `path` in order, streaming. */
+/** Yields every non-blank line of `path` in order, streaming (split on `\n`; a `\r` before it and a BOM are dropped). */
 export async function* readLines(path: string): AsyncGenerator<JsonlLine> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let lineNumber = 0;
-  for await (const text of lines) {
+  for await (const { text } of readLinesFrom(path)) {
     lineNumber++;
-    if (text.trim() !== '') yield { lineNumber, text };
+    if (!isBlankLine(text)) yield { lineNumber, text };
   }
 }
 

@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLinesFrom } from './line-reader.ts';
-import { makeTempDir } from './test-support.ts';
 
-const temp = makeTempDir();
-afterAll(() => temp.remove());
+const temp = { dir: mkdtempSync(join(tmpdir(), 'tb-line-reader-')) };
+afterAll(() => rmSync(temp.dir, { recursive: true, force: true }));
 
 async function collect(path: string, offset = 0): Promise<{ text: string; start: number; end: number }[]> {
   const lines = [];

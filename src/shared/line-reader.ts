@@ -1,6 +1,7 @@
 /**
  * @module Streams the lines of a file from a byte offset, reporting where each line starts and ends, so a job
  * can stop anywhere and resume later without holding the file, and result lines can be found again by offset.
+ * JSONL readers use it from the start: it splits on `\n` alone, several times cheaper than `readline`.
  */
 import { open } from 'node:fs/promises';
 
