@@ -64,13 +64,15 @@ function throughputRow(result: ThroughputResult): string {
 
 function phasesRow(result: ThroughputResult): string {
   const phases = result.phases;
-  if (!phases) return `| ${result.label} | | | | | |`;
-  const other = Math.max(0, result.wallMs - phases.planMs - phases.submitMs - phases.collectMs);
+  if (!phases) return `| ${result.label} | | | | | | |`;
+  // Rows from before collection overlapped submission have no tail: all their collecting came after it.
+  const tailMs = phases.tailMs ?? phases.collectMs;
+  const other = Math.max(0, result.wallMs - phases.planMs - phases.submitMs - tailMs);
   const share = (ms: number): string => `${seconds(ms)} (${Math.round((100 * ms) / result.wallMs)}%)`;
   const peakAt = result.cliPeakAtMs;
   const peak = peakAt === undefined ? '' : `${seconds(peakAt)}: ${
     peakAt <= phases.planMs ? 'plan' : peakAt <= phases.planMs + phases.submitMs ? 'submit' : 'collect or after'}`;
-  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(phases.collectMs)} | ${share(other)} | ${peak} |`;
+  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(tailMs)} | ${share(other)} | ${seconds(phases.collectMs)} | ${peak} |`;
 }
 
 function lagTarget(jobMs: number): number {
@@ -125,11 +127,12 @@ export function renderResults(data: BenchData): string {
     ...rows.filter((row) => row.note !== undefined && row.status !== 'skipped').map((row) => `\n${row.label}: ${row.note ?? ''}`),
     '',
     'Where the CLI\'s wall time goes (from the ledger\'s timestamps): plan = start → first job planned (scan, render, record); ' +
-      'submit = → last job created (shard, upload, create); collect = time spent collecting finished jobs (download, ' +
-      'validate, write outputs, record); other = process start and exit, and waiting for the emulator.',
+      'submit = → last job created (shard, upload, create; jobs that finish meanwhile are collected while the next file ' +
+      'uploads); tail = → last job collected; other = process start and exit. Collecting = time spent collecting ' +
+      'finished jobs (download, validate, write outputs, record), within submit and tail.',
     '',
-    '| size | plan | submit | collect | other | CLI RSS peaked at |',
-    '|---|---|---|---|---|---|',
+    '| size | plan | submit | tail | other | collecting | CLI RSS peaked at |',
+    '|---|---|---|---|---|---|---|',
     ...rows.filter((row) => row.status !== 'skipped').map(phasesRow),
     '',
     '### Polling',

@@ -60,10 +60,15 @@ export interface ThroughputResult {
   phases?: Phases;
 }
 
-/** Plan (start → first job planned), submit (→ last job created) and collect (time spent collecting finished jobs). */
+/**
+ * Plan (start → first job planned), submit (→ last job created; jobs that finish meanwhile are collected during the
+ * uploads), tail (→ last job collected), and collect (time spent collecting, within submit and tail).
+ */
 export interface Phases {
   planMs: number;
   submitMs: number;
+  /** Absent in rows measured before 29 Nov 16:45, when collection did not overlap submission. */
+  tailMs?: number;
   collectMs: number;
 }
 
@@ -75,14 +80,16 @@ function phasesOf(projectDir: string, startedAtMs: number): Phases | undefined {
   if (!marks?.planned || !marks.submitted) return undefined;
   let collectMs = 0;
   let previous = 0;
+  let lastCollected = marks.submitted;
   for (const job of queryLedger<{ finished_at: number; collected_at: number }>(
     projectDir,
     'SELECT finished_at, collected_at FROM jobs WHERE collected_at IS NOT NULL ORDER BY collected_at',
   )) {
     collectMs += job.collected_at - Math.max(job.finished_at, previous);
     previous = job.collected_at;
+    lastCollected = Math.max(lastCollected, job.collected_at);
   }
-  return { planMs: marks.planned - startedAtMs, submitMs: marks.submitted - marks.planned, collectMs };
+  return { planMs: marks.planned - startedAtMs, submitMs: marks.submitted - marks.planned, tailMs: lastCollected - marks.submitted, collectMs };
 }
 
 /**
