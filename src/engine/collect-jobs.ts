@@ -1,8 +1,8 @@
 /**
  * @module Collecting finished jobs: stream the result file to disk, read it line by line, join on the request
- * key, validate, write outputs atomically (on a worker thread) and record every outcome. Expired, cancelled and failed jobs are
- * collected too: whatever finished is kept, the rest goes back for a new attempt. Re-collecting after a crash
- * skips what was already recorded.
+ * key, validate, write outputs atomically (on a worker thread) and record every outcome. Expired, cancelled and
+ * failed jobs are collected too: whatever finished is kept, the rest goes back for a new attempt. Re-collecting
+ * after a crash skips what was already recorded.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
