@@ -75,6 +75,15 @@ describe('preparedEntries', () => {
     expect(seen.at(-1)).toMatchObject({ kind: 'prepared', prepared: { kind: 'unreadable', path: 'bad.json' } });
   });
 
+  it('prepares a document of tens of megabytes on the worker, as the main thread would', async () => {
+    const big = file('big.json', JSON.stringify({ title: 'big', body: 'soil potassium '.repeat(2_000_000) }));
+    const seen: PreparedEntry[] = [];
+    for await (const entry of preparedEntries([big], recipe)) seen.push(entry);
+    expect(seen).toMatchObject([{ kind: 'prepared', prepared: { kind: 'request', key: 'big_extract' } }]);
+    const [entry] = seen;
+    expect(entry?.kind === 'prepared' && entry.prepared.kind === 'request' && entry.prepared.lineSize).toBeGreaterThan(30_000_000);
+  });
+
   it('yields nothing for an empty stage', async () => {
     const seen: PreparedEntry[] = [];
     for await (const entry of preparedEntries([], recipe)) seen.push(entry);

@@ -35,17 +35,18 @@ export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iter
   };
   const inFlight: Promise<PreparedEntry[]>[] = [];
   let batch: StageEntry[] = [];
-  // Documents can be megabytes: batches start small and grow while the largest request seen allows.
-  let batchSize = 4;
+  // Documents can be megabytes: batches start at one document and grow while the largest request seen allows.
+  let batchSize = 1;
   let largestRequest = 0;
   const send = (): void => {
-    inFlight.push(
-      prepareBatch(batch, prepare).then((prepared) => {
-        for (const entry of prepared) if (entry.kind === 'prepared' && entry.prepared.kind === 'request') largestRequest = Math.max(largestRequest, entry.prepared.lineSize);
-        batchSize = Math.max(1, Math.min(MAX_TASKS_PER_BATCH, Math.floor(BATCH_BYTES / Math.max(largestRequest, 1))));
-        return prepared;
-      }),
-    );
+    const prepared = prepareBatch(batch, prepare).then((entries) => {
+      for (const entry of entries) if (entry.kind === 'prepared' && entry.prepared.kind === 'request') largestRequest = Math.max(largestRequest, entry.prepared.lineSize);
+      batchSize = Math.max(1, Math.min(MAX_TASKS_PER_BATCH, Math.floor(BATCH_BYTES / Math.max(largestRequest, 1))));
+      return entries;
+    });
+    // Handled now: a later batch can fail while an earlier one is awaited; its error surfaces when its turn comes.
+    prepared.catch(() => undefined);
+    inFlight.push(prepared);
     batch = [];
   };
   try {
@@ -58,8 +59,7 @@ export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iter
     if (batch.length > 0) send();
     while (inFlight.length > 0) yield* await (inFlight.shift() as Promise<PreparedEntry[]>);
   } finally {
-    // Batches still in flight (the caller stopped early) are dropped.
-    for (const pending of inFlight) pending.catch(() => undefined);
+    // Batches still in flight (the caller stopped early) are dropped; their rejections are already handled.
     await Promise.all(workers.map((worker) => worker.close()));
   }
 }

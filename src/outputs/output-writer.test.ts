@@ -54,6 +54,22 @@ describe('OutputWriter', () => {
     expect(reported).toHaveLength(2);
   });
 
+  it('stops at the first callback that throws (the ledger could not record) and reports that error', async () => {
+    const reported: number[] = [];
+    const ledgerFull = new Error('SQLITE_FULL: database or disk is full');
+    for (let i = 0; i < 600; i++) {
+      await writer
+        .write({ path: join(dir, `out-${i}.json`), text: '{}\n' }, () => {
+          if (i === 3) throw ledgerFull;
+          reported.push(i);
+        })
+        .catch(() => undefined);
+    }
+    await expect(writer.flush()).rejects.toBe(ledgerFull);
+    expect(reported).toEqual([0, 1, 2]);
+    await expect(writer.write({ path: join(dir, 'late.json'), text: '{}\n' }, () => reported.push(-1))).rejects.toBe(ledgerFull);
+  });
+
   it('flushes with nothing queued, and can be closed before it ever started its thread', async () => {
     await writer.flush();
     await writer.close();

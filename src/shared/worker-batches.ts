@@ -21,8 +21,9 @@ type BatchReply<Out> = { id: number; results: Out[] } | { id: number; error: str
  * first registers tsx's.
  */
 function startWorker(moduleUrl: URL, data: unknown): Worker {
-  // Small heaps: a worker holds a few batches at a time, and the CLI's whole budget is 300 MB.
-  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } };
+  // A small young generation keeps a busy worker's resident memory low (the CLI's budget is 300 MB); the old
+  // generation keeps V8's default, so a document of tens of megabytes is handled as on the main thread.
+  const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } };
   if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
