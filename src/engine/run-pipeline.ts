@@ -66,9 +66,8 @@ export async function runPipeline(
       if (readiness.ready) await shardStage(context, stage, runStartedAt);
       else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
     }
-    const submittedBefore = countJobs(context, names, LIVE_REMOTE_STATES);
     // An upload mostly waits for the provider: collect the jobs that finished meanwhile.
-    await submitJobs(context, stages, async () => {
+    const submitted = await submitJobs(context, stages, async () => {
       if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages);
     });
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
@@ -79,7 +78,8 @@ export async function runPipeline(
       return { plans, stages: summarizeStages(context.ledger, stages), detached: true };
     }
     if (unsubmitted > 0) {
-      stalled = live > submittedBefore ? 0 : stalled + 1;
+      // Counted by submissions, not live jobs: jobs collected while files upload leave the live count flat.
+      stalled = submitted > 0 ? 0 : stalled + 1;
       if (stalled >= MAX_STALLED_PASSES) {
         throw new ProviderError(context.provider.name, `${unsubmitted} job(s) could not be submitted after ${stalled} tries; run again later`, {
           isRetryable: true,

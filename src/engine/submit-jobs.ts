@@ -10,46 +10,57 @@ import type { EngineContext } from './context.ts';
 import { reserveBudget } from './costing.ts';
 
 /**
- * Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets. `whileUploading` runs while
- * each input file uploads (the run collects finished jobs then); it must not touch this job in the ledger.
+ * Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets; returns how many it
+ * submitted. `whileUploading` runs while each input file uploads (the run collects finished jobs then) and must not
+ * touch the uploading job in the ledger; if it fails, the job it ran beside is still submitted, then its error is
+ * thrown, as if it had failed on its own.
  */
 export async function submitJobs(
   context: EngineContext,
   stages: readonly StageConfig[],
   whileUploading: () => Promise<void> = () => Promise.resolve(),
-): Promise<void> {
+): Promise<number> {
+  let submitted = 0;
+  let sideFailure: { error: unknown } | undefined;
+  const sideWork = async (): Promise<void> => {
+    if (sideFailure) return;
+    try {
+      await whileUploading();
+    } catch (error) {
+      sideFailure = { error };
+    }
+  };
   for (const job of context.ledger.jobs({ states: UNSUBMITTED_STATES })) {
     const stage = stages.find((candidate) => candidate.name === job.stage);
     if (!stage) continue;
     context.signal.throwIfAborted();
     try {
-      await submitJob(context, stage, job, whileUploading);
+      if (await submitJob(context, stage, job, sideWork)) submitted++;
     } catch (error) {
       // A transient failure (upload, lookup) leaves the job where it was; the run loop backs off and retries.
       if (!(error instanceof ProviderError && error.isRetryable)) throw error;
       context.reporter.notice(`${job.display_name}: ${error.message}; will retry`);
     }
+    if (sideFailure) throw sideFailure.error;
   }
+  return submitted;
 }
 
-async function submitJob(context: EngineContext, stage: StageConfig, initial: JobRow, whileUploading: () => Promise<void>): Promise<void> {
+/** Submits one job; true when it is now submitted (created, or found at the provider). `whileUploading` never throws. */
+async function submitJob(context: EngineContext, stage: StageConfig, initial: JobRow, whileUploading: () => Promise<void>): Promise<boolean> {
   const { ledger, provider } = context;
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
-  if (job.state === 'submitted') return;
+  if (job.state === 'submitted') return true;
   // Reserve the job's estimated cost before anything is uploaded: over budget, nothing of it is sent.
   const reserved = reserveBudget(context, stage, job);
   job = ledger.updateJob(job.id, job.state, { estimated_usd: reserved });
   if (job.state === 'planned' || job.state === 'uploading') {
     job = ledger.updateJob(job.id, 'uploading');
     const upload = provider.uploadFile(job.input_path, { displayName: job.display_name });
-    // Handled here so a failure during `whileUploading` is not an unhandled rejection; it is rethrown just below.
+    // Handled at once: the upload may fail while `whileUploading` runs; its error is thrown just below.
     upload.catch(() => undefined);
-    try {
-      await whileUploading();
-    } finally {
-      await upload.catch(() => undefined);
-    }
+    await whileUploading();
     const file = await upload;
     job = ledger.updateJob(job.id, 'uploaded', { input_file: file.name });
     ledger.addEvent('job-uploaded', `${job.display_name}: uploaded ${file.name} (${file.sizeBytes} bytes)`, {
@@ -81,12 +92,13 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
         jobId: job.id,
       });
       context.reporter.notice(`${job.display_name}: create failed (${error.message}); will check and retry`);
-      return;
+      return false;
     }
     throw error;
   }
   ledger.addEvent('job-submitted', `${job.display_name} → ${job.remote_name ?? ''}`, { stage: job.stage, jobId: job.id });
   context.reporter.job(job);
+  return true;
 }
 
 /** Finds the remote job for an intent; returns the job as submitted, or back to `uploaded` if none exists. */
