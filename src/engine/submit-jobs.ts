@@ -69,7 +69,8 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
     });
     context.failpoint('after-upload');
   }
-  job = ledger.updateJob(job.id, 'creating');
+  // Flushed: after a power cut the intent must still be there, or the job would be created twice.
+  job = ledger.durably(() => ledger.updateJob(job.id, 'creating'));
   context.failpoint('after-intent');
   try {
     const remote = await provider.createJob({
@@ -78,11 +79,9 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
       displayName: job.display_name,
     });
     context.failpoint('after-create');
-    job = ledger.updateJob(job.id, 'submitted', {
-      remote_name: remote.name,
-      remote_state: remote.rawState,
-      submitted_at: context.clock.now(),
-    });
+    job = ledger.durably(() =>
+      ledger.updateJob(job.id, 'submitted', { remote_name: remote.name, remote_state: remote.rawState, submitted_at: context.clock.now() }),
+    );
   } catch (error) {
     // A retryable failure may still have created the job (the reply was lost): leave the intent in place, so the
     // next pass reconciles by display name instead of creating a second job.
@@ -116,11 +115,9 @@ async function reconcileIntent(context: EngineContext, job: JobRow): Promise<Job
     );
   }
   ledger.addEvent('job-reconciled', `${job.display_name}: found ${first.name}`, { stage: job.stage, jobId: job.id });
-  const submitted = ledger.updateJob(job.id, 'submitted', {
-    remote_name: first.name,
-    remote_state: first.rawState,
-    submitted_at: context.clock.now(),
-  });
+  const submitted = ledger.durably(() =>
+    ledger.updateJob(job.id, 'submitted', { remote_name: first.name, remote_state: first.rawState, submitted_at: context.clock.now() }),
+  );
   context.reporter.job(submitted);
   return submitted;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createManualClock, JobStateError } from '../shared/index.ts';
+import { createManualClock, InputError, JobStateError } from '../shared/index.ts';
 import Database from 'better-sqlite3';
 import type { RequestInput } from './ledger.ts';
 import { openLedger } from './open-ledger.ts';
@@ -135,6 +135,14 @@ describe('ledger', () => {
     expect(ledger.db.pragma('index_info(attempts_fingerprint)')).toMatchObject([{ name: 'fingerprint' }]);
     const plan = ledger.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE fingerprint = 'f' AND state = 'valid' ORDER BY id DESC LIMIT 1").all();
     expect(JSON.stringify(plan)).toContain('USING INDEX attempts_fingerprint');
+  });
+
+  it('commits durably on request (synchronous FULL), then goes back to NORMAL, even when the work throws', () => {
+    const { ledger } = freshLedger();
+    const seen = ledger.durably(() => ledger.db.pragma('synchronous', { simple: true }));
+    expect(seen).toBe(2); // FULL
+    expect(() => ledger.durably(() => { throw new InputError('x', 'fails'); })).toThrow('fails');
+    expect(ledger.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
   });
 
   it('keeps its data across reopen and keeps a stable project id', () => {

@@ -52,6 +52,20 @@ export class Ledger {
   }
 
   /**
+   * Runs `fn` (outside any transaction) with its commit flushed to disk, and every commit before it: the WAL is
+   * otherwise only synced at checkpoints, so a power cut could take back a job's intent or its remote name, and
+   * the next run would create the job again.
+   */
+  durably<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  /**
    * Runs an async loop whose writes are grouped into one transaction per `every` calls to `tick`, instead of one
    * per write: much faster on large corpora. What is committed is always whole; a crash loses at most one group,
    * which the idempotent steps redo.
