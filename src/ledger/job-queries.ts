@@ -1,7 +1,21 @@
 /** @module Job queries that carry rules: planning a job and taking its requests, and judging a canary. */
 import type { Sql } from './sql.ts';
 import { JobStateError } from '../shared/index.ts';
+import { assertJobTransition, type JobState } from './job-states.ts';
 import type { JobRow } from './rows.ts';
+
+/** The job columns a state change may set. */
+export type JobFields = Partial<Pick<JobRow, 'input_file' | 'remote_name' | 'remote_state' | 'succeeded_count' | 'failed_count' |
+  'output_file' | 'error' | 'submitted_at' | 'finished_at' | 'collected_at' | 'polls' | 'estimated_usd' | 'actual_usd'>>;
+
+/** Moves `job` to `to` (a transition the state machine allows) and sets `fields`. */
+export function updateJob(sql: Sql, now: number, job: JobRow, to: JobState, fields: JobFields): void {
+  if (job.state !== to) assertJobTransition(job.display_name, job.state, to);
+  const columns = Object.keys(fields);
+  const sets = ['state = ?', 'updated_at = ?', ...columns.map((column) => `${column} = ?`)];
+  const values = columns.map((column) => fields[column as keyof JobFields] ?? null);
+  sql(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(to, now, ...values, job.id);
+}
 
 /** A job to plan. */
 export interface NewJob {

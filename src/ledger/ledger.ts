@@ -5,10 +5,10 @@
  */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
-import { assertJobTransition, type JobState } from './job-states.ts';
+import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus, type UpsertOutcome } from './request-queries.ts';
-import { createJob, latestCanary, type CanaryOutcome, type NewJob } from './job-queries.ts';
+import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt } from './attempt-queries.ts';
 import { corpusIssues, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
@@ -52,9 +52,8 @@ export class Ledger {
   }
 
   /**
-   * Runs `fn` (outside any transaction) with its commit flushed to disk, and every commit before it: the WAL is
-   * otherwise only synced at checkpoints, so a power cut could take back a job's intent or its remote name, and
-   * the next run would create the job again.
+   * Runs `fn` (outside any transaction) with its commit, and every one before it, flushed to disk: the WAL is only
+   * synced at checkpoints otherwise, and a power cut that took back a job's intent would let it be created twice.
    */
   durably<T>(fn: () => T): T {
     this.db.pragma('synchronous = FULL');
@@ -229,18 +228,8 @@ export class Ledger {
   }
 
   /** Moves a job to `to` (checked) and sets the given columns. */
-  updateJob(
-    id: number,
-    to: JobState,
-    fields: Partial<Pick<JobRow, 'input_file' | 'remote_name' | 'remote_state' | 'succeeded_count' | 'failed_count' |
-      'output_file' | 'error' | 'submitted_at' | 'finished_at' | 'collected_at' | 'polls' | 'estimated_usd' | 'actual_usd'>> = {},
-  ): JobRow {
-    const job = this.job(id);
-    if (job.state !== to) assertJobTransition(job.display_name, job.state, to);
-    const columns = Object.keys(fields);
-    const sets = ['state = ?', 'updated_at = ?', ...columns.map((column) => `${column} = ?`)];
-    const values = columns.map((column) => fields[column as keyof typeof fields] ?? null);
-    this.sql(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(to, this.#clock.now(), ...values, id);
+  updateJob(id: number, to: JobState, fields: JobFields = {}): JobRow {
+    updateJob(this.sql, this.#clock.now(), this.job(id), to, fields);
     return this.job(id);
   }
 
