@@ -134,8 +134,12 @@ function planPrepared(
   const { document } = prepared;
   // Corpus ids are claimed in scan order, as in `scanCorpus`: the later file with an id is the invalid one.
   const taken = entry.task.kind === 'file' ? context.ids.claim(document.id, document.path) : undefined;
-  if (taken !== undefined || prepared.kind === 'unrenderable') {
-    plan.invalid.push({ path: document.path, reason: taken ?? (prepared as { reason: string }).reason });
+  if (taken !== undefined) {
+    plan.invalid.push({ path: document.path, reason: taken });
+    return;
+  }
+  if (prepared.kind === 'unrenderable') {
+    plan.invalid.push({ path: document.path, reason: prepared.reason });
     return;
   }
   const { key, fingerprint, requestJson, estimate } = prepared;

@@ -1,7 +1,7 @@
 /**
  * @module The per-document half of planning, which needs no ledger: read the file (for a corpus), render the
- * request, fingerprint it and estimate its tokens. Pure, so it runs on a worker thread while the main thread
- * records the documents before (see plan-worker.ts).
+ * request, fingerprint it and estimate its tokens. Pure, so it runs on worker threads while the main thread
+ * records the documents already prepared (see plan-worker.ts).
  */
 import { isAbsolute, relative } from 'node:path';
 import { readDocument } from '../corpus/index.ts';
@@ -10,7 +10,7 @@ import { buildRequest, inputLineSize, type RequestSpec } from '../requests/index
 import { errorMessage } from '../shared/index.ts';
 import type { StageDocument } from './stage-documents.ts';
 
-/** What a stage's documents are prepared with (sent to the worker once). */
+/** What a stage's documents are prepared with (sent with every batch). */
 export interface PrepareRecipe {
   spec: RequestSpec;
   /** The files stage's `idField`. */
@@ -29,6 +29,11 @@ export interface PrepareBatch {
 export type PrepareTask =
   | { kind: 'file'; path: string; absolutePath: string }
   | { kind: 'document'; document: StageDocument };
+
+/** Whether a stage entry is a document to prepare (not a path left out). */
+export function isPrepareTask(entry: { kind: string }): entry is PrepareTask {
+  return entry.kind === 'file' || entry.kind === 'document';
+}
 
 /** What planning records of a document (its text and fields stay with the worker). */
 export type DocumentFacts = Omit<StageDocument, 'text' | 'fields'>;

@@ -3,7 +3,7 @@
  * yielded in their original order: the main thread records one batch while the worker prepares the next.
  */
 import { moduleBeside, WorkerBatches, WorkerError } from '../shared/index.ts';
-import type { PrepareBatch, Prepared, PrepareRecipe, PrepareTask } from './prepare-document.ts';
+import { isPrepareTask, type PrepareBatch, type Prepared, type PrepareRecipe, type PrepareTask } from './prepare-document.ts';
 import type { StageEntry } from './stage-documents.ts';
 
 /** An entry of the stage, prepared when it was a document. */
@@ -65,10 +65,8 @@ export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iter
 }
 
 async function prepareBatch(entries: readonly StageEntry[], prepare: (tasks: PrepareTask[]) => Promise<Prepared[]>): Promise<PreparedEntry[]> {
-  const tasks = entries.filter((entry): entry is PrepareTask => entry.kind === 'file' || entry.kind === 'document');
+  const tasks = entries.filter(isPrepareTask);
   const prepared = tasks.length === 0 ? [] : await prepare(tasks);
   let next = 0;
-  return entries.map((entry): PreparedEntry =>
-    entry.kind === 'file' || entry.kind === 'document' ? { kind: 'prepared', task: entry, prepared: prepared[next++] as Prepared } : entry,
-  );
+  return entries.map((entry): PreparedEntry => (isPrepareTask(entry) ? { kind: 'prepared', task: entry, prepared: prepared[next++] as Prepared } : entry));
 }
