@@ -1,6 +1,7 @@
 /** @module Validates `generationConfig` and picks the response schema the simulated answer must follow. */
 import { InputError } from '../../shared/index.ts';
 import { geminiSchemaToJsonSchema } from './gemini-schema.ts';
+import { rememberLast } from './json-equality.ts';
 import { cachedSchema } from './schema-cache.ts';
 import type { SchemaNode } from './schema-compiling.ts';
 import { isJsonObject, optionalNumber, optionalString, readObjectFields, type JsonObject } from './object-fields.ts';
@@ -52,8 +53,13 @@ const THINKING_FIELDS = new Set(['thinkingBudget', 'includeThoughts', 'thinkingL
 const MIME_TYPES = new Set(['text/plain', 'application/json', 'text/x.enum']);
 const WHERE = 'generationConfig';
 
-/** Validates a `generationConfig` (absent → defaults). Throws InputError naming the field at fault. */
-export function parseGenerationConfig(value: unknown): GenerationSettings {
+/**
+ * Validates a `generationConfig` (absent → defaults). Throws InputError naming the field at fault. A config equal to
+ * the previous line's (the usual case in a batch) gets the same settings without being read again.
+ */
+export const parseGenerationConfig: (value: unknown) => GenerationSettings = rememberLast(readGenerationConfig);
+
+function readGenerationConfig(value: unknown): GenerationSettings {
   const fields = value === undefined ? new Map<string, unknown>() : readObjectFields(value, WHERE, GENERATION_FIELDS);
   const responseMimeType = (optionalString(fields, 'responseMimeType', WHERE) ?? 'text/plain').toLowerCase();
   if (!MIME_TYPES.has(responseMimeType)) {

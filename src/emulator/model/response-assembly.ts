@@ -4,6 +4,7 @@
  * deterministic `responseId`.
  */
 import type { Rng } from '../../shared/index.ts';
+import { memoByKey } from './bounded-cache.ts';
 import { sha256HexOf } from './seeding.ts';
 import { estimateTextTokens } from './token-estimator.ts';
 
@@ -25,14 +26,16 @@ export function responseIdFor(seed: number, requestHash: string): string {
   return Buffer.from(sha256HexOf(`${seed}:${requestHash}:response`).slice(0, 34), 'hex').toString('base64url');
 }
 
+/** A model id's first version number (`gemini-2.5-flash` → 2.5), worked out once per model. */
+const versionNumberOf = memoByKey<number>(64, (modelVersion) => Number(/\d+(?:\.\d+)?/.exec(modelVersion)?.[0] ?? '0'));
+
 /**
  * Thinking tokens: models whose first version number is 2.5 or more (`gemini-2.5-flash`, `gemini-3-pro-preview`)
  * think 32 to 256 tokens (seeded), capped by a positive `thinkingBudget`; a budget of 0 or an older model thinks 0.
  */
 export function thoughtsTokensFor(modelVersion: string, thinkingBudget: number | undefined, rng: Rng): number {
   const draw = 32 + rng.int(225);
-  const version = Number(/\d+(?:\.\d+)?/.exec(modelVersion)?.[0] ?? '0');
-  if (version < 2.5 || thinkingBudget === 0) return 0;
+  if (versionNumberOf(modelVersion) < 2.5 || thinkingBudget === 0) return 0;
   return thinkingBudget !== undefined && thinkingBudget > 0 ? Math.min(draw, thinkingBudget) : draw;
 }
 

@@ -4,6 +4,7 @@
  * over its members, which costs less than writing it as JSON again.
  */
 import { memoByKey } from './bounded-cache.ts';
+import { sameJson } from './json-equality.ts';
 import type { JsonObject } from './object-fields.ts';
 import { compileSchema, type SchemaNode } from './schema-compiling.ts';
 
@@ -38,29 +39,6 @@ export function cachedSchema(schema: JsonObject, location: string): CachedSchema
     previous = undefined; // not plain data (a schema from JSON always is): simply not remembered
   }
   return result;
-}
-
-/**
- * Whether two JSON values are the same, member order included, with `Object.is` for numbers: true only when their
- * JSON texts are equal and so is everything compiled from them. Anything but plain data compares unequal.
- */
-function sameJson(left: unknown, right: unknown): boolean {
-  if (typeof left !== 'object' || left === null || typeof right !== 'object' || right === null) return Object.is(left, right);
-  if (Array.isArray(left)) {
-    if (!Array.isArray(right) || left.length !== right.length) return false;
-    for (let index = 0; index < left.length; index++) if (!sameJson(left[index], right[index])) return false;
-    return true;
-  }
-  if (Array.isArray(right) || Object.getPrototypeOf(left) !== Object.prototype || Object.getPrototypeOf(right) !== Object.prototype) return false;
-  const leftKeys = Object.keys(left);
-  const rightKeys = Object.keys(right);
-  if (leftKeys.length !== rightKeys.length) return false;
-  for (let index = 0; index < leftKeys.length; index++) {
-    const key = leftKeys[index] as string;
-    if (key !== rightKeys[index]) return false;
-    if (!sameJson((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key])) return false;
-  }
-  return true;
 }
 
 function hasNonFiniteNumber(value: unknown): boolean {

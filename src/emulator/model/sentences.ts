@@ -96,8 +96,8 @@ class MinedSentence implements Sentence {
 /** A sentence from a piece of a line, cut at a word boundary when very long. */
 export function toSentence(raw: string): Sentence {
   const trimmed = raw.trim();
-  const cut = trimmed.lastIndexOf(' ', MAX_SENTENCE_CHARS);
-  return new MinedSentence(trimmed.length <= MAX_SENTENCE_CHARS ? trimmed : `${trimmed.slice(0, cut)}…`);
+  if (trimmed.length <= MAX_SENTENCE_CHARS) return new MinedSentence(trimmed);
+  return new MinedSentence(`${trimmed.slice(0, trimmed.lastIndexOf(' ', MAX_SENTENCE_CHARS))}…`);
 }
 
 /** Whether a text is addressed to the model (an instruction, a question, a lead-in ending in a colon). */

@@ -62,7 +62,7 @@ function sourcesFor(category: Category, corpus: TextCorpus, hint: ValueHint, rng
     case 'unit':
       return [fromField, optional(hint.anchor?.unit), () => corpus.units, ['n/a']];
     case 'summary':
-      return [fromField, anchored, () => summaries(corpus), ranked];
+      return [fromField, anchored, () => corpus.summaries, ranked];
     case 'generic':
       return [fromField, anchored, ranked];
   }
@@ -77,28 +77,6 @@ function formatCategory(format: string | undefined): Category | undefined {
   if (format === 'uri' || format === 'url' || format === 'uri-reference') return 'url';
   if (format === 'date' || format === 'date-time') return 'date';
   return undefined;
-}
-
-/** Every item of an array asks for the same summaries: they are worked out once per prompt. */
-const summariesByCorpus = new WeakMap<TextCorpus, readonly string[]>();
-
-/** The first one or two prose sentences, then each prose sentence alone. */
-function summaries(corpus: TextCorpus): readonly string[] {
-  let known = summariesByCorpus.get(corpus);
-  if (known === undefined) {
-    known = proseSummaries(corpus);
-    summariesByCorpus.set(corpus, known);
-  }
-  return known;
-}
-
-function proseSummaries(corpus: TextCorpus): string[] {
-  const prose = corpus.facts.filter((sentence) => sentence.isProse);
-  const [first, second] = prose;
-  if (first === undefined) return [];
-  const fitsTogether = second !== undefined && first.text.length + second.text.length < 400;
-  const joined = fitsTogether ? [`${first.text} ${second.text}`] : [];
-  return [...joined, ...prose.map((sentence) => sentence.text)];
 }
 
 /** Content sentences by relevance to the hint, prose first; equally relevant sentences in a seeded order. */

@@ -63,6 +63,15 @@ describe('mineText', () => {
     ]);
   });
 
+  it('offers the first two prose sentences together, then each alone, as summaries', () => {
+    const mined = mineText(['Summarise this.\n\nThe first sentence has six words. The second one is also long enough. Venue: NeurIPS']);
+    expect(mined.summaries).toEqual([
+      'The first sentence has six words. The second one is also long enough.',
+      'The first sentence has six words.',
+      'The second one is also long enough.',
+    ]);
+  });
+
   it('falls back to instructions when the prompt has nothing else', () => {
     const only = mineText(['Write a haiku about the sea?']);
     expect(only.facts.map((sentence) => sentence.text)).toEqual(['Write a haiku about the sea?']);

@@ -36,6 +36,8 @@ export interface TextCorpus {
   readonly urls: readonly string[];
   /** Content words by decreasing frequency. */
   readonly keywords: readonly string[];
+  /** The first one or two prose sentences together, then each prose sentence alone. */
+  readonly summaries: readonly string[];
 }
 
 /** Only the start of a long document is mined, which keeps every line fast. */
@@ -72,6 +74,8 @@ class MinedCorpus implements TextCorpus {
   #emails: readonly string[] | undefined;
   #urls: readonly string[] | undefined;
   #keywords: readonly string[] | undefined;
+  #prose: readonly Sentence[] | undefined;
+  #summaries: readonly string[] | undefined;
 
   constructor(text: string, rawLines: readonly string[], lines: readonly string[], sentences: readonly Sentence[], facts: readonly Sentence[]) {
     this.#text = text;
@@ -100,8 +104,7 @@ class MinedCorpus implements TextCorpus {
   get names(): readonly string[] {
     if (this.#names === undefined) {
       const fields = this.fields;
-      const proseText = this.facts
-        .filter((sentence) => sentence.isProse)
+      const proseText = this.#proseFacts()
         .map((sentence) => sentence.text)
         .join('\n');
       this.#names = mineNames(fields, this.#lines, proseText);
@@ -128,6 +131,26 @@ class MinedCorpus implements TextCorpus {
     this.#keywords ??= mineKeywords(this.facts.map((sentence) => sentence.text).join('\n'));
     return this.#keywords;
   }
+
+  get summaries(): readonly string[] {
+    this.#summaries ??= proseSummaries(this.#proseFacts());
+    return this.#summaries;
+  }
+
+  /** The content sentences that are prose, which both names and summaries are taken from. */
+  #proseFacts(): readonly Sentence[] {
+    this.#prose ??= this.facts.filter((sentence) => sentence.isProse);
+    return this.#prose;
+  }
+}
+
+function proseSummaries(prose: readonly Sentence[]): string[] {
+  const [first, second] = prose;
+  if (first === undefined) return [];
+  const fitsTogether = second !== undefined && first.text.length + second.text.length < 400;
+  const summaries = fitsTogether ? [`${first.text} ${second.text}`] : [];
+  for (const sentence of prose) summaries.push(sentence.text);
+  return summaries;
 }
 
 /**
