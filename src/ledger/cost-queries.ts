@@ -8,8 +8,11 @@ export interface Calibration {
   samples: number;
 }
 
-/** An attempt with its request's token estimates. */
-export type AttemptUsageRow = AttemptRow & { estimated_input_tokens: number | null; estimated_output_tokens: number | null };
+/** An attempt's token usage with its request's token estimates. */
+export type AttemptUsageRow = Pick<AttemptRow, 'prompt_tokens' | 'output_tokens' | 'thoughts_tokens' | 'cached_tokens' | 'total_tokens'> & {
+  estimated_input_tokens: number | null;
+  estimated_output_tokens: number | null;
+};
 
 /** Estimated tokens of a job's requests (from planning). */
 export function jobEstimatedTokens(sql: Sql, jobId: number): { input: number; output: number } {
@@ -20,10 +23,11 @@ export function jobEstimatedTokens(sql: Sql, jobId: number): { input: number; ou
     .get(jobId) as { input: number; output: number };
 }
 
-/** A job's attempts with their usage and their request's estimates. */
+/** A job's attempts' usage and their requests' estimates (not the stored responses: a job has thousands). */
 export function jobUsage(sql: Sql, jobId: number): AttemptUsageRow[] {
   return sql(
-      `SELECT a.*, r.estimated_input_tokens, r.estimated_output_tokens FROM attempts a JOIN requests r ON r.id = a.request_id
+      `SELECT a.prompt_tokens, a.output_tokens, a.thoughts_tokens, a.cached_tokens, a.total_tokens,
+         r.estimated_input_tokens, r.estimated_output_tokens FROM attempts a JOIN requests r ON r.id = a.request_id
        WHERE a.job_id = ?`,
     )
     .all(jobId) as AttemptUsageRow[];

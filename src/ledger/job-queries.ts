@@ -39,6 +39,23 @@ export interface CanaryOutcome {
 }
 
 /**
+ * How `createJob` takes a job's requests (parameters: a JSON array of keys and the stage), set-based: a few
+ * statements per job instead of two per request, as a job holds up to tens of thousands. Each statement walks the
+ * keys and looks each request up (a CROSS JOIN keeps that order), never the whole stage: a test checks the plans.
+ */
+export const TAKE_JOB_REQUESTS = {
+  firstNotPending: `SELECT k.value AS key FROM json_each(?) AS k LEFT JOIN requests r ON r.stage = ? AND r.key = k.value
+    WHERE r.state IS NOT 'pending' LIMIT 1`,
+  take: `UPDATE requests SET state = 'in_job', attempts = attempts + 1, updated_at = ? WHERE state = 'pending'
+    AND id IN (SELECT r.id FROM json_each(?) AS k CROSS JOIN requests r ON r.stage = ? AND r.key = k.value)`,
+  // attempt_no counts every attempt the request ever had; requests.attempts only those for its current fingerprint.
+  addAttempts: `INSERT INTO attempts (request_id, attempt_no, job_id, fingerprint, state)
+    SELECT r.id, (SELECT COALESCE(MAX(a.attempt_no), 0) + 1 FROM attempts a WHERE a.request_id = r.id), ?, r.fingerprint,
+      'in_job'
+    FROM json_each(?) AS k CROSS JOIN requests r ON r.stage = ? AND r.key = k.value ORDER BY k.key`,
+} as const;
+
+/**
  * Inserts a planned job and moves each of its requests from pending to in_job as its next attempt. Run it in one
  * transaction: after it a request is in exactly one live job. Returns the job id.
  */
@@ -53,21 +70,12 @@ export function createJob(sql: Sql, now: number, input: NewJob): number {
   const jobId = Number(lastInsertRowid);
   const displayName = `${input.displayNamePrefix}-${jobId}`;
   sql('UPDATE jobs SET display_name = ? WHERE id = ?').run(displayName, jobId);
-  const take = sql(
-    `UPDATE requests SET state = 'in_job', attempts = attempts + 1, updated_at = ?
-     WHERE stage = ? AND key = ? AND state = 'pending' RETURNING id, fingerprint`,
-  );
-  const insertAttempt = sql(
-    // attempt_no counts every attempt the request ever had; requests.attempts only those for its current fingerprint.
-    `INSERT INTO attempts (request_id, attempt_no, job_id, fingerprint, state)
-     VALUES (@request, (SELECT COALESCE(MAX(attempt_no), 0) + 1 FROM attempts WHERE request_id = @request), @job,
-       @fingerprint, 'in_job')`,
-  );
-  for (const key of input.keys) {
-    const taken = take.get(now, input.stage, key) as { id: number; fingerprint: string } | undefined;
-    if (!taken) throw new JobStateError(`request ${key} was not pending when job ${displayName} was planned`);
-    insertAttempt.run({ request: taken.id, job: jobId, fingerprint: taken.fingerprint });
-  }
+  const keys = JSON.stringify(input.keys);
+  const notPending = sql(TAKE_JOB_REQUESTS.firstNotPending).get(keys, input.stage) as { key: string } | undefined;
+  if (notPending) throw new JobStateError(`request ${notPending.key} was not pending when job ${displayName} was planned`);
+  const { changes } = sql(TAKE_JOB_REQUESTS.take).run(now, keys, input.stage);
+  if (changes !== input.keys.length) throw new JobStateError(`job ${displayName} lists a request more than once`);
+  sql(TAKE_JOB_REQUESTS.addAttempts).run(jobId, keys, input.stage);
   return jobId;
 }
 

@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createManualClock, InputError, JobStateError } from '../shared/index.ts';
+import { createManualClock, InputError } from '../shared/index.ts';
 import Database from 'better-sqlite3';
 import type { RequestInput } from './ledger.ts';
 import { openLedger } from './open-ledger.ts';
 import { migrations } from './schema.ts';
+import { TAKE_JOB_REQUESTS } from './job-queries.ts';
 
 function freshLedger() {
   const dir = mkdtempSync(join(tmpdir(), 'tb-ledger-'));
@@ -45,8 +46,30 @@ describe('ledger', () => {
     expect(addRequest(ledger, 'a', 'fp-new')).toBe('busy');
     expect(() =>
       ledger.createJob({ stage: 's', displayNamePrefix: 'tb-x-s', model: 'm', inputPath: '/in', sizeBytes: 10, keys: ['a'] }),
-    ).toThrow(JobStateError);
+    ).toThrow(/request a was not pending when job tb-x-s-\d+ was planned/);
     expect(ledger.jobs()).toHaveLength(1); // the failed createJob rolled back
+  });
+
+  it('numbers attempts per request across jobs, in the order of the job, and takes nothing from a refused job', () => {
+    const { ledger } = freshLedger();
+    for (const key of ['a', 'b', 'c']) addRequest(ledger, key, `fp-${key}`, 3);
+    const plan = (keys: string[]) => ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys });
+    const first = plan(['c', 'a', 'b']);
+    const attemptsOf = (jobId: number) =>
+      ledger.db.prepare('SELECT r.key, a.attempt_no, a.fingerprint FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ? ORDER BY a.id').all(jobId);
+    expect(attemptsOf(first.id)).toEqual([
+      { key: 'c', attempt_no: 1, fingerprint: 'fp-c' },
+      { key: 'a', attempt_no: 1, fingerprint: 'fp-a' },
+      { key: 'b', attempt_no: 1, fingerprint: 'fp-b' },
+    ]);
+    const open = ledger.db.prepare('SELECT id FROM attempts WHERE job_id = ? ORDER BY id').all(first.id) as { id: number }[];
+    ledger.recordResult(open[1]!.id, { state: 'failed', reason: 'x' });
+    expect(() => plan(['a', 'zz'])).toThrow(/request zz was not pending/);
+    expect(() => plan(['a', 'a'])).toThrow(/lists a request more than once/);
+    expect(ledger.requestCounts('s')).toMatchObject({ pending: 1, in_job: 2 });
+    const second = plan(['a']);
+    expect(attemptsOf(second.id)).toEqual([{ key: 'a', attempt_no: 2, fingerprint: 'fp-a' }]);
+    expect(ledger.jobs()).toHaveLength(2);
   });
 
   it('checks job transitions', () => {
@@ -135,6 +158,21 @@ describe('ledger', () => {
     expect(ledger.db.pragma('index_info(attempts_fingerprint)')).toMatchObject([{ name: 'fingerprint' }]);
     const plan = ledger.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE fingerprint = 'f' AND state = 'valid' ORDER BY id DESC LIMIT 1").all();
     expect(JSON.stringify(plan)).toContain('USING INDEX attempts_fingerprint');
+  });
+
+  it("takes a job's requests by looking up its keys, never by walking the stage (which made 100k documents quadratic)", () => {
+    const { ledger } = freshLedger();
+    for (let i = 0; i < 50; i++) addRequest(ledger, `k${i}`);
+    const plans = Object.entries(TAKE_JOB_REQUESTS).map(([name, text]) => {
+      const args = name === 'take' ? [1, '["k1"]', 's'] : name === 'addAttempts' ? [1, '["k1"]', 's'] : ['["k1"]', 's'];
+      const steps = ledger.db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...args) as { detail: string }[];
+      return `${name}: ${steps.map((step) => step.detail).join(' | ')}`;
+    });
+    expect(plans).toHaveLength(3);
+    for (const plan of plans) {
+      expect(plan).toMatch(/SCAN k VIRTUAL TABLE/);
+      expect(plan).not.toMatch(/requests_state|SCAN r\b|SCAN requests/);
+    }
   });
 
   it('commits durably on request (synchronous FULL), then goes back to NORMAL, even when the work throws', () => {
