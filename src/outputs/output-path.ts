@@ -16,9 +16,16 @@ export interface OutputNameValues {
 /** Longest file name most file systems accept, in bytes. */
 const MAX_FILE_NAME_BYTES = 255;
 
+/** The last date formatted: a job's outputs all carry its finish time. */
+let lastCompactUtc = { time: Number.NaN, text: '' };
+
 /** A date as compact UTC, e.g. `20260101T000000Z`. */
 export function compactUtc(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/u, 'Z').replace(/[-:]/gu, '');
+  const time = date.getTime();
+  if (time !== lastCompactUtc.time) {
+    lastCompactUtc = { time, text: date.toISOString().replace(/\.\d+Z$/u, 'Z').replace(/[-:]/gu, '') };
+  }
+  return lastCompactUtc.text;
 }
 
 /**
@@ -63,6 +70,8 @@ export function outputFileName(template: string, values: OutputNameValues): stri
  * {@link FilesystemError} (defence in depth behind {@link safeFileStem}).
  */
 export function resolveInside(dir: string, fileName: string): string {
+  // A plain name (no separator or drive colon, not `.` or `..`) is inside by construction: only others are resolved.
+  if (fileName !== '.' && fileName !== '..' && fileName !== '' && !/[/\\:]/u.test(fileName)) return join(dir, fileName);
   const fromDir = relative(resolve(dir), resolve(dir, fileName));
   if (fromDir === '' || fromDir === '..' || fromDir.startsWith(`..${sep}`) || isAbsolute(fromDir)) {
     throw new FilesystemError(`output file name "${fileName}" would be written outside ${dir}`);

@@ -20,6 +20,9 @@ const UNSAFE_CHARACTERS = /[/\\<>:"|?*\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2
 /** Windows device names, reserved with any extension and in any case (`nul.txt`, `Com1.tar.gz`). */
 const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(?:[ .].*)?$/iu;
 
+/** Names that every rule below leaves as they are: ASCII word characters and dashes, single inner dots. */
+const SAFE_AS_IS = /^[\w-]+(?:\.[\w-]+)*$/u;
+
 /** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
 function truncateUtf8(text: string, maxBytes: number): string {
   let bytes = 0;
@@ -41,6 +44,8 @@ function truncateUtf8(text: string, maxBytes: number): string {
  * @example safeFileStem('doc-1') === 'doc-1'; safeFileStem('a/b') === 'a_b-' + sha256Hex('a/b').slice(0, 8)
  */
 export function safeFileStem(name: string): string {
+  // The common case (ids like `d123`, keys like `d123_extract`) skips the five replacements.
+  if (name.length <= MAX_STEM_BYTES && SAFE_AS_IS.test(name) && !WINDOWS_RESERVED.test(name)) return name;
   let stem = name
     .replace(UNSAFE_CHARACTERS, '_')
     .replace(/\.{2,}/gu, '_')
