@@ -26,9 +26,21 @@ function field(record: Record<string, unknown>, camelCase: string, snakeCase: st
   return record[camelCase] ?? record[snakeCase];
 }
 
+/** Tokens of deeply frozen values (a stage's response schema, the same in every request), counted once. */
+const frozenTokens = new WeakMap<object, number>();
+
+function isDeeplyFrozen(value: unknown): boolean {
+  return typeof value !== 'object' || value === null || (Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen));
+}
+
 function jsonTokens(value: unknown): number {
+  const cached = typeof value === 'object' && value !== null ? frozenTokens.get(value) : undefined;
+  if (cached !== undefined) return cached;
   const json = JSON.stringify(value);
-  return json === undefined ? 0 : estimateTextTokens(json);
+  const tokens = json === undefined ? 0 : estimateTextTokens(json);
+  // Deeply frozen now means unchangeable for good, so the count stays right.
+  if (typeof value === 'object' && value !== null && isDeeplyFrozen(value)) frozenTokens.set(value, tokens);
+  return tokens;
 }
 
 function positiveNumber(value: unknown): number | undefined {

@@ -72,7 +72,7 @@ function prepare(document: StageDocument, recipe: PrepareRecipe): Prepared {
   try {
     const built = buildRequest(recipe.spec, document);
     const estimate = estimateRequestTokens(built.request);
-    const requestJson = JSON.stringify(built.request);
+    const { requestJson } = built;
     return {
       kind: 'request', document: facts, key: built.key, fingerprint: built.fingerprint, requestJson,
       estimate: { input: estimate.input, output: estimate.output },

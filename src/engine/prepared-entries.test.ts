@@ -42,10 +42,10 @@ describe('prepareDocuments', () => {
       kind: 'request',
       key: 'p1_extract',
       fingerprint: expected.fingerprint,
-      requestJson: JSON.stringify(expected.request),
+      requestJson: expected.requestJson,
       document: { id: 'p1', path: 'p1.json', sizeBytes: 18, lineage: { document: { id: 'p1', path: 'docs/p1.json' }, upstream: [] } },
     });
-    expect(prepared?.kind === 'request' && prepared.lineSize).toBe(Buffer.byteLength(`{"key":"p1_extract","request":${JSON.stringify(expected.request)}}`) + 1);
+    expect(prepared?.kind === 'request' && prepared.lineSize).toBe(Buffer.byteLength(`{"key":"p1_extract","request":${expected.requestJson}}`) + 1);
   });
 
   it('says why a file is not a document, and why a document cannot be rendered', () => {

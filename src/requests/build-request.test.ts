@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../shared/index.ts';
 import { buildRequest, renderKey, type RequestSpec } from './build-request.ts';
-import { fingerprintRequest } from './fingerprint.ts';
+import { canonicalJson, fingerprintRequest } from './fingerprint.ts';
 
 const spec: RequestSpec = {
   stageName: 'extract',
@@ -34,6 +34,23 @@ describe('buildRequest', () => {
     });
     expect(Object.keys(built.request.generationConfig ?? {})).not.toContain('topP');
     expect(built.fingerprint).toBe(fingerprintRequest('gemini-2.5-flash', built.request));
+  });
+
+  it('serialises the request as JSON.stringify would (key order kept) and fingerprints its canonical JSON', () => {
+    const { systemInstruction: _drop, ...withoutSystem } = spec;
+    const variants: RequestSpec[] = [spec, withoutSystem, { ...spec, generationConfig: {} }, { ...withoutSystem, generationConfig: { topK: undefined } },
+      { ...spec, promptTemplate: 'Quotes " and \\ and \u2028 and 😀 {{document}}', generationConfig: { responseJsonSchema: { properties: { b: {}, a: {} } } } }];
+    for (const variant of variants) {
+      for (const options of [{}, { repairNote: 'Answer with "JSON" only.' }]) {
+        const built = buildRequest(variant, doc, options);
+        expect(built.requestJson).toBe(JSON.stringify(built.request));
+        expect(built.fingerprint).toBe(fingerprintRequest(variant.model, built.request));
+      }
+    }
+    // The schema's property order as written is sent (Gemini answers in that order).
+    const schemaOrder = buildRequest(variants[4]!, doc).requestJson;
+    expect(schemaOrder.indexOf('"b"')).toBeLessThan(schemaOrder.indexOf('"a"'));
+    expect(canonicalJson(JSON.parse(schemaOrder))).not.toBe(schemaOrder);
   });
 
   it('appends the repair note as a second part after the prompt, changing the fingerprint', () => {

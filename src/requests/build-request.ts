@@ -3,7 +3,7 @@
  * fingerprint.
  */
 import { ConfigError } from '../shared/index.ts';
-import { fingerprintRequest } from './fingerprint.ts';
+import { canonicalJson, fingerprintCanonicalRequest } from './fingerprint.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
 /** What a stage says about how to turn a document into a request. */
@@ -35,10 +35,11 @@ export interface GenerateContentRequestJson {
   generationConfig?: Record<string, unknown>;
 }
 
-/** A built request: its batch key, the request JSON and the fingerprint of (model, request). */
+/** A built request: its batch key, the request and its JSON, and the fingerprint of (model, request). */
 export interface BuiltRequest {
   key: string;
   request: GenerateContentRequestJson;
+  requestJson: string;
   fingerprint: string;
 }
 
@@ -65,6 +66,45 @@ function definedFields(config: Record<string, unknown>): Record<string, unknown>
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/**
+ * What a stage's requests share, made once per spec: the generation config (frozen) and the JSON that follows
+ * `contents`, both as sent (key order as built) and canonical (keys sorted), so that each document's prompt is
+ * escaped once and the response schema is not serialised again for every document.
+ */
+interface RequestFrame {
+  generationConfig: Record<string, unknown> | undefined;
+  sentTail: string;
+  canonicalTail: string;
+}
+
+const frames = new WeakMap<RequestSpec, RequestFrame>();
+
+function frameOf(spec: RequestSpec): RequestFrame {
+  let frame = frames.get(spec);
+  if (!frame) {
+    const generationConfig = deepFreeze(structuredClone(definedFields(spec.generationConfig)));
+    const system = spec.systemInstruction === undefined ? undefined : { parts: [{ text: spec.systemInstruction }] };
+    const member = (name: string, value: unknown, serialise: (value: unknown) => string): string =>
+      value === undefined ? '' : `,"${name}":${serialise(value)}`;
+    frame = {
+      generationConfig,
+      // The order `buildRequest` adds them in, which JSON.stringify keeps.
+      sentTail: member('systemInstruction', system, JSON.stringify) + member('generationConfig', generationConfig, JSON.stringify),
+      canonicalTail: member('generationConfig', generationConfig, canonicalJson) + member('systemInstruction', system, canonicalJson),
+    };
+    frames.set(spec, frame);
+  }
+  return frame;
+}
+
 /**
  * Renders the stage's prompt for `doc` and builds its request, key and fingerprint.
  * Throws {@link InputError} when the document lacks a field the prompt needs.
@@ -79,11 +119,15 @@ export function buildRequest(
   if (options.repairNote !== undefined) parts.push({ text: options.repairNote });
   const request: GenerateContentRequestJson = { contents: [{ role: 'user', parts }] };
   if (spec.systemInstruction !== undefined) request.systemInstruction = { parts: [{ text: spec.systemInstruction }] };
-  const generationConfig = definedFields(spec.generationConfig);
-  if (generationConfig !== undefined) request.generationConfig = generationConfig;
+  const frame = frameOf(spec);
+  if (frame.generationConfig !== undefined) request.generationConfig = frame.generationConfig;
+  // Exactly JSON.stringify(request) and canonicalJson(request) (tests hold them to it), with the prompt escaped once.
+  const partsJson = parts.map((part) => `{"text":${JSON.stringify(part.text)}}`).join(',');
+  const canonical = `{"contents":[{"parts":[${partsJson}],"role":"user"}]${frame.canonicalTail}}`;
   return {
     key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }),
     request,
-    fingerprint: fingerprintRequest(spec.model, request),
+    requestJson: `{"contents":[{"role":"user","parts":[${partsJson}]}]${frame.sentTail}}`,
+    fingerprint: fingerprintCanonicalRequest(spec.model, canonical),
   };
 }

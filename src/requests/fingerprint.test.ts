@@ -58,6 +58,10 @@ describe('fingerprintRequest', () => {
     expect(fingerprintRequest('gemini-2.5-flash', request)).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('never changes for the same work: ledgers written by earlier versions keep matching', () => {
+    expect(fingerprintRequest('gemini-2.5-flash', request)).toBe('6d5db259573b84533caad6e1b60cb23e496c02ce9b38f3b60c47137eb7f0e905');
+  });
+
   it('ignores key order and the models/ prefix', () => {
     const reordered = {
       generationConfig: { responseMimeType: 'application/json', temperature: 0 },

@@ -75,3 +75,9 @@ export function bareModelName(model: string): string {
 export function fingerprintRequest(model: string, request: unknown): string {
   return sha256Hex(canonicalJson({ model: bareModelName(model), request }));
 }
+
+/** {@link fingerprintRequest} of a request object from its canonical JSON, for a caller that already has it. */
+export function fingerprintCanonicalRequest(model: string, canonicalRequestJson: string): string {
+  // The canonical JSON of `{ model, request }`: its two keys are already in sorted order.
+  return sha256Hex(`{"model":${JSON.stringify(bareModelName(model))},"request":${canonicalRequestJson}}`);
+}
