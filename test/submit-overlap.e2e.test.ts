@@ -1,7 +1,7 @@
 /**
  * @module Submitting while collecting: the work a run does while an input file uploads (collecting finished jobs)
  * can fail without losing the upload or blaming the job it ran beside. Real emulator, real ledger, the engine's
- * own steps.
+ * own steps. Also: the next job is cut while the last one uploads.
  */
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../src/config/index.ts';
@@ -52,6 +52,40 @@ describe('collecting while an input file uploads', () => {
       expect(await submitJobs(context, [stage])).toBe(1);
       expect(server.stats().batchesCreated).toBe(2);
       expect(Object.values(server.stats().submissionsByKey)).toEqual([1, 1, 1, 1]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('cuts the next job while the last one uploads, and submits each job it cuts in the same call', async () => {
+    const project = makeProject({ count: 5, extraYaml: 'sharding: { maxRequestsPerJob: 2, maxBytesPerJob: 1000000 }' });
+    const { server, env } = await emulator();
+    const config = await loadProjectConfig({ projectDir: project, env });
+    const opened = await openProject(config, { reporter: { notice: () => {}, job: () => {} }, signal: new AbortController().signal });
+    try {
+      const { context } = opened;
+      const [stage] = config.stages;
+      if (!stage) throw new Error('the test project has one stage');
+      await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
+      // One job at a time: the first now, the others while the one before uploads.
+      expect(await shardStage(context, stage, context.clock.now(), 1)).toHaveLength(1);
+      expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 3, in_job: 2 });
+      let cuts = 0;
+      const submitted = await submitJobs(context, [stage], async () => {
+        cuts += (await shardStage(context, stage, context.clock.now(), 1)).length;
+      });
+      expect(cuts).toBe(2);
+      expect(submitted).toBe(3);
+      expect(server.stats().batchesCreated).toBe(3);
+      expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 0, in_job: 5 });
+      // Each next job was planned before the one uploading beside it was recorded as uploaded.
+      const events = context.ledger.db.prepare("SELECT kind, job_id FROM events WHERE kind IN ('job-planned', 'job-uploaded') ORDER BY id").all();
+      const [first, second, third] = context.ledger.jobs().map((job) => job.id);
+      expect(events).toEqual([
+        { kind: 'job-planned', job_id: first }, { kind: 'job-planned', job_id: second }, { kind: 'job-uploaded', job_id: first },
+        { kind: 'job-planned', job_id: third }, { kind: 'job-uploaded', job_id: second }, { kind: 'job-uploaded', job_id: third },
+      ]);
+      expect(Object.values(server.stats().submissionsByKey)).toEqual([1, 1, 1, 1, 1]);
     } finally {
       await opened.close();
     }

@@ -57,19 +57,31 @@ export async function runPipeline(
     context.signal.throwIfAborted();
     await collectJobs(context, stages);
     let wakeAt: number | undefined;
+    const cutting: StageConfig[] = [];
     for (const stage of stages) {
       if (stage.input.kind === 'stage') {
         const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
         if (plan.documents > 0) reportPlan(context, plan);
       }
       const readiness = shardReadiness(context, stage, stages);
-      if (readiness.ready) await shardStage(context, stage, runStartedAt);
+      if (readiness.ready) cutting.push(stage);
       else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
     }
-    // An upload mostly waits for the provider: collect the jobs that finished meanwhile.
+    // A ready stage's pending requests are cut one job at a time, the next while the last one uploads, so the
+    // provider starts on the first job while the rest are still being written.
+    const cutNextJobs = async (): Promise<void> => {
+      for (const stage of [...cutting]) {
+        if ((await shardStage(context, stage, runStartedAt, 1)).length === 0) cutting.splice(cutting.indexOf(stage), 1);
+      }
+    };
+    await cutNextJobs();
+    // An upload mostly waits for the provider: collect the jobs that finished meanwhile, and cut the next job.
     const submitted = await submitJobs(context, stages, async () => {
       if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages);
+      await cutNextJobs();
     });
+    // Whatever is still to cut (no upload ran beside it, say) is cut on the next pass, without waiting.
+    if (cutting.length > 0) continue;
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
     const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);

@@ -11,9 +11,9 @@ import { reserveBudget } from './costing.ts';
 
 /**
  * Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets; returns how many it
- * submitted. `whileUploading` runs while each input file uploads (the run collects finished jobs then) and must not
- * touch the uploading job in the ledger; if it fails, the job it ran beside is still submitted, then its error is
- * thrown, as if it had failed on its own.
+ * submitted. `whileUploading` runs while each input file uploads (the run collects finished jobs and cuts the next
+ * job then) and must not touch the uploading job in the ledger; jobs it plans are submitted in the same call. If it
+ * fails, the job it ran beside is still submitted, then its error is thrown, as if it had failed on its own.
  */
 export async function submitJobs(
   context: EngineContext,
@@ -30,7 +30,12 @@ export async function submitJobs(
       sideFailure = { error };
     }
   };
-  for (const job of context.ledger.jobs({ states: UNSUBMITTED_STATES })) {
+  const tried = new Set<number>();
+  // Read again after each job: `whileUploading` may plan more jobs.
+  for (;;) {
+    const job = context.ledger.jobs({ states: UNSUBMITTED_STATES }).find((candidate) => !tried.has(candidate.id));
+    if (!job) break;
+    tried.add(job.id);
     const stage = stages.find((candidate) => candidate.name === job.stage);
     if (!stage) continue;
     context.signal.throwIfAborted();

@@ -69,6 +69,15 @@ export class ShardCutter {
     this.#limits = { maxRequests: limits.maxRequests, maxBytes: limits.maxBytes };
   }
 
+  /** Whether a line of `sizeBytes` would open a new shard (nothing is placed). */
+  opensShard(sizeBytes: number): boolean {
+    return (
+      this.#shardIndex === 0 ||
+      this.#requests + 1 > this.#limits.maxRequests ||
+      this.#bytes + sizeBytes > this.#limits.maxBytes
+    );
+  }
+
   /** Places a line of `sizeBytes` (newline included); `label` names it in errors, e.g. `request doc-1_a1`. */
   place(sizeBytes: number, label: string): ShardPlacement {
     if (sizeBytes > this.#limits.maxBytes) {
@@ -77,10 +86,7 @@ export class ShardCutter {
         `the batch input line is ${sizeBytes} bytes, larger than the shard limit of ${this.#limits.maxBytes} bytes`,
       );
     }
-    const startsShard =
-      this.#shardIndex === 0 ||
-      this.#requests + 1 > this.#limits.maxRequests ||
-      this.#bytes + sizeBytes > this.#limits.maxBytes;
+    const startsShard = this.opensShard(sizeBytes);
     if (startsShard) {
       this.#shardIndex++;
       this.#requests = 0;

@@ -23,7 +23,11 @@ function line(key: string, textLength: number): BatchInputLine {
 async function writeAll(lines: BatchInputLine[], limits: { maxRequests: number; maxBytes: number }) {
   const writer = new ShardWriter({ dir, prefix: 'stage_1a-a1', ...limits });
   const indexes: number[] = [];
-  for (const item of lines) indexes.push((await writer.add(item)).shardIndex);
+  for (const item of lines) {
+    const placed = await writer.add(item);
+    if (placed === 'full') throw new JobStateError('no shard limit was set');
+    indexes.push(placed.shardIndex);
+  }
   return { indexes, shards: await writer.finish() };
 }
 
@@ -116,6 +120,17 @@ describe('ShardWriter', () => {
     expect((error as Error).message).toContain('100 bytes');
     const shards = await writer.finish();
     expect(shards.map((s) => s.keys)).toEqual([['small']]);
+  });
+
+  it('with maxShards, refuses (writing nothing) the first line that would open one shard too many', async () => {
+    const writer = new ShardWriter({ dir, prefix: 'p', maxRequests: 2, maxBytes: 10_000, maxShards: 1 });
+    expect(await writer.add(line('a', 1))).toEqual({ shardIndex: 1 });
+    expect(await writer.add(line('b', 1))).toEqual({ shardIndex: 1 });
+    expect(await writer.add(line('c', 1))).toBe('full');
+    expect(await writer.add(line('c', 1))).toBe('full'); // nothing of the refused line was kept
+    const shards = await writer.finish();
+    expect(shards.map((shard) => shard.keys)).toEqual([['a', 'b']]);
+    expect(await readdir(dir)).toEqual([shardFileName('p', 1)]);
   });
 
   it('rejects a duplicate key and add() after finish()', async () => {

@@ -23,6 +23,8 @@ export interface ShardWriterOptions extends ShardLimits {
   dir: string;
   /** File name prefix, e.g. `stage_1a-a1` → `stage_1a-a1-s0001.jsonl`. */
   prefix: string;
+  /** Shards to write at most: a line that would open one more is refused (`add` says 'full'). */
+  maxShards?: number;
 }
 
 /** The file name of shard `index` (1-based). */
@@ -63,14 +65,20 @@ export class ShardWriter {
     this.#options = { ...options };
   }
 
-  /** Appends one line, opening the next shard first when the current one is full. */
-  async add(line: BatchInputLine): Promise<{ shardIndex: number }> {
+  /**
+   * Appends one line, opening the next shard first when the current one is full; 'full' (nothing written) when
+   * that shard would be one more than `maxShards`.
+   */
+  async add(line: BatchInputLine): Promise<{ shardIndex: number } | 'full'> {
     if (this.#closed) throw new JobStateError(`shard writer ${this.#options.prefix}: add() after finish()`);
     if (this.#seenKeys.has(line.key)) {
       throw new InputError(`request ${line.key}`, `key appears twice in shards ${this.#options.prefix}`);
     }
     const text = serialiseInputLine(line);
-    const placement = this.#cutter.place(Buffer.byteLength(text) + 1, `request ${line.key}`);
+    const size = Buffer.byteLength(text) + 1;
+    const opened = this.#finished.length + (this.#current ? 1 : 0);
+    if (opened >= (this.#options.maxShards ?? Infinity) && this.#cutter.opensShard(size)) return 'full';
+    const placement = this.#cutter.place(size, `request ${line.key}`);
     this.#seenKeys.add(line.key);
     if (placement.startsShard) await this.#openShard(placement.shardIndex);
     const current = this.#current;
