@@ -1,6 +1,7 @@
 /**
- * @module Collecting finished jobs: stream the result file to disk, read it line by line, join on the request
- * key, validate, write outputs atomically (on a worker thread) and record every outcome. Expired, cancelled and
+ * @module Collecting finished jobs: stream the result file to disk; a worker thread reads it line by line, joins on
+ * the request key, validates and writes outputs atomically (result-judge.ts), while this thread records every
+ * outcome. Expired, cancelled and
  * failed jobs are collected too: whatever finished is kept, the rest goes back for a new attempt. Re-collecting
  * after a crash skips what was already recorded.
  */
@@ -8,14 +9,12 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import { COLLECTABLE_STATES, type JobAttempt, type JobRow } from '../ledger/index.ts';
-import { createKeyJoin, evaluateResult, type KeyJoin } from '../results/index.ts';
-import type { ResultItem } from '../providers/index.ts';
-import { ensureFolder, OutputWriter } from '../outputs/index.ts';
-import { errorMessage } from '../shared/index.ts';
-import { compileValidator, type Validator } from '../validation/index.ts';
+import { ensureFolder } from '../outputs/index.ts';
+import { errorMessage, FilesystemError } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
-import { outputFile, resultRecord, writtenOutput } from './verdicts.ts';
+import type { LineOutcome } from './judge-lines.ts';
+import { ResultJudge } from './result-judge.ts';
 
 /** Tallies of one job's collection, for the summary and the ledger's events. */
 export interface CollectSummary {
@@ -30,46 +29,46 @@ export interface CollectSummary {
   alreadyRecorded: number;
 }
 
-/** Collects every collectable job of the given stages. */
-export async function collectJobs(context: EngineContext, stages: readonly StageConfig[]): Promise<void> {
-  const validators = new Map<string, Validator>();
-  const writer = new OutputWriter();
+/**
+ * Collects every collectable job of the given stages, judging on `judge`'s worker (a caller that collects again
+ * and again passes one, so the thread starts once), or on a worker of its own.
+ */
+export async function collectJobs(context: EngineContext, stages: readonly StageConfig[], judge?: ResultJudge): Promise<void> {
+  const active = judge ?? new ResultJudge();
   try {
     for (const job of context.ledger.jobs({ states: COLLECTABLE_STATES })) {
       const stage = stages.find((candidate) => candidate.name === job.stage);
-      if (!stage) continue;
-      let validator = validators.get(stage.name);
-      if (!validator) {
-        validator = compileValidator(stage.validation);
-        validators.set(stage.name, validator);
-      }
-      await collectJob(context, stage, job, validator, writer);
+      if (stage) await collectJob(context, stage, job, active);
     }
   } finally {
-    await writer.close();
+    if (!judge) await active.close();
   }
 }
 
-async function collectJob(context: EngineContext, stage: StageConfig, job: JobRow, validator: Validator, writer: OutputWriter): Promise<void> {
+async function collectJob(context: EngineContext, stage: StageConfig, job: JobRow, judge: ResultJudge): Promise<void> {
   const { ledger } = context;
   const summary: CollectSummary = { valid: 0, invalid: 0, failed: 0, missing: 0, duplicates: 0, unknown: 0, malformed: 0, alreadyRecorded: 0 };
   if (job.output_file !== null) {
     const resultPath = await downloadOnce(context, job);
     ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
     const attempts = ledger.jobAttempts(job.id);
-    const keys = createKeyJoin(attempts.keys());
+    const judged = judge.judge({
+      resultPath,
+      provider: context.provider.name,
+      stage,
+      finishedAt: job.finished_at ?? job.created_at,
+      attempts: [...attempts].map(([key, attempt]) => [key, attempt.doc_id, attempt.state === 'in_job']),
+    });
     await ledger.batched(async (tick) => {
-      try {
-        for await (const item of context.provider.readResults(resultPath)) {
-          summary[await collectLine({ context, stage, job, validator, keys, attempts, writer }, item)]++;
+      for await (const outcomes of judged) {
+        for (const outcome of outcomes) {
+          // What came before it is recorded; the rest is collected again by the next run.
+          if (outcome.kind === 'unwritable') throw new FilesystemError(outcome.message);
+          recordOutcome(context, job, attempts, outcome);
+          summary[outcome.kind]++;
           tick();
         }
-      } catch (error) {
-        // Record what is already on disk before giving up; the rest is collected again by the next run.
-        await writer.flush().catch(() => undefined);
-        throw error;
       }
-      await writer.flush();
     });
   }
   for (const open of ledger.openAttempts(job.id)) {
@@ -105,52 +104,36 @@ async function deleteProviderFiles(context: EngineContext, job: JobRow): Promise
 }
 
 /**
- * Joins one result line on its key, judges it and records it; says how it was counted. A valid answer is recorded
- * once its output file is on disk, so the ledger never points at an output that was not written.
+ * Records one judged line. A valid answer's output file is already on disk, so the ledger never points at an
+ * output that was not written.
  */
-async function collectLine(
-  input: {
-    context: EngineContext;
-    stage: StageConfig;
-    job: JobRow;
-    validator: Validator;
-    keys: KeyJoin;
-    attempts: Map<string, JobAttempt>;
-    writer: OutputWriter;
-  },
-  item: ResultItem,
-): Promise<keyof CollectSummary> {
-  const { context, stage, job } = input;
+function recordOutcome(
+  context: EngineContext,
+  job: JobRow,
+  attempts: ReadonlyMap<string, JobAttempt>,
+  outcome: Exclude<LineOutcome, { kind: 'unwritable' }>,
+): void {
   const { ledger } = context;
-  const where = { stage: stage.name, jobId: job.id };
-  if (item.kind === 'malformed') {
-    ledger.addEvent('result-malformed', `${job.display_name} line ${item.lineNumber}: ${item.reason}`, where);
-    return 'malformed';
+  const where = { stage: job.stage, jobId: job.id };
+  switch (outcome.kind) {
+    case 'malformed':
+      ledger.addEvent('result-malformed', `${job.display_name} line ${outcome.lineNumber}: ${outcome.reason}`, where);
+      return;
+    case 'unknown':
+      ledger.addEvent('result-unknown', `${job.display_name}: result for unknown key ${outcome.key} ignored`, where);
+      return;
+    case 'duplicates':
+      ledger.addEvent('result-duplicate', `${job.display_name}: key ${outcome.key} appears more than once; first kept`, where);
+      return;
+    case 'alreadyRecorded':
+      return;
+    default: {
+      const attempt = attempts.get(outcome.key);
+      if (!attempt) return; // judged from the job's own keys: cannot happen
+      if (outcome.kind === 'valid') context.failpoint('while-writing-outputs');
+      ledger.recordResult(attempt.id, outcome.record);
+    }
   }
-  const seen = input.keys.see(item.key);
-  if (seen === 'unknown') {
-    ledger.addEvent('result-unknown', `${job.display_name}: result for unknown key ${item.key} ignored`, where);
-    return 'unknown';
-  }
-  if (seen === 'duplicate') {
-    ledger.addEvent('result-duplicate', `${job.display_name}: key ${item.key} appears more than once; first kept`, where);
-    return 'duplicates';
-  }
-  const attempt = input.attempts.get(item.key);
-  if (!attempt || attempt.state !== 'in_job') return 'alreadyRecorded';
-  const verdict = evaluateResult(item, input.validator);
-  if (verdict.status !== 'valid') {
-    ledger.recordResult(attempt.id, resultRecord(stage, item, verdict, undefined));
-    return verdict.status;
-  }
-  const file = outputFile(stage, attempt.doc_id, item.key, verdict.output, job.finished_at ?? job.created_at);
-  // Made now, so the callback holds only the record (not the parsed line) while the file waits for the worker.
-  const record = resultRecord(stage, item, verdict, writtenOutput(file));
-  await input.writer.write(file, () => {
-    context.failpoint('while-writing-outputs');
-    ledger.recordResult(attempt.id, record);
-  });
-  return verdict.status;
 }
 
 /** Downloads the result file unless a complete copy is already on disk (a crash after the download). */

@@ -8,6 +8,7 @@ import { LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger
 import { ensureFolder } from '../outputs/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
+import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
 import { restoreOutputs } from './restore-outputs.ts';
 import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
@@ -36,6 +37,16 @@ export async function runPipeline(
   stages: readonly StageConfig[],
   options: { detach?: boolean } = {},
 ): Promise<RunOutcome> {
+  // One collect worker for the whole run: a run collects dozens of times.
+  const judge = new ResultJudge();
+  try {
+    return await runStages(context, stages, options, judge);
+  } finally {
+    await judge.close();
+  }
+}
+
+async function runStages(context: EngineContext, stages: readonly StageConfig[], options: { detach?: boolean }, judge: ResultJudge): Promise<RunOutcome> {
   const names = stages.map((stage) => stage.name);
   const runStartedAt = context.clock.now();
   // An unknown model without a configured price is refused before anything is planned or sent.
@@ -55,7 +66,7 @@ export async function runPipeline(
   let stalled = 0;
   for (;;) {
     context.signal.throwIfAborted();
-    await collectJobs(context, stages);
+    await collectJobs(context, stages, judge);
     let wakeAt: number | undefined;
     const cutting: StageConfig[] = [];
     for (const stage of stages) {
@@ -77,7 +88,7 @@ export async function runPipeline(
     await cutNextJobs();
     // An upload mostly waits for the provider: collect the jobs that finished meanwhile, and cut the next job.
     const submitted = await submitJobs(context, stages, async () => {
-      if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages);
+      if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages, judge);
       await cutNextJobs();
     });
     // Whatever is still to cut (no upload ran beside it, say) is cut on the next pass, without waiting.

@@ -4,10 +4,16 @@
  */
 import type { StageConfig } from '../config/index.ts';
 import type { ResultRecord, WrittenOutput } from '../ledger/index.ts';
-import { outputFileName, resolveInside, writeFileAtomic, type OutputFile } from '../outputs/index.ts';
+import { outputFileName, resolveInside, writeFileAtomic } from '../outputs/index.ts';
 import type { ResultItem } from '../providers/index.ts';
 import type { Verdict } from '../results/index.ts';
 import { describeIssues } from '../validation/index.ts';
+
+/** An output file to write: where, and its text. */
+export interface OutputFile {
+  path: string;
+  text: string;
+}
 
 /** A valid output's file: its path under the stage's output folder (`finishedAt` stamps the name) and its text. */
 export function outputFile(stage: StageConfig, docId: string, key: string, output: unknown, finishedAt: number): OutputFile {
@@ -27,16 +33,10 @@ export function outputFileAt(path: string, output: unknown): OutputFile {
 
 /**
  * Writes an output file atomically (its folder must exist). Not fsync'd: the ledger keeps the answer and the size
- * written, and a run rewrites any output that a power cut lost (see restore-outputs.ts). Bulk collection writes
- * through an `OutputWriter` instead.
+ * written, and a run rewrites any output that a power cut lost (see restore-outputs.ts).
  */
 export function writeOutputFile(file: OutputFile): WrittenOutput {
   writeFileAtomic(file.path, file.text, { durable: false });
-  return writtenOutput(file);
-}
-
-/** What the ledger records of a written output file. */
-export function writtenOutput(file: OutputFile): WrittenOutput {
   return { path: file.path, bytes: Buffer.byteLength(file.text) };
 }
 

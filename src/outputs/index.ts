@@ -1,6 +1,5 @@
 /** @module Outputs: atomic file writes, safe file names and the output layout. */
 export { writeFileAtomic, describeWriteError, writeFailureReason, TEMP_FILE_PREFIX } from './write-file-atomic.ts';
-export { OutputWriter, type OutputFile } from './output-writer.ts';
 export { ensureFolder } from './ensure-folder.ts';
 export { safeFileStem, MAX_STEM_BYTES } from './safe-file-stem.ts';
 export { outputFileName, resolveInside, compactUtc, type OutputNameValues } from './output-path.ts';

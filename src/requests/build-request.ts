@@ -2,6 +2,7 @@
  * @module One (stage, document) pair rendered as a Gemini `GenerateContentRequest`, with its batch key and
  * fingerprint.
  */
+import { deepFreeze } from '../config/index.ts';
 import { ConfigError } from '../shared/index.ts';
 import { canonicalJson, fingerprintCanonicalRequest } from './fingerprint.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
@@ -64,14 +65,6 @@ export function renderKey(keyTemplate: string, values: { id: string; stage: stri
 function definedFields(config: Record<string, unknown>): Record<string, unknown> | undefined {
   const entries = Object.entries(config).filter(([, value]) => value !== undefined);
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
 }
 
 /**

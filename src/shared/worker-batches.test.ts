@@ -17,6 +17,15 @@ describe('WorkerBatches', () => {
     expect(answers).toEqual([[3, 6], [], [30, 60, 90]]);
   });
 
+  it('answers batches in the order sent even when an async handler takes longer over the first', async () => {
+    worker = new WorkerBatches<number, number>(fixture, { factor: 2 }, 'the doubling worker');
+    const settled: string[] = [];
+    const slow = worker.run([100]).then((answer) => settled.push(`slow ${answer.join()}`));
+    const quick = worker.run([1]).then((answer) => settled.push(`quick ${answer.join()}`));
+    await Promise.all([slow, quick]);
+    expect(settled).toEqual(['slow 200', 'quick 2']);
+  });
+
   it('rejects a batch the worker threw on with a WorkerError naming the worker, and keeps serving', async () => {
     worker = new WorkerBatches<number, number>(fixture, { factor: 2 }, 'the doubling worker');
     const failed = await worker.run([1, -5]).then(() => undefined, (error: unknown) => error);
@@ -42,7 +51,7 @@ describe('WorkerBatches', () => {
 
 describe('moduleBeside', () => {
   it('keeps the extension of the module it is called from', () => {
-    expect(moduleBeside('file:///app/dist/outputs/output-writer.js', 'output-worker').href).toBe('file:///app/dist/outputs/output-worker.js');
-    expect(moduleBeside('file:///app/src/outputs/output-writer.ts', 'output-worker').href).toBe('file:///app/src/outputs/output-worker.ts');
+    expect(moduleBeside('file:///app/dist/engine/result-judge.js', 'collect-worker').href).toBe('file:///app/dist/engine/collect-worker.js');
+    expect(moduleBeside('file:///app/src/engine/result-judge.ts', 'collect-worker').href).toBe('file:///app/src/engine/collect-worker.ts');
   });
 });

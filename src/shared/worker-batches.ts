@@ -84,18 +84,24 @@ export class WorkerBatches<In, Out> {
   }
 }
 
-/** In a worker module: answers each batch with `handle`, given the `data` passed to {@link WorkerBatches}. */
-export function serveBatches<In, Out, Data>(handle: (items: In[], data: Data) => Out[]): void {
+/**
+ * In a worker module: answers each batch with `handle`, given the `data` passed to {@link WorkerBatches}. An async
+ * `handle` is awaited, one batch after the other, so replies keep the order of the batches.
+ */
+export function serveBatches<In, Out, Data>(handle: (items: In[], data: Data) => Out[] | Promise<Out[]>): void {
   const port = parentPort;
   if (!port) throw new WorkerError('serveBatches runs only in a worker thread');
   const data = workerData as Data;
+  let previous = Promise.resolve();
   port.on('message', (request: BatchRequest<In>) => {
-    let reply: BatchReply<Out>;
-    try {
-      reply = { id: request.id, results: handle(request.items, data) };
-    } catch (error) {
-      reply = { id: request.id, error: errorMessage(error) };
-    }
-    port.postMessage(reply);
+    previous = previous.then(async () => {
+      let reply: BatchReply<Out>;
+      try {
+        reply = { id: request.id, results: await handle(request.items, data) };
+      } catch (error) {
+        reply = { id: request.id, error: errorMessage(error) };
+      }
+      port.postMessage(reply);
+    });
   });
 }

@@ -1,0 +1,46 @@
+/**
+ * @module The main thread's side of the collect worker: starts it once per collection, hands it one job's result
+ * file at a time and streams back the outcomes, a batch ahead of the one being recorded.
+ */
+import { moduleBeside, WorkerBatches } from '../shared/index.ts';
+import type { JudgeAsk } from './collect-worker.ts';
+import type { JudgeJob, LineOutcome } from './judge-lines.ts';
+
+/** Lines judged per request: enough to amortise a message, few enough to keep the worker's memory small. */
+const LINES_PER_BATCH = 256;
+
+/** Judges result files on a worker thread. Call {@link close} when done. */
+export class ResultJudge {
+  #worker: WorkerBatches<JudgeAsk, LineOutcome[]> | undefined;
+
+  /**
+   * The outcomes of every line of `job`'s result file, in file order, in batches. Output files of valid answers are
+   * on disk before their batch is yielded; after an `unwritable` outcome nothing more comes.
+   */
+  async *judge(job: JudgeJob): AsyncGenerator<LineOutcome[]> {
+    this.#worker ??= new WorkerBatches<JudgeAsk, LineOutcome[]>(moduleBeside(import.meta.url, 'collect-worker'), undefined, 'the collect worker');
+    const worker = this.#worker;
+    await worker.run([{ start: job }]);
+    const ask = (): Promise<LineOutcome[]> => {
+      const batch = worker.run([{ next: LINES_PER_BATCH }]).then(([outcomes = []]) => outcomes);
+      // Handled now: the caller may stop before it awaits this batch (its own failure is thrown first).
+      batch.catch(() => undefined);
+      return batch;
+    };
+    let next = ask();
+    for (;;) {
+      const outcomes = await next;
+      const more = outcomes.length === LINES_PER_BATCH && outcomes.at(-1)?.kind !== 'unwritable';
+      // The worker judges the next lines while the caller records these.
+      if (more) next = ask();
+      yield outcomes;
+      if (!more) return;
+    }
+  }
+
+  /** Stops the worker thread. */
+  async close(): Promise<void> {
+    await this.#worker?.close();
+    this.#worker = undefined;
+  }
+}
