@@ -68,11 +68,11 @@ describe('collecting while an input file uploads', () => {
       if (!stage) throw new Error('the test project has one stage');
       await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
       // One job at a time: the first now, the others while the one before uploads.
-      expect(await shardStage(context, stage, context.clock.now(), 1)).toHaveLength(1);
+      expect(await shardStage(context, stage, context.clock.now(), { maxJobs: 1, maxRequests: Infinity })).toHaveLength(1);
       expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 3, in_job: 2 });
       let cuts = 0;
       const submitted = await submitJobs(context, [stage], async () => {
-        cuts += (await shardStage(context, stage, context.clock.now(), 1)).length;
+        cuts += (await shardStage(context, stage, context.clock.now(), { maxJobs: 1, maxRequests: Infinity })).length;
       });
       expect(cuts).toBe(2);
       expect(submitted).toBe(3);
@@ -86,6 +86,24 @@ describe('collecting while an input file uploads', () => {
         { kind: 'job-planned', job_id: third }, { kind: 'job-uploaded', job_id: second }, { kind: 'job-uploaded', job_id: third },
       ]);
       expect(Object.values(server.stats().submissionsByKey)).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('cuts no more requests than it is allowed, leaving the rest pending', async () => {
+    const project = makeProject({ count: 5, extraYaml: 'sharding: { maxRequestsPerJob: 2, maxBytesPerJob: 1000000 }' });
+    const { env } = await emulator();
+    const config = await loadProjectConfig({ projectDir: project, env });
+    const opened = await openProject(config, { reporter: { notice: () => {}, job: () => {} }, signal: new AbortController().signal });
+    try {
+      const { context } = opened;
+      const [stage] = config.stages;
+      if (!stage) throw new Error('the test project has one stage');
+      await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
+      const jobs = await shardStage(context, stage, context.clock.now(), { maxJobs: Infinity, maxRequests: 3 });
+      expect(jobs.map((job) => job.request_count)).toEqual([2, 1]);
+      expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 2, in_job: 3 });
     } finally {
       await opened.close();
     }

@@ -41,11 +41,13 @@ export function reserveBudget(
   for (const [scope, max, committed] of limits) {
     if (max !== undefined && committed + cost > max) {
       const waiting = ledger.jobs({ states: ['planned', 'uploading', 'uploaded'] });
-      const requests = waiting.reduce((sum, waitingJob) => sum + waitingJob.request_count, 0);
+      const inJobs = waiting.reduce((sum, waitingJob) => sum + waitingJob.request_count, 0);
+      // Stages are cut into jobs one at a time, so most of what is left may not be in a job yet.
+      const notCut = config.stages.reduce((sum, { name }) => sum + ledger.requestCounts(name).pending, 0);
       throw new BudgetError(
         `budget: the ${scope} budget is ${formatUsd(max)}; ${formatUsd(committed)} is already committed and job ` +
-          `${job.display_name} would add about ${formatUsd(cost)}. ${requests} request(s) in ${waiting.length} job(s) ` +
-          'remain unsubmitted; raise budget.maxUsd and run again to continue.',
+          `${job.display_name} would add about ${formatUsd(cost)}. ${inJobs + notCut} request(s) remain unsubmitted ` +
+          `(${inJobs} in ${waiting.length} job(s), ${notCut} not yet in a job); raise budget.maxUsd and run again to continue.`,
       );
     }
   }

@@ -96,6 +96,20 @@ describe('ResultJudge', () => {
     expect(again).toEqual([{ kind: 'alreadyRecorded' }]);
   });
 
+  it('ends a batch early at 4 MB of answers, so large answers do not pile up in memory', async () => {
+    judge = new ResultJudge();
+    mkdirSync(stage.output.dir, { recursive: true });
+    const ids = Array.from({ length: 30 }, (_, index) => `big${index}`);
+    const resultPath = resultFile('big.jsonl', ids.map((id) => answerLine(`${id}_extract`, { title: id, body: 'x'.repeat(200_000) })));
+    const batches: number[] = [];
+    for await (const batch of judge.judge({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts: ids.map((id) => [`${id}_extract`, id, true]) })) {
+      batches.push(batch.length);
+    }
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(30);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(21); // 4 MB of 200 KB answers, and the one that crossed it
+  });
+
   it('stops at an output it cannot write, naming it, after the outcomes before it', async () => {
     judge = new ResultJudge();
     mkdirSync(stage.output.dir, { recursive: true });

@@ -30,7 +30,8 @@ export class ResultJudge {
     let next = ask();
     for (;;) {
       const outcomes = await next;
-      const more = outcomes.length === LINES_PER_BATCH && outcomes.at(-1)?.kind !== 'unwritable';
+      if (outcomes.length === 0) return;
+      const more = outcomes.at(-1)?.kind !== 'unwritable';
       // The worker judges the next lines while the caller records these.
       if (more) next = ask();
       yield outcomes;

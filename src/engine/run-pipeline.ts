@@ -68,21 +68,26 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     context.signal.throwIfAborted();
     await collectJobs(context, stages, judge);
     let wakeAt: number | undefined;
-    const cutting: StageConfig[] = [];
+    /** Stages found ready, with how many of their requests are still to cut in this pass. */
+    const cutting = new Map<StageConfig, number>();
     for (const stage of stages) {
       if (stage.input.kind === 'stage') {
         const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
         if (plan.documents > 0) reportPlan(context, plan);
       }
       const readiness = shardReadiness(context, stage, stages);
-      if (readiness.ready) cutting.push(stage);
+      if (readiness.ready) cutting.set(stage, context.ledger.requestCounts(stage.name).pending);
       else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
     }
     // A ready stage's pending requests are cut one job at a time, the next while the last one uploads, so the
-    // provider starts on the first job while the rest are still being written.
+    // provider starts on the first job while the rest are still being written. Requests that turn pending meanwhile
+    // (retries) wait for the next pass's readiness check, as they would if all were cut at once.
     const cutNextJobs = async (): Promise<void> => {
-      for (const stage of [...cutting]) {
-        if ((await shardStage(context, stage, runStartedAt, 1)).length === 0) cutting.splice(cutting.indexOf(stage), 1);
+      for (const [stage, left] of cutting) {
+        const [job] = await shardStage(context, stage, runStartedAt, { maxJobs: 1, maxRequests: left });
+        const stillLeft = left - (job?.request_count ?? left);
+        if (stillLeft > 0) cutting.set(stage, stillLeft);
+        else cutting.delete(stage);
       }
     };
     await cutNextJobs();
@@ -92,7 +97,10 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
       await cutNextJobs();
     });
     // Whatever is still to cut (no upload ran beside it, say) is cut on the next pass, without waiting.
-    if (cutting.length > 0) continue;
+    if (cutting.size > 0) {
+      if (submitted > 0) stalled = 0;
+      continue;
+    }
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
     const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);

@@ -44,18 +44,26 @@ function canaryState(context: EngineContext, stage: StageConfig, runStartedAt: n
   );
 }
 
-/**
- * Puts the pending requests of `stage` into new planned jobs (a canary first, when configured), at most `maxJobs`
- * of them: the rest stays pending for the next call.
- */
-export async function shardStage(context: EngineContext, stage: StageConfig, runStartedAt: number, maxJobs = Infinity): Promise<JobRow[]> {
+/** How much one call to {@link shardStage} may cut: the rest stays pending for the next call. */
+export interface ShardLimit {
+  maxJobs: number;
+  maxRequests: number;
+}
+
+/** Puts the pending requests of `stage` into new planned jobs (a canary first, when configured), within `limit`. */
+export async function shardStage(
+  context: EngineContext,
+  stage: StageConfig,
+  runStartedAt: number,
+  limit: ShardLimit = { maxJobs: Infinity, maxRequests: Infinity },
+): Promise<JobRow[]> {
   const state = canaryState(context, stage, runStartedAt);
   if (state === 'live') return [];
   const sample = state === 'needed' && stage.canary ? new Set(context.ledger.largestPendingKeys(stage.name, stage.canary.size)) : undefined;
-  return writeJobs(context, stage, sample, maxJobs);
+  return writeJobs(context, stage, sample, limit);
 }
 
-async function writeJobs(context: EngineContext, stage: StageConfig, only: ReadonlySet<string> | undefined, maxJobs: number): Promise<JobRow[]> {
+async function writeJobs(context: EngineContext, stage: StageConfig, only: ReadonlySet<string> | undefined, limit: ShardLimit): Promise<JobRow[]> {
   const { ledger, config } = context;
   const inputsDir = join(context.stateDir, 'inputs');
   mkdirSync(inputsDir, { recursive: true });
@@ -64,9 +72,11 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     prefix: `${stage.name}-${randomId(8)}`,
     maxRequests: only ? Math.max(only.size, 1) : config.sharding.maxRequestsPerJob,
     maxBytes: config.sharding.maxBytesPerJob,
-    maxShards: maxJobs,
+    maxShards: limit.maxJobs,
   });
+  let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
+    if (taken++ >= limit.maxRequests) break;
     const placed = await writer.add({ key: request.key, requestJson: withRepairNote(request.request_json, request.repair_note) });
     if (placed === 'full') break;
   }

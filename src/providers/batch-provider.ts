@@ -95,6 +95,9 @@ export interface BatchProvider {
    * Files API holds 20 GB per project). A file that is already gone is not an error.
    */
   deleteFile(name: string): Promise<void>;
-  /** Streams a downloaded result file as normalised items, one per line. */
+  /**
+   * Streams a downloaded result file as normalised items, one per line. Collection reads on a worker thread, through
+   * `resultReaderFor(name)` (result-readers.ts): a new provider registers its reader there too.
+   */
   readResults(path: string): AsyncIterable<ResultItem>;
 }

@@ -95,13 +95,12 @@ export function serveBatches<In, Out, Data>(handle: (items: In[], data: Data) =>
   let previous = Promise.resolve();
   port.on('message', (request: BatchRequest<In>) => {
     previous = previous.then(async () => {
-      let reply: BatchReply<Out>;
       try {
-        reply = { id: request.id, results: await handle(request.items, data) };
+        port.postMessage({ id: request.id, results: await handle(request.items, data) } satisfies BatchReply<Out>);
       } catch (error) {
-        reply = { id: request.id, error: errorMessage(error) };
+        // The batch failed, or its results could not be sent (not cloneable): say so instead of never answering.
+        port.postMessage({ id: request.id, error: errorMessage(error) } satisfies BatchReply<Out>);
       }
-      port.postMessage(reply);
     });
   });
 }
