@@ -127,8 +127,8 @@ export function renderResults(data: BenchData): string {
     ...rows.filter((row) => row.note !== undefined && row.status !== 'skipped').map((row) => `\n${row.label}: ${row.note ?? ''}`),
     '',
     'Where the CLI\'s wall time goes (from the ledger\'s timestamps): plan = start → first job planned (scan, render, record); ' +
-      'submit = → last job created (shard, upload, create; jobs that finish meanwhile are collected while the next file ' +
-      'uploads); tail = → last job collected; other = process start and exit. Collecting = time spent collecting ' +
+      'submit = → last job created (shard, upload, create; while a file uploads, the next job is cut and the jobs that ' +
+      'finished are collected); tail = → last job collected; other = process start and exit. Collecting = time spent collecting ' +
       'finished jobs (download, validate, write outputs, record), within submit and tail.',
     '',
     '| size | plan | submit | tail | other | collecting | CLI RSS peaked at |',
