@@ -4,8 +4,9 @@
  * own steps. Also: the next job is cut while the last one uploads.
  */
 import { describe, expect, it } from 'vitest';
-import { loadProjectConfig } from '../src/config/index.ts';
+import { loadProjectConfig, type StageConfig } from '../src/config/index.ts';
 import { openProject } from '../src/engine/index.ts';
+import type { EngineContext } from '../src/engine/context.ts';
 import { planStage } from '../src/engine/plan-stage.ts';
 import { shardStage } from '../src/engine/shard-stage.ts';
 import { submitJobs } from '../src/engine/submit-jobs.ts';
@@ -58,15 +59,7 @@ describe('collecting while an input file uploads', () => {
   });
 
   it('cuts the next job while the last one uploads, and submits each job it cuts in the same call', async () => {
-    const project = makeProject({ count: 5, extraYaml: 'sharding: { maxRequestsPerJob: 2, maxBytesPerJob: 1000000 }' });
-    const { server, env } = await emulator();
-    const config = await loadProjectConfig({ projectDir: project, env });
-    const opened = await openProject(config, { reporter: { notice: () => {}, job: () => {} }, signal: new AbortController().signal });
-    try {
-      const { context } = opened;
-      const [stage] = config.stages;
-      if (!stage) throw new Error('the test project has one stage');
-      await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
+    await withPlannedProject(async ({ context, stage, server }) => {
       // One job at a time: the first now, the others while the one before uploads.
       expect(await shardStage(context, stage, context.clock.now(), { maxJobs: 1, maxRequests: Infinity })).toHaveLength(1);
       expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 3, in_job: 2 });
@@ -86,26 +79,33 @@ describe('collecting while an input file uploads', () => {
         { kind: 'job-planned', job_id: third }, { kind: 'job-uploaded', job_id: second }, { kind: 'job-uploaded', job_id: third },
       ]);
       expect(Object.values(server.stats().submissionsByKey)).toEqual([1, 1, 1, 1, 1]);
-    } finally {
-      await opened.close();
-    }
+    });
   });
 
   it('cuts no more requests than it is allowed, leaving the rest pending', async () => {
-    const project = makeProject({ count: 5, extraYaml: 'sharding: { maxRequestsPerJob: 2, maxBytesPerJob: 1000000 }' });
-    const { env } = await emulator();
-    const config = await loadProjectConfig({ projectDir: project, env });
-    const opened = await openProject(config, { reporter: { notice: () => {}, job: () => {} }, signal: new AbortController().signal });
-    try {
-      const { context } = opened;
-      const [stage] = config.stages;
-      if (!stage) throw new Error('the test project has one stage');
-      await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
+    await withPlannedProject(async ({ context, stage }) => {
       const jobs = await shardStage(context, stage, context.clock.now(), { maxJobs: Infinity, maxRequests: 3 });
       expect(jobs.map((job) => job.request_count)).toEqual([2, 1]);
       expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 2, in_job: 3 });
-    } finally {
-      await opened.close();
-    }
+    });
   });
 });
+
+/** Five documents planned (two requests per job at most) against a fresh emulator; the project is closed after `use`. */
+async function withPlannedProject(
+  use: (project: { context: EngineContext; stage: StageConfig; server: Awaited<ReturnType<typeof emulator>>['server'] }) => Promise<void>,
+): Promise<void> {
+  const project = makeProject({ count: 5, extraYaml: 'sharding: { maxRequestsPerJob: 2, maxBytesPerJob: 1000000 }' });
+  const { server, env } = await emulator();
+  const config = await loadProjectConfig({ projectDir: project, env });
+  const opened = await openProject(config, { reporter: { notice: () => {}, job: () => {} }, signal: new AbortController().signal });
+  try {
+    const { context } = opened;
+    const [stage] = config.stages;
+    if (!stage) throw new Error('the test project has one stage');
+    await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
+    await use({ context, stage, server });
+  } finally {
+    await opened.close();
+  }
+}

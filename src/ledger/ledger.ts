@@ -222,10 +222,9 @@ export class Ledger {
 
   jobs(filter: { stage?: string; states?: readonly JobState[] } = {}): JobRow[] {
     // Filtered in SQL: a long-lived project keeps every job it ever ran, and the run loop asks often.
-    return this.sql(
-      `SELECT * FROM jobs WHERE (@stage IS NULL OR stage = @stage)
-         AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states))) ORDER BY id`,
-    ).all({ stage: filter.stage ?? null, states: filter.states ? JSON.stringify(filter.states) : null }) as JobRow[];
+    return this.sql(`SELECT * FROM jobs WHERE (@stage IS NULL OR stage = @stage)
+      AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states))) ORDER BY id`)
+      .all({ stage: filter.stage ?? null, states: filter.states ? JSON.stringify(filter.states) : null }) as JobRow[];
   }
 
   /** Moves a job to `to` (checked) and sets the given columns. */
