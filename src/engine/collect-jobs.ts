@@ -1,9 +1,8 @@
 /**
  * @module Collecting finished jobs: stream the result file to disk; a worker thread reads it line by line, joins on
  * the request key, validates and writes outputs atomically (result-judge.ts), while this thread records every
- * outcome. Expired, cancelled and
- * failed jobs are collected too: whatever finished is kept, the rest goes back for a new attempt. Re-collecting
- * after a crash skips what was already recorded.
+ * outcome. Expired, cancelled and failed jobs are collected too: whatever finished is kept, the rest goes back for a
+ * new attempt. Re-collecting after a crash skips what was already recorded.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
