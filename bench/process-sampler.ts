@@ -1,7 +1,8 @@
 /**
  * @module Runs a child process, bounded in time, and samples its peak resident set size: the kernel's high-water
  * mark `VmHWM` in /proc/<pid>/status, read every `sampleIntervalMs` until the child exits. VmHWM only grows, so
- * the last sample misses at most what the child allocated in its final interval.
+ * the last sample misses at most what the child allocated in its final interval. Its CPU time (all threads, from
+ * /proc/<pid>/stat) is sampled alongside, and misses the same last interval.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -21,6 +22,8 @@ export interface SampledRun {
   peakRssBytes: number;
   /** When VmHWM last grew, in ms after spawn (which phase the peak belongs to). */
   peakAtMs: number;
+  /** User and system CPU of every thread, in ms, at the last sample. */
+  cpuMs: number;
   timedOut: boolean;
 }
 
@@ -55,6 +58,22 @@ export async function readPeakRss(pid: number): Promise<number | undefined> {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times: USER_HZ, 100 on every Linux architecture node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU of `pid` (all its threads) in ms, or undefined once the process is gone. */
+export async function readCpuMs(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts `command args` with sampling; the child is tracked by `cleanup` so it never outlives the bench. */
 export function runSampled(command: string, args: readonly string[], options: SampleOptions, cleanup: Cleanup): SampledChild {
   const log = openSync(options.logFile, 'a');
@@ -70,6 +89,7 @@ export function runSampled(command: string, args: readonly string[], options: Sa
   const exited = new AbortController();
   let peak = 0;
   let peakAtMs = 0;
+  let cpuMs = 0;
   let timedOut = false;
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; wallMs: number }>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -89,6 +109,7 @@ export function runSampled(command: string, args: readonly string[], options: Sa
         peak = sample;
         peakAtMs = performance.now() - started;
       }
+      cpuMs = (await readCpuMs(pid)) ?? cpuMs;
       await systemClock.sleep(options.sampleIntervalMs ?? 50, exited.signal).catch(() => undefined);
     }
   })();
@@ -102,7 +123,7 @@ export function runSampled(command: string, args: readonly string[], options: Sa
   const done = (async (): Promise<SampledRun> => {
     const ended = await exit;
     await Promise.all([sampling, watchdog]);
-    return { ...ended, startedAtMs, peakRssBytes: peak, peakAtMs, timedOut };
+    return { ...ended, startedAtMs, peakRssBytes: peak, peakAtMs, cpuMs, timedOut };
   })();
   return { child, done };
 }

@@ -64,7 +64,9 @@ function throughputRow(result: ThroughputResult): string {
 
 function phasesRow(result: ThroughputResult): string {
   const phases = result.phases;
-  if (!phases) return `| ${result.label} | | | | | | |`;
+  const cpu = (ms: number | undefined): string => (ms === undefined ? '—' : seconds(ms));
+  const cpus = `${cpu(result.cliCpuMs)} | ${cpu(result.emulatorCpuMs)}`;
+  if (!phases) return `| ${result.label} | | | | | | | ${cpus} |`;
   // Rows from before collection overlapped submission have no tail: all their collecting came after it.
   const tailMs = phases.tailMs ?? phases.collectMs;
   const other = Math.max(0, result.wallMs - phases.planMs - phases.submitMs - tailMs);
@@ -72,7 +74,7 @@ function phasesRow(result: ThroughputResult): string {
   const peakAt = result.cliPeakAtMs;
   const peak = peakAt === undefined ? '' : `${seconds(peakAt)}: ${
     peakAt <= phases.planMs ? 'plan' : peakAt <= phases.planMs + phases.submitMs ? 'submit' : 'collect or after'}`;
-  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(tailMs)} | ${share(other)} | ${seconds(phases.collectMs)} | ${peak} |`;
+  return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(tailMs)} | ${share(other)} | ${seconds(phases.collectMs)} | ${peak} | ${cpus} |`;
 }
 
 function lagTarget(jobMs: number): number {
@@ -129,10 +131,11 @@ export function renderResults(data: BenchData): string {
     'Where the CLI\'s wall time goes (from the ledger\'s timestamps): plan = start → first job planned (scan, render, record); ' +
       'submit = → last job created (shard, upload, create; while a file uploads, the next job is cut and the jobs that ' +
       'finished are collected); tail = → last job collected; other = process start and exit. Collecting = time spent collecting ' +
-      'finished jobs (download, validate, write outputs, record), within submit and tail.',
+      'finished jobs (download, validate, write outputs, record), within submit and tail. CPU = user + system time of ' +
+      'every thread, which varies less than wall time when the machine is shared.',
     '',
-    '| size | plan | submit | tail | other | collecting | CLI RSS peaked at |',
-    '|---|---|---|---|---|---|---|',
+    '| size | plan | submit | tail | other | collecting | CLI RSS peaked at | CLI CPU | emulator CPU |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.filter((row) => row.status !== 'skipped').map(phasesRow),
     '',
     '### Polling',

@@ -53,6 +53,9 @@ export interface ThroughputResult {
   /** When the CLI's RSS peaked, in ms after its start. */
   cliPeakAtMs?: number;
   emulatorPeakRss: number;
+  /** CPU time (user + system, every thread) of the CLI and of the emulator; absent in rows from before 29 Nov 19:30. */
+  cliCpuMs?: number;
+  emulatorCpuMs?: number;
   bytesUploaded: number;
   bytesDownloaded: number;
   floorMs: number;
@@ -174,6 +177,8 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       cliPeakRss: cli.peakRssBytes,
       cliPeakAtMs: cli.peakAtMs,
       emulatorPeakRss: emulatorRun.peakRssBytes,
+      cliCpuMs: cli.cpuMs,
+      emulatorCpuMs: emulatorRun.cpuMs,
       bytesUploaded,
       bytesDownloaded: filesBytes(join(projectDir, '.truebatch', 'results')),
       floorMs: Math.min(...floorMs),
