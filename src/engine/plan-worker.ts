@@ -1,7 +1,7 @@
 /** @module The planning worker thread: prepares batches of documents (see prepare-document.ts). */
-import { deepFreeze } from '../config/index.ts';
 import { serveBatches } from '../shared/worker-batches.ts';
 import { prepareDocuments, type PrepareBatch, type Prepared } from './prepare-document.ts';
 
-// Frozen again after the copy to this thread, so the response schema's canonical JSON is cached (see fingerprint.ts).
-serveBatches<PrepareBatch, Prepared[], undefined>((batches) => batches.map((batch) => prepareDocuments(batch.tasks, deepFreeze(batch.recipe))));
+// The recipe arrives as a fresh copy with each batch; buildRequest makes (and freezes) what its requests share once
+// per copy, so the response schema is serialised once per batch, not once per document.
+serveBatches<PrepareBatch, Prepared[], undefined>((batches) => batches.map((batch) => prepareDocuments(batch.tasks, batch.recipe)));
