@@ -10,19 +10,13 @@ import { buildRequest, inputLineSize, type RequestSpec } from '../requests/index
 import { errorMessage } from '../shared/index.ts';
 import type { StageDocument } from './stage-documents.ts';
 
-/** What a stage's documents are prepared with (sent with every batch). */
+/** What a stage's documents are prepared with (given to the planning workers once, when they start). */
 export interface PrepareRecipe {
   spec: RequestSpec;
   /** The files stage's `idField`. */
   idField: string | undefined;
   /** Lineage paths are relative to it. */
   projectDir: string;
-}
-
-/** Documents to prepare, with their stage's recipe (sent with every batch: one worker serves every stage). */
-export interface PrepareBatch {
-  recipe: PrepareRecipe;
-  tasks: PrepareTask[];
 }
 
 /** A document to prepare: a corpus file still to read, or a document already read (an upstream output). */

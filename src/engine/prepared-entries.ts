@@ -3,7 +3,7 @@
  * yielded in their original order: the main thread records one batch while the worker prepares the next.
  */
 import { moduleBeside, WorkerBatches, WorkerError } from '../shared/index.ts';
-import { isPrepareTask, type PrepareBatch, type Prepared, type PrepareRecipe, type PrepareTask } from './prepare-document.ts';
+import { isPrepareTask, type Prepared, type PrepareRecipe, type PrepareTask } from './prepare-document.ts';
 import type { StageEntry } from './stage-documents.ts';
 
 /** An entry of the stage, prepared when it was a document. */
@@ -23,14 +23,14 @@ const WORKERS = 2;
  * and stop when the iteration ends (so they hold no memory between planning passes).
  */
 export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iterable<StageEntry>, recipe: PrepareRecipe): AsyncGenerator<PreparedEntry> {
-  const workers: WorkerBatches<PrepareBatch, Prepared[]>[] = [];
+  const workers: WorkerBatches<PrepareTask, Prepared>[] = [];
   let sent = 0;
   const prepare = async (tasks: PrepareTask[]): Promise<Prepared[]> => {
-    // Batches go round the workers, started as needed; results are still taken in order.
+    // Batches go round the workers, started as needed (each with the recipe, once); results are still taken in order.
     const index = sent++ % WORKERS;
-    const worker = (workers[index] ??= new WorkerBatches(moduleBeside(import.meta.url, 'plan-worker'), undefined, 'the planning worker'));
-    const [prepared] = await worker.run([{ recipe, tasks }]);
-    if (prepared?.length !== tasks.length) throw new WorkerError(`the planning worker answered ${prepared?.length ?? 0} of ${tasks.length} documents`);
+    const worker = (workers[index] ??= new WorkerBatches(moduleBeside(import.meta.url, 'plan-worker'), recipe, 'the planning worker'));
+    const prepared = await worker.run(tasks);
+    if (prepared.length !== tasks.length) throw new WorkerError(`the planning worker answered ${prepared.length} of ${tasks.length} documents`);
     return prepared;
   };
   const inFlight: Promise<PreparedEntry[]>[] = [];
