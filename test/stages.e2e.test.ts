@@ -129,6 +129,15 @@ describe('multi-stage pipelines (end to end)', () => {
     const dependents = await runCli(['lineage', 'paper1', '--dependents', '--project', project], env);
     expect(dependents.stdout).toMatch(/extract\s+paper1_extract\s+valid/);
     expect(dependents.stdout).toMatch(/summarize\s+paper1_summarize\s+valid/);
+    // An output path relative to the project folder works from anywhere; a target that names nothing is a usage error.
+    const relative = await runCli(['lineage', join('outputs', 'summarize', output ?? ''), '--project', project], env);
+    expect(relative.code).toBe(0);
+    expect(relative.stdout).toMatch(/^summarize paper1_summarize: valid/);
+    for (const args of [['outputs/summarize/nothing.json'], ['nobody', '--dependents']]) {
+      const missing = await runCli(['lineage', ...args, '--project', project], env);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/no (output file or request key matches|request comes from a document with id)/);
+    }
   });
 
   it('rewrites outputs that went missing or were damaged from the ledger, without asking the provider again', async () => {

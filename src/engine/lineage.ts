@@ -24,10 +24,15 @@ export interface Provenance {
   upstream: Provenance[];
 }
 
-/** Finds a request by output file path (absolute or relative to `cwd`) or by key in any stage. */
-export function findRequest(ledger: Ledger, target: string, cwd: string): RequestRow {
-  const byOutput = ledger.requestByOutput(resolve(cwd, target));
-  if (byOutput) return byOutput;
+/**
+ * Finds a request by output file path (absolute, or relative to one of `folders`, in order: the working folder, then
+ * the project) or by key in any stage.
+ */
+export function findRequest(ledger: Ledger, target: string, folders: readonly string[]): RequestRow {
+  for (const folder of folders) {
+    const byOutput = ledger.requestByOutput(resolve(folder, target));
+    if (byOutput) return byOutput;
+  }
   const byKey = ledger.db.prepare('SELECT * FROM requests WHERE key = ? ORDER BY id').all(target) as RequestRow[];
   const [first] = byKey;
   if (!first) throw new NotFoundError(`no output file or request key matches ${target}`);

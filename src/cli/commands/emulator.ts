@@ -63,7 +63,7 @@ function waitForStopSignal(): Promise<void> {
 export function registerEmulatorCommand(program: Command): void {
   program
     .command('emulator')
-    .description('serve the local Gemini Batch API emulator (for the SDK, curl, or --provider emulator)')
+    .description('serve the local Gemini Batch API emulator (for the SDK, curl, or truebatch with --provider gemini and GOOGLE_GEMINI_BASE_URL)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '8787')
     .option('--api-key <key>', 'require this API key (default: $TRUEBATCH_EMULATOR_API_KEY, else no key)')

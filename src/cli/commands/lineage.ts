@@ -1,6 +1,7 @@
 /** @module `truebatch lineage`: where an output came from, or what depends on a document. */
 import type { Command } from 'commander';
 import { dependentsOf, findRequest, provenanceOf, type Provenance } from '../../engine/index.ts';
+import { ConfigError, NotFoundError } from '../../shared/index.ts';
 import { table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
@@ -20,24 +21,34 @@ function describe(node: Provenance, indent = ''): string {
   return lines.join('\n');
 }
 
+/** Runs `find`; a target that names nothing is the user's to fix, as a wrong argument is: a usage error (exit 2). */
+function lookUp<T>(find: () => T): T {
+  try {
+    return find();
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /** Registers `lineage`. */
 export function registerLineageCommand(program: Command): void {
   program
     .command('lineage')
     .description("an output's provenance (by output file or request key), or with --dependents what a document feeds")
-    .argument('<target>', 'an output file, a request key, or (with --dependents) a document id')
+    .argument('<target>', 'an output file (from here or the project folder), a request key, or with --dependents a document id')
     .option('--dependents', 'list every request derived from the document id <target>', false)
     .action(async (target: string, flags: { dependents: boolean }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, false, (ledger) => {
+      await withLedger(options, false, (ledger, config) => {
         if (flags.dependents) {
-          const dependents = dependentsOf(ledger, target);
+          const dependents = lookUp(() => dependentsOf(ledger, target));
           printResult(options, { document: target, dependents }, () =>
             table([['stage', 'key', 'state', 'output'], ...dependents.map((d) => [d.stage, d.key, d.state, d.outputPath ?? '-'])]),
           );
           return;
         }
-        const provenance = provenanceOf(ledger, findRequest(ledger, target, process.cwd()));
+        const provenance = provenanceOf(ledger, lookUp(() => findRequest(ledger, target, [process.cwd(), config.projectDir])));
         printResult(options, provenance, () => describe(provenance));
       });
     });

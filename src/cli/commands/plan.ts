@@ -45,7 +45,7 @@ function describePlan(plan: RunPreview): string {
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description('dry run: documents, requests, shards, estimated tokens and cost; contacts no provider, changes nothing')
+    .description('dry run: documents, requests, shards, estimated tokens and cost; contacts no provider and records nothing')
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
