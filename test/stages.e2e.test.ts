@@ -54,6 +54,21 @@ describe('multi-stage pipelines (end to end)', () => {
     expect(server.stats().filesUploaded).toBe(before.filesUploaded);
   });
 
+  it('--stage on a stage whose upstream has never run is a usage error; once it has, --stage runs that stage alone', async () => {
+    const project = twoStageProject({ count: 2 });
+    const { server, env } = await emulator();
+    for (const command of ['run', 'plan']) {
+      const early = await runCli([command, '--stage', 'summarize', '--project', project], env);
+      expect(early.code).toBe(2);
+      expect(early.stderr).toContain('stage summarize takes its documents from extract, which has not been run in this project yet');
+    }
+    expect(server.stats().batchesCreated).toBe(0);
+    expect((await runCli(['run', '--stage', 'extract', '--project', project], env)).code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'summarize'))).toHaveLength(0);
+    expect((await runCli(['run', '--stage', 'summarize', '--project', project], env)).code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'summarize'))).toHaveLength(2);
+  });
+
   it('editing one document re-submits exactly its requests in both stages; editing a prompt re-runs only that stage', async () => {
     const project = twoStageProject({ count: 4 });
     const { server, env } = await emulator();

@@ -1,7 +1,7 @@
 /** @module Opening a project for a command and always closing it: config, lock, ledger, provider, progress. */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { openProject, selectStages, type OpenProject } from '../engine/index.ts';
-import { ledgerError } from '../ledger/index.ts';
+import { ledgerError, type Ledger } from '../ledger/index.ts';
 import { CancelledError, ConfigError } from '../shared/index.ts';
 import type { GlobalOptions } from './global-options.ts';
 import { interruptSignal, loadConfigFromFlags } from './load-config.ts';
@@ -14,6 +14,23 @@ export function stagesFromFlag(config: ProjectConfig, stageName: string | undefi
     throw new ConfigError(`no stage named ${stageName ?? ''}; stages: ${config.stages.map((s) => s.name).join(', ')}`);
   }
   return stages;
+}
+
+/**
+ * Throws ConfigError when a selected stage takes its documents from a stage that is not selected and has never been
+ * run in this project: nothing could enter it, and `--stage` alone would end at once having done nothing.
+ */
+export function requireUpstreamsRun(ledger: Ledger, stages: readonly StageConfig[]): void {
+  const selected = new Set(stages.map((stage) => stage.name));
+  for (const stage of stages) {
+    if (stage.input.kind !== 'stage' || selected.has(stage.input.stage)) continue;
+    const upstream = stage.input.stage;
+    if (Object.values(ledger.requestCounts(upstream)).some((count) => count > 0)) continue;
+    throw new ConfigError(
+      `stage ${stage.name} takes its documents from ${upstream}, which has not been run in this project yet: ` +
+        `run without --stage, or with --stage ${upstream} first`,
+    );
+  }
 }
 
 /** Runs `work` on the opened project, then closes it whatever happens. */

@@ -5,7 +5,7 @@ import { previewRun, type RunPreview } from '../../engine/index.ts';
 import { table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
-import { stagesFromFlag } from '../project-session.ts';
+import { requireUpstreamsRun, stagesFromFlag } from '../project-session.ts';
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MiB`;
@@ -50,7 +50,9 @@ export function registerPlanCommand(program: Command): void {
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
       await withLedger(options, false, async (ledger, config) => {
-        const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices) }, stagesFromFlag(config, flags.stage));
+        const stages = stagesFromFlag(config, flags.stage);
+        requireUpstreamsRun(ledger, stages);
+        const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices) }, stages);
         printResult(options, plan, () => describePlan(plan));
       });
     });

@@ -4,7 +4,7 @@ import { runPipeline } from '../../engine/index.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { formatStageSummaries } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
-import { stagesFromFlag, withOpenProject } from '../project-session.ts';
+import { requireUpstreamsRun, stagesFromFlag, withOpenProject } from '../project-session.ts';
 
 /** Registers `run`. */
 export function registerRunCommand(program: Command): void {
@@ -16,7 +16,9 @@ export function registerRunCommand(program: Command): void {
     .action(async (flags: { stage?: string; detach: boolean }, command: Command) => {
       const options = globalOptions(command);
       await withOpenProject(options, async (project, config) => {
-        const outcome = await runPipeline(project.context, stagesFromFlag(config, flags.stage), { detach: flags.detach });
+        const stages = stagesFromFlag(config, flags.stage);
+        requireUpstreamsRun(project.context.ledger, stages);
+        const outcome = await runPipeline(project.context, stages, { detach: flags.detach });
         const givenUp = outcome.stages.reduce((sum, stage) => sum + stage.givenUp, 0);
         printResult(options, outcome, () =>
           (outcome.detached ? 'Detached: jobs are running at the provider; run `truebatch run` again to collect.\n\n' : '') +
