@@ -93,10 +93,13 @@ describe('truebatch commands (end to end)', () => {
     expect(server.stats().endpointCalls).toEqual(calls); // offline: no provider call at all
     const requests = queryLedger<{ state: string }>(project, 'SELECT state FROM requests');
     expect(requests.every((r) => r.state === 'pending')).toBe(true);
+    // Rejected answers lose their output files (the answers stay in the ledger, as the loosened rules show).
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toEqual([]);
     // Loosen them again: the same stored answers are valid once more.
     writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('    validation: { required: [doi] }\n', ''));
     const loosened = JSON.parse((await runCli(['validate', '--project', project, '--json'], {})).stdout) as { stages: { nowValid: number }[] };
     expect(loosened.stages[0]?.nowValid).toBe(3);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
   });
 
   it('says plainly when the model is simulated, and how to set a key when there is none', async () => {

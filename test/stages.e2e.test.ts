@@ -4,7 +4,7 @@
  * lineage answers where an output came from.
  */
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emulatorPerTest } from './support/emulator.ts';
 import { runCli } from './support/cli.ts';
@@ -81,6 +81,12 @@ describe('multi-stage pipelines (end to end)', () => {
     writeFileSync(docPath, JSON.stringify(paper, null, 2));
     expect((await runCli(['run', '--project', project], env)).code).toBe(0);
     expect(submittedSince(before, server.stats().submissionsByKey)).toEqual(['paper3_extract', 'paper3_summarize']);
+    // paper3's old outputs are gone: each folder holds exactly the outputs the ledger names, one per document.
+    const recorded = (stage: string): string[] =>
+      queryLedger<{ path: string }>(project, 'SELECT output_path AS path FROM requests WHERE stage = ? ORDER BY key', stage)
+        .map((row) => basename(row.path));
+    for (const stage of ['extract', 'summarize']) expect(outputFiles(join(project, 'outputs', stage)).sort()).toEqual(recorded(stage).sort());
+    expect(recorded('extract')).toHaveLength(4);
 
     before = server.stats().submissionsByKey;
     const configPath = join(project, 'truebatch.config.yaml');
@@ -98,6 +104,7 @@ describe('multi-stage pipelines (end to end)', () => {
     expect(submittedSince(before, server.stats().submissionsByKey)).toEqual([]);
     const summary = JSON.parse(reverted.stdout) as { stages: { stage: string; cached: number; valid: number }[] };
     expect(summary.stages.find((stage) => stage.stage === 'summarize')).toMatchObject({ cached: 4, valid: 4 });
+    for (const stage of ['extract', 'summarize']) expect(outputFiles(join(project, 'outputs', stage)).sort()).toEqual(recorded(stage).sort());
   });
 
   it('keeps documents whose upstream request was given up out of the next stage, and reports them', async () => {

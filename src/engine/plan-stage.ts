@@ -6,6 +6,7 @@
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { checkExpectedCount, DocumentIds, walkCorpus } from '../corpus/index.ts';
 import { upsertOutcome, type Ledger, type Lineage, type UpsertOutcome } from '../ledger/index.ts';
+import { removeOutput } from '../outputs/index.ts';
 import { canonicalJson, type RequestSpec } from '../requests/index.ts';
 import { sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
@@ -170,6 +171,8 @@ function planPrepared(
       estimatedInputTokens: estimate.input,
       estimatedOutputTokens: estimate.output,
     }, existing);
+    // The output of the old document or prompt stands for nothing now; its answer stays in the ledger.
+    if (outcome === 'changed' && existing?.output_path) removeOutput(existing.output_path);
   }
   const willSubmit = outcome === 'new' || outcome === 'changed' || (outcome === 'unchanged' && existing?.state === 'pending');
   if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {

@@ -1,12 +1,13 @@
 /**
  * @module Offline re-validation (`truebatch validate`): apply the stage's current validation rules to every
  * stored response, without contacting the provider. Answers that now pass get their output written; answers
- * that no longer pass go back for a new attempt on the next run (or are given up when out of attempts).
+ * that no longer pass lose their output file and go back for a new attempt on the next run (or are given up when
+ * out of attempts).
  */
 import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { ModelResponse } from '../providers/index.ts';
-import { ensureFolder } from '../outputs/index.ts';
+import { ensureFolder, removeOutput } from '../outputs/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { compileValidator } from '../validation/index.ts';
 import { outputFile, resultRecord, writeOutputFile } from './verdicts.ts';
@@ -45,7 +46,11 @@ export function revalidate(ledger: Ledger, stages: readonly StageConfig[]): Reva
         : undefined;
       ledger.reviseResult(attempt.id, resultRecord(stage, item, verdict, output));
       if (verdict.status === 'valid') summary.nowValid++;
-      else summary.nowInvalid++;
+      else {
+        summary.nowInvalid++;
+        // Recorded first: a crash in between leaves a file the ledger no longer names, never the reverse.
+        if (attempt.output_path !== null) removeOutput(attempt.output_path);
+      }
     }
     summaries.push(summary);
   }

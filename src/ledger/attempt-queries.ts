@@ -12,6 +12,9 @@ export interface JobAttempt {
 /** An attempt with its request's key and document. */
 export type KeyedAttempt = AttemptRow & { key: string; doc_id: string };
 
+/** A request's latest attempt with a stored response, with the request's state and output. */
+export type LatestResponse = KeyedAttempt & Pick<RequestRow, 'output_path'> & { request_state: RequestRow['state'] };
+
 /** The attempt of `key` in `jobId`, if the key belongs to that job. */
 export function attemptInJob(sql: Sql, jobId: number, stage: string, key: string): KeyedAttempt | undefined {
   return sql(
@@ -38,11 +41,11 @@ export function openAttempts(sql: Sql, jobId: number): KeyedAttempt[] {
 }
 
 /** Each request's latest attempt that has a stored response, streamed. */
-export function latestResponses(sql: Sql, stage: string): Iterable<KeyedAttempt & { request_state: RequestRow['state'] }> {
+export function latestResponses(sql: Sql, stage: string): Iterable<LatestResponse> {
   return sql(
-      `SELECT a.*, r.key AS key, r.doc_id AS doc_id, r.state AS request_state FROM requests r
+      `SELECT a.*, r.key AS key, r.doc_id AS doc_id, r.state AS request_state, r.output_path AS output_path FROM requests r
        JOIN attempts a ON a.id = (SELECT MAX(id) FROM attempts WHERE request_id = r.id)
        WHERE r.stage = ? AND r.state != 'in_job' AND a.response IS NOT NULL ORDER BY r.id`,
     )
-    .iterate(stage) as Iterable<KeyedAttempt & { request_state: RequestRow['state'] }>;
+    .iterate(stage) as Iterable<LatestResponse>;
 }

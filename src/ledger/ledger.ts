@@ -9,7 +9,7 @@ import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus, type UpsertOutcome } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
-import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt } from './attempt-queries.ts';
+import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt, type LatestResponse } from './attempt-queries.ts';
 import { corpusIssues, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
@@ -294,7 +294,7 @@ export class Ledger {
   }
 
   /** Each request's latest attempt that has a stored response, streamed. */
-  latestResponses(stage: string): Iterable<KeyedAttempt & { request_state: RequestRow['state'] }> {
+  latestResponses(stage: string): Iterable<LatestResponse> {
     return latestResponses(this.sql, stage);
   }
 }

@@ -19,12 +19,12 @@ export interface RequestInput {
   estimatedOutputTokens: number;
 }
 
-/** The few columns that decide what planning does with a request. */
-export type RequestStatus = Pick<RequestRow, 'id' | 'fingerprint' | 'state' | 'max_attempts'>;
+/** The few columns that decide what planning does with a request (and its output, which a change supersedes). */
+export type RequestStatus = Pick<RequestRow, 'id' | 'fingerprint' | 'state' | 'max_attempts' | 'output_path'>;
 
 /** The status of the request for (stage, key), if there is one. */
 export function requestStatus(sql: Sql, stage: string, key: string): RequestStatus | undefined {
-  return sql('SELECT id, fingerprint, state, max_attempts FROM requests WHERE stage = ? AND key = ?').get(stage, key) as
+  return sql('SELECT id, fingerprint, state, max_attempts, output_path FROM requests WHERE stage = ? AND key = ?').get(stage, key) as
     | RequestStatus
     | undefined;
 }
