@@ -114,5 +114,6 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
   };
   state.batches.set(id, record);
   state.counters.batchesCreated++;
+  await state.saveSnapshot();
   return record;
 }

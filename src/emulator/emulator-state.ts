@@ -21,6 +21,8 @@ export interface ResolvedOptions {
   expiryMs: number;
   faults: FaultConfig;
   storageDir: string;
+  /** Whether the metadata is saved to `<storageDir>/state.json` and restored from it (see persistence.ts). */
+  persist: boolean;
   basePath: string;
 }
 
@@ -133,8 +135,15 @@ export interface EmulatorState {
   endpointCalls: Record<EndpointName, number>;
   /** How many times each request key has been submitted, in any batch. */
   submissionsByKey: Map<string, number>;
+  /** The last seq and batch ordinal handed out (saved, so a restored emulator never hands one out twice). */
+  issued: { seq: number; ordinal: number };
   nextSeq: () => number;
   nextBatchOrdinal: () => number;
+  /**
+   * Saves the metadata to disk when the emulator persists (a no-op otherwise); resolves once a snapshot taken
+   * after the call is written. Every change a restarted emulator must know is followed by it.
+   */
+  saveSnapshot: () => Promise<void>;
 }
 
 /** The storage sub-folders. */

@@ -11,13 +11,14 @@ import { ConfigError, ProviderError, systemClock, type Clock } from '../shared/i
 import { errorResponse, responseForThrown } from './api-errors.ts';
 import { batchRoutes } from './batch-routes.ts';
 import { createEndpointGuard } from './endpoint-guard.ts';
-import { storagePaths, type EmulatorState, type ResolvedOptions } from './emulator-state.ts';
+import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import { faultConfigSchema, type FaultConfigInput } from './faults.ts';
 import { fileRoutes } from './file-routes.ts';
 import { DROPPED_CONNECTION_PROVIDER, createHttpFaultInjector } from './http-faults.ts';
 import { createJobLoop, type JobLoop } from './job-loop.ts';
 import { createJobRunner } from './job-runner.ts';
 import { modelRoutes } from './model-routes.ts';
+import { createSnapshotWriter, restoreState, type RestoredState } from './persistence.ts';
 import { snapshotStats, zeroCounters, zeroEndpointCalls, type EmulatorStats } from './stats.ts';
 import { uploadRoutes } from './upload-routes.ts';
 
@@ -39,6 +40,12 @@ export interface EmulatorOptions {
   faults?: FaultConfigInput | undefined;
   /** Where files and job data live. @default a fresh temp folder, removed on close */
   storageDir?: string | undefined;
+  /**
+   * Keep the metadata in `<storageDir>/state.json`, so an emulator created later over the same `storageDir`
+   * (another process) knows the same files and batches; jobs that had not ended run again from their first line.
+   * Needs `storageDir`. @default false
+   */
+  persist?: boolean | undefined;
   /** A path prefix to serve under, e.g. `/gemini`. @default '' */
   basePath?: string | undefined;
 }
@@ -55,7 +62,10 @@ export interface Emulator {
   /** Starts advancing jobs in the background (a `clock.sleep` loop) until `close`. */
   startJobLoop(): void;
   readonly storageDir: string;
-  /** Stops the job loop, closes every job's files, and removes the storage folder if it made it. */
+  /**
+   * Stops the job loop, closes every job's files, and removes the storage folder if it made it. A persisting
+   * emulator keeps the folders of jobs that have not ended (its state.json is current after every change).
+   */
   close(): Promise<void>;
 }
 
@@ -80,33 +90,40 @@ function resolveOptions(options: EmulatorOptions, storageDir: string): ResolvedO
     expiryMs: options.expiryMs ?? DEFAULT_EXPIRY_MS,
     faults: parsed.data,
     storageDir,
+    persist: options.persist === true,
     basePath,
   };
 }
 
-function createState(options: ResolvedOptions): EmulatorState {
-  let seq = 0;
-  let ordinal = 0;
-  return {
+function createState(options: ResolvedOptions, restored: RestoredState | undefined): EmulatorState {
+  const issued = restored?.issued ?? { seq: 0, ordinal: 0 };
+  const state: EmulatorState = {
     options,
-    files: new Map(),
+    files: restored?.files ?? new Map<string, FileRecord>(),
     uploads: new Map(),
-    batches: new Map(),
+    batches: restored?.batches ?? new Map<string, BatchRecord>(),
     counters: zeroCounters(),
     endpointCalls: zeroEndpointCalls(),
-    submissionsByKey: new Map(),
-    nextSeq: () => ++seq,
-    nextBatchOrdinal: () => ++ordinal,
+    submissionsByKey: restored?.submissionsByKey ?? new Map<string, number>(),
+    issued,
+    nextSeq: () => ++issued.seq,
+    nextBatchOrdinal: () => ++issued.ordinal,
+    saveSnapshot: () => Promise.resolve(),
   };
+  if (options.persist) state.saveSnapshot = createSnapshotWriter(state);
+  return state;
 }
 
 /** Creates an emulator instance (no socket; see `startEmulator`). */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const ownsStorage = options.storageDir === undefined;
+  if (ownsStorage && options.persist === true) {
+    throw new ConfigError('emulator persist needs a storageDir: a temp folder removed on close cannot keep state');
+  }
   const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'truebatch-emulator-'));
   const resolved = resolveOptions(options, storageDir);
   for (const dir of Object.values(storagePaths(storageDir))) mkdirSync(dir, { recursive: true });
-  const state = createState(resolved);
+  const state = createState(resolved, resolved.persist ? restoreState(resolved) : undefined);
   const runner = createJobRunner(state);
   const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed));
   const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey);

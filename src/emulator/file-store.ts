@@ -56,5 +56,7 @@ export async function storeFile(
 /** Forgets `files/<id>` and removes its contents. Jobs reading it hold their own hard link. */
 export async function deleteStoredFile(state: EmulatorState, record: FileRecord): Promise<void> {
   state.files.delete(record.id);
+  // Forgotten on disk before the bytes go: a crash in between leaves stray bytes (removed on restore), not a record without them.
+  await state.saveSnapshot();
   await rm(record.path, { force: true });
 }

@@ -109,6 +109,9 @@ export async function finishJob(
   batch.updateTimeMs = now;
   batch.endTimeMs = now;
   if (options.error !== undefined) batch.error = options.error;
+  // Saved before the job folder goes: a crash in between leaves a stray folder (removed on restore), not a live
+  // job without its input.
+  await state.saveSnapshot();
   await rm(batch.dir, { recursive: true, force: true });
 }
 
@@ -119,12 +122,17 @@ async function closeJobInput(batch: BatchRecord): Promise<void> {
   await reader?.return(undefined);
 }
 
-/** Drops a job's working files without producing anything (delete, shutdown). */
-export async function discardJobOutput(batch: BatchRecord): Promise<void> {
+/** Closes a job's open files and drops its in-memory results, keeping its folder (a persisting shutdown). */
+export async function closeJobFiles(batch: BatchRecord): Promise<void> {
   await closeJobInput(batch);
   const writer = batch.writer;
   batch.writer = undefined;
   if (writer !== undefined) await writer.close();
   batch.inlineResults = undefined;
+}
+
+/** Drops a job's working files without producing anything (delete, shutdown). */
+export async function discardJobOutput(batch: BatchRecord): Promise<void> {
+  await closeJobFiles(batch);
   await rm(batch.dir, { recursive: true, force: true });
 }

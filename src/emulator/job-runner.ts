@@ -9,7 +9,7 @@ import { readLinesFrom, isBlankLine } from '../shared/index.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';
-import { appendFileResult, appendInlineResult, bareModel, discardJobOutput, finishJob, openJobOutput } from './job-output.ts';
+import { appendFileResult, appendInlineResult, bareModel, closeJobFiles, discardJobOutput, finishJob, openJobOutput } from './job-output.ts';
 
 /** Lines one observation (get, list, cancel) may process per job, so a request never waits on a huge job. */
 export const OBSERVE_BUDGET_LINES = 2000;
@@ -47,7 +47,7 @@ export interface JobRunner {
   cancel(batch: BatchRecord): Promise<void>;
   /** Forgets a job (its output file, if any, stays). */
   remove(batch: BatchRecord): Promise<void>;
-  /** Stops every job's work and closes its files. */
+  /** Stops every job's work and closes its files (and removes the folders of live jobs unless persisting). */
   closeAll(): Promise<void>;
 }
 
@@ -212,10 +212,13 @@ export function createJobRunner(state: EmulatorState): JobRunner {
     remove: (batch) =>
       forRequest(batch, async () => {
         state.batches.delete(batch.id);
+        await state.saveSnapshot();
         await discardJobOutput(batch);
       }),
     async closeAll() {
-      for (const batch of [...state.batches.values()]) await withBatchLock(batch, () => discardJobOutput(batch));
+      // A persisting emulator keeps the folders of live jobs: the next one over the same storage runs them again.
+      const close = state.options.persist ? closeJobFiles : discardJobOutput;
+      for (const batch of [...state.batches.values()]) await withBatchLock(batch, () => close(batch));
     },
   };
 }

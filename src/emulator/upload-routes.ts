@@ -107,6 +107,7 @@ async function finalizeUpload(c: Context, state: EmulatorState, session: UploadS
   });
   state.counters.filesUploaded++;
   state.counters.bytesUploaded += record.sizeBytes;
+  await state.saveSnapshot();
   return uploadStatus('final', session, { file: fileJson(record, publicUrls(c, state.options.basePath, version)) });
 }
 

@@ -33,13 +33,24 @@ export interface ProviderConnection {
 /** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
 const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
-/** Connects to the configured provider: the embedded emulator, or Gemini (which needs a key). */
+/** Where the embedded emulator keeps its files, jobs and state between CLI processes. */
+function embeddedEmulatorDirOf(config: ProjectConfig): string {
+  return join(stateDirOf(config), 'emulator');
+}
+
+/**
+ * Connects to the configured provider: the embedded emulator, or Gemini (which needs a key). The embedded
+ * emulator persists in the project's state folder, so, like Google, it still knows the jobs of an earlier
+ * process (detached, interrupted or killed). Callers hold the project lock, so one process at a time uses it.
+ */
 export async function connectProvider(config: ProjectConfig): Promise<ProviderConnection> {
   if (config.provider === 'emulator') {
     // Loaded only when used: the emulator's server and model are a fair share of start-up time and memory.
     const { startEmulator } = await import('../emulator/index.ts');
     const emulator = await startEmulator({
       apiKey: EMBEDDED_EMULATOR_KEY,
+      storageDir: embeddedEmulatorDirOf(config),
+      persist: true,
       seed: config.emulator.seed,
       jobDurationMs: config.emulator.jobDurationMs,
       faults: config.emulator.faults,
