@@ -2,7 +2,8 @@
  * The other commands end to end: detach and resume, the project lock, status/jobs, cancel, offline validate,
  * and the provider selection messages.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emulatorPerTest } from './support/emulator.ts';
@@ -100,6 +101,44 @@ describe('truebatch commands (end to end)', () => {
     const loosened = JSON.parse((await runCli(['validate', '--project', project, '--json'], {})).stdout) as { stages: { nowValid: number }[] };
     expect(loosened.stages[0]?.nowValid).toBe(3);
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
+  });
+
+  it('validate never brings back the answer to an older version of a changed document', async () => {
+    const project = makeProject({ count: 3, expectedCount: 3 });
+    const { server, env } = await emulator();
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    // paper2 changes, and the next run stops right after planning (the expected count no longer matches).
+    const paper2 = join(project, 'docs', 'paper2.json');
+    writeFileSync(paper2, readFileSync(paper2, 'utf8').replace('Potassium study 2', 'Potassium study 2, revised'));
+    const configPath = join(project, 'truebatch.config.yaml');
+    const config = readFileSync(configPath, 'utf8');
+    writeFileSync(configPath, config.replace('expectedCount: 3', 'expectedCount: 4'));
+    expect((await runCli(['run', '--project', project], env)).code).toBe(2);
+    const stateOf = (key: string): string | undefined => queryLedger<{ state: string }>(project, 'SELECT state FROM requests WHERE key = ?', key)[0]?.state;
+    expect(stateOf('paper2_extract')).toBe('pending');
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
+    // The only stored answer for paper2 is the old document's: validate leaves the request waiting for a new one.
+    writeFileSync(configPath, config);
+    expect((await runCli(['validate', '--project', project], {})).code).toBe(0);
+    expect(stateOf('paper2_extract')).toBe('pending');
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    expect(server.stats().submissionsByKey['paper2_extract']).toBe(2);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
+  });
+
+  it("a copied project's changes never touch the original's outputs", async () => {
+    const original = makeProject({ count: 2 });
+    const { env } = await emulator();
+    expect((await runCli(['run', '--project', original], env)).code).toBe(0);
+    const before = outputFiles(join(original, 'outputs', 'extract'));
+    const copy = mkdtempSync(join(tmpdir(), 'tb-copy-'));
+    cpSync(original, copy, { recursive: true });
+    const paper1 = join(copy, 'docs', 'paper1.json');
+    writeFileSync(paper1, readFileSync(paper1, 'utf8').replace('Potassium study 1', 'Potassium study 1, revised'));
+    expect((await runCli(['run', '--project', copy], env)).code).toBe(0);
+    expect(outputFiles(join(original, 'outputs', 'extract'))).toEqual(before);
+    expect(outputFiles(join(copy, 'outputs', 'extract'))).toHaveLength(3); // the copy's stale paper1 stays: its path is the original's
   });
 
   it('says plainly when the model is simulated, and how to set a key when there is none', async () => {

@@ -67,6 +67,16 @@ describe('multi-stage pipelines (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'summarize'))).toHaveLength(0);
     expect((await runCli(['run', '--stage', 'summarize', '--project', project], env)).code).toBe(0);
     expect(outputFiles(join(project, 'outputs', 'summarize'))).toHaveLength(2);
+
+    // An upstream that ran but refused every document has run: --stage on the next stage is no usage error.
+    const refusing = twoStageProject({ count: 2 });
+    const configPath = join(refusing, 'truebatch.config.yaml');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('    maxAttempts: 3', '    maxInputTokens: 10\n    maxAttempts: 3'));
+    await runCli(['run', '--stage', 'extract', '--project', refusing], env);
+    expect(queryLedger<{ n: number }>(refusing, "SELECT COUNT(*) AS n FROM corpus_issues WHERE stage = 'extract'")[0]?.n).toBe(2);
+    const after = await runCli(['run', '--stage', 'summarize', '--project', refusing], env);
+    expect(after.stderr).not.toContain('has not been run');
+    expect(after.code).toBe(0);
   });
 
   it('editing one document re-submits exactly its requests in both stages; editing a prompt re-runs only that stage', async () => {

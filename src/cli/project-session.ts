@@ -18,14 +18,16 @@ export function stagesFromFlag(config: ProjectConfig, stageName: string | undefi
 
 /**
  * Throws ConfigError when a selected stage takes its documents from a stage that is not selected and has never been
- * run in this project: nothing could enter it, and `--stage` alone would end at once having done nothing.
+ * run in this project (no request and no corpus problem recorded): nothing could enter it, and `--stage` alone would
+ * end at once having done nothing.
  */
 export function requireUpstreamsRun(ledger: Ledger, stages: readonly StageConfig[]): void {
   const selected = new Set(stages.map((stage) => stage.name));
   for (const stage of stages) {
     if (stage.input.kind !== 'stage' || selected.has(stage.input.stage)) continue;
     const upstream = stage.input.stage;
-    if (Object.values(ledger.requestCounts(upstream)).some((count) => count > 0)) continue;
+    const ran = Object.values(ledger.requestCounts(upstream)).some((count) => count > 0) || ledger.corpusIssues(upstream).length > 0;
+    if (ran) continue;
     throw new ConfigError(
       `stage ${stage.name} takes its documents from ${upstream}, which has not been run in this project yet: ` +
         `run without --stage, or with --stage ${upstream} first`,

@@ -172,7 +172,7 @@ function planPrepared(
       estimatedOutputTokens: estimate.output,
     }, existing);
     // The output of the old document or prompt stands for nothing now; its answer stays in the ledger.
-    if (outcome === 'changed' && existing?.output_path) removeOutput(existing.output_path);
+    if (outcome === 'changed' && existing?.output_path) removeOutput(existing.output_path, stage.output.dir);
   }
   const willSubmit = outcome === 'new' || outcome === 'changed' || (outcome === 'unchanged' && existing?.state === 'pending');
   if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {

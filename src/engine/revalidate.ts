@@ -44,13 +44,12 @@ export function revalidate(ledger: Ledger, stages: readonly StageConfig[]): Reva
       const output = verdict.status === 'valid'
         ? writeOutputFile(outputFile(stage, attempt.doc_id, attempt.key, verdict.output, attempt.finished_at ?? 0))
         : undefined;
+      // Removed before the rejection is recorded: after a crash in between, the next run finds the recorded output
+      // missing, cannot rebuild it from an answer that fails the rules, and says to run validate again.
+      if (verdict.status !== 'valid' && attempt.output_path !== null) removeOutput(attempt.output_path, stage.output.dir);
       ledger.reviseResult(attempt.id, resultRecord(stage, item, verdict, output));
       if (verdict.status === 'valid') summary.nowValid++;
-      else {
-        summary.nowInvalid++;
-        // Recorded first: a crash in between leaves a file the ledger no longer names, never the reverse.
-        if (attempt.output_path !== null) removeOutput(attempt.output_path);
-      }
+      else summary.nowInvalid++;
     }
     summaries.push(summary);
   }

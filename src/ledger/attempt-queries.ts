@@ -40,11 +40,14 @@ export function openAttempts(sql: Sql, jobId: number): KeyedAttempt[] {
     .all(jobId) as KeyedAttempt[];
 }
 
-/** Each request's latest attempt that has a stored response, streamed. */
+/**
+ * Each request's latest attempt at its current fingerprint that has a stored response, streamed: an answer to an
+ * older document or prompt says nothing about the current one.
+ */
 export function latestResponses(sql: Sql, stage: string): Iterable<LatestResponse> {
   return sql(
       `SELECT a.*, r.key AS key, r.doc_id AS doc_id, r.state AS request_state, r.output_path AS output_path FROM requests r
-       JOIN attempts a ON a.id = (SELECT MAX(id) FROM attempts WHERE request_id = r.id)
+       JOIN attempts a ON a.id = (SELECT MAX(id) FROM attempts WHERE request_id = r.id AND fingerprint = r.fingerprint)
        WHERE r.stage = ? AND r.state != 'in_job' AND a.response IS NOT NULL ORDER BY r.id`,
     )
     .iterate(stage) as Iterable<LatestResponse>;

@@ -293,7 +293,7 @@ export class Ledger {
     });
   }
 
-  /** Each request's latest attempt that has a stored response, streamed. */
+  /** Each request's latest attempt at its current fingerprint with a stored response, streamed (re-validation). */
   latestResponses(stage: string): Iterable<LatestResponse> {
     return latestResponses(this.sql, stage);
   }

@@ -16,9 +16,19 @@ describe('removeOutput', () => {
   it('deletes the output, and takes one already gone as done', () => {
     const path = join(dir, 'a_extract.json');
     writeFileSync(path, '{}');
-    removeOutput(path);
+    removeOutput(path, dir);
     expect(existsSync(path)).toBe(false);
-    expect(() => removeOutput(path)).not.toThrow();
+    expect(() => removeOutput(path, dir)).not.toThrow();
+  });
+
+  it("leaves alone an output outside the stage's folder: an earlier output.dir, or a copied project's original", () => {
+    const elsewhere = join(dir, 'original', 'outputs');
+    mkdirSync(elsewhere, { recursive: true });
+    const path = join(elsewhere, 'a_extract.json');
+    writeFileSync(path, '{}');
+    removeOutput(path, join(dir, 'copy', 'outputs'));
+    removeOutput(path, dir);
+    expect(existsSync(path)).toBe(true);
   });
 
   it('names the path when it cannot remove it', () => {
@@ -26,7 +36,7 @@ describe('removeOutput', () => {
     mkdirSync(join(path, 'inside'), { recursive: true });
     const error = ((): unknown => {
       try {
-        removeOutput(path);
+        removeOutput(path, dir);
         return undefined;
       } catch (thrown) {
         return thrown;
