@@ -97,6 +97,15 @@ describe('resolveProjectConfig for multi-stage pipelines, limits and prices', ()
     expect(config.stages[3]!.output.dir).toBe(path.join(dir, 'outputs/score'));
   });
 
+  it('refuses two stages writing to one output folder, however it is spelt', async () => {
+    const stages = [stage('a', { dir: 'docs' }, { output: { dir: 'out' } }), stage('b', { stage: 'a' }, { output: { dir: './out/' } })];
+    await expect(resolve({ stages })).rejects.toThrow(/^invalid config: c\.yaml: stages a and b both write to .*out: give each stage its own output\.dir$/);
+    // The default folder is outputs/<stage>, so another stage may not take it either.
+    await expect(resolve({ stages: [stage('a', { dir: 'docs' }), stage('b', { stage: 'a' }, { output: { dir: 'outputs/a' } })] })).rejects.toThrow(
+      /stages a and b both write to/,
+    );
+  });
+
   it('resolves batching, maxInputTokens, budgets and canary, with defaults', async () => {
     const config = await resolve({
       budget: { maxUsd: 20 },

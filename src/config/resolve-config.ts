@@ -14,6 +14,7 @@ import { readReferencedJsonObject, readReferencedText, type FieldRef } from './r
 import { resolveApiKey, resolveBaseUrl, resolveProvider, type Env } from './resolve-env.ts';
 import { topologicalOrder } from './stage-graph.ts';
 import type { ParsedStageInput } from './stage-input-schema.ts';
+import { displayPath } from './display-path.ts';
 import { DEFAULT_EXCLUDE, type ParsedStage } from './stage-schema.ts';
 
 /** Everything besides the file's contents that resolution needs. */
@@ -148,12 +149,31 @@ function resolvePrices(prices: ParsedProjectConfig['prices'], context: ResolveCo
   return Object.fromEntries(Object.entries(prices).map(([model, price]) => [model, withoutUndefined(price)]));
 }
 
+/**
+ * Throws ConfigError when two stages write to the same folder: their outputs could overwrite each other, and a
+ * change in one stage would remove the other's current outputs.
+ */
+function checkDistinctOutputDirs(stages: readonly StageConfig[], source: string): void {
+  const owners = new Map<string, string>();
+  for (const stage of stages) {
+    const other = owners.get(stage.output.dir);
+    if (other !== undefined) {
+      throw new ConfigError(
+        `invalid config: ${source}: stages ${other} and ${stage.name} both write to ${displayPath(stage.output.dir)}: ` +
+          'give each stage its own output.dir',
+      );
+    }
+    owners.set(stage.output.dir, stage.name);
+  }
+}
+
 /** Builds the resolved config, stages in topological order. Does not freeze it. */
 export async function resolveProjectConfig(parsed: ParsedProjectConfig, context: ResolveContext): Promise<ProjectConfig> {
   const provider = resolveProvider(context.providerOverride, parsed.provider, context.source);
   const stages: StageConfig[] = [];
   // Resolved in file order so errors name `stages[i]` as written; ordered afterwards.
   for (const [index, stage] of parsed.stages.entries()) stages.push(await resolveStage(stage, index, parsed.model, context));
+  checkDistinctOutputDirs(stages, context.source);
   return {
     projectDir: context.projectDir,
     configFile: context.configFile,
