@@ -123,7 +123,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const storageDir = options.storageDir ?? mkdtempSync(join(tmpdir(), 'truebatch-emulator-'));
   const resolved = resolveOptions(options, storageDir);
   for (const dir of Object.values(storagePaths(storageDir))) mkdirSync(dir, { recursive: true });
-  const state = createState(resolved, resolved.persist ? restoreState(resolved) : undefined);
+  const restored = resolved.persist ? restoreState(resolved) : undefined;
+  const state = createState(resolved, restored);
+  // What restoring changed is saved at once; a save that fails here fails again, and is reported, at the next change.
+  const restoring = restored?.changed === true ? state.saveSnapshot().catch(() => undefined) : Promise.resolve();
   const runner = createJobRunner(state);
   const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed));
   const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey);
@@ -153,6 +156,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     storageDir,
     async close() {
+      await restoring;
       await loop?.stop();
       await runner.closeAll();
       if (ownsStorage) await rm(storageDir, { recursive: true, force: true });

@@ -148,8 +148,10 @@ export function createJobRunner(state: EmulatorState): JobRunner {
     }
     if (batch.processed < stopLine) return batch.processed < due;
     const ruleIndex = batch.fault === undefined ? -1 : state.options.faults.jobs.indexOf(batch.fault);
+    // A job restored from an earlier emulator keeps its rule even when the config no longer has it.
+    const rule = ruleIndex === -1 ? 'a fault rule no longer in the config' : `emulator fault jobs[${ruleIndex}]`;
     if (batch.fault?.outcome === 'failed') {
-      const message = `Batch job failed after ${batch.processed} of ${batch.requestCount} requests (emulator fault jobs[${ruleIndex}]).`;
+      const message = `Batch job failed after ${batch.processed} of ${batch.requestCount} requests (${rule}).`;
       await finishJob(state, batch, 'BATCH_STATE_FAILED', { keepResults: true, error: { code: 13, message } });
     } else if (batch.fault?.outcome === 'expired') {
       await finishJob(state, batch, 'BATCH_STATE_EXPIRED', { keepResults: false, error: expiryError(expiryMs) });

@@ -32,6 +32,8 @@ export interface RestoredState {
   batches: Map<string, BatchRecord>;
   submissionsByKey: Map<string, number>;
   issued: { seq: number; ordinal: number };
+  /** Restoring changed something (a job failed for a lost input, an expired file dropped): save it at once. */
+  changed: boolean;
 }
 
 const REMEDY =
@@ -74,6 +76,7 @@ function prepareRestart(batch: BatchRecord, now: number): void {
   rmSync(join(batch.dir, 'output.partial.jsonl'), { force: true });
   rmSync(join(batch.dir, 'output.planned.jsonl'), { force: true });
   if (batch.input.kind !== 'file' || existsSync(batch.input.path)) return;
+  // Saved at once by the new emulator (RestoredState.changed), so each restart does not fail it again, later.
   batch.state = 'BATCH_STATE_FAILED';
   batch.updateTimeMs = now;
   batch.endTimeMs = now;
@@ -105,11 +108,16 @@ export function restoreState(options: ResolvedOptions): RestoredState | undefine
   removeUnknown(dirs.files, (name) => files.has(name));
   removeUnknown(dirs.uploads, () => false);
   removeUnknown(dirs.jobs, (name) => batches.get(name)?.state === 'BATCH_STATE_PENDING');
-  rmSync(`${path}.tmp`, { force: true });
+  rmSync(`${path}.tmp`, { force: true, recursive: true });
   const issued = { ...snapshot.issued };
   for (const record of [...files.values(), ...batches.values()]) issued.seq = Math.max(issued.seq, record.seq);
   for (const batch of batches.values()) issued.ordinal = Math.max(issued.ordinal, batch.ordinal);
-  return { files, batches, submissionsByKey: new Map(snapshot.submissionsByKey), issued };
+  const failedOnRestore = snapshot.batches.some((entry) => {
+    const live = entry.state === 'BATCH_STATE_PENDING' || entry.state === 'BATCH_STATE_RUNNING';
+    return live && batches.get(entry.id)?.state === 'BATCH_STATE_FAILED';
+  });
+  const changed = failedOnRestore || files.size !== snapshot.files.length;
+  return { files, batches, submissionsByKey: new Map(snapshot.submissionsByKey), issued, changed };
 }
 
 /**
