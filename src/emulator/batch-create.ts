@@ -6,7 +6,7 @@
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, randomId } from '../shared/index.ts';
-import { storagePaths, type BatchInput, type BatchRecord, type EmulatorState, type InlineRequest } from './emulator-state.ts';
+import { storagePaths, unstartedWork, type BatchInput, type BatchRecord, type EmulatorState, type InlineRequest } from './emulator-state.ts';
 import type { JobFault } from './faults.ts';
 import { fileIdOf, findFile } from './file-store.ts';
 import { keyOf, scanInputFile } from './input-scan.ts';
@@ -97,20 +97,10 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     createTimeMs: now,
     updateTimeMs: now,
     endTimeMs: undefined,
-    processed: 0,
-    succeeded: 0,
-    failed: 0,
-    readOffset: 0,
-    lineNumber: 0,
-    reader: undefined,
     dir,
-    writer: undefined,
-    outputOffsets: undefined,
-    inlineResults: undefined,
     output: undefined,
     error: undefined,
-    lock: Promise.resolve(),
-    requestsWaiting: 0,
+    ...unstartedWork(),
   };
   state.batches.set(id, record);
   state.counters.batchesCreated++;

@@ -151,6 +151,24 @@ export function storagePaths(storageDir: string): { files: string; uploads: stri
   return { files: join(storageDir, 'files'), uploads: join(storageDir, 'uploads'), jobs: join(storageDir, 'jobs') };
 }
 
+/** The working fields of a batch that has not started: nothing read, written or waited for yet. */
+export function unstartedWork(): Pick<BatchRecord, 'processed' | 'succeeded' | 'failed' | 'readOffset' | 'lineNumber' | 'reader' |
+  'writer' | 'outputOffsets' | 'inlineResults' | 'lock' | 'requestsWaiting'> {
+  return {
+    processed: 0,
+    succeeded: 0,
+    failed: 0,
+    readOffset: 0,
+    lineNumber: 0,
+    reader: undefined,
+    writer: undefined,
+    outputOffsets: undefined,
+    inlineResults: undefined,
+    lock: Promise.resolve(),
+    requestsWaiting: 0,
+  };
+}
+
 /** Runs `work` after any work already queued on `batch`, so two advances never interleave. */
 export function withBatchLock<T>(batch: BatchRecord, work: () => Promise<T>): Promise<T> {
   const run = batch.lock.then(work);

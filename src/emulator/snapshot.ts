@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { BatchOutput, BatchRecord, BatchState, EmulatorState, FileRecord, ResolvedOptions } from './emulator-state.ts';
+import { unstartedWork, type BatchOutput, type BatchRecord, type BatchState, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import { jobFaultSchema } from './faults.ts';
 
 /** The snapshot format's version; a file with another one is refused. */
@@ -169,20 +169,12 @@ export function batchFromSnapshot(entry: SnapshotBatch, options: ResolvedOptions
     createTimeMs: entry.createTimeMs,
     updateTimeMs: entry.updateTimeMs,
     endTimeMs: live ? undefined : entry.endTimeMs,
-    processed: live ? 0 : entry.processed,
-    succeeded: live ? 0 : entry.succeeded,
-    failed: live ? 0 : entry.failed,
-    readOffset: 0,
-    lineNumber: 0,
-    reader: undefined,
     dir,
-    writer: undefined,
-    outputOffsets: undefined,
-    inlineResults: undefined,
     output: live ? undefined : restoredOutput(entry.output),
     error: live ? undefined : entry.error,
-    lock: Promise.resolve(),
-    requestsWaiting: 0,
+    ...unstartedWork(),
+    // An ended job keeps its counts; a live one starts over.
+    ...(live ? {} : { processed: entry.processed, succeeded: entry.succeeded, failed: entry.failed }),
   };
 }
 
