@@ -57,10 +57,11 @@ describe('multi-stage pipelines (end to end)', () => {
   it('--stage on a stage whose upstream has never run is a usage error; once it has, --stage runs that stage alone', async () => {
     const project = twoStageProject({ count: 2 });
     const { server, env } = await emulator();
-    for (const command of ['run', 'plan']) {
-      const early = await runCli([command, '--stage', 'summarize', '--project', project], env);
+    for (const args of [['run'], ['plan'], ['run', '--provider', 'emulator']]) {
+      const early = await runCli([...args, '--stage', 'summarize', '--project', project], env);
       expect(early.code).toBe(2);
       expect(early.stderr).toContain('stage summarize takes its documents from extract, which has not been run in this project yet');
+      expect(early.stderr).not.toContain('embedded emulator'); // the usage error comes before any provider starts
     }
     expect(server.stats().batchesCreated).toBe(0);
     expect((await runCli(['run', '--stage', 'extract', '--project', project], env)).code).toBe(0);

@@ -4,6 +4,7 @@ import { runPipeline } from '../../engine/index.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { formatStageSummaries } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
+import { withLedger } from '../ledger-session.ts';
 import { requireUpstreamsRun, stagesFromFlag, withOpenProject } from '../project-session.ts';
 
 /** Registers `run`. */
@@ -15,10 +16,10 @@ export function registerRunCommand(program: Command): void {
     .option('--detach', 'submit the jobs and exit (code 5) without waiting; run again later to collect', false)
     .action(async (flags: { stage?: string; detach: boolean }, command: Command) => {
       const options = globalOptions(command);
+      // Checked before the project opens: a usage error starts no provider.
+      if (flags.stage !== undefined) await withLedger(options, false, (ledger, config) => requireUpstreamsRun(ledger, stagesFromFlag(config, flags.stage)));
       await withOpenProject(options, async (project, config) => {
-        const stages = stagesFromFlag(config, flags.stage);
-        requireUpstreamsRun(project.context.ledger, stages);
-        const outcome = await runPipeline(project.context, stages, { detach: flags.detach });
+        const outcome = await runPipeline(project.context, stagesFromFlag(config, flags.stage), { detach: flags.detach });
         const givenUp = outcome.stages.reduce((sum, stage) => sum + stage.givenUp, 0);
         printResult(options, outcome, () =>
           (outcome.detached ? 'Detached: jobs are running at the provider; run `truebatch run` again to collect.\n\n' : '') +
