@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GoogleGenAI } from '@google/genai';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -55,6 +56,29 @@ describe('truebatch emulator', () => {
     expect(await output.exit).toBe(0);
     expect(output.stdout()).toBe(`${line}\n`);
     expect(output.stdout() + output.stderr()).not.toContain(secret);
+  });
+
+  it('with --state-dir, a restarted emulator still has the files and jobs of the one before', async () => {
+    const stateDir = join(tempDir, 'state');
+    const start = async (): Promise<{ url: string; stop: () => Promise<number | null> }> => {
+      const child = spawnCli(['emulator', '--port', '0', '--state-dir', stateDir]);
+      const output = collect(child);
+      const url = /listening on (\S+)$/.exec(await firstLine(child))?.[1] ?? '';
+      expect(url, output.stderr()).not.toBe('');
+      return { url, stop: () => (child.kill('SIGTERM'), output.exit) };
+    };
+    const first = await start();
+    const client = (url: string): GoogleGenAI => new GoogleGenAI({ apiKey: 'any', apiVersion: 'v1beta', httpOptions: { baseUrl: url } });
+    const input = join(tempDir, 'in.jsonl');
+    writeFileSync(input, '{"key":"a","request":{"contents":[{"role":"user","parts":[{"text":"Soil K rose 12 mg/kg."}]}]}}\n');
+    const file = await client(first.url).files.upload({ file: input, config: { mimeType: 'jsonl' } });
+    const batch = await client(first.url).batches.create({ model: 'gemini-2.5-flash', src: file.name ?? '', config: { displayName: 'kept' } });
+    expect(await first.stop()).toBe(0);
+
+    const second = await start();
+    expect((await client(second.url).files.get({ name: file.name ?? '' })).sizeBytes).toBe(file.sizeBytes);
+    expect(await client(second.url).batches.get({ name: batch.name ?? '' })).toMatchObject({ name: batch.name, displayName: 'kept' });
+    expect(await second.stop()).toBe(0);
   });
 
   it('rejects a bad fault script naming the file and the field (exit 2)', async () => {

@@ -4,6 +4,7 @@
  * never printed.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 // The schema alone, not the emulator's index: the server loads only when this command runs.
 import { faultConfigSchema, type FaultConfig } from '../../emulator/faults.ts';
@@ -16,6 +17,7 @@ interface EmulatorFlags {
   faults?: string;
   jobDuration?: string;
   seed: string;
+  stateDir?: string;
 }
 
 function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -70,6 +72,7 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--faults <file>', 'JSON fault script (lines, output, jobs, http, rejectMimeTypes)')
     .option('--job-duration <ms>', 'how long a job runs once started (0 = as fast as possible)')
     .option('--seed <n>', 'seed of the simulated model and of every fault', '0')
+    .option('--state-dir <dir>', 'keep files and jobs in this folder across restarts (default: a temp folder, removed on exit)')
     .action(async (flags: EmulatorFlags) => {
       const port = integerFlag('--port', flags.port, 0, 65535);
       const seed = integerFlag('--seed', flags.seed, 0);
@@ -79,7 +82,8 @@ export function registerEmulatorCommand(program: Command): void {
       const stopped = waitForStopSignal();
       // Loaded only for this command, so other commands start without the server.
       const { startEmulator } = await import('../../emulator/index.ts');
-      const emulator = await startEmulator({ host: flags.host, port, seed, apiKey, jobDurationMs, faults });
+      const persisted = flags.stateDir === undefined ? {} : { storageDir: resolve(flags.stateDir), persist: true };
+      const emulator = await startEmulator({ host: flags.host, port, seed, apiKey, jobDurationMs, faults, ...persisted });
       process.stdout.write(`truebatch emulator listening on ${emulator.url}\n`);
       await stopped;
       await emulator.close();
