@@ -1,27 +1,16 @@
 /** @module Edge cases of persistence: how the snapshot writer queues and fails, and what a restart does with lost inputs and changed fault rules. */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FilesystemError, createManualClock, type ManualClock } from '../shared/index.ts';
 import type { EmulatorState, ResolvedOptions } from './emulator-state.ts';
 import { createEmulator, noFaults, type Emulator, type EmulatorOptions } from './index.ts';
 import { createSnapshotWriter, statePath } from './persistence.ts';
 import { snapshotSchema } from './snapshot.ts';
 import { zeroCounters, zeroEndpointCalls } from './stats.ts';
-import { callJson, createFileJob, getJob, makeTempDir, requestLines, type WireOperation } from './test-support.ts';
+import { callJson, createFileJob, getJob, cleanedAfterEach, requestLines, type WireOperation } from './test-support.ts';
 
-const open: Emulator[] = [];
-const temps: { remove: () => Promise<void> }[] = [];
-afterEach(async () => {
-  for (const emulator of open.splice(0)) await emulator.close();
-  for (const temp of temps.splice(0)) await temp.remove();
-});
-
-function tempDir(): string {
-  const temp = makeTempDir('truebatch-persist-edges-test-');
-  temps.push(temp);
-  return temp.dir;
-}
+const { tempDir, track, close: closeEmulator } = cleanedAfterEach('truebatch-persist-edges-test-');
 
 /**
  * A bare persisting state over `storageDir` for the writer alone, and how many snapshots were taken of it
@@ -114,13 +103,7 @@ describe('the snapshot writer', () => {
 
 function emulatorAt(clock: ManualClock, storageDir: string, faults: EmulatorOptions['faults'] = {}): Emulator {
   const emulator = createEmulator({ pendingMs: 100, jobDurationMs: 1000, clock, storageDir, persist: true, faults });
-  open.push(emulator);
-  return emulator;
-}
-
-async function closeEmulator(emulator: Emulator): Promise<void> {
-  open.splice(open.indexOf(emulator), 1);
-  await emulator.close();
+  return track(emulator);
 }
 
 async function runToEnd(emulator: Emulator, clock: ManualClock, name: string): Promise<WireOperation> {

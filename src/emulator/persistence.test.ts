@@ -1,22 +1,11 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, createManualClock, type ManualClock } from '../shared/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.ts';
-import { callJson, createFileJob, getJob, makeTempDir, requestLines, textRequest, uploadInProcess, type WireBody, type WireOperation } from './test-support.ts';
+import { callJson, createFileJob, getJob, cleanedAfterEach, requestLines, textRequest, uploadInProcess, type WireBody, type WireOperation } from './test-support.ts';
 
-const open: Emulator[] = [];
-const temps: { remove: () => Promise<void> }[] = [];
-afterEach(async () => {
-  for (const emulator of open.splice(0)) await emulator.close();
-  for (const temp of temps.splice(0)) await temp.remove();
-});
-
-function tempDir(): string {
-  const temp = makeTempDir('truebatch-persist-test-');
-  temps.push(temp);
-  return temp.dir;
-}
+const { tempDir, track, close: closeEmulator } = cleanedAfterEach('truebatch-persist-test-');
 
 /** First submissions of a key fail, resubmissions succeed; the third job created fails after 2 lines. */
 const OPTIONS: EmulatorOptions = {
@@ -27,13 +16,7 @@ const OPTIONS: EmulatorOptions = {
 
 function emulatorAt(clock: ManualClock, storageDir: string | undefined, persist = true): Emulator {
   const emulator = createEmulator({ ...OPTIONS, clock, ...(storageDir === undefined ? {} : { storageDir, persist }) });
-  open.push(emulator);
-  return emulator;
-}
-
-async function closeEmulator(emulator: Emulator): Promise<void> {
-  open.splice(open.indexOf(emulator), 1);
-  await emulator.close();
+  return track(emulator);
 }
 
 async function download(emulator: Emulator, fileName: string): Promise<Buffer> {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { ProviderError } from '../shared/index.ts';
 import type { Emulator } from './emulator.ts';
 
@@ -10,6 +11,34 @@ import type { Emulator } from './emulator.ts';
 export function makeTempDir(prefix = 'truebatch-emulator-test-'): { dir: string; remove: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The emulators and temp folders one test file makes, closed and removed after each test: `track` an emulator when
+ * it is created, `close` one early (a restart over the same folder), and make folders with `tempDir`.
+ */
+export function cleanedAfterEach(prefix: string): { tempDir: () => string; track: (emulator: Emulator) => Emulator; close: (emulator: Emulator) => Promise<void> } {
+  const open: Emulator[] = [];
+  const temps: { remove: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const emulator of open.splice(0)) await emulator.close();
+    for (const temp of temps.splice(0)) await temp.remove();
+  });
+  return {
+    tempDir() {
+      const temp = makeTempDir(prefix);
+      temps.push(temp);
+      return temp.dir;
+    },
+    track(emulator) {
+      open.push(emulator);
+      return emulator;
+    },
+    async close(emulator) {
+      open.splice(open.indexOf(emulator), 1);
+      await emulator.close();
+    },
+  };
 }
 
 /** A GenerateContentRequest asking `text`. */
