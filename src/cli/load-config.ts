@@ -1,6 +1,7 @@
 /** @module Loads the project config from the global flags and the process environment (the CLI's edge). */
 import { resolve } from 'node:path';
 import { loadProjectConfig, type ProjectConfig } from '../config/index.ts';
+import { ExitCode, exitProcess } from './exit-codes.ts';
 import type { GlobalOptions } from './global-options.ts';
 
 /** The resolved config for the project the flags name. */
@@ -17,7 +18,7 @@ export function loadConfigFromFlags(options: GlobalOptions): Promise<ProjectConf
 export function interruptSignal(reason: () => Error): AbortSignal {
   const controller = new AbortController();
   const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) exitProcess(ExitCode.interrupted);
     controller.abort(reason());
   };
   process.once('SIGINT', onSignal);

@@ -5,9 +5,10 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
-import { TrueBatchError, filesystemErrorFrom } from '../shared/index.ts';
+import { apiKeyVariable } from '../config/index.ts';
+import { ApiKeyRejectedError, TrueBatchError, filesystemErrorFrom } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
-import { ExitCode } from './exit-codes.ts';
+import { ExitCode, exitProcess } from './exit-codes.ts';
 
 // Planning a large corpus makes garbage that V8 promotes to the old generation, which it then lets grow to several
 // times the live heap before collecting: the CLI's peak memory varied from 260 to 370 MB at 100k documents. Collecting
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const known = error instanceof TrueBatchError ? error : filesystemErrorFrom(error);
     if (known) {
-      process.stderr.write(`truebatch: ${known.message}\n`);
+      process.stderr.write(`truebatch: ${messageOf(known)}\n`);
       return known.exitCode;
     }
     process.stderr.write(`truebatch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -43,4 +44,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exit(await main(process.argv));
+/** The error's message; a rejected key also names the variable it came from (the key itself never). */
+function messageOf(error: TrueBatchError): string {
+  if (!(error instanceof ApiKeyRejectedError)) return error.message;
+  const variable = apiKeyVariable(process.env);
+  if (variable === undefined) return `${error.message}; check the API key`;
+  const wins = variable === 'GOOGLE_API_KEY' ? ' (it wins over GEMINI_API_KEY when both are set)' : '';
+  return `${error.message}; the key came from ${variable}${wins}: set it to a valid key for this server`;
+}
+
+exitProcess(await main(process.argv));

@@ -28,6 +28,6 @@ export type {
   StageInput,
   StageOutputInput,
 } from './config-types.ts';
-export type { Env } from './resolve-env.ts';
+export { apiKeyVariable, type Env } from './resolve-env.ts';
 export { parseJsonText, positionAt, type JsonParseResult, type TextPosition } from './json-text.ts';
 export { suggestKey } from './suggest-key.ts';

@@ -37,6 +37,12 @@ export function resolveApiKey(env: Env): string | undefined {
   return present(env['GOOGLE_API_KEY']) ?? present(env['GEMINI_API_KEY']);
 }
 
+/** The environment variable {@link resolveApiKey} takes the key from (its name only), or undefined when none is set. */
+export function apiKeyVariable(env: Env): 'GOOGLE_API_KEY' | 'GEMINI_API_KEY' | undefined {
+  if (present(env['GOOGLE_API_KEY']) !== undefined) return 'GOOGLE_API_KEY';
+  return present(env['GEMINI_API_KEY']) === undefined ? undefined : 'GEMINI_API_KEY';
+}
+
 /** The Gemini base URL: the file's `gemini.baseUrl`, then `GOOGLE_GEMINI_BASE_URL`, else undefined (the SDK default). */
 export function resolveBaseUrl(fromFile: string | undefined, env: Env): string | undefined {
   if (fromFile !== undefined) return fromFile;

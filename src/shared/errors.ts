@@ -2,12 +2,15 @@
  * @module One error family, organised by what the caller can do about it. Every error truebatch throws is a
  * {@link TrueBatchError}; the CLI maps `exitCode` to the process exit code.
  */
+// The exit-code table has no imports: reading it from here keeps one table without a dependency cycle.
+import { ExitCode, type ExitCodeValue } from '../cli/exit-codes.ts';
 
 /** Machine-readable error kinds. */
 export type ErrorCode =
   | 'config'
   | 'input'
   | 'provider'
+  | 'api-key'
   | 'not-found'
   | 'job-state'
   | 'ledger'
@@ -22,19 +25,19 @@ export type ErrorCode =
 export class TrueBatchError extends Error {
   readonly code: ErrorCode;
   /** The process exit code the CLI uses for this error. */
-  readonly exitCode: number;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: number }) {
+  readonly exitCode: ExitCodeValue;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: ExitCodeValue }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.exitCode = options?.exitCode ?? 1;
+    this.exitCode = options?.exitCode ?? ExitCode.unexpected;
   }
 }
 
 /** A bad config file, flag or environment: fix the config and run again (exit 2). */
 export class ConfigError extends TrueBatchError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('config', message, { ...options, exitCode: 2 });
+    super('config', message, { ...options, exitCode: ExitCode.usage });
   }
 }
 
@@ -56,11 +59,22 @@ export class ProviderError extends TrueBatchError {
     provider: string,
     message: string,
     options: { status?: number; isRetryable: boolean; cause?: unknown },
+    kind: { code: 'provider' | 'api-key'; exitCode: ExitCodeValue } = { code: 'provider', exitCode: ExitCode.unexpected },
   ) {
-    super('provider', message, options.cause === undefined ? {} : { cause: options.cause });
+    super(kind.code, message, { exitCode: kind.exitCode, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.provider = provider;
     this.status = options.status;
     this.isRetryable = options.isRetryable;
+  }
+}
+
+/**
+ * The provider rejected the API key (invalid, missing or without permission): a usage problem, not a provider
+ * failure, so never retried (exit 2). The message says what the provider answered, never the key.
+ */
+export class ApiKeyRejectedError extends ProviderError {
+  constructor(provider: string, message: string, options: { status: number; cause?: unknown }) {
+    super(provider, message, { ...options, isRetryable: false }, { code: 'api-key', exitCode: ExitCode.usage });
   }
 }
 
@@ -81,21 +95,21 @@ export class JobStateError extends TrueBatchError {
 /** Another process holds the project's lock. */
 export class LockedError extends TrueBatchError {
   constructor(message: string) {
-    super('locked', message, { exitCode: 2 });
+    super('locked', message, { exitCode: ExitCode.usage });
   }
 }
 
 /** Submitting more would exceed a budget (exit 4). */
 export class BudgetError extends TrueBatchError {
   constructor(message: string) {
-    super('budget', message, { exitCode: 4 });
+    super('budget', message, { exitCode: ExitCode.budget });
   }
 }
 
 /** A stage's canary batch did not reach its valid rate: fix the prompt or rules before spending more (exit 6). */
 export class CanaryError extends TrueBatchError {
   constructor(message: string) {
-    super('canary', message, { exitCode: 6 });
+    super('canary', message, { exitCode: ExitCode.canary });
   }
 }
 
@@ -109,7 +123,7 @@ export class FilesystemError extends TrueBatchError {
 /** The run was interrupted on purpose (Ctrl-C): work in flight stays at the provider (exit 130). */
 export class CancelledError extends TrueBatchError {
   constructor(message: string) {
-    super('cancelled', message, { exitCode: 130 });
+    super('cancelled', message, { exitCode: ExitCode.interrupted });
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiError } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { InputError, ProviderError } from '../../shared/index.ts';
+import { ApiKeyRejectedError, InputError, ProviderError } from '../../shared/index.ts';
 import { describeErrorBody, httpStatusError, networkFailureCode, toProviderError } from './gemini-errors.ts';
 
 const KEY = 'AIzaSy-test-key-0123456789';
@@ -41,6 +41,39 @@ describe('toProviderError', () => {
     }
     for (const status of [400, 401, 403, 404, 409]) {
       expect(expectProviderError(toProviderError(apiError(status, { error: { code: status } }), 'op', [])).isRetryable).toBe(false);
+    }
+  });
+
+  it('tells a rejected API key (400 API_KEY_INVALID, 401, 403) from a refused call, and never echoes the key', () => {
+    const wrongKey = {
+      error: {
+        code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', metadata: { key: KEY } }],
+      },
+    };
+    const rejections = [
+      toProviderError(apiError(400, wrongKey), 'uploadFile(a.jsonl)', [KEY]),
+      toProviderError(apiError(401, { error: { code: 401, message: 'unregistered callers', status: 'UNAUTHENTICATED' } }), 'op', [KEY]),
+      httpStatusError('getJob(batches/x)', 403, JSON.stringify({ error: { code: 403, message: 'API key not valid.', status: 'PERMISSION_DENIED' } }), [KEY]),
+    ];
+    for (const error of rejections) {
+      expect(error).toBeInstanceOf(ApiKeyRejectedError);
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toMatch(/^Gemini rejected the API key \(/);
+      expect(error.message).not.toContain(KEY);
+    }
+    expect(rejections[0]?.message).toBe(
+      'Gemini rejected the API key (uploadFile(a.jsonl): HTTP 400 INVALID_ARGUMENT: API key not valid. Please pass a valid API key.)',
+    );
+    // A bad request, and the 403 Google gives for a file that is gone, are about the call, not the key.
+    const refused = [
+      toProviderError(apiError(400, { error: { code: 400, message: 'Invalid JSON payload', status: 'INVALID_ARGUMENT' } }), 'op', []),
+      toProviderError(apiError(403, { error: { code: 403, message: 'You do not have permission to access the File x or it may not exist.', status: 'PERMISSION_DENIED' } }), 'op', []),
+    ];
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).not.toBeInstanceOf(ApiKeyRejectedError);
+      expect(error.exitCode).toBe(1);
     }
   });
 

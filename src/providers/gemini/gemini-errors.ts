@@ -4,7 +4,7 @@
  */
 import { ApiError } from '@google/genai';
 import { z } from 'zod';
-import { ProviderError, TrueBatchError, errorMessage, redact } from '../../shared/index.ts';
+import { ApiKeyRejectedError, ProviderError, TrueBatchError, errorMessage, redact } from '../../shared/index.ts';
 
 /** The provider name every Gemini error carries. */
 export const GEMINI_PROVIDER_NAME = 'gemini';
@@ -71,18 +71,35 @@ export function networkFailureCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether an HTTP error answer rejects the API key rather than the call: 401; 400 with reason `API_KEY_INVALID`
+ * (how Google answers a wrong key); 403 (a key without access, a disabled API), except the 403 Google gives for a
+ * file that is gone or not the caller's ("You do not have permission to access the File …").
+ */
+export function isApiKeyRejection(status: number, bodyText: string): boolean {
+  if (status === 401) return true;
+  if (status === 400) return /API_KEY_INVALID|API key not valid/i.test(bodyText);
+  return status === 403 && !/access the File/i.test(bodyText);
+}
+
 /** The ProviderError for an HTTP error answer (status plus body text), e.g. from the raw REST client. */
 export function httpStatusError(
   operation: string,
   status: number,
   bodyText: string,
   secrets: readonly string[],
+  cause: { cause?: unknown } = {},
 ): ProviderError {
   const { message, status: statusName } = describeErrorBody(bodyText);
   const label = statusName === undefined ? `HTTP ${status}` : `HTTP ${status} ${statusName}`;
+  if (isApiKeyRejection(status, bodyText)) {
+    const text = `Gemini rejected the API key (${operation}: ${label}: ${message})`;
+    return new ApiKeyRejectedError(GEMINI_PROVIDER_NAME, redact(text, secrets), { status, ...cause });
+  }
   return new ProviderError(GEMINI_PROVIDER_NAME, redact(`Gemini ${operation} failed: ${label}: ${message}`, secrets), {
     status,
     isRetryable: isRetryableStatus(status),
+    ...cause,
   });
 }
 
@@ -95,14 +112,7 @@ export function httpStatusError(
 export function toProviderError(error: unknown, operation: string, secrets: readonly string[]): TrueBatchError {
   if (error instanceof TrueBatchError) return error;
   const cause = safeCause(error, secrets);
-  if (error instanceof ApiError) {
-    const translated = httpStatusError(operation, error.status, error.message, secrets);
-    return new ProviderError(GEMINI_PROVIDER_NAME, translated.message, {
-      status: error.status,
-      isRetryable: translated.isRetryable,
-      ...cause,
-    });
-  }
+  if (error instanceof ApiError) return httpStatusError(operation, error.status, error.message, secrets, cause);
   const networkCode = networkFailureCode(error);
   if (networkCode !== undefined) {
     const message = `Gemini ${operation} failed: network error (${networkCode}): ${errorMessage(error)}`;
