@@ -1,5 +1,6 @@
 /** @module Plain-text tables for the terminal. */
 import type { StageSummary } from '../engine/index.ts';
+import { describeMissingPlaceholder, problemsNotExplainedBy } from '../requests/index.ts';
 
 /** Left-aligned columns separated by two spaces; the first row is the header. */
 export function table(rows: readonly (readonly (string | number)[])[]): string {
@@ -36,7 +37,10 @@ export function formatStageSummaries(summaries: readonly StageSummary[]): string
       const issues = s.corpusIssues.filter((issue) => issue.kind === kind);
       if (issues.length === 0) continue;
       parts.push(`\n${s.stage}: ${issues.length} ${heading}:`);
-      for (const issue of issues) parts.push(`  ${issue.path}: ${issue.reason}`);
+      // A placeholder most documents lack is said once; only documents with another problem are listed.
+      if (kind === 'invalid') for (const finding of s.missingPlaceholders) parts.push(`  ${describeMissingPlaceholder(finding)}`);
+      const listed = kind === 'invalid' ? problemsNotExplainedBy(issues, s.missingPlaceholders) : issues;
+      for (const issue of listed) parts.push(`  ${issue.path}: ${issue.reason}`);
     }
   }
   return parts.join('\n');

@@ -85,7 +85,14 @@ function mergeOverride(id: string, override: PriceOverride, base: ModelPrice | u
  * const table = createPriceTable({ 'gemini-2.5-flash': { inputPerMTok: 0.25 } });
  * table.priceFor('models/gemini-2.5-flash-001').inputPerMTok; // 0.25
  */
-export function createPriceTable(overrides?: Readonly<Record<string, PriceOverride>>): PriceTable {
+export function createPriceTable(
+  overrides?: Readonly<Record<string, PriceOverride>>,
+  options: {
+    /** The config file as shown to the user, named by the unknown-model message. @default 'truebatch.config.yaml' */
+    configFile?: string;
+  } = {},
+): PriceTable {
+  const configFile = options.configFile ?? 'truebatch.config.yaml';
   const builtIn = loadBuiltInPrices();
   const models = new Map(builtIn.models);
   const parsedOverrides = priceOverridesSchema.safeParse(overrides ?? {});
@@ -109,7 +116,7 @@ export function createPriceTable(overrides?: Readonly<Record<string, PriceOverri
       const price = id === undefined ? undefined : models.get(id);
       if (price === undefined) {
         throw new ConfigError(
-          `no price for model ${model}: add it under prices in truebatch.config.yaml ` +
+          `no price for model ${model}: add it under prices in ${configFile} ` +
             '(inputPerMTok, outputPerMTok, cachedInputPerMTok, batchFactor; USD per 1M tokens)',
         );
       }

@@ -10,3 +10,4 @@ export { revalidate, type RevalidationSummary } from './revalidate.ts';
 export { findRequest, provenanceOf, dependentsOf, type Provenance } from './lineage.ts';
 export { planStage, type PlanMemory } from './plan-stage.ts';
 export { previewRun, type RunPreview, type StagePreview } from './plan-run.ts';
+export { stageDocumentProblems } from './document-problems.ts';

@@ -4,7 +4,7 @@
  * start here.
  */
 import { join } from 'node:path';
-import type { ProjectConfig } from '../config/index.ts';
+import { displayPath, type ProjectConfig } from '../config/index.ts';
 import { createPriceTable } from '../cost/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { acquireProjectLock, openLedger, type Ledger } from '../ledger/index.ts';
@@ -102,7 +102,7 @@ export async function openProject(
       config,
       ledger,
       provider: connection.provider,
-      prices: createPriceTable(config.prices),
+      prices: createPriceTable(config.prices, { configFile: displayPath(config.configFile) }),
       clock,
       reporter: options.reporter,
       stateDir,

@@ -6,8 +6,10 @@
 import type { StageConfig } from '../config/index.ts';
 import { LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
+import { describeMissingPlaceholder } from '../requests/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
+import { stageDocumentProblems } from './document-problems.ts';
 import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
 import { restoreOutputs } from './restore-outputs.ts';
@@ -19,6 +21,7 @@ import { pollDueJobs, watchJobs, type PollSchedule } from './watch-jobs.ts';
 
 /** How a run ended. */
 export interface RunOutcome {
+  /** Every plan that found something: each files stage's once, and each batch of upstream outputs a stage took in. */
   plans: StagePlan[];
   stages: StageSummary[];
   /** True when `detach` returned with jobs still at the provider. */
@@ -60,7 +63,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     if (stage.input.kind !== 'files') continue;
     const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
     plans.push(plan);
-    reportPlan(context, plan);
+    reportPlan(context, stage, plan);
   }
   const schedule: PollSchedule = new Map();
   let stalled = 0;
@@ -73,7 +76,11 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     for (const stage of stages) {
       if (stage.input.kind === 'stage') {
         const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
-        if (plan.documents > 0) reportPlan(context, plan);
+        // Kept when it found anything: its invalid documents count in the run's outcome (they are not in the ledger).
+        if (plan.documents > 0 || plan.invalid.length > 0) {
+          plans.push(plan);
+          reportPlan(context, stage, plan);
+        }
       }
       const readiness = shardReadiness(context, stage, stages);
       if (readiness.ready) cutting.set(stage, context.ledger.requestCounts(stage.name).pending);
@@ -157,13 +164,15 @@ function upstreamSettled(context: EngineContext, stage: StageConfig, stages: rea
   return upstreamSettled(context, upstream, stages);
 }
 
-function reportPlan(context: EngineContext, plan: StagePlan): void {
+function reportPlan(context: EngineContext, stage: StageConfig, plan: StagePlan): void {
   const { requests } = plan;
   context.reporter.notice(
     `${plan.stage}: ${plan.documents} documents (${plan.excluded.length} excluded, ${plan.invalid.length} invalid); ` +
       `requests ${requests.new} new, ${requests.changed} changed, ${requests.cached} cached, ${requests.unchanged} unchanged`,
   );
-  for (const bad of plan.invalid) context.reporter.notice(`  invalid ${bad.path}: ${bad.reason}`);
+  const problems = stageDocumentProblems(stage, plan.documents + plan.invalid.length, plan.invalid);
+  for (const finding of problems.missingPlaceholders) context.reporter.notice(`  ${describeMissingPlaceholder(finding)}`);
+  for (const bad of problems.others) context.reporter.notice(`  invalid ${bad.path}: ${bad.reason}`);
 }
 
 function countJobs(context: EngineContext, stages: readonly string[], states: readonly JobState[]): number {

@@ -3,6 +3,8 @@
  */
 import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
+import type { MissingPlaceholder } from '../requests/index.ts';
+import { stageDocumentProblems } from './document-problems.ts';
 
 /** One stage's state of play. */
 export interface StageSummary {
@@ -25,6 +27,8 @@ export interface StageSummary {
   tokens: { prompt: number; output: number; thoughts: number };
   givenUpRequests: { key: string; attempts: number; reason: string }[];
   corpusIssues: { path: string; kind: string; reason: string }[];
+  /** Placeholders (nearly) every document lacks: said once, and left out of the per-document list when displayed. */
+  missingPlaceholders: MissingPlaceholder[];
 }
 
 /** Reads the summary of each stage. */
@@ -38,6 +42,7 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
     const counts = ledger.requestCounts(stage);
     const jobs = ledger.jobs({ stage });
     const issues = ledger.corpusIssues(stage);
+    const invalid = issues.filter((issue) => issue.kind === 'invalid');
     const usage = ledger.db
       .prepare(
         `SELECT COUNT(*) AS attempts, COALESCE(SUM(a.prompt_tokens), 0) AS prompt, COALESCE(SUM(a.output_tokens), 0) AS output,
@@ -56,7 +61,7 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
       waitingOnUpstream: upstream ? upstream.pending + upstream.in_job : 0,
       blockedByUpstream: upstream ? upstream.given_up : 0,
       excluded: issues.filter((issue) => issue.kind === 'excluded').length,
-      invalidDocuments: issues.filter((issue) => issue.kind === 'invalid').length,
+      invalidDocuments: invalid.length,
       jobs: {
         total: jobs.length,
         live: jobs.filter((job) => job.state !== 'collected').length,
@@ -70,6 +75,8 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
         reason: request.last_reason ?? 'unknown',
       })),
       corpusIssues: issues,
+      missingPlaceholders: stageDocumentProblems(config, counts.pending + counts.in_job + counts.valid + counts.given_up + invalid.length, invalid)
+        .missingPlaceholders,
     };
   });
 }

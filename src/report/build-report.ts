@@ -1,7 +1,7 @@
 /**
  * @module Builds the cost and outcome report of a project from its ledger, with read-only SQL streamed row by row.
  */
-import type { ProjectConfig } from '../config/index.ts';
+import { displayPath, type ProjectConfig } from '../config/index.ts';
 import { createPriceTable, type PriceTable } from '../cost/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { ConfigError, type Clock } from '../shared/index.ts';
@@ -20,7 +20,7 @@ export interface ReportOptions {
 function priceLookupFor(config: ProjectConfig): { lookup: PriceLookup; table: PriceTable } {
   const builtIn = createPriceTable();
   try {
-    const table = createPriceTable(config.prices);
+    const table = createPriceTable(config.prices, { configFile: displayPath(config.configFile) });
     return { lookup: new PriceLookup(table), table };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -1,5 +1,20 @@
 /** @module Requests: prompt rendering, GenerateContentRequest building, fingerprints, and JSONL shard writing. */
-export { findPlaceholders, findMissingPlaceholders, renderPrompt, type TemplateDocument } from './prompt-template.ts';
+export {
+  findPlaceholders,
+  findMissingPlaceholders,
+  renderPrompt,
+  missingFieldsReason,
+  parseMissingFields,
+  type TemplateDocument,
+} from './prompt-template.ts';
+export {
+  groupDocumentProblems,
+  describeMissingPlaceholder,
+  problemsNotExplainedBy,
+  type MissingPlaceholder,
+  type DocumentProblem,
+  type GroupedProblems,
+} from './missing-placeholders.ts';
 export { canonicalJson, fingerprintRequest, bareModelName } from './fingerprint.ts';
 export {
   buildRequest,

@@ -1,7 +1,7 @@
 /** @module Tests for prompt templates. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../shared/index.ts';
-import { findMissingPlaceholders, findPlaceholders, renderPrompt } from './prompt-template.ts';
+import { findMissingPlaceholders, findPlaceholders, missingFieldsReason, parseMissingFields, renderPrompt } from './prompt-template.ts';
 
 const doc = {
   id: 'doc-7',
@@ -94,6 +94,29 @@ describe('renderPrompt', () => {
   it('prefers the built-in id and document over fields of the same name', () => {
     expect(renderPrompt('{{id}}/{{document}}', { id: 'real', text: 'body', fields: { id: 'x', document: 'y' } })).toBe(
       'real/body',
+    );
+  });
+});
+
+describe('missingFieldsReason and parseMissingFields', () => {
+  it('name the missing placeholders and the fields the document has, and read them back from a stored reason', () => {
+    const reason = missingFieldsReason(['titel', 'meta.year'], ['title', 'abstract']);
+    expect(reason).toBe('the prompt template needs field(s) "titel", "meta.year", which the document lacks (its fields: title, abstract)');
+    expect(parseMissingFields(`document p1: ${reason}`)).toEqual({ missing: ['titel', 'meta.year'], fields: ['title', 'abstract'] });
+    expect(parseMissingFields(`document p1: ${missingFieldsReason(['x'], [])}`)).toEqual({ missing: ['x'], fields: [] });
+    expect(parseMissingFields('binary file (NUL byte at offset 398)')).toBeUndefined();
+  });
+
+  it('name at most 20 fields', () => {
+    const fields = Array.from({ length: 25 }, (_, i) => `f${i}`);
+    const reason = missingFieldsReason(['x'], fields);
+    expect(reason).toMatch(/\(its fields: f0, f1, .*, f19, …\)$/);
+    expect(parseMissingFields(reason)?.fields).toEqual(fields.slice(0, 20));
+  });
+
+  it('renderPrompt gives this reason for a document that lacks a field', () => {
+    expect(() => renderPrompt('{{titel}}', { id: 'p1', text: '', fields: { title: 'T' } })).toThrow(
+      'document p1: the prompt template needs field(s) "titel", which the document lacks (its fields: title)',
     );
   });
 });

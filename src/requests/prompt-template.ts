@@ -126,9 +126,35 @@ export function renderPrompt(template: string, doc: TemplateDocument): string {
       else missing.add(part.name);
     }
   }
-  if (missing.size > 0) {
-    const list = [...missing].map((name) => `"${name}"`).join(', ');
-    throw new InputError(`document ${doc.id}`, `the prompt template needs field(s) ${list}, which the document lacks`);
-  }
+  if (missing.size > 0) throw new InputError(`document ${doc.id}`, missingFieldsReason([...missing], Object.keys(doc.fields)));
   return rendered;
+}
+
+/** At most this many of a document's field names go into a reason: enough to spot the intended one. */
+const MAX_FIELDS_NAMED = 20;
+
+/**
+ * Why a document cannot fill the template: the placeholders it lacks, then its own top-level fields (so a reader,
+ * and {@link parseMissingFields} when grouping a stage's documents, can tell a wrong template from a bad document).
+ * @example missingFieldsReason(['titel'], ['title', 'year']) // 'the prompt template needs field(s) "titel", which the document lacks (its fields: title, year)'
+ */
+export function missingFieldsReason(missing: readonly string[], fields: readonly string[]): string {
+  const list = missing.map((name) => `"${name}"`).join(', ');
+  const named = fields.slice(0, MAX_FIELDS_NAMED).join(', ') + (fields.length > MAX_FIELDS_NAMED ? ', …' : '');
+  return `the prompt template needs field(s) ${list}, which the document lacks (its fields: ${fields.length === 0 ? 'none' : named})`;
+}
+
+const MISSING_FIELDS_PATTERN = /the prompt template needs field\(s\) ((?:"[^"]+"(?:, )?)+), which the document lacks \(its fields: (.*)\)$/u;
+
+/**
+ * The placeholders and fields a {@link missingFieldsReason} names (also inside a longer reason such as
+ * `document p1: …`, as stored in the ledger), or undefined when `reason` is about something else.
+ */
+export function parseMissingFields(reason: string): { missing: string[]; fields: string[] } | undefined {
+  const match = MISSING_FIELDS_PATTERN.exec(reason);
+  if (!match) return undefined;
+  const missing = [...(match[1] ?? '').matchAll(/"([^"]+)"/gu)].map((name) => name[1] ?? '');
+  const listed = match[2] ?? '';
+  const fields = listed === 'none' ? [] : listed.split(', ').filter((name) => name !== '…');
+  return { missing, fields };
 }

@@ -1,7 +1,10 @@
 /** @module `truebatch plan`: what a run would submit and cost, without contacting any provider. */
 import type { Command } from 'commander';
 import { createPriceTable, formatUsd } from '../../cost/index.ts';
-import { previewRun, type RunPreview } from '../../engine/index.ts';
+import { displayPath, type StageConfig } from '../../config/index.ts';
+import { previewRun, stageDocumentProblems, type RunPreview } from '../../engine/index.ts';
+import { describeMissingPlaceholder, type GroupedProblems } from '../../requests/index.ts';
+import { finishedExitCode } from '../exit-codes.ts';
 import { table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
@@ -11,7 +14,7 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MiB`;
 }
 
-function describePlan(plan: RunPreview): string {
+function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): string {
   const rows: (string | number)[][] = [
     ['stage', 'docs', 'new', 'changed', 'cached', 'resubmit', 'waiting upstream', 'valid', 'in flight', 'given up', 'shards', 'tokens in/out', 'standard', 'batch'],
   ];
@@ -36,9 +39,19 @@ function describePlan(plan: RunPreview): string {
   if (plan.requests.waitingOnUpstream > 0) {
     lines.push(`${plan.requests.waitingOnUpstream} request(s) wait on an upstream stage: they are planned and priced once its outputs exist.`);
   }
-  for (const issue of plan.invalid) lines.push(`invalid ${issue.stage} ${issue.path}: ${issue.reason}`);
+  plan.stages.forEach((stage, index) => {
+    const grouped = problems[index];
+    for (const finding of grouped?.missingPlaceholders ?? []) lines.push(`invalid ${stage.stage}: ${describeMissingPlaceholder(finding)}`);
+    for (const issue of grouped?.others ?? stage.invalid) lines.push(`invalid ${stage.stage} ${issue.path}: ${issue.reason}`);
+  });
   for (const issue of plan.excluded) lines.push(`excluded ${issue.stage} ${issue.path}: ${issue.reason}`);
   return lines.join('\n');
+}
+
+/** A stage's invalid documents, grouped so that a placeholder every document lacks is said once. */
+function problemsOf(stage: StageConfig | undefined, preview: RunPreview['stages'][number]): GroupedProblems {
+  if (!stage) return { missingPlaceholders: [], others: preview.invalid };
+  return stageDocumentProblems(stage, preview.documents + preview.invalid.length, preview.invalid);
 }
 
 /** Registers `plan`. */
@@ -52,8 +65,11 @@ export function registerPlanCommand(program: Command): void {
       await withLedger(options, false, async (ledger, config) => {
         const stages = stagesFromFlag(config, flags.stage);
         requireUpstreamsRun(ledger, stages);
-        const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices) }, stages);
-        printResult(options, plan, () => describePlan(plan));
+        const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices, { configFile: displayPath(config.configFile) }) }, stages);
+        const problems = plan.stages.map((preview) => problemsOf(stages.find((stage) => stage.name === preview.stage), preview));
+        const missingPlaceholders = problems.flatMap((grouped) => grouped.missingPlaceholders);
+        printResult(options, { ...plan, missingPlaceholders }, () => describePlan(plan, problems));
+        process.exitCode = finishedExitCode({ invalidDocuments: plan.invalid.length });
       });
     });
 }

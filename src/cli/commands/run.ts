@@ -1,7 +1,7 @@
 /** @module `truebatch run`: the whole flow, resumable. */
 import type { Command } from 'commander';
 import { runPipeline } from '../../engine/index.ts';
-import { ExitCode } from '../exit-codes.ts';
+import { finishedExitCode } from '../exit-codes.ts';
 import { formatStageSummaries } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
@@ -25,7 +25,8 @@ export function registerRunCommand(program: Command): void {
           (outcome.detached ? 'Detached: jobs are running at the provider; run `truebatch run` again to collect.\n\n' : '') +
           formatStageSummaries(outcome.stages),
         );
-        process.exitCode = outcome.detached ? ExitCode.detached : givenUp > 0 ? ExitCode.givenUp : ExitCode.ok;
+        const invalidDocuments = outcome.plans.reduce((sum, plan) => sum + plan.invalid.length, 0);
+        process.exitCode = finishedExitCode({ detached: outcome.detached, givenUp, invalidDocuments });
       });
     });
 }
