@@ -62,7 +62,7 @@ describe('a hostile corpus runs to completion', () => {
 
   it('plan refuses the too-large document with its size, and contacts no provider', () => {
     expect(plan.stderr).not.toContain('unexpected error');
-    expect(plan.code).toBe(0);
+    expect(plan.code).toBe(7); // some documents cannot become requests
     expect(Object.values(callsAfterPlan).every((n) => n === 0)).toBe(true);
     const preview = JSON.parse(plan.stdout) as { invalid: Issue[]; excluded: Issue[] };
     const huge = preview.invalid.find((issue) => issue.stage === 'extract' && issue.path === 'huge.json');
@@ -77,7 +77,7 @@ describe('a hostile corpus runs to completion', () => {
 
   it('every good document is valid with an output, each request sent once, bad ones never sent', () => {
     expect(run.stderr).not.toContain('unexpected error');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(7); // done, but some documents could not become requests
     const allValid = Object.values(hostile.validKeys).flat().sort();
     expect(Object.keys(statsAfterRun.submissionsByKey).sort()).toEqual(allValid);
     expect(Object.values(statsAfterRun.submissionsByKey).every((n) => n === 1)).toBe(true);
@@ -172,7 +172,7 @@ describe('a hostile corpus runs to completion', () => {
   });
 
   it('a second run on the unchanged corpus submits nothing', () => {
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(7);
     expect(server.stats().batchesCreated).toBe(statsAfterRun.batchesCreated);
     expect(server.stats().submissionsByKey).toEqual(statsAfterRun.submissionsByKey);
   });
@@ -215,10 +215,10 @@ describe('invalid config is refused with the path and the expected form', () => 
     delete paper['year'];
     writeFileSync(lacking, JSON.stringify(paper));
     const plan = await runCli(['plan', '--project', project], env);
-    expect(plan.code).toBe(0);
+    expect(plan.code).toBe(7);
     expect(plan.stdout).toMatch(/invalid extract paper2\.json: document paper2: the prompt template needs field\(s\) "year", which the document lacks/);
     const run = await runCli(['run', '--project', project], env);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(7);
     expect(run.stdout).toMatch(/paper2\.json: document paper2: the prompt template needs field\(s\) "year"/);
     expect(Object.keys(server.stats().submissionsByKey).sort()).toEqual(['paper1_extract', 'paper3_extract']);
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);

@@ -1,5 +1,6 @@
 /** @module Corpus: read a stage's input documents, with include/exclude, expected count and per-file reasons. */
-export { DocumentIds, scanCorpus, walkCorpus } from './scan-corpus.ts';
+export { scanCorpus, walkCorpus } from './scan-corpus.ts';
+export { DocumentIds, documentIdsFor, type RecordedPath } from './document-ids.ts';
 export { checkExpectedCount } from './expected-count.ts';
 export { formatOf, readDocument } from './read-document.ts';
 export type { CorpusEntry, Document, DocumentFormat } from './corpus-types.ts';

@@ -89,7 +89,12 @@ describe('scanCorpus on a folder with every kind of bad document', () => {
       ['excluded', 'node_modules/', 'dependency folder (matches **/node_modules/**)'],
       ['document', 'notes.md', 'notes'],
       ['document', 'plain.txt', 'plain'],
-      ['invalid', 'sub/good.json', 'duplicate id `good`: already used by good.json'],
+      [
+        'invalid',
+        'sub/good.json',
+        'duplicate id `good`: already used by good.json, which keeps it (it comes first in path order); sub/good.json is not processed: ' +
+          'rename one of them, or set input.idField to a JSON field that tells them apart',
+      ],
       ['invalid', 'whitespace.txt', 'empty file (only whitespace, 4 bytes)'],
     ]);
   });

@@ -1,6 +1,7 @@
 /** @module Streams a stage's input folder as documents and excluded/invalid entries, in a deterministic order. */
 import type { FilesInput } from '../config/index.ts';
 import { createCorpusFilter } from './corpus-filter.ts';
+import { DocumentIds } from './document-ids.ts';
 import type { CorpusEntry } from './corpus-types.ts';
 import { readDocument } from './read-document.ts';
 import { walkFiles, type WalkItem } from './walk-files.ts';
@@ -15,19 +16,6 @@ export function walkCorpus(input: FilesInput): AsyncGenerator<WalkItem> {
   return walkFiles(input.dir, createCorpusFilter(input.include, input.exclude), input.followSymlinks);
 }
 
-/** The ids used so far in a scan: a second document with an id is invalid and names the first. */
-export class DocumentIds {
-  readonly #firstPathOfId = new Map<string, string>();
-
-  /** Claims `id` for `path`; when it is taken, says why `path` is invalid instead. */
-  claim(id: string, path: string): string | undefined {
-    const first = this.#firstPathOfId.get(id);
-    if (first !== undefined) return `duplicate id \`${id}\`: already used by ${first}`;
-    this.#firstPathOfId.set(id, path);
-    return undefined;
-  }
-}
-
 /**
  * Walks `input.dir` in sorted path order and yields one entry per file met: a document, or an excluded or
  * invalid path with its reason. Only one document is in memory at a time (plus the ids seen so far, to refuse
@@ -39,7 +27,7 @@ export class DocumentIds {
  * for await (const entry of scanCorpus(stage.input)) if (entry.kind === 'document') plan(entry.document);
  */
 export async function* scanCorpus(input: FilesInput): AsyncGenerator<CorpusEntry> {
-  const ids = new DocumentIds();
+  const ids = new DocumentIds(input.idField === undefined ? {} : { idField: input.idField });
   for await (const item of walkCorpus(input)) {
     if (item.kind !== 'file') {
       yield item;

@@ -4,7 +4,7 @@
  * what would happen. Identical work already done (same fingerprint, valid answer stored) is reused, not resubmitted.
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
-import { checkExpectedCount, DocumentIds, walkCorpus } from '../corpus/index.ts';
+import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../corpus/index.ts';
 import { upsertOutcome, type Ledger, type Lineage, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
 import { canonicalJson, type RequestSpec } from '../requests/index.ts';
@@ -98,7 +98,8 @@ export async function planStage(
     idField: stage.input.kind === 'files' ? stage.input.idField : undefined,
     projectDir: config.projectDir,
   };
-  const ids = new DocumentIds();
+  // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
+  const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documentPath(stage.name, id)) : new DocumentIds();
   await ledger.batched(async (tick) => {
     for await (const entry of preparedEntries(entries, recipe)) {
       if (entry.kind === 'prepared') planPrepared(input, stage, { validator, shared, ids }, entry, plan);
@@ -133,7 +134,7 @@ function planPrepared(
     return;
   }
   const { document } = prepared;
-  // Corpus ids are claimed in scan order, as in `scanCorpus`: the later file with an id is the invalid one.
+  // Corpus ids are claimed in scan order: the file that keeps an id is the recorded one, else the first (document-ids.ts).
   const taken = entry.task.kind === 'file' ? context.ids.claim(document.id, document.path) : undefined;
   if (taken !== undefined) {
     plan.invalid.push({ path: document.path, reason: taken });

@@ -20,6 +20,12 @@ export function corpusIssues(sql: Sql, stage: string): CorpusIssue[] {
   return sql('SELECT path, kind, reason FROM corpus_issues WHERE stage = ? ORDER BY path').all(stage) as CorpusIssue[];
 }
 
+/** The path recorded for a stage's document `docId` (relative to the input folder), if the stage has planned it. */
+export function documentPath(sql: Sql, stage: string, docId: string): string | undefined {
+  const row = sql('SELECT path FROM documents WHERE stage = ? AND doc_id = ?').get(stage, docId) as { path: string } | undefined;
+  return row?.path;
+}
+
 /** Records (or updates) a stage's document. */
 export function upsertDocument(sql: Sql, stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void {
   sql(

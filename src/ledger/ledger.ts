@@ -10,7 +10,7 @@ import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, Writ
 import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus, type UpsertOutcome } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt, type LatestResponse } from './attempt-queries.ts';
-import { corpusIssues, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
+import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
@@ -107,6 +107,11 @@ export class Ledger {
 
   corpusIssues(stage: string): CorpusIssue[] {
     return corpusIssues(this.sql, stage);
+  }
+
+  /** The path recorded for a stage's document `docId`, if the stage has planned it. */
+  documentPath(stage: string, docId: string): string | undefined {
+    return documentPath(this.sql, stage, docId);
   }
 
   upsertDocument(stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void {
