@@ -30,7 +30,7 @@ describe('id clashes (end to end)', () => {
     writeFileSync(join(project, 'docs', 'note_00.md'), '# A different note with the same stem');
 
     const clash =
-      'duplicate id `note_00`: already used by note_00.txt, which keeps it (its outputs were made from it); note_00.md is not processed: ' +
+      'duplicate id `note_00`: already used by note_00.txt, which keeps it (an earlier run used it); note_00.md is not processed: ' +
       'rename one of them, or set input.idField to a JSON field that tells them apart';
     const plan = await runCli(['plan', '--project', project], env);
     expect(plan.code).toBe(ExitCode.invalidDocuments);
@@ -69,6 +69,6 @@ describe('id clashes (end to end)', () => {
     // The next plan keeps the same decision: the recorded file keeps the id.
     const plan = await runCli(['plan', '--project', project], env);
     expect(plan.code).toBe(ExitCode.invalidDocuments);
-    expect(plan.stdout).toContain('invalid extract note_00.txt: duplicate id `note_00`: already used by note_00.md, which keeps it (its outputs were made from it)');
+    expect(plan.stdout).toContain('invalid extract note_00.txt: duplicate id `note_00`: already used by note_00.md, which keeps it (an earlier run used it)');
   });
 });

@@ -27,12 +27,12 @@ describe('DocumentIds', () => {
     writeFileSync(path.join(dir, 'note_00.md'), 'the newcomer');
     const ids = documentIdsFor(input(), (id) => (id === 'note_00' ? 'note_00.txt' : undefined));
     expect(ids.claim('note_00', 'note_00.md')).toBe(
-      'duplicate id `note_00`: already used by note_00.txt, which keeps it (its outputs were made from it); note_00.md is not processed: ' +
+      'duplicate id `note_00`: already used by note_00.txt, which keeps it (an earlier run used it); note_00.md is not processed: ' +
         'rename one of them, or set input.idField to a JSON field that tells them apart',
     );
     expect(ids.claim('note_00', 'note_00.txt')).toBeUndefined();
     // A third file meets the keeper already claimed.
-    expect(ids.claim('note_00', 'sub/note_00.json')).toMatch(/^duplicate id `note_00`: already used by note_00\.txt, which keeps it \(its outputs were made from it\); sub\/note_00\.json/);
+    expect(ids.claim('note_00', 'sub/note_00.json')).toMatch(/^duplicate id `note_00`: already used by note_00\.txt, which keeps it \(an earlier run used it\); sub\/note_00\.json/);
   });
 
   it('a recorded file that is gone, excluded, or now has another id gives its id up', () => {

@@ -32,12 +32,12 @@ export class DocumentIds {
   claim(id: string, path: string): string | undefined {
     const first = this.#firstOfId.get(id);
     if (first !== undefined) {
-      return this.#clash(id, path, first.path, first.recorded ? 'its outputs were made from it' : 'it comes first in path order');
+      return this.#clash(id, path, first.path, first.recorded ? 'an earlier run used it' : 'it comes first in path order');
     }
     const recorded = this.#recordedPath(id);
     // The recorded file keeps the id without claiming it now: it claims it when the scan reaches it.
     if (recorded !== undefined && recorded !== path && this.#stillHolds(recorded, id)) {
-      return this.#clash(id, path, recorded, 'its outputs were made from it');
+      return this.#clash(id, path, recorded, 'an earlier run used it');
     }
     this.#firstOfId.set(id, { path, recorded: recorded === path });
     return undefined;
