@@ -89,6 +89,23 @@ describe('exit codes (end to end)', () => {
     expect(server.stats().batchesCreated).toBe(0);
   });
 
+  it("a downstream stage whose prompt names a field no upstream output has: run exits 7 and submits nothing for it", async () => {
+    const project = makeProject({ count: 3 });
+    const config = join(project, 'truebatch.config.yaml');
+    const downstream = [
+      '  - name: summarize',
+      '    input: { stage: extract }',
+      '    prompt: { template: "Summarise {{titel}}" }',
+      '',
+    ].join('\n');
+    writeFileSync(config, readFileSync(config, 'utf8') + downstream);
+    const { server, env } = await emulator();
+    const run = await runCli(['run', '--project', project], env);
+    expect(run.code, run.stderr).toBe(ExitCode.invalidDocuments);
+    expect(run.stderr).toMatch(/\{\{titel\}\}|"titel"/);
+    expect(Object.keys(server.stats().submissionsByKey).sort()).toEqual(['paper1_extract', 'paper2_extract', 'paper3_extract']);
+  });
+
   it('a clean project still plans and runs with exit 0', async () => {
     const project = makeProject({ count: 2 });
     const { env } = await emulator();
