@@ -29,4 +29,4 @@ export type { RunOutcome, StageSummary, RunReporter, OpenProject } from './engin
 export { createEmulator, startEmulator } from './emulator/index.ts';
 export type { EmulatorOptions, RunningEmulator, EmulatorStats, FaultConfigInput } from './emulator/index.ts';
 export type { BatchProvider, RemoteJob, ResultItem } from './providers/index.ts';
-export { createLogger, TrueBatchError, ConfigError, InputError, ProviderError, NotFoundError } from './shared/index.ts';
+export { createLogger, TrueBatchError, ConfigError, InputError, ProviderError, ApiKeyRejectedError, NotFoundError } from './shared/index.ts';
