@@ -3,6 +3,7 @@ export { loadProjectConfig, type LoadProjectConfigOptions } from './load-project
 export { validateConfigObject } from './validate-config.ts';
 export { defineConfig } from './define-config.ts';
 export { deepFreeze } from './deep-freeze.ts';
+export { displayPath } from './display-path.ts';
 export { CONFIG_FILE_NAMES } from './config-file.ts';
 export {
   projectConfigSchema,
