@@ -11,6 +11,10 @@ export {
   type AttemptUsage, type FailureCount, type JobLineCounts, type RepairCount,
 } from './outcome-queries.ts';
 export { FAILURE_LABELS, REPAIR_LABELS } from './outcome-labels.ts';
+export {
+  documentCounts, ledgerStages, reportAttempts, reportGivenUp, reportJobs, reportRequests,
+  type ReportAttempt, type ReportGivenUp, type ReportJob, type ReportRequest,
+} from './report-queries.ts';
 export * from './job-states.ts';
 export type { NewJob, CanaryOutcome } from './job-queries.ts';
 export type * from './rows.ts';
