@@ -2,7 +2,7 @@
  * @module Per-stage summaries read from the ledger: what `run` prints at the end and `status` prints any time.
  */
 import type { StageConfig } from '../config/index.ts';
-import type { PriceTable } from '../cost/index.ts';
+import { createPriceTable, type PriceTable } from '../cost/index.ts';
 import { attemptTotals, cachedCount, failureCounts, repairCounts, type FailureCount, type Ledger, type RepairCount } from '../ledger/index.ts';
 import { actualStageCost, type ActualStageCost } from './actual-cost.ts';
 
@@ -37,8 +37,11 @@ export interface StageSummary {
   corpusIssues: { path: string; kind: string; reason: string }[];
 }
 
-/** Reads the summary of each stage; `prices` prices the attempts' usage. */
-export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[], prices: PriceTable): StageSummary[] {
+/**
+ * Reads the summary of each stage. `prices` prices the attempts' usage: pass the project's (`createPriceTable(
+ * config.prices)`), or a model only its config prices has an unknown cost. @default the built-in prices
+ */
+export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[], prices: PriceTable = createPriceTable()): StageSummary[] {
   return stageConfigs.map((config) => {
     const stage = config.name;
     const upstream = config.input.kind === 'stage' ? ledger.requestCounts(config.input.stage) : undefined;
