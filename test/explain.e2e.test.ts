@@ -5,6 +5,7 @@
  * answers from provider-failed lines; the report must count documents and requests apart. Every count is checked
  * exactly, and against the ledger's own stored issue and reason texts.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,10 @@ const EXPECTED_STAGES = [
 describe('a run that explains itself (end to end)', () => {
   it('soil-k: output folders, cost against the interactive price, repairs by kind and retries by reason, in run, status, jobs and report', async () => {
     const project = copySoilK();
+    // The example's own faults and seed; only its embedded emulator's jobs and the polling are quicker.
+    const configPath = join(project, 'truebatch.config.yaml');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('jobDurationMs: 1500', 'jobDurationMs: 200')
+      .replace('initialIntervalMs: 500', 'initialIntervalMs: 50').replace('maxIntervalMs: 5000', 'maxIntervalMs: 200'));
     const run = await runCli(['run', '--project', project, '--json']);
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.code).toBe(0);
