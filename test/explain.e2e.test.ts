@@ -63,7 +63,7 @@ describe('a run that explains itself (end to end)', () => {
     const run = await runCli(['run', '--project', project, '--json']);
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.code).toBe(0);
-    const summary = JSON.parse(run.stdout) as { stages: StageJson[] };
+    const summary = JSON.parse(run.stdout) as { stages: StageJson[]; cost: StageJson['cost'] };
     expect(summary.stages).toMatchObject(EXPECTED_STAGES.map((stage) => ({ ...stage, outputDir: join(project, 'outputs', stage.stage), valid: 24 })));
     for (const stage of summary.stages) {
       // The counts agree with what the stored answers' issue texts say was done to them.
@@ -79,6 +79,9 @@ describe('a run that explains itself (end to end)', () => {
     }
     const actualUsd = queryLedger<{ usd: number }>(project, 'SELECT SUM(actual_usd) AS usd FROM jobs')[0]?.usd ?? 0;
     expect(summary.stages.reduce((sum, stage) => sum + stage.cost.batchUsd, 0)).toBeCloseTo(actualUsd, 12);
+    expect(summary.cost.kind).toBe('priced');
+    expect(summary.cost.batchUsd).toBeCloseTo(actualUsd, 12);
+    expect(summary.cost.standardUsd).toBeCloseTo(2 * actualUsd, 12);
 
     // The same, as text (a second run submits nothing and prints the same summary).
     const again = await runCli(['run', '--project', project]);
