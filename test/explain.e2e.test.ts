@@ -8,12 +8,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from './support/cli.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { copySoilK, makeProject, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest({ jobDurationMs: 200 });
+/** Each CLI call starts tsx; with the rest of the suite on two cores a few of them take a while. */
+const SLOW = 120_000;
 
 interface StageJson {
   stage: string;
@@ -53,14 +55,19 @@ const EXPECTED_STAGES = [
   },
 ];
 
-describe('a run that explains itself (end to end)', () => {
-  it('soil-k: output folders, cost against the interactive price, repairs by kind and retries by reason, in run, status, jobs and report', async () => {
-    const project = copySoilK();
+describe('a run that explains itself: the soil-k example (end to end)', () => {
+  let project: string;
+  let run: CliResult;
+  beforeAll(async () => {
+    project = copySoilK();
     // The example's own faults and seed; only its embedded emulator's jobs and the polling are quicker.
     const configPath = join(project, 'truebatch.config.yaml');
     writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('jobDurationMs: 1500', 'jobDurationMs: 200')
       .replace('initialIntervalMs: 500', 'initialIntervalMs: 50').replace('maxIntervalMs: 5000', 'maxIntervalMs: 200'));
-    const run = await runCli(['run', '--project', project, '--json']);
+    run = await runCli(['run', '--project', project, '--json']);
+  }, SLOW);
+
+  it('run --json: output folders, cost against the interactive price, repairs by kind and retries by reason', () => {
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { stages: StageJson[]; cost: StageJson['cost'] };
@@ -82,8 +89,9 @@ describe('a run that explains itself (end to end)', () => {
     expect(summary.cost.kind).toBe('priced');
     expect(summary.cost.batchUsd).toBeCloseTo(actualUsd, 12);
     expect(summary.cost.standardUsd).toBeCloseTo(2 * actualUsd, 12);
+  });
 
-    // The same, as text (a second run submits nothing and prints the same summary).
+  it('run and status print the same explanation as text (a second run submits nothing)', async () => {
     const again = await runCli(['run', '--project', project]);
     expect(again.code).toBe(0);
     expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(5);
@@ -99,8 +107,9 @@ describe('a run that explains itself (end to end)', () => {
       'Total cost: $0.043 at the batch price, $0.086 for the same tokens at the interactive price: saved $0.043 (50%)');
     const status = await runCli(['status', '--project', project, '--json']);
     expect((JSON.parse(status.stdout) as { stages: StageJson[] }).stages).toMatchObject(EXPECTED_STAGES);
+  }, SLOW);
 
-    // jobs: the first stage_1a job's three truncated answers are rejected answers, not provider failures.
+  it('jobs: the first stage_1a job\'s three truncated answers are rejected answers, not provider failures', async () => {
     const jobs = (JSON.parse((await runCli(['jobs', '--project', project, '--json'])).stdout) as { jobs: JobJson[] }).jobs;
     expect(jobs.map((job) => [job.request_count, job.lines.valid, job.lines.rejected, job.lines.providerFailed, job.lines.missing]))
       .toEqual([[24, 21, 3, 0, 0], [3, 3, 0, 0, 0], [21, 20, 1, 0, 0], [3, 3, 0, 0, 0], [1, 1, 0, 0, 0]]);
@@ -108,8 +117,9 @@ describe('a run that explains itself (end to end)', () => {
     const jobsText = (await runCli(['jobs', '--project', project])).stdout;
     expect(jobsText).toMatch(/^job +stage +state +remote +requests +valid +answers rejected +provider failed +missing +polls +error$/m);
     expect(jobsText).toMatch(/^\S+-stage_1a-1 +stage_1a +collected +\S+ +24 +21 +3 +0 +0 +\d+$/m);
+  }, SLOW);
 
-    // The report: 24 documents as 48 requests; repairs and failure reasons; no bare "None" beside failed attempts.
+  it('report: 24 documents as 48 requests; repairs and failure reasons; no bare "None" beside failed attempts', async () => {
     const report = JSON.parse((await runCli(['report', '--project', project, '--json'])).stdout) as {
       stages: { documents: number }[];
       total: { documents: number; requests: { total: number }; attempts: { failed: number; invalid: number };
@@ -125,9 +135,9 @@ describe('a run that explains itself (end to end)', () => {
     expect(markdown).toContain('| stage_2a | truncated (max tokens) | 1 | 1 |');
     expect(markdown).toContain('## Top validation problems\n\nNone: no answer broke a validation rule. The 4 failed attempt(s) ' +
       'failed for other reasons (4 truncated (max tokens)): see Why attempts failed.');
+  }, SLOW);
 
-    // A ledger from before repairs and failure kinds were recorded (schema 3: the columns dropped again) migrates
-    // on open, recovers the same counts from the stored texts, and nothing is submitted again.
+  it('a schema-3 ledger (the new columns dropped again) migrates on open, recovers the same counts, and submits nothing', async () => {
     const db = new Database(join(project, '.truebatch', 'ledger.db'));
     db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; PRAGMA user_version = 3');
     db.close();
@@ -136,8 +146,10 @@ describe('a run that explains itself (end to end)', () => {
     expect((JSON.parse(migrated.stdout) as { stages: StageJson[] }).stages).toMatchObject(EXPECTED_STAGES);
     expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(5);
     expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
-  });
+  }, SLOW);
+});
 
+describe('a run that explains itself: provider-failed lines and rejected answers (end to end)', () => {
   it('jobs tells provider-failed lines from rejected answers, and the report lists both reasons', async () => {
     const project = makeProject({ count: 6 });
     const { server, env } = await emulator({
@@ -163,5 +175,5 @@ describe('a run that explains itself (end to end)', () => {
     expect(markdown).toContain('| extract | truncated (max tokens) | 2 | 2 |');
     expect(markdown).toContain('None: no answer broke a validation rule. The 5 failed attempt(s) failed for other reasons ' +
       '(3 provider error on the line, 2 truncated (max tokens))');
-  });
+  }, SLOW);
 });
