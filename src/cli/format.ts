@@ -1,6 +1,7 @@
 /** @module Plain-text tables for the terminal. */
 import type { StageSummary } from '../engine/index.ts';
 import { describeMissingPlaceholder, problemsNotExplainedBy } from '../requests/index.ts';
+import { formatRunExplanation } from './format-outcome.ts';
 
 /** Left-aligned columns separated by two spaces; the first row is the header. */
 export function table(rows: readonly (readonly (string | number)[])[]): string {
@@ -11,7 +12,10 @@ export function table(rows: readonly (readonly (string | number)[])[]): string {
     .join('\n');
 }
 
-/** The per-stage summary table, followed by given-up requests and corpus problems. */
+/**
+ * The per-stage summary table; then each stage's output folder, cost, repairs and retries; then given-up requests
+ * and corpus problems.
+ */
 export function formatStageSummaries(summaries: readonly StageSummary[]): string {
   const rows: (string | number)[][] = [
     ['stage', 'requests', 'valid', 'cached', 'in flight', 'pending', 'waiting upstream', 'given up', 'invalid docs', 'excluded', 'jobs', 'attempts', 'tokens in/out'],
@@ -22,7 +26,7 @@ export function formatStageSummaries(summaries: readonly StageSummary[]): string
       s.attempts, `${s.tokens.prompt}/${s.tokens.output + s.tokens.thoughts}`,
     ]);
   }
-  const parts = [table(rows)];
+  const parts = [table(rows), '', formatRunExplanation(summaries)];
   for (const s of summaries) {
     if (s.givenUpRequests.length > 0) {
       parts.push(`\n${s.stage}: ${s.givenUpRequests.length} given up:`);

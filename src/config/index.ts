@@ -3,6 +3,7 @@ export { loadProjectConfig, type LoadProjectConfigOptions } from './load-project
 export { validateConfigObject } from './validate-config.ts';
 export { defineConfig } from './define-config.ts';
 export { deepFreeze } from './deep-freeze.ts';
+export { displayPath } from './display-path.ts';
 export { CONFIG_FILE_NAMES } from './config-file.ts';
 export {
   projectConfigSchema,
@@ -31,4 +32,3 @@ export type {
 export { apiKeyVariable, type Env } from './resolve-env.ts';
 export { parseJsonText, positionAt, type JsonParseResult, type TextPosition } from './json-text.ts';
 export { suggestKey } from './suggest-key.ts';
-export { displayPath } from './display-path.ts';

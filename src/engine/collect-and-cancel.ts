@@ -14,7 +14,7 @@ export async function collectFinished(context: EngineContext, stages: readonly S
   const names = stages.map((stage) => stage.name);
   await pollLiveJobsOnce(context, names);
   await collectJobs(context, stages);
-  return summarizeStages(context.ledger, stages);
+  return summarizeStages(context.ledger, stages, context.prices);
 }
 
 /** The live jobs `cancelJobs` would cancel. */

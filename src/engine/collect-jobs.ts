@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
-import { COLLECTABLE_STATES, type JobAttempt, type JobRow } from '../ledger/index.ts';
+import { COLLECTABLE_STATES, type FailureKind, type JobAttempt, type JobRow } from '../ledger/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
 import { errorMessage, FilesystemError } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
@@ -72,7 +72,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
   }
   for (const open of ledger.openAttempts(job.id)) {
     summary.missing++;
-    ledger.recordResult(open.id, { state: 'failed', reason: missingReason(job) });
+    ledger.recordResult(open.id, { state: 'failed', ...missingReason(job) });
   }
   // The job's input file is no longer needed (a retry is cut afresh from the ledger): free the disk.
   rmSync(job.input_path, { force: true });
@@ -152,17 +152,18 @@ async function downloadOnce(context: EngineContext, job: JobRow): Promise<string
   return finalPath;
 }
 
-function missingReason(job: JobRow): string {
+/** Why an attempt of a collected job has no result line. */
+function missingReason(job: JobRow): { reason: string; failureKind: FailureKind } {
   switch (job.state) {
     case 'expired':
-      return 'job expired before this request was processed';
+      return { reason: 'job expired before this request was processed', failureKind: 'job-expired' };
     case 'cancelled':
-      return 'job cancelled before this request was processed';
+      return { reason: 'job cancelled before this request was processed', failureKind: 'job-cancelled' };
     case 'failed':
-      return `job failed${job.error ? ` (${job.error})` : ''}`;
+      return { reason: `job failed${job.error ? ` (${job.error})` : ''}`, failureKind: 'job-failed' };
     case 'lost':
-      return 'the provider lost the job';
+      return { reason: 'the provider lost the job', failureKind: 'job-lost' };
     default:
-      return 'missing from the results file';
+      return { reason: 'missing from the results file', failureKind: 'missing-key' };
   }
 }

@@ -2,6 +2,7 @@
 export { runPipeline, type RunOutcome } from './run-pipeline.ts';
 export { openProject, openProjectLedger, connectProvider, stateDirOf, type OpenProject, type ProviderConnection } from './project.ts';
 export { summarizeStages, type StageSummary } from './summary.ts';
+export { totalCost, type ActualStageCost } from './actual-cost.ts';
 export { selectStages, loggerReporter, type EngineContext, type RunReporter, type Failpoint } from './context.ts';
 export type { StagePlan } from './plan-stage.ts';
 export { pollInterval } from './watch-jobs.ts';

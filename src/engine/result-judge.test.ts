@@ -120,4 +120,27 @@ describe('ResultJudge', () => {
     expect(outcomes[1]).toMatchObject({ key: 'b_extract', message: expect.stringContaining('b.json') as unknown });
     expect(existsSync(join(stage.output.dir, 'c.json'))).toBe(false);
   });
+
+  it('records with each judged answer what was repaired, and with each failure why', async () => {
+    judge = new ResultJudge();
+    mkdirSync(stage.output.dir, { recursive: true });
+    const textLine = (key: string, text: string, finishReason = 'STOP'): string =>
+      JSON.stringify({ key, response: { candidates: [{ content: { parts: [{ text }] }, finishReason }] } });
+    const resultPath = resultFile('repairs.jsonl', [
+      textLine('a_extract', 'Here:\n```json\n{"title": "A"}\n```'),
+      textLine('b_extract', '```json\n{"note": "no title"}\n```'),
+      textLine('c_extract', '{"title": "C', 'MAX_TOKENS'),
+      textLine('d_extract', 'no JSON here'),
+      JSON.stringify({ key: 'e_extract', error: { code: 13, message: 'internal' } }),
+    ]);
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const outcomes = await judgeAll({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts: ids.map((id) => [`${id}_extract`, id, true]) });
+    expect(outcomes.map((outcome) => ('record' in outcome ? [outcome.kind, outcome.record.failureKind, outcome.record.repairs] : outcome.kind))).toEqual([
+      ['valid', undefined, ['fence', 'prose']],
+      ['invalid', 'required', ['fence']],
+      ['failed', 'truncated', undefined],
+      ['failed', 'unparseable', undefined],
+      ['failed', 'provider-error', undefined],
+    ]);
+  });
 });

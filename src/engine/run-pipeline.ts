@@ -113,7 +113,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);
     if (live === 0 && unsubmitted === 0 && pending === 0) break;
     if (options.detach && unsubmitted === 0) {
-      return { plans, stages: summarizeStages(context.ledger, stages), detached: true };
+      return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: true };
     }
     if (unsubmitted > 0) {
       // Counted by submissions, not live jobs: jobs collected while files upload leave the live count flat.
@@ -135,7 +135,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     }
     await watchJobs(context, names, schedule, wakeAt);
   }
-  return { plans, stages: summarizeStages(context.ledger, stages), detached: false };
+  return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: false };
 }
 
 /**

@@ -2,13 +2,17 @@
  * @module Per-stage summaries read from the ledger: what `run` prints at the end and `status` prints any time.
  */
 import type { StageConfig } from '../config/index.ts';
-import type { Ledger } from '../ledger/index.ts';
 import type { MissingPlaceholder } from '../requests/index.ts';
 import { stageDocumentProblems } from './document-problems.ts';
+import { createPriceTable, type PriceTable } from '../cost/index.ts';
+import { attemptTotals, cachedCount, failureCounts, repairCounts, type FailureCount, type Ledger, type RepairCount } from '../ledger/index.ts';
+import { actualStageCost, type ActualStageCost } from './actual-cost.ts';
 
 /** One stage's state of play. */
 export interface StageSummary {
   stage: string;
+  /** Where its valid outputs are written (absolute). */
+  outputDir: string;
   requests: number;
   valid: number;
   pending: number;
@@ -25,39 +29,40 @@ export interface StageSummary {
   jobs: { total: number; live: number; collected: number };
   attempts: number;
   tokens: { prompt: number; output: number; thoughts: number };
+  /** What its attempts cost at the batch price, the interactive price of the same tokens, and the saving. */
+  cost: ActualStageCost;
+  /** Answers by what was repaired so they could be judged (an answer may have more than one kind). */
+  repairs: RepairCount[];
+  /** Failed and invalid attempts by why, with how many were resubmitted: the retries and their reasons. */
+  failures: FailureCount[];
   givenUpRequests: { key: string; attempts: number; reason: string }[];
   corpusIssues: { path: string; kind: string; reason: string }[];
   /** Placeholders (nearly) every document lacks: said once, and left out of the per-document list when displayed. */
   missingPlaceholders: MissingPlaceholder[];
 }
 
-/** Reads the summary of each stage. */
-export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[]): StageSummary[] {
+/**
+ * Reads the summary of each stage. `prices` prices the attempts' usage: pass the project's (`createPriceTable(
+ * config.prices)`), or a model only its config prices has an unknown cost. @default the built-in prices
+ */
+export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[], prices: PriceTable = createPriceTable()): StageSummary[] {
   return stageConfigs.map((config) => {
     const stage = config.name;
     const upstream = config.input.kind === 'stage' ? ledger.requestCounts(config.input.stage) : undefined;
-    const cached = ledger.db
-      .prepare("SELECT COUNT(*) AS n FROM requests WHERE stage = ? AND state = 'valid' AND cached_from IS NOT NULL")
-      .get(stage) as { n: number };
     const counts = ledger.requestCounts(stage);
     const jobs = ledger.jobs({ stage });
     const issues = ledger.corpusIssues(stage);
     const invalid = issues.filter((issue) => issue.kind === 'invalid');
-    const usage = ledger.db
-      .prepare(
-        `SELECT COUNT(*) AS attempts, COALESCE(SUM(a.prompt_tokens), 0) AS prompt, COALESCE(SUM(a.output_tokens), 0) AS output,
-           COALESCE(SUM(a.thoughts_tokens), 0) AS thoughts
-         FROM attempts a JOIN requests r ON r.id = a.request_id WHERE r.stage = ?`,
-      )
-      .get(stage) as { attempts: number; prompt: number; output: number; thoughts: number };
+    const usage = attemptTotals(ledger.sql, stage);
     return {
       stage,
+      outputDir: config.output.dir,
       requests: counts.pending + counts.in_job + counts.valid + counts.given_up,
       valid: counts.valid,
       pending: counts.pending,
       inJob: counts.in_job,
       givenUp: counts.given_up,
-      cached: cached.n,
+      cached: cachedCount(ledger.sql, stage),
       waitingOnUpstream: upstream ? upstream.pending + upstream.in_job : 0,
       blockedByUpstream: upstream ? upstream.given_up : 0,
       excluded: issues.filter((issue) => issue.kind === 'excluded').length,
@@ -69,6 +74,9 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
       },
       attempts: usage.attempts,
       tokens: { prompt: usage.prompt, output: usage.output, thoughts: usage.thoughts },
+      cost: actualStageCost(ledger, stage, prices),
+      repairs: repairCounts(ledger.sql, stage),
+      failures: failureCounts(ledger.sql, stage),
       givenUpRequests: ledger.givenUpRequests(stage).map((request) => ({
         key: request.key,
         attempts: request.attempts,

@@ -3,7 +3,7 @@
  * the stored response, usage and a repair note) for every answer.
  */
 import type { StageConfig } from '../config/index.ts';
-import type { ResultRecord, WrittenOutput } from '../ledger/index.ts';
+import type { FailureKind, ResultRecord, WrittenOutput } from '../ledger/index.ts';
 import { outputFileName, resolveInside, writeFileAtomic } from '../outputs/index.ts';
 import type { ResultItem } from '../providers/index.ts';
 import type { Verdict } from '../results/index.ts';
@@ -51,15 +51,25 @@ export function resultRecord(
   // copied (it doubled the ledger's largest table): it stays in the job's result file under .truebatch/results/.
   const response = JSON.stringify(item.kind === 'response' ? { ...item.response, raw: null } : item.error);
   const base = { response, usage: verdict.usage, modelVersion: item.kind === 'response' ? item.response.modelVersion : undefined };
-  if (verdict.status === 'valid') return { ...base, state: 'valid', issues: verdict.issues, ...(output ? { output } : {}) };
+  if (verdict.status === 'valid') {
+    return { ...base, state: 'valid', issues: verdict.issues, repairs: verdict.repairs, ...(output ? { output } : {}) };
+  }
   if (verdict.status === 'invalid') {
     const errors = verdict.issues.filter((issue) => issue.severity === 'error');
     const reason = `invalid: ${errors.slice(0, 3).map((issue) => issue.message).join('; ')}`;
-    return { ...base, state: 'invalid', issues: verdict.issues, reason, ...(stage.repairNote ? { repairNote: describeIssues(verdict.issues) } : {}) };
+    // The first error names the failure, as the reason text leads with it.
+    const failureKind: FailureKind = invalidKind(errors[0]?.code);
+    return { ...base, state: 'invalid', issues: verdict.issues, reason, failureKind, repairs: verdict.repairs,
+      ...(stage.repairNote ? { repairNote: describeIssues(verdict.issues) } : {}) };
   }
   const reason = `${verdict.reason}: ${verdict.message}`;
   const repairable = verdict.reason === 'unparseable' || verdict.reason === 'truncated';
   const repairNote = `Your previous answer could not be used (${verdict.message}). Answer again with only the JSON object.`;
-  return { ...base, state: 'failed', reason, ...(stage.repairNote && repairable ? { repairNote } : {}) };
+  const failureKind: FailureKind = verdict.reason === 'malformed-line' ? 'other' : verdict.reason;
+  return { ...base, state: 'failed', reason, failureKind, ...(stage.repairNote && repairable ? { repairNote } : {}) };
+}
+
+function invalidKind(code: string | undefined): FailureKind {
+  return code === 'schema' || code === 'required' || code === 'any-of' || code === 'not-object' ? code : 'other';
 }
 

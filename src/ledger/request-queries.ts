@@ -88,12 +88,14 @@ export function applyResult(sql: Sql, now: number, attempt: Pick<AttemptRow, 'id
       `UPDATE attempts SET state = ?, reason = ?, issues = ?, response = ?, prompt_tokens = COALESCE(?, prompt_tokens),
          output_tokens = COALESCE(?, output_tokens), thoughts_tokens = COALESCE(?, thoughts_tokens),
          cached_tokens = COALESCE(?, cached_tokens), total_tokens = COALESCE(?, total_tokens),
-         model_version = COALESCE(?, model_version), finished_at = COALESCE(finished_at, ?) WHERE id = ?`,
+         model_version = COALESCE(?, model_version), finished_at = COALESCE(finished_at, ?), failure_kind = ?, repairs = ?
+       WHERE id = ?`,
     )
     .run(result.state, result.reason ?? null, result.issues === undefined ? null : JSON.stringify(result.issues),
       result.response ?? null, usage?.promptTokens ?? null, usage?.outputTokens ?? null,
       usage?.thoughtsTokens ?? null, usage?.cachedTokens ?? null, usage?.totalTokens ?? null,
-      result.modelVersion ?? null, now, attempt.id);
+      result.modelVersion ?? null, now, result.state === 'valid' ? null : (result.failureKind ?? 'other'),
+      result.repairs === undefined || result.repairs.length === 0 ? null : JSON.stringify(result.repairs), attempt.id);
   if (result.state === 'valid') {
     sql("UPDATE requests SET state = 'valid', output_path = ?, output_bytes = ?, last_reason = NULL, updated_at = ? WHERE id = ?")
       .run(result.output?.path ?? null, result.output?.bytes ?? null, now, attempt.request_id);

@@ -1,5 +1,6 @@
 /** @module Row shapes of the ledger's tables, as SQLite returns them. */
 import type { TokenUsage } from '../providers/index.ts';
+import type { RepairKind } from '../validation/index.ts';
 import type { JobState } from './job-states.ts';
 
 export interface RequestRow {
@@ -81,7 +82,21 @@ export interface AttemptRow {
   total_tokens: number | null;
   model_version: string | null;
   finished_at: number | null;
+  /** Why a failed or invalid attempt failed. */
+  failure_kind: FailureKind | null;
+  /** JSON array of the {@link RepairKind}s made to the answer, or null when none. */
+  repairs: string | null;
 }
+
+/**
+ * Why an attempt failed: its result line was a provider error, blocked, empty, truncated (MAX_TOKENS) or not JSON;
+ * its JSON broke a rule (the code of its first error: schema, required, any-of, not-object); or it never had a line
+ * (missing from the results file, or its job ended first). `other`: recorded before this was kept and not recognised.
+ */
+export type FailureKind =
+  | 'provider-error' | 'blocked' | 'empty' | 'truncated' | 'unparseable'
+  | 'schema' | 'required' | 'any-of' | 'not-object'
+  | 'missing-key' | 'job-expired' | 'job-cancelled' | 'job-failed' | 'job-lost' | 'other';
 
 /** An output file as written. */
 export interface WrittenOutput {
@@ -105,4 +120,8 @@ export interface ResultRecord {
   output?: WrittenOutput;
   /** For a failed or invalid attempt: a note for the model on the next attempt. */
   repairNote?: string;
+  /** For a failed or invalid attempt: why. */
+  failureKind?: FailureKind;
+  /** What was repaired to judge the answer (each kind once). */
+  repairs?: readonly RepairKind[];
 }

@@ -136,4 +136,43 @@ export const migrations: readonly string[] = [
   DROP INDEX attempts_fingerprint;
   CREATE INDEX attempts_fingerprint ON attempts (fingerprint);
   `,
+  // What each attempt had repaired (`repairs`: a JSON array of alias, fence, prose) and why a failed or invalid one
+  // failed (`failure_kind`), so a run can count repairs by kind and retries by reason. Attempts recorded before this
+  // migration get both from what they stored (reason text, issues) as the code of that time wrote them, so an
+  // existing ledger keeps its history and nothing is resubmitted.
+  `
+  ALTER TABLE attempts ADD COLUMN failure_kind TEXT;
+  ALTER TABLE attempts ADD COLUMN repairs TEXT;
+  UPDATE attempts SET failure_kind = CASE
+      WHEN reason LIKE 'provider-error:%' THEN 'provider-error'
+      WHEN reason LIKE 'blocked:%' THEN 'blocked'
+      WHEN reason LIKE 'empty:%' THEN 'empty'
+      WHEN reason LIKE 'truncated:%' THEN 'truncated'
+      WHEN reason LIKE 'unparseable:%' THEN 'unparseable'
+      WHEN reason = 'missing from the results file' THEN 'missing-key'
+      WHEN reason LIKE 'job expired%' THEN 'job-expired'
+      WHEN reason LIKE 'job cancelled%' THEN 'job-cancelled'
+      WHEN reason LIKE 'job failed%' THEN 'job-failed'
+      WHEN reason LIKE 'the provider lost%' THEN 'job-lost'
+      ELSE 'other' END
+    WHERE state = 'failed';
+  UPDATE attempts SET failure_kind = COALESCE((SELECT json_extract(issue.value, '$.code') FROM json_each(attempts.issues) AS issue
+      WHERE json_extract(issue.value, '$.severity') = 'error' ORDER BY issue.key LIMIT 1), 'other')
+    WHERE state = 'invalid' AND json_valid(issues);
+  UPDATE attempts SET failure_kind = 'other' WHERE state = 'invalid' AND failure_kind IS NULL;
+  UPDATE attempts SET repairs = (
+      SELECT json_group_array(kind) FROM (
+        SELECT kind FROM (
+          SELECT 1 AS rank, 'alias' AS kind WHERE EXISTS (SELECT 1 FROM json_each(attempts.issues) AS issue
+            WHERE json_extract(issue.value, '$.code') = 'alias')
+          UNION ALL SELECT 2, 'fence' WHERE EXISTS (SELECT 1 FROM json_each(attempts.issues) AS issue
+            WHERE json_extract(issue.value, '$.code') = 'extraction'
+              AND json_extract(issue.value, '$.message') GLOB 'removed*code fence*')
+          UNION ALL SELECT 3, 'prose' WHERE EXISTS (SELECT 1 FROM json_each(attempts.issues) AS issue
+            WHERE json_extract(issue.value, '$.code') = 'extraction'
+              AND json_extract(issue.value, '$.message') GLOB 'removed * characters of prose *')
+        ) ORDER BY rank))
+    WHERE state IN ('valid', 'invalid') AND json_valid(issues);
+  UPDATE attempts SET repairs = NULL WHERE repairs = '[]';
+  `,
 ];

@@ -118,6 +118,29 @@ describe('buildReport', () => {
     expect(buildReport(ledger, config).total.problems.map((group) => group.count)).toEqual([3, 1, 1]);
   });
 
+  it('counts documents apart from requests, and lists repairs by kind and every failed attempt by reason', async () => {
+    const { config, ledger, clock } = await fixture();
+    recordHistory(ledger, clock);
+    const report = buildReport(ledger, config);
+    const [extract, summarise] = report.stages;
+    // summarise's two requests are for documents a and b, which extract has too: 6 documents, 8 requests.
+    expect([extract?.documents, summarise?.documents, report.total.documents]).toEqual([6, 2, 6]);
+    expect(report.total.requests.total).toBe(8);
+    expect(extract?.repairs).toEqual([
+      { kind: 'alias', label: 'alias renamed', answers: 1 },
+      { kind: 'fence', label: 'code fence stripped', answers: 1 },
+    ]);
+    expect(report.total.repairs.map((repair) => [repair.kind, repair.answers])).toEqual([['alias', 1], ['fence', 1], ['prose', 1]]);
+    expect(extract?.failureReasons).toEqual([
+      { kind: 'schema', label: 'schema failure', attempts: 3, resubmitted: 2 },
+      { kind: 'provider-error', label: 'provider error on the line', attempts: 1, resubmitted: 1 },
+    ]);
+    // Every failed or invalid attempt has its reason listed.
+    const listed = report.total.failureReasons.reduce((sum, failure) => sum + failure.attempts, 0);
+    expect(listed).toBe(report.total.attempts.failed + report.total.attempts.invalid);
+    expect(buildReport(ledger, config, { stages: ['summarise'] }).total.documents).toBe(2);
+  });
+
   it('reports only the chosen stages, and the total is theirs alone', async () => {
     const { config, ledger, clock } = await fixture();
     recordHistory(ledger, clock);

@@ -1,6 +1,6 @@
 /** @module Report values as text, shared by the Markdown and HTML renderers. */
 import { formatUsd } from '../cost/index.ts';
-import type { ActualCost, EstimatedCost, PricedCost } from './report-types.ts';
+import type { ActualCost, EstimatedCost, PricedCost, ReportFigures, RunReport } from './report-types.ts';
 
 const COUNT = new Intl.NumberFormat('en-US');
 
@@ -48,4 +48,22 @@ export function costProblem(cost: ActualCost | EstimatedCost): string | undefine
 export function estimateCoverage(cost: EstimatedCost): string | undefined {
   if (cost.kind !== 'priced' || cost.coveredRequests === cost.requests) return undefined;
   return `${countText(cost.coveredRequests)} of ${countText(cost.requests)} requests`;
+}
+
+/** `48 requests in 2 stages`. */
+export function requestsInStages(report: RunReport): string {
+  const stages = report.stages.length;
+  const requests = report.total.requests.total;
+  return `${countText(requests)} request${requests === 1 ? '' : 's'} in ${countText(stages)} stage${stages === 1 ? '' : 's'}`;
+}
+
+/**
+ * What "Top validation problems" says when no answer broke a rule, so it never stands as a bare "None" beside failed
+ * attempts: those failed for other reasons, listed under "Why attempts failed".
+ */
+export function noProblemsText(total: ReportFigures): string {
+  const failed = total.attempts.failed + total.attempts.invalid;
+  if (failed === 0) return 'None: no attempt failed.';
+  return `None: no answer broke a validation rule. The ${countText(failed)} failed attempt(s) failed for other reasons ` +
+    `(${total.failureReasons.map((failure) => `${countText(failure.attempts)} ${failure.label}`).join(', ')}): see Why attempts failed.`;
 }

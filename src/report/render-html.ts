@@ -2,7 +2,9 @@
  * @module The report as one self-contained HTML page: inline CSS, inline SVG charts, no scripts, fonts or images
  * from anywhere else, so it can be mailed or archived as a single file.
  */
-import { costProblem, costText, countText, durationText, estimateCoverage, percentText } from './format-values.ts';
+import {
+  costProblem, costText, countText, durationText, estimateCoverage, noProblemsText, percentText, requestsInStages,
+} from './format-values.ts';
 import { costChart, outcomeChart } from './html-charts.ts';
 import { REPORT_CSS } from './html-style.ts';
 import { escapeHtml, htmlTable, type HtmlCell } from './html-text.ts';
@@ -42,7 +44,7 @@ function cards(report: RunReport): string {
   const savingShare = actual.kind === 'priced' ? `${percentText(actual.savingUsd, actual.standardUsd)} less than interactive` : problem(actual);
   const coverage = estimateCoverage(estimated);
   return `<section class="cards" aria-label="Totals">
-${card('Documents', escapeHtml(countText(requests.total)), `${escapeHtml(countText(requests.valid))} valid · ${escapeHtml(countText(requests.givenUp))} given up`)}
+${card('Documents', escapeHtml(countText(report.total.documents)), `${escapeHtml(requestsInStages(report))} · ${escapeHtml(countText(requests.valid))} valid · ${escapeHtml(countText(requests.givenUp))} given up`)}
 ${card('Valid', escapeHtml(percentText(requests.valid, requests.total)), `${escapeHtml(countText(requests.inFlight))} in flight · ${escapeHtml(countText(requests.pending))} pending`)}
 ${card('Actual cost (batch)', money(actual, 'batchUsd'), actual.kind === 'priced' ? `${escapeHtml(countText(attempts.total))} attempts` : problem(actual))}
 ${card('Interactive equivalent', money(actual, 'standardUsd'), 'same tokens at standard prices')}
@@ -52,8 +54,8 @@ ${card('Estimated (batch)', money(estimated, 'batchUsd'), estimated.kind === 'pr
 }
 
 function outcomesTable(report: RunReport): string {
-  return htmlTable('Documents by outcome, and attempts by verdict',
-    ['stage', 'documents', 'valid', 'given up', 'in flight', 'pending', 'attempts', 'invalid attempts', 'failed attempts'],
+  return htmlTable('Requests (one per document per stage) by outcome, and attempts by verdict',
+    ['stage', 'requests', 'valid', 'given up', 'in flight', 'pending', 'attempts', 'invalid attempts', 'failed attempts'],
     rowsOf(report).map(({ label, figures: { requests: r, attempts: a } }) => [label, countText(r.total), countText(r.valid),
       countText(r.givenUp), countText(r.inFlight), countText(r.pending), countText(a.total), countText(a.invalid), countText(a.failed)]));
 }
@@ -90,6 +92,21 @@ function jobsTable(report: RunReport): string {
       return [label, countText(jobs.total), states, countText(d?.count ?? 0), d ? durationText(d.minMs) : '–',
         d ? durationText(d.medianMs) : '–', d ? durationText(d.maxMs) : '–'];
     }), (column) => column > 0 && column !== 2);
+}
+
+function repairsSection(report: RunReport): string {
+  const rows = report.stages.flatMap((stage) => stage.repairs.map((repair) => [stage.stage, repair.label, countText(repair.answers)]));
+  if (rows.length === 0) return '<p>No answer needed a repair.</p>';
+  return htmlTable('Answers that had to be repaired before they could be judged (one answer can have more than one repair)',
+    ['stage', 'repair', 'answers'], rows, (column) => column === 2);
+}
+
+function failuresSection(report: RunReport): string {
+  const rows = report.stages.flatMap((stage) => stage.failureReasons.map((failure) =>
+    [stage.stage, failure.label, countText(failure.attempts), countText(failure.resubmitted)]));
+  if (rows.length === 0) return '<p>No attempt failed.</p>';
+  return htmlTable('Failed and invalid attempts by reason, and how many were submitted again',
+    ['stage', 'reason', 'attempts', 'resubmitted'], rows, (column) => column >= 2);
 }
 
 function problemsSection(stage: StageReport): string {
@@ -148,8 +165,12 @@ ${costSection(report)}
 ${tokensTable(report)}
 <h2>Jobs</h2>
 ${jobsTable(report)}
+<h2>Repairs</h2>
+${repairsSection(report)}
+<h2>Why attempts failed</h2>
+${failuresSection(report)}
 <h2>Top validation problems</h2>
-${withProblems.length === 0 ? '<p>None.</p>' : withProblems.map(problemsSection).join('\n')}
+${withProblems.length === 0 ? `<p>${escapeHtml(noProblemsText(report.total))}</p>` : withProblems.map(problemsSection).join('\n')}
 ${withGivenUp.length === 0 ? '' : `<h2>Given up</h2>\n${withGivenUp.map(givenUpSection).join('\n')}`}
 <footer>Made by truebatch from the project's ledger (.truebatch/ledger.db).</footer>
 </main>

@@ -5,7 +5,9 @@ import {
   countText,
   durationText,
   estimateCoverage,
+  noProblemsText,
   percentText,
+  requestsInStages,
 } from './format-values.ts';
 import type { ReportFigures, RunReport, StageReport } from './report-types.ts';
 
@@ -45,10 +47,11 @@ function rowsOf(report: RunReport): { label: string; figures: ReportFigures }[] 
 }
 
 function overview(report: RunReport): string {
-  const { requests, actual, estimated } = report.total;
+  const { requests, actual, estimated, documents } = report.total;
   const lines = [
-    `- **Documents:** ${countText(requests.total)} — ${countText(requests.valid)} valid (${percentText(requests.valid, requests.total)}), ` +
-      `${countText(requests.givenUp)} given up, ${countText(requests.inFlight)} in flight, ${countText(requests.pending)} pending`,
+    `- **Documents:** ${countText(documents)}, as ${requestsInStages(report)} — ${countText(requests.valid)} valid ` +
+      `(${percentText(requests.valid, requests.total)}), ${countText(requests.givenUp)} given up, ` +
+      `${countText(requests.inFlight)} in flight, ${countText(requests.pending)} pending`,
     actual.kind === 'priced'
       ? `- **Actual cost (batch):** ${costText(actual, 'batchUsd')} — interactive equivalent ${costText(actual, 'standardUsd')}, ` +
         `saving ${costText(actual, 'savingUsd')}`
@@ -63,7 +66,7 @@ function overview(report: RunReport): string {
 
 function outcomesTable(report: RunReport): string {
   return markdownTable(
-    ['stage', 'documents', 'valid', 'given up', 'in flight', 'pending', 'attempts', 'invalid attempts', 'failed attempts'],
+    ['stage', 'requests', 'valid', 'given up', 'in flight', 'pending', 'attempts', 'invalid attempts', 'failed attempts'],
     rowsOf(report).map(({ label, figures: { requests: r, attempts: a } }) => [
       label, countText(r.total), countText(r.valid), countText(r.givenUp), countText(r.inFlight), countText(r.pending),
       countText(a.total), countText(a.invalid), countText(a.failed),
@@ -113,6 +116,20 @@ function jobsTable(report: RunReport): string {
   );
 }
 
+function repairsSection(report: RunReport): string {
+  const rows = report.stages.flatMap((stage) => stage.repairs.map((repair) => [cell(stage.stage), cell(repair.label), countText(repair.answers)]));
+  if (rows.length === 0) return 'No answer needed a repair.';
+  return `Answers that had to be repaired before they could be judged (one answer can have more than one repair).\n\n` +
+    markdownTable(['stage', 'repair', 'answers'], rows, (column) => column === 2);
+}
+
+function failuresSection(report: RunReport): string {
+  const rows = report.stages.flatMap((stage) => stage.failureReasons.map((failure) =>
+    [cell(stage.stage), cell(failure.label), countText(failure.attempts), countText(failure.resubmitted)]));
+  if (rows.length === 0) return 'No attempt failed.';
+  return markdownTable(['stage', 'reason', 'attempts', 'resubmitted'], rows, (column) => column >= 2);
+}
+
 function problemsSection(stage: StageReport): string | undefined {
   if (stage.problems.length === 0) return undefined;
   const shown = stage.problems.length < stage.problemKinds ? ` (top ${stage.problems.length})` : '';
@@ -153,8 +170,9 @@ export function renderMarkdown(report: RunReport): string {
     `## Tokens\n\n${tokensTable(report)}`,
     `## Jobs (submitted → finished)\n\n${jobsTable(report)}`,
   ];
+  sections.push(`## Repairs\n\n${repairsSection(report)}`, `## Why attempts failed\n\n${failuresSection(report)}`);
   const problems = report.stages.map(problemsSection).filter((text) => text !== undefined);
-  sections.push(`## Top validation problems\n\n${problems.length === 0 ? 'None.' : problems.join('\n\n')}`);
+  sections.push(`## Top validation problems\n\n${problems.length === 0 ? noProblemsText(report.total) : problems.join('\n\n')}`);
   const givenUp = report.stages.map(givenUpSection).filter((text) => text !== undefined);
   if (givenUp.length > 0) sections.push(`## Given up\n\n${givenUp.join('\n\n')}`);
   return `${sections.join('\n\n')}\n`;

@@ -5,6 +5,7 @@ import { formatUsd } from '../cost/index.ts';
 import { buildReport } from './build-report.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
+import { noProblemsText } from './format-values.ts';
 import { addRequest, openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
 import type { PricedCost, RunReport } from './report-types.ts';
 
@@ -50,6 +51,17 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('unknown');
   });
 
+  it('counts documents apart from requests, and lists repairs and why attempts failed', () => {
+    const md = renderMarkdown(report);
+    expect(md).toContain('- **Documents:** 6, as 8 requests in 2 stages — 5 valid (63%), 1 given up, 1 in flight, 1 pending');
+    expect(md).toContain('| stage | requests | valid |');
+    expect(md).toContain('## Repairs\n\nAnswers that had to be repaired before they could be judged (one answer can have more than one repair).\n\n' +
+      '| stage | repair | answers |\n| --- | --- | ---: |\n| extract | alias renamed | 1 |\n| extract | code fence stripped | 1 |\n' +
+      '| summarise | prose around JSON stripped | 1 |');
+    expect(md).toContain('## Why attempts failed\n\n| stage | reason | attempts | resubmitted |\n| --- | --- | ---: | ---: |\n' +
+      '| extract | schema failure | 3 | 2 |\n| extract | provider error on the line | 1 | 1 |\n\n## Top validation problems');
+  });
+
   it('says a cost is unknown and why, never $0, and escapes what would break a table', () => {
     const md = renderMarkdown(unpriced);
     expect(md).toContain('| legacy | no estimate | unknown | unknown | unknown |');
@@ -88,6 +100,13 @@ describe('renderHtml', () => {
     expect(html).toContain('<code>/quantitative_findings/*/value: must be number, got &quot;…&quot;</code>');
   });
 
+  it('shows documents and requests on the first card, and the repairs and failure reasons', () => {
+    const html = renderHtml(report);
+    expect(html).toContain('<div class="label">Documents</div><div class="value">6</div><div class="note">8 requests in 2 stages · 5 valid · 1 given up</div>');
+    expect(html).toContain('<h2>Repairs</h2>');
+    expect(html).toMatch(/<h2>Why attempts failed<\/h2>\n<div class="table-wrap"><table>[\s\S]*?schema failure<\/td><td class="num">3<\/td><td class="num">2<\/td>/);
+  });
+
   it('marks an unknown cost with its reason and escapes every text', () => {
     const html = renderHtml(unpriced);
     expect(html).toContain('price unknown</text>');
@@ -95,5 +114,16 @@ describe('renderHtml', () => {
     expect(html).toContain('x&lt;b&gt;|*');
     expect(html).not.toContain('x<b>');
     expect(html).toContain('must be &lt;string&gt;');
+  });
+});
+
+describe('noProblemsText', () => {
+  it('never says a bare None beside failed attempts: it names their reasons instead', () => {
+    const figures = report.stages[1]!;
+    expect(noProblemsText(figures)).toBe('None: no attempt failed.');
+    expect(noProblemsText({ ...figures, attempts: { ...figures.attempts, failed: 3 },
+      failureReasons: [{ kind: 'truncated', label: 'truncated (max tokens)', attempts: 3, resubmitted: 3 }] }))
+      .toBe('None: no answer broke a validation rule. The 3 failed attempt(s) failed for other reasons (3 truncated (max tokens)): ' +
+        'see Why attempts failed.');
   });
 });

@@ -69,13 +69,13 @@ export const HISTORY = {
 /** Records a pending request; `estimates` undefined leaves the ledger's estimate columns empty (an older ledger). */
 export function addRequest(
   ledger: Ledger,
-  request: { stage: string; key: string; model: string; maxAttempts: number },
+  request: { stage: string; key: string; model: string; maxAttempts: number; docId?: string },
   estimates?: { input: number; output: number },
 ): void {
   const { stage, key, model, maxAttempts } = request;
   const fingerprint = `fp-${key}`;
   ledger.upsertRequest({
-    stage, docId: key, key, fingerprint, model, requestJson: '{}', maxAttempts,
+    stage, docId: request.docId ?? key, key, fingerprint, model, requestJson: '{}', maxAttempts,
     lineage: { document: undefined, upstream: [], prompt: { file: undefined, sha256: 'p' }, systemSha256: undefined, model,
       generationConfigSha256: 'g', fingerprint },
     estimatedInputTokens: estimates?.input ?? 0,
@@ -117,9 +117,10 @@ function runJob(
 }
 
 /**
- * Records: extract (flash, maxAttempts 2) has a..f. Job 1: a valid; b and c invalid (issues); d failed without
- * usage. Job 2: b valid (with cache hits); c invalid again, so given up; d valid without usage. Job 3: e, still
- * running. f pending. summarise (pro, no estimates): s1 and s2 valid in one job.
+ * Records: extract (flash, maxAttempts 2) has a..f. Job 1: a valid (its fence stripped); b (an alias renamed) and c
+ * invalid (issues); d a provider error without usage. Job 2: b valid (with cache hits); c invalid again, so given up;
+ * d valid without usage. Job 3: e, still running. f pending. summarise (pro, no estimates): s1 and s2, of documents
+ * a and b, valid in one job (s1 with prose stripped).
  */
 export function recordHistory(ledger: Ledger, clock: ManualClock): void {
   const flash = 'gemini-2.5-flash';
@@ -127,29 +128,29 @@ export function recordHistory(ledger: Ledger, clock: ManualClock): void {
   const { extractAttempts: x, summariseAttempts: s } = HISTORY;
   for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) addRequest(ledger, { stage: 'extract', key, model: flash, maxAttempts: 2 }, HISTORY.extractEstimate);
   runJob(ledger, clock, 'extract', flash, {
-    a: { state: 'valid', usage: x.a1, response: '{}' },
-    b: { state: 'invalid', reason: '2 validation errors', usage: x.b1, response: '{}', issues: [
+    a: { state: 'valid', usage: x.a1, response: '{}', repairs: ['fence'] },
+    b: { state: 'invalid', reason: '2 validation errors', failureKind: 'schema', repairs: ['alias'], usage: x.b1, response: '{}', issues: [
       issue('/quantitative_findings/3/value: must be number, got "12 mg"'),
       issue('/year: must be integer, got "2019"'),
       issue('/key_findings: renamed to quantitative_findings', 'warning'),
     ] },
-    c: { state: 'invalid', reason: '1 validation error', usage: x.c1, response: '{}', issues: [
+    c: { state: 'invalid', reason: '1 validation error', failureKind: 'schema', usage: x.c1, response: '{}', issues: [
       issue('/quantitative_findings/0/value: must be number, got "about 5"'),
     ] },
-    d: { state: 'failed', reason: 'provider error 500: internal' },
+    d: { state: 'failed', reason: 'provider error 500: internal', failureKind: 'provider-error' },
   }, { submitAfterMs: 1_000, runMs: HISTORY.extractDurationsMs[0] });
   runJob(ledger, clock, 'extract', flash, {
     b: { state: 'valid', usage: x.b2, response: '{}' },
-    c: { state: 'invalid', reason: 'schema mismatch', usage: x.c2, response: '{}', issues: [
+    c: { state: 'invalid', reason: 'schema mismatch', failureKind: 'schema', usage: x.c2, response: '{}', issues: [
       issue('/quantitative_findings/1/value: must be number, got "n/a"'),
       issue('/year: must be integer, got 2019.5'),
     ] },
     d: { state: 'valid', response: '{}' },
   }, { submitAfterMs: 2_000, runMs: HISTORY.extractDurationsMs[1] });
   runJob(ledger, clock, 'extract', flash, { e: undefined }, { submitAfterMs: 1_000, runMs: undefined });
-  for (const key of ['s1', 's2']) addRequest(ledger, { stage: 'summarise', key, model: pro, maxAttempts: 3 });
+  for (const [key, docId] of [['s1', 'a'], ['s2', 'b']] as const) addRequest(ledger, { stage: 'summarise', key, docId, model: pro, maxAttempts: 3 });
   runJob(ledger, clock, 'summarise', pro, {
-    s1: { state: 'valid', usage: s.s1, response: '{}' },
+    s1: { state: 'valid', usage: s.s1, response: '{}', repairs: ['prose'] },
     s2: { state: 'valid', usage: s.s2, response: '{}' },
   }, { submitAfterMs: 3_000, runMs: HISTORY.summariseDurationsMs[0] });
 }

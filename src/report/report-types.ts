@@ -30,7 +30,10 @@ export type EstimatedCost =
   | UnknownCost
   | { kind: 'none'; reason: string };
 
-/** Where requests stand now. `total` is the number of documents submitted (one request each). */
+/**
+ * Where requests stand now: one request per document per stage, so a document that went through two stages counts
+ * twice here (the figures' `documents` counts it once).
+ */
 export interface RequestOutcomes {
   total: number;
   valid: number;
@@ -74,6 +77,26 @@ export interface ProblemGroup {
   example: { message: string; stage: string; key: string };
 }
 
+/** Answers that had one kind of repair before they could be judged. */
+export interface RepairTotal {
+  /** `alias`, `fence` or `prose`. */
+  kind: string;
+  /** The kind for people, e.g. `code fence stripped`. */
+  label: string;
+  answers: number;
+}
+
+/** Failed or invalid attempts for one reason. */
+export interface FailureReasonTotal {
+  /** E.g. `truncated`, `unparseable`, `schema`, `provider-error`, `missing-key`. */
+  kind: string;
+  /** The reason for people, e.g. `truncated (max tokens)`. */
+  label: string;
+  attempts: number;
+  /** Those whose request was submitted again afterwards. */
+  resubmitted: number;
+}
+
 /** A request that ran out of attempts. */
 export interface GivenUpRequest {
   key: string;
@@ -83,13 +106,19 @@ export interface GivenUpRequest {
 
 /** The figures of one stage, or of the whole run. */
 export interface ReportFigures {
+  /** Documents with a request in the stage (for the run: in any stage, each counted once). */
+  documents: number;
   requests: RequestOutcomes;
   attempts: AttemptOutcomes;
   tokens: TokenTotals;
   estimated: EstimatedCost;
   actual: ActualCost;
   jobs: { total: number; byState: Record<string, number>; durations: DurationStats | undefined };
-  /** The most frequent problems, most frequent first (at most {@link TOP_PROBLEMS}). */
+  /** Answers by what was repaired (an answer can have more than one kind). */
+  repairs: RepairTotal[];
+  /** Every failed or invalid attempt by why, most frequent first: `attempts.failed + attempts.invalid` in all. */
+  failureReasons: FailureReasonTotal[];
+  /** The most frequent validation problems, most frequent first (at most {@link TOP_PROBLEMS}). */
   problems: ProblemGroup[];
   /** How many distinct problems there were in all. */
   problemKinds: number;

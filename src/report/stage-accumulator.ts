@@ -1,5 +1,6 @@
 /** @module Running totals for one stage (or the whole run), fed row by row from the ledger. */
 import { costOfUsage, estimateCost } from '../cost/index.ts';
+import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type RepairCount } from '../ledger/index.ts';
 import { CostTally, type PriceLookup } from './cost-tally.ts';
 import { durationStats } from './durations.ts';
 import { errorMessagesOf, ProblemTally } from './problems.ts';
@@ -8,7 +9,9 @@ import {
   TOP_PROBLEMS,
   type AttemptOutcomes,
   type EstimatedCost,
+  type FailureReasonTotal,
   type GivenUpRequest,
+  type RepairTotal,
   type ReportFigures,
   type RequestOutcomes,
   type StageReport,
@@ -36,12 +39,18 @@ export interface AttemptFacts {
   issues: string | null;
 }
 
+/** Repairs are listed in the order they are made: aliases, then fences, then prose. */
+const REPAIR_ORDER: readonly string[] = Object.keys(REPAIR_LABELS);
+
 function addInto<Field extends string>(target: Record<Field, number>, source: Readonly<Record<Field, number>>): void {
   for (const field of Object.keys(source) as Field[]) target[field] += source[field];
 }
 
 /** Totals of one stage; `merge` folds stages into the run's totals. */
 export class FigureAccumulator {
+  documents = 0;
+  readonly repairs = new Map<string, RepairTotal>();
+  readonly failureReasons = new Map<string, FailureReasonTotal>();
   readonly requests: RequestOutcomes = { total: 0, valid: 0, givenUp: 0, inFlight: 0, pending: 0 };
   readonly attempts: AttemptOutcomes = { total: 0, valid: 0, invalid: 0, failed: 0, inFlight: 0 };
   readonly tokens: TokenTotals = { prompt: 0, output: 0, thoughts: 0, cached: 0 };
@@ -75,6 +84,29 @@ export class FigureAccumulator {
     const price = this.#prices.priceOf(row.model);
     if (typeof price === 'string') this.estimate.addUnknown(price);
     else this.estimate.add(estimateCost({ input: row.estimatedInput, output: row.estimatedOutput }, price));
+  }
+
+  /** The stage's documents, and its repairs and failures as counted in SQL. */
+  addOutcomes(documents: number, repairs: readonly RepairCount[], failures: readonly FailureCount[]): void {
+    this.documents += documents;
+    for (const repair of repairs) this.#addRepair({ kind: repair.kind, label: REPAIR_LABELS[repair.kind], answers: repair.attempts });
+    for (const failure of failures) this.#addFailure({ ...failure, label: FAILURE_LABELS[failure.kind] });
+  }
+
+  #addRepair(repair: RepairTotal): void {
+    const mine = this.repairs.get(repair.kind);
+    if (mine) mine.answers += repair.answers;
+    else this.repairs.set(repair.kind, { ...repair });
+  }
+
+  #addFailure(failure: FailureReasonTotal): void {
+    const mine = this.failureReasons.get(failure.kind);
+    if (mine) {
+      mine.attempts += failure.attempts;
+      mine.resubmitted += failure.resubmitted;
+    } else {
+      this.failureReasons.set(failure.kind, { ...failure });
+    }
   }
 
   addGivenUp(request: GivenUpRequest): void {
@@ -113,6 +145,9 @@ export class FigureAccumulator {
 
   /** Adds another stage's totals to these. */
   merge(other: FigureAccumulator): void {
+    this.documents += other.documents;
+    for (const repair of other.repairs.values()) this.#addRepair(repair);
+    for (const failure of other.failureReasons.values()) this.#addFailure(failure);
     addInto(this.requests, other.requests);
     addInto(this.attempts, other.attempts);
     addInto(this.tokens, other.tokens);
@@ -127,6 +162,7 @@ export class FigureAccumulator {
 
   figures(): ReportFigures {
     return {
+      documents: this.documents,
       requests: { ...this.requests },
       attempts: { ...this.attempts },
       tokens: { ...this.tokens },
@@ -137,6 +173,10 @@ export class FigureAccumulator {
         byState: { ...this.jobStates },
         durations: durationStats(this.durationsMs),
       },
+      repairs: [...this.repairs.values()].map((repair) => ({ ...repair }))
+        .sort((a, b) => REPAIR_ORDER.indexOf(a.kind) - REPAIR_ORDER.indexOf(b.kind)),
+      failureReasons: [...this.failureReasons.values()].map((failure) => ({ ...failure }))
+        .sort((a, b) => b.attempts - a.attempts || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)),
       problems: this.problems.top(TOP_PROBLEMS),
       problemKinds: this.problems.kinds,
       problemCount: this.problems.count,

@@ -214,6 +214,16 @@ describe('evaluateResult', () => {
     ]);
   });
 
+  it('names what was repaired: alias, fence and prose each once, on valid and invalid answers alike, and nothing for clean JSON', () => {
+    const aliased = { paper_metadata: GOOD.paper_metadata, key_findings: GOOD.quantitative_findings };
+    const text = `Here is the JSON:\n\`\`\`json\n${JSON.stringify(aliased)}\n\`\`\`\nDone.`;
+    expect(evaluateResult(responseItem('doc-r1', modelAnswer(text)), validator)).toMatchObject({ status: 'valid', repairs: ['alias', 'fence', 'prose'] });
+    expect(evaluateResult(responseItem('doc-r2', modelAnswer(JSON.stringify(GOOD))), validator)).toMatchObject({ status: 'valid', repairs: [] });
+    const broken = { paper_metadata: { title: 'T', year: '2019' }, quantitative_findings: GOOD.quantitative_findings };
+    expect(evaluateResult(responseItem('doc-r3', modelAnswer(`Sure: ${JSON.stringify(broken)}`)), validator))
+      .toMatchObject({ status: 'invalid', repairs: ['prose'] });
+  });
+
   it('reports schema errors as invalid with precise paths', () => {
     const answer = { paper_metadata: { title: 'T', year: '2019' }, quantitative_findings: [{ value: 'high' }] };
     const verdict = evaluateResult(responseItem('doc-12', modelAnswer(JSON.stringify(answer))), validator);

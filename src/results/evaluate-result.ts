@@ -63,8 +63,9 @@ export function evaluateResult(item: Exclude<ResultItem, { kind: 'malformed' }>,
   }
   const result = validator.validate(extracted.value);
   const issues = [...notes, ...result.issues];
-  if (result.valid) return { status: 'valid', key, output: result.value, issues, usage, text };
-  return { status: 'invalid', key, issues, usage, text };
+  const repairs = [...(result.issues.some((issue) => issue.code === 'alias') ? ['alias' as const] : []), ...extracted.repairs];
+  if (result.valid) return { status: 'valid', key, output: result.value, issues, repairs, usage, text };
+  return { status: 'invalid', key, issues, repairs, usage, text };
 }
 
 function failed(

@@ -1,6 +1,6 @@
 /** @module What the engine learns from one result line: a verdict, with everything a retry or an output needs. */
 import type { TokenUsage } from '../providers/index.ts';
-import type { ValidationIssue } from '../validation/index.ts';
+import type { RepairKind, ValidationIssue } from '../validation/index.ts';
 
 /** Why a result produced no value to validate. */
 export type FailureReason = 'provider-error' | 'blocked' | 'empty' | 'truncated' | 'unparseable' | 'malformed-line';
@@ -14,10 +14,12 @@ export type Verdict =
       output: unknown;
       /** Warnings only: alias renames, extraction notes, a MAX_TOKENS stop that still gave complete JSON. */
       issues: ValidationIssue[];
+      /** What was repaired to get this value: each kind once. */
+      repairs: RepairKind[];
       usage: TokenUsage | undefined;
       text: string;
     }
-  | { status: 'invalid'; key: string; issues: ValidationIssue[]; usage: TokenUsage | undefined; text: string }
+  | { status: 'invalid'; key: string; issues: ValidationIssue[]; repairs: RepairKind[]; usage: TokenUsage | undefined; text: string }
   | {
       status: 'failed';
       key: string;

@@ -145,4 +145,12 @@ describe('extractJson', () => {
   it('never evaluates code', () => {
     expect(expectFailure('{"a": (() => { throw 1 })()}')).toMatch(/does not parse/);
   });
+
+  it('says which kinds of repair it made: fence, prose, both, or none', () => {
+    expect(expectOk(PAPER_JSON).repairs).toEqual([]);
+    expect(expectOk(`\`\`\`json\n${PAPER_JSON}\n\`\`\``).repairs).toEqual(['fence']);
+    expect(expectOk(`\`\`\`json\n${PAPER_JSON}`).repairs).toEqual(['fence']);
+    expect(expectOk(`Here it is: ${PAPER_JSON} Hope this helps.`).repairs).toEqual(['prose']);
+    expect(expectOk(`Here it is:\n\`\`\`\n${PAPER_JSON}\n\`\`\``).repairs).toEqual(['fence', 'prose']);
+  });
 });

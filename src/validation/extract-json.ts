@@ -3,9 +3,14 @@
  * Never evaluates anything; the only parser is `JSON.parse`.
  */
 
-/** The outcome of {@link extractJson}. `notes` say what was stripped to get at the JSON. */
+import type { RepairKind } from './validation-types.ts';
+
+/**
+ * The outcome of {@link extractJson}. `notes` say what was stripped to get at the JSON, and `repairs` which kinds of
+ * stripping that were (each kind once, fence before prose).
+ */
 export type ExtractionResult =
-  | { ok: true; value: unknown; notes: string[] }
+  | { ok: true; value: unknown; notes: string[]; repairs: Exclude<RepairKind, 'alias'>[] }
   | { ok: false; reason: string };
 
 type ScanOutcome =
@@ -38,7 +43,7 @@ export function extractJson(text: string): ExtractionResult {
     return { ok: false, reason: text === '' ? 'the response text is empty' : 'the response text is only whitespace' };
   }
   const plain = tryParse(trimmed);
-  if (plain.ok) return { ok: true, value: plain.value, notes: [] };
+  if (plain.ok) return { ok: true, value: plain.value, notes: [], repairs: [] };
 
   const whole: Region = { start: 0, end: text.length, fence: undefined };
   const fenced = findFence(text);
@@ -108,7 +113,7 @@ function extractFromRegion(text: string, region: Region): ExtractionResult {
     }
     const parsed = tryParse(text.slice(start, scan.end));
     if (parsed.ok && isStructured(parsed.value)) {
-      return { ok: true, value: parsed.value, notes: describeStripped(text, region, start, scan.end) };
+      return { ok: true, value: parsed.value, ...describeStripped(text, region, start, scan.end) };
     }
     if (parsed.ok) {
       flatArray ??= { value: parsed.value, start, end: scan.end };
@@ -120,7 +125,7 @@ function extractFromRegion(text: string, region: Region): ExtractionResult {
     position = scan.end;
   }
   if (flatArray !== undefined) {
-    return { ok: true, value: flatArray.value, notes: describeStripped(text, region, flatArray.start, flatArray.end) };
+    return { ok: true, value: flatArray.value, ...describeStripped(text, region, flatArray.start, flatArray.end) };
   }
   return { ok: false, reason: firstParseError ?? 'no JSON object or array found in the text' };
 }
@@ -178,8 +183,14 @@ function scanBalanced(text: string, start: number, end: number): ScanOutcome {
   };
 }
 
-function describeStripped(text: string, region: Region, jsonStart: number, jsonEnd: number): string[] {
+function describeStripped(
+  text: string,
+  region: Region,
+  jsonStart: number,
+  jsonEnd: number,
+): { notes: string[]; repairs: Exclude<RepairKind, 'alias'>[] } {
   const notes: string[] = [];
+  const repairs: Exclude<RepairKind, 'alias'>[] = [];
   const fence = region.fence;
   let before: number;
   let after: number;
@@ -189,6 +200,7 @@ function describeStripped(text: string, region: Region, jsonStart: number, jsonE
   } else {
     const language = fence.language === '' ? '' : ` (${fence.language})`;
     notes.push(fence.close === undefined ? `removed unclosed code fence${language}` : `removed code fence${language}`);
+    repairs.push('fence');
     before = text.slice(0, fence.open).trim().length + text.slice(fence.bodyStart, jsonStart).trim().length;
     after =
       text.slice(jsonEnd, region.end).trim().length +
@@ -196,5 +208,6 @@ function describeStripped(text: string, region: Region, jsonStart: number, jsonE
   }
   if (before > 0) notes.push(`removed ${before} characters of prose before the JSON`);
   if (after > 0) notes.push(`removed ${after} characters of prose after the JSON`);
-  return notes;
+  if (before > 0 || after > 0) repairs.push('prose');
+  return { notes, repairs };
 }

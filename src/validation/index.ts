@@ -3,6 +3,7 @@ export type {
   ValidationRules,
   ValidationIssue,
   ValidationIssueCode,
+  RepairKind,
   ValidationResult,
   Validator,
 } from './validation-types.ts';

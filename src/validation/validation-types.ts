@@ -15,6 +15,12 @@ export interface ValidationRules {
   anyOf: string[][];
 }
 
+/**
+ * A repair made to an answer so it could be judged at all: a field alias renamed (or a duplicate variant dropped),
+ * a code fence stripped, prose around the JSON stripped. Recorded per attempt, so a run can say what it repaired.
+ */
+export type RepairKind = 'alias' | 'fence' | 'prose';
+
 /** Which check raised an issue. */
 export type ValidationIssueCode = 'schema' | 'required' | 'any-of' | 'alias' | 'not-object' | 'extraction';
 

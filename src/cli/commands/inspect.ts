@@ -1,6 +1,8 @@
 /** @module `truebatch status`, `jobs` and `validate`: read (and re-validate) the ledger without a provider. */
 import type { Command } from 'commander';
+import { createPriceTable } from '../../cost/index.ts';
 import { revalidate, summarizeStages } from '../../engine/index.ts';
+import { jobLineCounts, type JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
 import { formatStageSummaries, table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
@@ -18,7 +20,7 @@ export function registerInspectCommands(program: Command): void {
       await withLedger(options, false, (ledger, config) => {
         const selected = stagesFromFlag(config, flags.stage);
         const names = selected.map((stage) => stage.name);
-        const stages = summarizeStages(ledger, selected);
+        const stages = summarizeStages(ledger, selected, createPriceTable(config.prices));
         const now = systemClock.now();
         const jobs = ledger
           .jobs()
@@ -46,15 +48,20 @@ export function registerInspectCommands(program: Command): void {
       const options = globalOptions(command);
       await withLedger(options, false, (ledger, config) => {
         const names = stagesFromFlag(config, flags.stage).map((stage) => stage.name);
-        const jobs = ledger.jobs().filter((job) => names.includes(job.stage));
+        const lines = jobLineCounts(ledger.sql);
+        // `lines`: the job's answers by verdict, from the ledger once collected. The provider's own counts
+        // (succeeded_count, failed_count) call an answer that failed validation a success.
+        const jobs = ledger.jobs().filter((job) => names.includes(job.stage))
+          .map((job) => ({ ...job, lines: lines.get(job.id) ?? NO_LINES }));
         printResult(options, { jobs }, () =>
           jobs.length === 0
             ? 'No jobs yet.'
             : table([
-                ['job', 'stage', 'state', 'remote', 'requests', 'succeeded', 'failed', 'polls', 'error'],
+                ['job', 'stage', 'state', 'remote', 'requests', 'valid', 'answers rejected', 'provider failed', 'missing', 'polls', 'error'],
                 ...jobs.map((job) => [job.display_name, job.stage, job.state, job.remote_name ?? '-', job.request_count,
-                  job.succeeded_count, job.failed_count, job.polls, job.error ?? '']),
-              ]),
+                  job.lines.valid, job.lines.rejected, providerFailed(job), job.lines.missing, job.polls, job.error ?? '']),
+              ]) + '\nanswers rejected: the answer came back but failed validation (invalid JSON, a broken rule, truncated, empty, ' +
+              'blocked); provider failed: the provider returned an error for the line.',
         );
       });
     });
@@ -75,4 +82,11 @@ export function registerInspectCommands(program: Command): void {
         );
       });
     });
+}
+
+const NO_LINES: JobLineCounts = { valid: 0, rejected: 0, providerFailed: 0, missing: 0, open: 0 };
+
+/** Error lines as the ledger recorded them once collected; before that, the provider's live count. */
+function providerFailed(job: { state: string; failed_count: number; lines: JobLineCounts }): number {
+  return job.state === 'collected' ? job.lines.providerFailed : job.failed_count;
 }

@@ -1,6 +1,6 @@
 /** @module `truebatch run`: the whole flow, resumable. */
 import type { Command } from 'commander';
-import { runPipeline } from '../../engine/index.ts';
+import { runPipeline, totalCost } from '../../engine/index.ts';
 import { finishedExitCode } from '../exit-codes.ts';
 import { formatStageSummaries } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
@@ -21,7 +21,8 @@ export function registerRunCommand(program: Command): void {
       await withOpenProject(options, async (project, config) => {
         const outcome = await runPipeline(project.context, stagesFromFlag(config, flags.stage), { detach: flags.detach });
         const givenUp = outcome.stages.reduce((sum, stage) => sum + stage.givenUp, 0);
-        printResult(options, outcome, () =>
+        // --json: the run's total cost beside the stages' own.
+        printResult(options, { ...outcome, cost: totalCost(outcome.stages.map((stage) => stage.cost)) }, () =>
           (outcome.detached ? 'Detached: jobs are running at the provider; run `truebatch run` again to collect.\n\n' : '') +
           formatStageSummaries(outcome.stages),
         );

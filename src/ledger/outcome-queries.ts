@@ -1,0 +1,117 @@
+/**
+ * @module Queries that explain a stage's or a job's outcome: attempts by why they failed, answers by what was
+ * repaired, usage to price, and a job's lines by verdict. Counts are SQL aggregates; usage is streamed.
+ */
+import type { Sql } from './sql.ts';
+import type { FailureKind } from './rows.ts';
+import type { RepairKind } from '../validation/index.ts';
+
+/** Failed or invalid attempts of one kind, and how many of them were followed by another attempt. */
+export interface FailureCount {
+  kind: FailureKind;
+  attempts: number;
+  /** Those whose request was submitted again afterwards. */
+  resubmitted: number;
+}
+
+/** Answers that had one kind of repair. */
+export interface RepairCount {
+  kind: RepairKind;
+  attempts: number;
+}
+
+/** The tokens one attempt used, and the model it ran on (the job's: the request's model may have changed since). */
+export interface AttemptUsage {
+  model: string;
+  promptTokens: number;
+  outputTokens: number;
+  thoughtsTokens: number;
+  cachedTokens: number;
+  totalTokens: number;
+}
+
+/** A job's attempts by verdict. */
+export interface JobLineCounts {
+  valid: number;
+  /** Answers that came back but were not usable: invalid JSON, a broken rule, truncated, empty or blocked. */
+  rejected: number;
+  /** Lines the provider answered with an error. */
+  providerFailed: number;
+  /** Attempts without a line: missing from the results file, or the job ended before them. */
+  missing: number;
+  /** Attempts still waiting for a result. */
+  open: number;
+}
+
+/** Why attempts of `stage` failed, most frequent first. */
+export function failureCounts(sql: Sql, stage: string): FailureCount[] {
+  return sql(
+      `SELECT COALESCE(a.failure_kind, 'other') AS kind, COUNT(*) AS attempts,
+         COALESCE(SUM(EXISTS (SELECT 1 FROM attempts b WHERE b.request_id = a.request_id AND b.attempt_no > a.attempt_no)), 0)
+           AS resubmitted
+       FROM requests r JOIN attempts a ON a.request_id = r.id
+       WHERE r.stage = ? AND a.state IN ('failed', 'invalid') GROUP BY kind ORDER BY attempts DESC, kind`,
+    )
+    .all(stage) as FailureCount[];
+}
+
+/** What was repaired in answers of `stage`: answers per kind of repair, in the order alias, fence, prose. */
+export function repairCounts(sql: Sql, stage: string): RepairCount[] {
+  return sql(
+      `SELECT repair.value AS kind, COUNT(*) AS attempts
+       FROM requests r JOIN attempts a ON a.request_id = r.id JOIN json_each(a.repairs) AS repair
+       WHERE r.stage = ? AND a.repairs IS NOT NULL GROUP BY repair.value
+       ORDER BY CASE repair.value WHEN 'alias' THEN 1 WHEN 'fence' THEN 2 WHEN 'prose' THEN 3 ELSE 4 END`,
+    )
+    .all(stage) as RepairCount[];
+}
+
+/** The usage of every attempt of `stage` that reported any, streamed. */
+export function stageUsage(sql: Sql, stage: string): Iterable<AttemptUsage> {
+  return sql(
+      `SELECT COALESCE(j.model, r.model) AS model, COALESCE(a.prompt_tokens, 0) AS promptTokens,
+         COALESCE(a.output_tokens, 0) AS outputTokens, COALESCE(a.thoughts_tokens, 0) AS thoughtsTokens,
+         COALESCE(a.cached_tokens, 0) AS cachedTokens,
+         COALESCE(a.total_tokens, COALESCE(a.prompt_tokens, 0) + COALESCE(a.output_tokens, 0) + COALESCE(a.thoughts_tokens, 0))
+           AS totalTokens
+       FROM requests r JOIN attempts a ON a.request_id = r.id LEFT JOIN jobs j ON j.id = a.job_id
+       WHERE r.stage = ? AND (a.prompt_tokens IS NOT NULL OR a.output_tokens IS NOT NULL OR a.thoughts_tokens IS NOT NULL)`,
+    )
+    .iterate(stage) as Iterable<AttemptUsage>;
+}
+
+/** Attempts of `stage` and their reported tokens, summed. */
+export function attemptTotals(sql: Sql, stage: string): { attempts: number; prompt: number; output: number; thoughts: number } {
+  return sql(
+      `SELECT COUNT(*) AS attempts, COALESCE(SUM(a.prompt_tokens), 0) AS prompt, COALESCE(SUM(a.output_tokens), 0) AS output,
+         COALESCE(SUM(a.thoughts_tokens), 0) AS thoughts
+       FROM attempts a JOIN requests r ON r.id = a.request_id WHERE r.stage = ?`,
+    )
+    .get(stage) as { attempts: number; prompt: number; output: number; thoughts: number };
+}
+
+/** Valid requests of `stage` served from an earlier identical answer, without a submission. */
+export function cachedCount(sql: Sql, stage: string): number {
+  const row = sql("SELECT COUNT(*) AS n FROM requests WHERE stage = ? AND state = 'valid' AND cached_from IS NOT NULL")
+    .get(stage) as { n: number };
+  return row.n;
+}
+
+/** Failure kinds of attempts that got no line at all. */
+const NO_LINE = "'missing-key', 'job-expired', 'job-cancelled', 'job-failed', 'job-lost'";
+/** Failure kinds of attempts that got no answer: no line, or an error line. */
+const NO_ANSWER = `'provider-error', ${NO_LINE}`;
+
+/** Every job's attempts by verdict, by job id (jobs without attempts are absent). */
+export function jobLineCounts(sql: Sql): Map<number, JobLineCounts> {
+  const rows = sql(
+      `SELECT job_id AS jobId, COALESCE(SUM(state = 'valid'), 0) AS valid,
+         COALESCE(SUM(state = 'invalid' OR (state = 'failed' AND COALESCE(failure_kind, 'other') NOT IN (${NO_ANSWER}))), 0) AS rejected,
+         COALESCE(SUM(failure_kind = 'provider-error'), 0) AS providerFailed,
+         COALESCE(SUM(state = 'failed' AND failure_kind IN (${NO_LINE})), 0) AS missing,
+         COALESCE(SUM(state = 'in_job'), 0) AS open
+       FROM attempts GROUP BY job_id`,
+    )
+    .all() as (JobLineCounts & { jobId: number })[];
+  return new Map(rows.map(({ jobId, ...counts }) => [jobId, counts]));
+}
