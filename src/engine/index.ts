@@ -10,3 +10,5 @@ export { revalidate, type RevalidationSummary, type RevalidationChange } from '.
 export { findRequest, provenanceOf, dependentsOf, type Provenance } from './lineage.ts';
 export { planStage, type PlanMemory } from './plan-stage.ts';
 export { previewRun, type RunPreview, type StagePreview } from './plan-run.ts';
+export { showRequest, type RequestPreview, type RequestPreviewStatus } from './show-request.ts';
+export type { RequestTarget } from './find-stage-request.ts';
