@@ -46,7 +46,7 @@ function twoStageProject(): string {
 }
 
 describe('truebatch show (end to end)', () => {
-  it('shows the exact request before anything ran, contacting no provider and recording nothing; the run then sends that line', async () => {
+  it('shows the exact request before anything ran, contacting no provider and recording nothing', async () => {
     const project = twoStageProject();
     // No API key in the environment: the gemini provider could not even be reached.
     const before = await show(project, 'paper1_extract');
@@ -70,6 +70,11 @@ describe('truebatch show (end to end)', () => {
     const downstream = await runCli(['show', 'paper1_review', '--project', project]);
     expect(downstream.code).toBe(2);
     expect(downstream.stderr).toContain('review paper1_review: its request is built from the output of extract for document paper1, which does not exist yet');
+  });
+
+  it('shows the line the run then sends, and where the request stands as it moves on', async () => {
+    const project = twoStageProject();
+    const before = await show(project, 'paper1_extract');
 
     // Detached, the job's JSONL input file stays in .truebatch/inputs until the job is collected.
     const { server, env } = await emulator({ jobDurationMs: 1500 });
@@ -100,7 +105,7 @@ describe('truebatch show (end to end)', () => {
     expect(changed.status).toMatchObject({ state: 'pending', change: 'changed' });
     expect(changed.fingerprint).not.toBe(before.fingerprint);
     expect(changed.prompt).toContain('List the title, year and findings as JSON.');
-  });
+  }, 120_000); // nine CLI processes and two runs: well under a minute, but not on a loaded machine
 
   it('refuses an unknown key with a did-you-mean, and a document id given as a key with its keys (exit 2)', async () => {
     const project = twoStageProject();

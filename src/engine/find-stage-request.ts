@@ -1,6 +1,7 @@
 /**
  * @module Finding the request one document becomes in one stage, from the config and the corpus (or the upstream
- * stage's outputs), through the same preparation planning uses: nothing is recorded and no provider is asked.
+ * stage's outputs), through the same preparation planning uses (`prepareDocuments`, which planning runs on its
+ * workers): nothing is recorded and no provider is asked.
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { suggestKey } from '../config/index.ts';
@@ -9,8 +10,7 @@ import type { Ledger } from '../ledger/index.ts';
 import { renderKey } from '../requests/index.ts';
 import { ConfigError } from '../shared/index.ts';
 import { requestSpecOf } from './plan-stage.ts';
-import type { Prepared, PrepareRecipe } from './prepare-document.ts';
-import { preparedEntries } from './prepared-entries.ts';
+import { isPrepareTask, prepareDocuments, type Prepared, type PrepareRecipe } from './prepare-document.ts';
 import { upstreamDocuments, type StageEntry } from './stage-documents.ts';
 
 /** A request to find: by its key, or (`by: 'document'`) by its document's id (or its key) in `stages`. */
@@ -62,13 +62,17 @@ function entriesOf(config: ProjectConfig, ledger: Ledger, stage: StageConfig): A
 /** Searches one stage; returns the request, or undefined after adding what it saw to `seen`. */
 async function searchStage(config: ProjectConfig, ledger: Ledger, stage: StageConfig, target: RequestTarget, seen: Seen): Promise<FoundRequest | undefined> {
   const ids = new DocumentIds();
-  for await (const entry of preparedEntries(entriesOf(config, ledger, stage), recipeOf(config, stage))) {
-    if (entry.kind !== 'prepared' || entry.prepared.kind === 'unreadable') continue;
-    const { prepared } = entry;
+  const recipe = recipeOf(config, stage);
+  // Prepared here, one at a time, not on planning's worker threads: the search usually ends long before the corpus
+  // does, and starting the workers would take longer than reading a small corpus.
+  for await (const entry of entriesOf(config, ledger, stage)) {
+    if (!isPrepareTask(entry)) continue;
+    const [prepared] = prepareDocuments([entry], recipe);
+    if (prepared === undefined || prepared.kind === 'unreadable') continue;
     const { id } = prepared.document;
     const path = documentPathOf(stage, prepared.document);
     // As in planning: the later file with an id already taken is not a document of the stage.
-    if (entry.task.kind === 'file' && ids.claim(id, path) !== undefined) continue;
+    if (entry.kind === 'file' && ids.claim(id, path) !== undefined) continue;
     const key = prepared.kind === 'request' ? prepared.key : renderKey(stage.keyTemplate, { id, stage: stage.name });
     remember(seen, key, stage.name, id);
     if (!matches(target, key, id)) continue;
@@ -113,17 +117,25 @@ export async function findStageRequest(
     if (root.input.kind === 'files') await searchStage(config, ledger, root, { by: 'key', value: '' }, rootSeen);
     for (const id of rootSeen.ids.keys()) {
       const key = renderKey(stage.keyTemplate, { id, stage: stage.name });
-      if (matches(target, key, id)) {
-        const upstream = stage.input.stage;
-        throw new ConfigError(
-          `${stage.name} ${key}: its request is built from the output of ${upstream} for document ${id}, which does not exist yet; ` +
-            `run \`truebatch run --stage ${upstream}\` (or \`truebatch run\`) first, then show it`,
-        );
-      }
+      if (matches(target, key, id)) throw new ConfigError(upstreamMissingMessage(config, ledger, stage, key, id));
       if (!seen.keys.has(key)) remember(seen, key, stage.name, id);
     }
   }
   throw new ConfigError(notFoundMessage(target, stages, seen));
+}
+
+/** Why a downstream request cannot be shown yet: its upstream request for the document has no valid output. */
+function upstreamMissingMessage(config: ProjectConfig, ledger: Ledger, stage: StageConfig, key: string, id: string): string {
+  const upstream = stage.input.kind === 'stage' ? stage.input.stage : '';
+  const upstreamStage = config.stages.find((candidate) => candidate.name === upstream);
+  const upstreamKey = upstreamStage === undefined ? undefined : renderKey(upstreamStage.keyTemplate, { id, stage: upstream });
+  const request = upstreamKey === undefined ? undefined : ledger.requestByKey(upstream, upstreamKey);
+  const head = `${stage.name} ${key}: its request is built from the output of ${upstream} for document ${id}`;
+  if (request?.state === 'given_up') {
+    return `${head}, and ${upstream} gave up on ${request.key} (${request.last_reason ?? 'no reason recorded'}): it never enters ${stage.name}`;
+  }
+  return `${head}, which does not exist yet${request === undefined ? '' : ` (${request.key} is ${request.state})`}; ` +
+    `run \`truebatch run --stage ${upstream}\` (or \`truebatch run\`) first, then show it`;
 }
 
 function notFoundMessage(target: RequestTarget, stages: readonly StageConfig[], seen: Seen): string {
