@@ -20,6 +20,7 @@ interface Shown {
   fingerprint: string;
   line: string;
   prompt: string;
+  repairNote: string | null;
   estimatedTokens: { input: number; output: number };
   status: { state: string; change: string; outputPath: string | null };
 }
@@ -106,6 +107,27 @@ describe('truebatch show (end to end)', () => {
     expect(changed.fingerprint).not.toBe(before.fingerprint);
     expect(changed.prompt).toContain('List the title, year and findings as JSON.');
   }, 120_000); // nine CLI processes and two runs: well under a minute, but not on a loaded machine
+
+  it('shows a retry with its repair note, exactly as the retry then sends it', async () => {
+    const project = makeProject({ count: 2 });
+    // paper1's first answer names `findings` `key_findings`: invalid, so its retry carries a repair note.
+    const faults = { lines: { aliasRate: 1, aliases: { findings: 'key_findings' }, keyContains: 'paper1', maxSubmissionsPerKey: 1 } };
+    const { env } = await emulator({ jobDurationMs: 300, faults });
+    expect((await runCli(['run', '--project', project, '--detach'], env)).code).toBe(5);
+    const stateOf = (): { state: string; repair_note: string | null } | undefined =>
+      queryLedger<{ state: string; repair_note: string | null }>(project, "SELECT state, repair_note FROM requests WHERE key = 'paper1_extract'")[0];
+    // `collect` submits nothing: the retry waits, pending, for the next run.
+    for (let i = 0; i < 20 && stateOf()?.state !== 'pending'; i++) expect((await runCli(['collect', '--project', project], env)).code).toBe(0);
+    expect(stateOf()?.repair_note).toContain('findings');
+
+    const retry = await show(project, 'paper1_extract');
+    expect(retry.status).toMatchObject({ state: 'pending', change: 'unchanged' });
+    expect(retry.repairNote).toBe(stateOf()?.repair_note);
+    const parts = (JSON.parse(retry.line) as { request: { contents: { parts: { text: string }[] }[] } }).request.contents[0]?.parts;
+    expect(parts?.map((part) => part.text)).toEqual([retry.prompt, retry.repairNote]);
+    expect((await runCli(['run', '--project', project, '--detach'], env)).code).toBe(5);
+    expect(submittedLines(project).get('paper1_extract')).toBe(retry.line);
+  }, 120_000);
 
   it('refuses an unknown key with a did-you-mean, and a document id given as a key with its keys (exit 2)', async () => {
     const project = twoStageProject();
