@@ -79,7 +79,7 @@ describe('truebatch commands (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
   });
 
-  it('validate re-checks stored responses offline after the rules change', async () => {
+  it('validate --apply re-checks stored responses offline after the rules change', async () => {
     const project = makeProject({ count: 3 });
     const { server, env } = await emulator();
     expect((await runCli(['run', '--project', project], env)).code).toBe(0);
@@ -87,7 +87,7 @@ describe('truebatch commands (end to end)', () => {
     // Tighten the rules: require a field no answer has.
     const configPath = join(project, 'truebatch.config.yaml');
     writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('    maxAttempts: 3', '    validation: { required: [doi] }\n    maxAttempts: 3'));
-    const tightened = await runCli(['validate', '--project', project, '--json'], {});
+    const tightened = await runCli(['validate', '--project', project, '--apply', '--json'], {});
     expect(tightened.code).toBe(0);
     const summary = JSON.parse(tightened.stdout) as { stages: { checked: number; nowInvalid: number }[] };
     expect(summary.stages[0]).toMatchObject({ checked: 3, nowInvalid: 3 });
@@ -98,7 +98,7 @@ describe('truebatch commands (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'extract'))).toEqual([]);
     // Loosen them again: the same stored answers are valid once more.
     writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('    validation: { required: [doi] }\n', ''));
-    const loosened = JSON.parse((await runCli(['validate', '--project', project, '--json'], {})).stdout) as { stages: { nowValid: number }[] };
+    const loosened = JSON.parse((await runCli(['validate', '--project', project, '--apply', '--json'], {})).stdout) as { stages: { nowValid: number }[] };
     expect(loosened.stages[0]?.nowValid).toBe(3);
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
   });
@@ -119,7 +119,7 @@ describe('truebatch commands (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
     // The only stored answer for paper2 is the old document's: validate leaves the request waiting for a new one.
     writeFileSync(configPath, config);
-    expect((await runCli(['validate', '--project', project], {})).code).toBe(0);
+    expect((await runCli(['validate', '--project', project, '--apply'], {})).code).toBe(0);
     expect(stateOf('paper2_extract')).toBe('pending');
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
     expect((await runCli(['run', '--project', project], env)).code).toBe(0);

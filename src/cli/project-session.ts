@@ -5,7 +5,7 @@ import { ledgerError, type Ledger } from '../ledger/index.ts';
 import { CancelledError, ConfigError } from '../shared/index.ts';
 import type { GlobalOptions } from './global-options.ts';
 import { interruptSignal, loadConfigFromFlags } from './load-config.ts';
-import { createProgressReporter } from './progress-reporter.ts';
+import { createProgressReporter, type ProgressReporter } from './progress-reporter.ts';
 
 /** The stages `--stage` names (all when unset); an unknown name is a usage error. */
 export function stagesFromFlag(config: ProjectConfig, stageName: string | undefined): readonly StageConfig[] {
@@ -35,10 +35,13 @@ export function requireUpstreamsRun(ledger: Ledger, stages: readonly StageConfig
   }
 }
 
-/** Runs `work` on the opened project, then closes it whatever happens. */
+/**
+ * Runs `work` on the opened project, then closes it whatever happens. `work` stops the `progress` bars before it
+ * prints its result (they would redraw over it); they are stopped at the end in any case.
+ */
 export async function withOpenProject<T>(
   options: GlobalOptions,
-  work: (project: OpenProject, config: ProjectConfig) => Promise<T>,
+  work: (project: OpenProject, config: ProjectConfig, progress: Pick<ProgressReporter, 'stop'>) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfigFromFlags(options);
   const reporter = createProgressReporter({ interactive: process.stderr.isTTY && !options.json });
@@ -50,7 +53,7 @@ export async function withOpenProject<T>(
     if (project.connection.emulator) {
       reporter.notice(`Using the embedded emulator at ${project.connection.emulator.url}: the model is simulated, not a real LLM.`);
     }
-    return await work(project, config);
+    return await work(project, config, reporter);
   } catch (error) {
     throw ledgerError(project.context.ledger.path, error);
   } finally {

@@ -7,8 +7,10 @@ export { selectStages, loggerReporter, type EngineContext, type RunReporter, typ
 export type { StagePlan } from './plan-stage.ts';
 export { pollInterval } from './watch-jobs.ts';
 export { collectFinished, cancelJobs, liveJobs } from './collect-and-cancel.ts';
-export { revalidate, type RevalidationSummary } from './revalidate.ts';
+export { revalidate, type RevalidationSummary, type RevalidationChange } from './revalidate.ts';
 export { findRequest, provenanceOf, dependentsOf, type Provenance } from './lineage.ts';
 export { planStage, type PlanMemory } from './plan-stage.ts';
 export { previewRun, type RunPreview, type StagePreview } from './plan-run.ts';
 export { stageDocumentProblems } from './document-problems.ts';
+export { showRequest, type RequestPreview, type RequestPreviewStatus } from './show-request.ts';
+export type { RequestTarget } from './find-stage-request.ts';

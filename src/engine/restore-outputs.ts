@@ -21,7 +21,7 @@ export interface RestoreSummary {
   stage: string;
   /** Outputs rewritten from their stored answer. */
   restored: number;
-  /** Outputs missing or damaged whose stored answer no longer passes the stage's rules (`truebatch validate`). */
+  /** Outputs missing or damaged whose stored answer no longer passes the stage's rules (`truebatch validate --apply`). */
   unrestorable: string[];
 }
 
@@ -51,7 +51,7 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
       summary.restored++;
     }
     const text = `${summary.restored} missing or damaged output(s) rewritten from the ledger` +
-      (summary.unrestorable.length > 0 ? `; ${summary.unrestorable.length} no longer pass validation (run truebatch validate)` : '');
+      (summary.unrestorable.length > 0 ? `; ${summary.unrestorable.length} no longer pass validation (run truebatch validate --apply)` : '');
     ledger.addEvent('outputs-restored', text, { stage: stage.name });
     context.reporter.notice(`${stage.name}: ${text}`);
     summaries.push(summary);

@@ -13,7 +13,7 @@ import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
 
 /** Appends a repair note (why the last answer was rejected) as a last user part. */
-function withRepairNote(requestJson: string, note: string | null): string {
+export function withRepairNote(requestJson: string, note: string | null): string {
   if (note === null) return requestJson;
   const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[] };
   request.contents?.[0]?.parts?.push({ text: note });

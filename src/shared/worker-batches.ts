@@ -52,7 +52,8 @@ export class WorkerBatches<In, Out> {
     this.#worker.on('message', (reply: BatchReply<Out>) => {
       const waiter = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
-      if (this.#waiting.size === 0) this.#worker.unref();
+      // Idle, it need not keep the process alive; closing, it must, until `terminate` has seen it exit.
+      if (this.#waiting.size === 0 && this.#dead === undefined) this.#worker.unref();
       if ('error' in reply) waiter?.reject(new WorkerError(`${this.#what} failed: ${reply.error}`));
       else waiter?.resolve(reply.results);
     });
@@ -80,6 +81,9 @@ export class WorkerBatches<In, Out> {
   /** Stops the worker; batches still in flight are rejected. */
   async close(): Promise<void> {
     this.#dead ??= new WorkerError(`${this.#what} is closed`);
+    // An idle worker is unref'd: with nothing else pending, the process would end before the exit is seen and leave
+    // this promise unsettled (a caller that stopped iterating early, a batch still in flight, exited with code 13).
+    this.#worker.ref();
     await this.#worker.terminate();
   }
 }

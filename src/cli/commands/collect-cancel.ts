@@ -15,8 +15,9 @@ export function registerCollectAndCancelCommands(program: Command): void {
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
-      await withOpenProject(options, async (project, config) => {
+      await withOpenProject(options, async (project, config, progress) => {
         const stages = await collectFinished(project.context, stagesFromFlag(config, flags.stage));
+        progress.stop();
         printResult(options, { stages }, () => formatStageSummaries(stages));
       });
     });
@@ -28,9 +29,10 @@ export function registerCollectAndCancelCommands(program: Command): void {
     .option('-y, --yes', 'do not ask for confirmation', false)
     .action(async (flags: { stage?: string; yes: boolean }, command: Command) => {
       const options = globalOptions(command);
-      await withOpenProject(options, async (project, config) => {
+      await withOpenProject(options, async (project, config, progress) => {
         const stages = stagesFromFlag(config, flags.stage);
         const jobs = liveJobs(project.context, stages);
+        progress.stop(); // before the question and the table: live bars would redraw over them
         if (jobs.length === 0) {
           printResult(options, { cancelled: [] }, () => 'No live jobs to cancel.');
           return;

@@ -7,10 +7,12 @@ import { registerLineageCommand } from './lineage.ts';
 import { registerPlanCommand } from './plan.ts';
 import { registerReportCommand } from './report.ts';
 import { registerRunCommand } from './run.ts';
+import { registerShowCommand } from './show.ts';
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {
   registerPlanCommand(program);
+  registerShowCommand(program);
   registerRunCommand(program);
   registerInspectCommands(program);
   registerLineageCommand(program);

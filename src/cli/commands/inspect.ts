@@ -1,7 +1,7 @@
-/** @module `truebatch status`, `jobs` and `validate`: read (and re-validate) the ledger without a provider. */
+/** @module `truebatch status`, `jobs` and `validate`: read the ledger without a provider (`validate --apply` also records new verdicts). */
 import type { Command } from 'commander';
 import { createPriceTable } from '../../cost/index.ts';
-import { revalidate, summarizeStages } from '../../engine/index.ts';
+import { revalidate, summarizeStages, type RevalidationSummary } from '../../engine/index.ts';
 import { jobLineCounts, type JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
 import { formatStageSummaries, table } from '../format.ts';
@@ -68,18 +68,17 @@ export function registerInspectCommands(program: Command): void {
 
   program
     .command('validate')
-    .description('re-run validation on every stored response with the current rules (offline, submits nothing)')
+    .description(
+      'check every stored response against the current rules, offline; lists what would become valid or invalid ' +
+        'and changes nothing unless --apply is given',
+    )
     .option('--stage <name>', 'only this stage')
-    .action(async (flags: { stage?: string }, command: Command) => {
+    .option('--apply', 'record the new verdicts: write outputs that pass now, remove outputs that fail now', false)
+    .action(async (flags: { stage?: string; apply: boolean }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, true, (ledger, config) => {
-        const summaries = revalidate(ledger, stagesFromFlag(config, flags.stage));
-        printResult(options, { stages: summaries }, () =>
-          table([
-            ['stage', 'checked', 'now valid', 'now invalid', 'unchanged'],
-            ...summaries.map((s) => [s.stage, s.checked, s.nowValid, s.nowInvalid, s.unchanged]),
-          ]) + '\nRequests that are no longer valid are resubmitted by the next `truebatch run`.',
-        );
+      await withLedger(options, flags.apply, (ledger, config) => {
+        const summaries = revalidate(ledger, stagesFromFlag(config, flags.stage), { apply: flags.apply });
+        printResult(options, { applied: flags.apply, stages: summaries }, () => describeRevalidation(summaries, flags.apply));
       });
     });
 }
@@ -89,4 +88,21 @@ const NO_LINES: JobLineCounts = { valid: 0, rejected: 0, providerFailed: 0, miss
 /** Error lines as the ledger recorded them once collected; before that, the provider's live count. */
 function providerFailed(job: { state: string; failed_count: number; lines: JobLineCounts }): number {
   return job.state === 'collected' ? job.lines.providerFailed : job.failed_count;
+}
+
+/** The human text of `validate`: the counts, each change with its reason, and what happens next. */
+function describeRevalidation(summaries: readonly RevalidationSummary[], applied: boolean): string {
+  const counts = table([
+    ['stage', 'checked', applied ? 'now valid' : 'would become valid', applied ? 'now invalid' : 'would become invalid', 'unchanged'],
+    ...summaries.map((s) => [s.stage, s.checked, s.nowValid, s.nowInvalid, s.unchanged]),
+  ]);
+  const changes = summaries.flatMap((s) => s.changes.map((change) => ({ stage: s.stage, ...change })));
+  if (changes.length === 0) return `${counts}\nEvery stored answer keeps its verdict under the current rules.`;
+  const rows = changes.map((c) => [c.stage, c.key, c.change === 'now-valid' ? 'valid' : 'invalid', c.reason]);
+  const list = table([['stage', 'key', applied ? 'now' : 'would become', 'reason'], ...rows]);
+  const next = applied
+    ? 'Requests that are no longer valid are resubmitted by the next `truebatch run`.'
+    : `Nothing was changed. \`truebatch validate --apply\` records these ${changes.length} verdict(s): ` +
+      'outputs that fail now are removed (their requests are resubmitted by the next `truebatch run`), outputs that pass now are written.';
+  return `${counts}\n\n${list}\n${next}`;
 }

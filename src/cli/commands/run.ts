@@ -18,8 +18,9 @@ export function registerRunCommand(program: Command): void {
       const options = globalOptions(command);
       // Checked before the project opens: a usage error starts no provider.
       if (flags.stage !== undefined) await withLedger(options, false, (ledger, config) => requireUpstreamsRun(ledger, stagesFromFlag(config, flags.stage)));
-      await withOpenProject(options, async (project, config) => {
+      await withOpenProject(options, async (project, config, progress) => {
         const outcome = await runPipeline(project.context, stagesFromFlag(config, flags.stage), { detach: flags.detach });
+        progress.stop();
         const givenUp = outcome.stages.reduce((sum, stage) => sum + stage.givenUp, 0);
         // --json: the run's total cost beside the stages' own.
         printResult(options, { ...outcome, cost: totalCost(outcome.stages.map((stage) => stage.cost)) }, () =>
