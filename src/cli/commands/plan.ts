@@ -1,6 +1,6 @@
 /** @module `truebatch plan`: what a run would submit and cost, without contacting any provider. */
 import type { Command } from 'commander';
-import { createPriceTable, formatUsd } from '../../cost/index.ts';
+import { formatUsd } from '../../cost/index.ts';
 import { previewRun, type RunPreview } from '../../engine/index.ts';
 import { table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
@@ -49,10 +49,10 @@ export function registerPlanCommand(program: Command): void {
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, false, async (ledger, config) => {
+      await withLedger(options, false, async (ledger, config, session) => {
         const stages = stagesFromFlag(config, flags.stage);
         requireUpstreamsRun(ledger, stages);
-        const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices) }, stages);
+        const plan = await previewRun({ config: session.config, ledger, prices: session.prices }, stages);
         printResult(options, plan, () => describePlan(plan));
       });
     });

@@ -1,0 +1,68 @@
+/**
+ * @module The fake provider's result lines (`{"key","answer":{text,finishReason,usage}}` or `{"key","error":{code,
+ * message}}`), written by the fake service and read back one at a time into {@link ResultItem}s. A bad line becomes a
+ * `malformed` item, never a throw. Light: the collect worker loads it through the registry.
+ */
+import { z } from 'zod';
+import { readJsonl } from '../../shared/index.ts';
+import type { ResultItem, TokenUsage } from '../batch-provider.ts';
+
+/** One answered request as the fake writes it. */
+export interface FakeAnswerLine {
+  key: string;
+  answer: { text: string; finishReason: string; usage: Omit<TokenUsage, 'thoughtsTokens' | 'cachedTokens'> };
+}
+
+/** One failed request as the fake writes it. */
+export interface FakeErrorLine {
+  key: string;
+  error: { code: number; message: string };
+}
+
+const usageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  totalTokens: z.number().int().nonnegative(),
+});
+const lineSchema = z.union([
+  z.object({
+    key: z.string().min(1),
+    answer: z.object({ text: z.string(), finishReason: z.string(), usage: usageSchema }),
+  }),
+  z.object({ key: z.string().min(1), error: z.object({ code: z.number().int(), message: z.string() }) }),
+]);
+
+/** Streams a fake result file as {@link ResultItem}s, one per non-blank line. */
+export async function* readFakeResults(path: string): AsyncGenerator<ResultItem> {
+  for await (const line of readJsonl(path)) {
+    if (!line.ok) {
+      yield { kind: 'malformed', lineNumber: line.lineNumber, reason: `result line ${line.lineNumber} is not JSON`, raw: line.text };
+      continue;
+    }
+    const parsed = lineSchema.safeParse(line.value);
+    if (!parsed.success) {
+      const reason = `result line ${line.lineNumber} is invalid: ${z.prettifyError(parsed.error)}`;
+      yield { kind: 'malformed', lineNumber: line.lineNumber, reason, raw: JSON.stringify(line.value) };
+      continue;
+    }
+    const value = parsed.data;
+    if ('error' in value) {
+      yield { kind: 'error', key: value.key, lineNumber: line.lineNumber, error: value.error };
+      continue;
+    }
+    const { text, finishReason, usage } = value.answer;
+    yield {
+      kind: 'response',
+      key: value.key,
+      lineNumber: line.lineNumber,
+      response: {
+        text,
+        finishReason,
+        blockReason: undefined,
+        usage: { ...usage, thoughtsTokens: 0, cachedTokens: 0 },
+        modelVersion: 'fake',
+        raw: value.answer,
+      },
+    };
+  }
+}
