@@ -5,8 +5,8 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { InputError, NotFoundError, ProviderError } from '../../shared/index.ts';
 import type { BatchProvider, ProviderCapabilities } from '../batch-provider.ts';
-import { readFakeResults } from './fake-results.ts';
-import { FAKE_DEFAULT_LIMITS, FAKE_PROVIDER_NAME, type FakeBatchService, type FakeRequestLine } from './fake-service.ts';
+import { readFakeResults, type FakeRequestLine } from './fake-results.ts';
+import { FAKE_DEFAULT_LIMITS, FAKE_PROVIDER_NAME, type FakeBatchService } from './fake-service.ts';
 
 /** What the fake declares before a service sets its own limits. */
 export const FAKE_CAPABILITIES: ProviderCapabilities = Object.freeze({

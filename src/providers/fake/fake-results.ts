@@ -6,6 +6,13 @@
 import { z } from 'zod';
 import { readJsonl } from '../../shared/index.ts';
 import type { ResultItem, TokenUsage } from '../batch-provider.ts';
+import type { FakeAnswer } from './fake-script.ts';
+
+/** One request line of an uploaded input file. */
+export interface FakeRequestLine {
+  key: string;
+  request: unknown;
+}
 
 /** One answered request as the fake writes it. */
 export interface FakeAnswerLine {
@@ -65,4 +72,28 @@ export async function* readFakeResults(path: string): AsyncGenerator<ResultItem>
       },
     };
   }
+}
+
+/**
+ * The result lines of processed requests, in input order, from the scripted model (default: the text
+ * `{"key":"<key>"}`). Usage is counted as a quarter of the characters, so costs are deterministic too.
+ */
+export function answerRequests(
+  lines: readonly FakeRequestLine[],
+  answer: ((key: string, request: unknown) => FakeAnswer) | undefined,
+): (FakeAnswerLine | FakeErrorLine)[] {
+  const results: (FakeAnswerLine | FakeErrorLine)[] = [];
+  for (const { key, request } of lines) {
+    const said: FakeAnswer = answer?.(key, request) ?? { text: JSON.stringify({ key }) };
+    if ('omitted' in said) continue;
+    if ('error' in said) {
+      results.push({ key, error: said.error });
+      continue;
+    }
+    const promptTokens = Math.ceil(JSON.stringify(request ?? null).length / 4);
+    const outputTokens = Math.ceil(said.text.length / 4);
+    const usage = { promptTokens, outputTokens, totalTokens: promptTokens + outputTokens };
+    results.push({ key, answer: { text: said.text, finishReason: said.finishReason ?? 'STOP', usage } });
+  }
+  return results;
 }

@@ -5,8 +5,9 @@
  */
 import { NotFoundError, ProviderError, type Clock } from '../../shared/index.ts';
 import { TERMINAL_JOB_STATES, type ProviderLimits, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
-import type { FakeAnswerLine, FakeErrorLine } from './fake-results.ts';
-import type { FakeAnswer, FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
+import { answerRequests, type FakeAnswerLine, type FakeErrorLine, type FakeRequestLine } from './fake-results.ts';
+import { fakeJobAt, type FakeJobMoment, type FakeJobPlan } from './fake-timeline.ts';
+import type { FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
 
 /** The fake provider's name, and the name its result reader is registered under. */
 export const FAKE_PROVIDER_NAME = 'fake';
@@ -20,12 +21,6 @@ export const FAKE_DEFAULT_LIMITS: ProviderLimits = Object.freeze({
   maxInlineBytes: undefined,
   fileExpiryMs: 48 * HOUR_MS,
 });
-
-/** One request line of an uploaded input file. */
-export interface FakeRequestLine {
-  key: string;
-  request: unknown;
-}
 
 interface StoredFile {
   lines: readonly FakeRequestLine[];
@@ -74,6 +69,7 @@ export class FakeBatchService {
   readonly #calls = new Map<FakeOperation, number>();
   readonly #created = new Map<string, number>();
   readonly #deletedOutputs = new Set<string>();
+  #answerFn: FakeScript['answer'];
   #nextId = 1;
 
   constructor(options: FakeServiceOptions) {
@@ -81,12 +77,23 @@ export class FakeBatchService {
     this.limits = Object.freeze({ ...FAKE_DEFAULT_LIMITS, ...options.limits });
     this.#script = options.script ?? {};
     this.#rules = [...(options.script?.jobs ?? [])];
+    this.#answerFn = options.script?.answer;
     for (const failure of options.script?.failures ?? []) this.failNext(failure);
   }
 
   /** Adds a job rule, ahead of the earlier ones. */
   scriptJobs(rule: FakeJobRule): void {
     this.#rules.unshift(rule);
+  }
+
+  /** Replaces the model: answers of jobs whose results are read from now on. */
+  answerWith(answer: NonNullable<FakeScript['answer']>): void {
+    this.#answerFn = answer;
+  }
+
+  /** Every job the provider still knows, in creation order. */
+  jobs(): RemoteJob[] {
+    return [...this.#jobs.values()].filter((job) => this.#known(job)).map((job) => this.#view(job));
   }
 
   /** Makes the next calls of an operation fail. */
@@ -170,7 +177,7 @@ export class FakeBatchService {
   resultLines(fileName: string): (FakeAnswerLine | FakeErrorLine)[] {
     const job = [...this.#jobs.values()].find((each) => this.#outputFile(each) === fileName);
     if (!job) throw new NotFoundError(`fake downloadResults: no file ${fileName}`);
-    job.results ??= this.#answer(job.lines.slice(0, this.#timeline(job).completed));
+    job.results ??= answerRequests(job.lines.slice(0, this.#timeline(job).completed), this.#answerFn);
     return job.results;
   }
 
@@ -197,23 +204,18 @@ export class FakeBatchService {
     return job;
   }
 
-  /** The job's state now, when it ended, and how many of its requests were processed. */
-  #timeline(job: StoredJob): { state: RemoteJobState; endedAt: number | undefined; completed: number } {
-    const total = job.lines.length;
-    const pendingMs = job.rule?.pendingMs ?? this.#script.pendingMs ?? 0;
-    const runMs = job.rule?.runMs ?? this.#script.runMs ?? 1000;
-    const expiryMs = this.#script.jobExpiryMs ?? 48 * HOUR_MS;
-    const outcome = job.rule?.outcome ?? 'succeeded';
-    const startsAt = job.createdAt + pendingMs;
-    const runEnds = outcome === 'stuck' ? Infinity : startsAt + runMs;
-    const expiresAt = job.createdAt + expiryMs;
-    const progressAt = (time: number): number => (time < startsAt ? 0 : Math.min(total, Math.floor((total * (time - startsAt)) / Math.max(runMs, 1))));
-    if (job.cancelledAt !== undefined) return { state: 'cancelled', endedAt: job.cancelledAt, completed: progressAt(job.cancelledAt) };
-    const now = this.clock.now();
-    if (expiresAt < runEnds && now >= expiresAt) return { state: 'expired', endedAt: expiresAt, completed: progressAt(expiresAt) };
-    if (now < runEnds) return { state: now < startsAt ? 'pending' : 'running', endedAt: undefined, completed: 0 };
-    if (outcome === 'succeeded') return { state: 'succeeded', endedAt: runEnds, completed: total };
-    return { state: outcome === 'stuck' ? 'expired' : outcome, endedAt: runEnds, completed: Math.min(total, job.rule?.completedLines ?? 0) };
+  #timeline(job: StoredJob): FakeJobMoment {
+    const plan: FakeJobPlan = {
+      createdAt: job.createdAt,
+      cancelledAt: job.cancelledAt,
+      total: job.lines.length,
+      pendingMs: job.rule?.pendingMs ?? this.#script.pendingMs ?? 0,
+      runMs: job.rule?.runMs ?? this.#script.runMs ?? 1000,
+      expiryMs: this.#script.jobExpiryMs ?? 48 * HOUR_MS,
+      outcome: job.rule?.outcome ?? 'succeeded',
+      completedLines: job.rule?.completedLines ?? 0,
+    };
+    return fakeJobAt(plan, this.clock.now());
   }
 
   #outputFile(job: StoredJob): string | undefined {
@@ -223,25 +225,6 @@ export class FakeBatchService {
     const expiry = this.limits.fileExpiryMs;
     const expired = expiry !== undefined && endedAt !== undefined && this.clock.now() - endedAt >= expiry;
     return this.#deletedOutputs.has(name) || expired ? undefined : name;
-  }
-
-  #answer(lines: readonly FakeRequestLine[]): (FakeAnswerLine | FakeErrorLine)[] {
-    const results: (FakeAnswerLine | FakeErrorLine)[] = [];
-    for (const { key, request } of lines) {
-      const answer: FakeAnswer = this.#script.answer?.(key, request) ?? { text: JSON.stringify({ key }) };
-      if ('omitted' in answer) continue;
-      if ('error' in answer) {
-        results.push({ key, error: answer.error });
-        continue;
-      }
-      const promptTokens = Math.ceil(JSON.stringify(request ?? null).length / 4);
-      const outputTokens = Math.ceil(answer.text.length / 4);
-      results.push({
-        key,
-        answer: { text: answer.text, finishReason: answer.finishReason ?? 'STOP', usage: { promptTokens, outputTokens, totalTokens: promptTokens + outputTokens } },
-      });
-    }
-    return results;
   }
 
   #view(job: StoredJob): RemoteJob {
@@ -262,7 +245,7 @@ export class FakeBatchService {
   }
 
   #resultCounts(job: StoredJob, completed: number): { succeeded: number; failed: number } {
-    job.results ??= completed === 0 ? undefined : this.#answer(job.lines.slice(0, completed));
+    job.results ??= completed === 0 ? undefined : answerRequests(job.lines.slice(0, completed), this.#answerFn);
     const succeeded = (job.results ?? []).filter((line) => 'answer' in line).length;
     // Processed but without an answer line (an error, or a dropped line) counts as failed.
     return { succeeded, failed: completed - succeeded };
