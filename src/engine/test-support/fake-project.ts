@@ -3,7 +3,7 @@
  * ledger), opened through the composition root with `provider: fake`, on a virtual clock that moves when the engine
  * sleeps. A "process" is one `open`..`close`; the fake service outlives it, as a real provider outlives a crash.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -61,8 +61,24 @@ export interface FakeProject {
   open(options?: { failpoint?: Failpoint; signal?: AbortSignal }): Promise<OpenProject>;
   /** One `truebatch run` in a process of its own: open, run every stage, close. */
   run(options?: { detach?: boolean; signal?: AbortSignal }): Promise<RunOutcome>;
+  /**
+   * One run whose "process dies" at `point`: the failpoint throws {@link SimulatedCrash} instead of killing the
+   * process, and the project is closed as the operating system would (what was durable stays).
+   */
+  crashAt(point: Failpoint): Promise<void>;
   /** Reads the ledger (no lock) and closes it again. */
   read<T>(look: (ledger: Ledger) => T): T;
+  /** The output files of stage `extract`, sorted. */
+  outputs(): string[];
+}
+
+/** What a test failpoint throws: the process "died" here. */
+export class SimulatedCrash extends Error {
+  readonly point: Failpoint;
+  constructor(point: Failpoint) {
+    super(`simulated crash at ${point}`);
+    this.point = point;
+  }
 }
 
 /** The answer schema: `{"key": string}`, which the fake's default answer `{"key":"<key>"}` satisfies. */
@@ -105,6 +121,25 @@ export function fakeProjects(): (options?: FakeProjectOptions) => Promise<FakePr
         } finally {
           await project.close();
         }
+      },
+      async crashAt(point) {
+        const project = await open();
+        try {
+          const failpoint = (at: Failpoint): void => {
+            if (at === point) throw new SimulatedCrash(at);
+          };
+          const crashed = await runPipeline({ ...project.context, failpoint }, config.stages).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          if (!(crashed instanceof SimulatedCrash)) throw new Error(`the run did not reach ${point}`, { cause: crashed });
+        } finally {
+          await project.close();
+        }
+      },
+      outputs() {
+        const outputDir = join(dir, 'outputs', 'extract');
+        return existsSync(outputDir) ? readdirSync(outputDir).sort() : [];
       },
       read(look) {
         const ledger = openProjectLedger(config, clock);
