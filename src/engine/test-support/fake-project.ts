@@ -46,6 +46,8 @@ export interface FakeProjectOptions {
   extraYaml?: string;
   /** More YAML inside the one stage `extract` (maxAttempts, canary, budget …). */
   stageYaml?: string;
+  /** Adds a stage `review` that reads `extract`'s outputs. */
+  reviewStage?: boolean;
   script?: FakeScript;
   limits?: Partial<ProviderLimits>;
 }
@@ -68,8 +70,8 @@ export interface FakeProject {
   crashAt(point: Failpoint): Promise<void>;
   /** Reads the ledger (no lock) and closes it again. */
   read<T>(look: (ledger: Ledger) => T): T;
-  /** The output files of stage `extract`, sorted. */
-  outputs(): string[];
+  /** The output files of a stage (`extract` unless named), sorted. */
+  outputs(stage?: string): string[];
 }
 
 /** What a test failpoint throws: the process "died" here. */
@@ -137,8 +139,8 @@ export function fakeProjects(): (options?: FakeProjectOptions) => Promise<FakePr
           await project.close();
         }
       },
-      outputs() {
-        const outputDir = join(dir, 'outputs', 'extract');
+      outputs(stage = 'extract') {
+        const outputDir = join(dir, 'outputs', stage);
         return existsSync(outputDir) ? readdirSync(outputDir).sort() : [];
       },
       read(look) {
@@ -172,6 +174,10 @@ function writeFiles(dir: string, options: FakeProjectOptions): void {
     '    prompt: { file: prompt.md }',
     '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }',
     ...(options.stageYaml ?? '').split('\n').filter((line) => line.trim() !== '').map((line) => `    ${line}`),
+    ...(options.reviewStage === true
+      ? ['  - name: review', '    input: { stage: extract }', '    prompt: { file: prompt.md }',
+        '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }']
+      : []),
     '',
   ];
   writeFileSync(join(dir, 'truebatch.config.yaml'), yaml.join('\n'));
