@@ -34,7 +34,10 @@ export interface ProviderEntry {
   readonly name: string;
   /** The name of the provider it connects to, whose result files it reads (`emulator` connects to `gemini`). */
   readonly providerName: string;
-  /** The same object as the connected provider's `capabilities`, readable without connecting (e.g. by `plan`). */
+  /**
+   * What the provider declares, readable without connecting (e.g. by `plan`): the connected provider's `capabilities`
+   * (the fake's service may narrow its limits further).
+   */
   readonly capabilities: ProviderCapabilities;
   /** The connected provider's `readResults`, for the collect worker thread. */
   readonly readResults: (path: string) => AsyncIterable<ResultItem>;

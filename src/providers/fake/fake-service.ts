@@ -118,6 +118,7 @@ export class FakeBatchService {
     throw new ProviderError(FAKE_PROVIDER_NAME, `fake ${where} failed: HTTP ${status} (scripted)`, { status, isRetryable: retryable });
   }
 
+  /** Calls and creates so far. */
   stats(): FakeStats {
     const operations: FakeOperation[] = ['uploadFile', 'createJob', 'getJob', 'findJobsByDisplayName', 'cancelJob', 'downloadResults', 'deleteFile'];
     return {
@@ -126,12 +127,14 @@ export class FakeBatchService {
     };
   }
 
+  /** Keeps an uploaded input file; returns its name. */
   storeFile(lines: readonly FakeRequestLine[], sizeBytes: number): string {
     const name = `files/fake-input-${this.#nextId++}`;
     this.#files.set(name, { lines, sizeBytes, createdAt: this.clock.now() });
     return name;
   }
 
+  /** Creates a job from an input file within the limits; a scripted lost reply throws after creating it. */
   createJob(options: { model: string; inputFile: string; displayName: string }): RemoteJob {
     const where = `createJob(${options.displayName})`;
     const file = this.#liveFile(options.inputFile);
@@ -160,14 +163,17 @@ export class FakeBatchService {
     return this.#view(job);
   }
 
+  /** The job as it is now. Throws NotFoundError for a job the provider does not know (or forgot). */
   getJob(name: string): RemoteJob {
     return this.#view(this.#knownJob(name, `getJob(${name})`));
   }
 
+  /** Every known job with exactly this display name. */
   findJobs(displayName: string): RemoteJob[] {
     return [...this.#jobs.values()].filter((job) => job.displayName === displayName && this.#known(job)).map((job) => this.#view(job));
   }
 
+  /** Ends an unfinished job as cancelled, keeping what it processed; a finished job is left as it is. */
   cancelJob(name: string): void {
     const job = this.#knownJob(name, `cancelJob(${name})`);
     if (!isTerminal(this.#timeline(job).state)) job.cancelledAt = this.clock.now();
@@ -181,6 +187,7 @@ export class FakeBatchService {
     return job.results;
   }
 
+  /** Deletes an input or result file; a file already gone is not an error. */
   deleteFile(name: string): void {
     this.#files.delete(name);
     this.#deletedOutputs.add(name);
