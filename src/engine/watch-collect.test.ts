@@ -95,6 +95,30 @@ describe('collecting partial results', () => {
     expect(project.service.stats().calls.downloadResults).toBe(1);
   });
 
+  it('a job that failed outright sends all its requests again, and gives them up after maxAttempts', async () => {
+    const project = await fakeProject({ stageYaml: 'maxAttempts: 2', script: { jobs: [{ displayNameContains: 'extract-', outcome: 'failed' }] } });
+    await project.run();
+    expect(counts(project)).toMatchObject({ valid: 0, given_up: 4, pending: 0, in_job: 0 });
+    expect(jobs(project)).toEqual([{ state: 'collected', requests: 4 }, { state: 'collected', requests: 4 }]);
+    const reasons = project.read((ledger) => ledger.givenUpRequests('extract').map((request) => request.last_reason));
+    expect(reasons.every((reason) => reason?.includes('job failed (13: the fake job failed (scripted))'))).toBe(true);
+  });
+
+  it('cancelling a job that had processed nothing sends all its requests again on the next run', async () => {
+    const project = await fakeProject({ script: { jobs: [{ displayNameContains: 'extract-1', outcome: 'stuck' }] } });
+    await project.run({ detach: true });
+    const opened = await project.open();
+    try {
+      await cancelJobs(opened.context, project.config.stages);
+    } finally {
+      await opened.close();
+    }
+    expect(counts(project)).toMatchObject({ valid: 0, pending: 4 });
+    await project.run();
+    expect(jobs(project)).toEqual([{ state: 'collected', requests: 4 }, { state: 'collected', requests: 4 }]);
+    expect(counts(project).valid).toBe(4);
+  });
+
   it('a cancelled job keeps what finished before the cancel; the next run sends the rest', async () => {
     const project = await fakeProject({ script: { runMs: 1000 } });
     await project.run({ detach: true });
