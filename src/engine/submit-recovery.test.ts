@@ -48,6 +48,33 @@ describe('a crash, then the same run again', () => {
   }
 });
 
+describe('a crash later in the run', () => {
+  it('at the create of the downstream stage’s job: reconciled, one remote job per display name', async () => {
+    const project = await fakeProject({ reviewStage: true });
+    await project.crashAt('after-create', { nth: 2 });
+    expect(project.read((ledger) => ledger.jobs().map((job) => `${job.stage}:${job.state}`))).toEqual(['extract:collected', 'review:creating']);
+    await project.run();
+    expect(Object.values(project.service.stats().jobsByDisplayName)).toEqual([1, 1]);
+    expect(project.read((ledger) => ledger.requestCounts('review')).valid).toBe(4);
+    expect(project.outputs('review')).toHaveLength(4);
+  });
+
+  it('at the intent of a retry job: the retry is created once, and the kept answers are not asked again', async () => {
+    const project = await fakeProject({ script: { jobs: [{ displayNameContains: 'extract-1', outcome: 'expired', completedLines: 3 }] } });
+    await project.crashAt('after-intent', { nth: 2 });
+    await project.run();
+    expectAllValidOnce(project);
+    expect(project.read((ledger) => ledger.jobs().map((job) => job.request_count))).toEqual([4, 1]);
+  });
+
+  it('between two written outputs: every document ends with exactly one output file', async () => {
+    const project = await fakeProject();
+    await project.crashAt('while-writing-outputs', { nth: 3 });
+    await project.run();
+    expectAllValidOnce(project);
+  });
+});
+
 describe('submitting when the provider fails', () => {
   it('a create whose reply was lost is found by its display name, never created twice', async () => {
     const project = await fakeProject({ script: { jobs: [{ displayNameContains: 'tb-', loseCreateReply: true }] } });

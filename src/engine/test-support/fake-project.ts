@@ -64,10 +64,10 @@ export interface FakeProject {
   /** One `truebatch run` in a process of its own: open, run every stage, close. */
   run(options?: { detach?: boolean; signal?: AbortSignal }): Promise<RunOutcome>;
   /**
-   * One run whose "process dies" at `point`: the failpoint throws {@link SimulatedCrash} instead of killing the
+   * One run whose "process dies" at `point` (its `nth` passage, default the first): the failpoint throws {@link SimulatedCrash} instead of killing the
    * process, and the project is closed as the operating system would (what was durable stays).
    */
-  crashAt(point: Failpoint): Promise<void>;
+  crashAt(point: Failpoint, options?: { nth?: number }): Promise<void>;
   /** Reads the ledger (no lock) and closes it again. */
   read<T>(look: (ledger: Ledger) => T): T;
   /** The output files of a stage (`extract` unless named), sorted. */
@@ -124,11 +124,12 @@ export function fakeProjects(): (options?: FakeProjectOptions) => Promise<FakePr
           await project.close();
         }
       },
-      async crashAt(point) {
+      async crashAt(point, crashOptions = {}) {
         const project = await open();
+        let reached = 0;
         try {
           const failpoint = (at: Failpoint): void => {
-            if (at === point) throw new SimulatedCrash(at);
+            if (at === point && ++reached === (crashOptions.nth ?? 1)) throw new SimulatedCrash(at);
           };
           const crashed = await runPipeline({ ...project.context, failpoint }, config.stages).then(
             () => undefined,
