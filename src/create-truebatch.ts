@@ -9,7 +9,7 @@ import { createPriceTable, type PriceTable } from './cost/index.ts';
 import { failpointFrom, type EngineContext, type RunReporter } from './engine/index.ts';
 import { acquireProjectLock, openLedger, type Ledger, type ProjectLock } from './ledger/index.ts';
 import { providerEntry, type ProviderCapabilities, type ProviderConnection } from './providers/index.ts';
-import { randomId, systemClock, type Clock } from './shared/index.ts';
+import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
 
 /** The folder of truebatch's own files in a project. */
 export function stateDirOf(config: ProjectConfig): string {
@@ -32,6 +32,21 @@ export function withProviderLimits(config: ProjectConfig, capabilities: Provider
     maxBytesPerJob: Math.min(config.sharding.maxBytesPerJob, maxBytesPerJob ?? Infinity),
   });
   return Object.freeze({ ...config, sharding });
+}
+
+/**
+ * Throws ConfigError when a provider declares a way of working the engine does not drive yet: today it uploads one
+ * input file per job, finds a lost create by display name, and reads one result file.
+ */
+export function requireDrivable(providerName: string, capabilities: ProviderCapabilities): void {
+  const unsupported = [
+    capabilities.input === 'uploaded-file' ? undefined : `input ${capabilities.input}`,
+    capabilities.reconciliation === 'display-name' ? undefined : `reconciliation by ${capabilities.reconciliation}`,
+    capabilities.results === 'one-file' ? undefined : `results as ${capabilities.results}`,
+  ].filter((each) => each !== undefined);
+  if (unsupported.length > 0) {
+    throw new ConfigError(`provider ${providerName} declares ${unsupported.join(', ')}, which this version of truebatch cannot drive yet`);
+  }
 }
 
 /** Takes the project's lock (the only way truebatch takes it). Throws LockedError when another process holds it. */
@@ -109,6 +124,7 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
     const clock = options.clock ?? systemClock;
     ledger = openProjectLedger(config, clock);
     const entry = providerEntry(options.provider ?? config.provider);
+    requireDrivable(entry.name, entry.capabilities);
     const connection = await entry.connect({ config, stateDir, clock, settings: options.providerSettings });
     const openedLedger = ledger;
     const context: EngineContext = {
