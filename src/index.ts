@@ -15,18 +15,18 @@
  */
 export { loadProjectConfig, defineConfig } from './config/index.ts';
 export type { ProjectConfig, StageConfig } from './config/index.ts';
+export { openProject, openProjectLedger } from './create-truebatch.ts';
+export type { OpenProject, OpenProjectOptions } from './create-truebatch.ts';
 export {
   runPipeline,
-  openProject,
-  openProjectLedger,
   summarizeStages,
   collectFinished,
   cancelJobs,
   revalidate,
   loggerReporter,
 } from './engine/index.ts';
-export type { RunOutcome, StageSummary, RunReporter, OpenProject } from './engine/index.ts';
+export type { RunOutcome, StageSummary, RunReporter } from './engine/index.ts';
 export { createEmulator, startEmulator } from './emulator/index.ts';
 export type { EmulatorOptions, RunningEmulator, EmulatorStats, FaultConfigInput } from './emulator/index.ts';
-export type { BatchProvider, RemoteJob, ResultItem } from './providers/index.ts';
+export type { BatchProvider, ProviderCapabilities, ProviderLimits, RemoteJob, ResultItem } from './providers/index.ts';
 export { createLogger, TrueBatchError, ConfigError, InputError, ProviderError, ApiKeyRejectedError, NotFoundError } from './shared/index.ts';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig, type StageConfig } from '../src/config/index.ts';
-import { openProject } from '../src/engine/index.ts';
+import { openProject } from '../src/create-truebatch.ts';
 import type { EngineContext } from '../src/engine/context.ts';
 import { planStage } from '../src/engine/plan-stage.ts';
 import { shardStage } from '../src/engine/shard-stage.ts';

@@ -1,6 +1,7 @@
 /** @module Opening a project for a command and always closing it: config, lock, ledger, provider, progress. */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
-import { openProject, selectStages, type OpenProject } from '../engine/index.ts';
+import { openProject, type OpenProject } from '../create-truebatch.ts';
+import { selectStages } from '../engine/index.ts';
 import { ledgerError, type Ledger } from '../ledger/index.ts';
 import { CancelledError, ConfigError } from '../shared/index.ts';
 import type { GlobalOptions } from './global-options.ts';
@@ -50,9 +51,7 @@ export async function withOpenProject<T>(
   );
   const project = await openProject(config, { reporter, signal, failpoint: process.env['TRUEBATCH_FAILPOINT'] });
   try {
-    if (project.connection.emulator) {
-      reporter.notice(`Using the embedded emulator at ${project.connection.emulator.url}: the model is simulated, not a real LLM.`);
-    }
+    if (project.connection.notice !== undefined) reporter.notice(project.connection.notice);
     return await work(project, config, reporter);
   } catch (error) {
     throw ledgerError(project.context.ledger.path, error);

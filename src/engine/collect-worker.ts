@@ -3,7 +3,7 @@
  * outcomes per request, while the main thread records the batch before. An empty batch means the file is done.
  */
 // Not through providers/index.ts, which would load the provider SDK into this thread for nothing.
-import { resultReaderFor } from '../providers/result-readers.ts';
+import { resultReaderFor } from '../providers/registry.ts';
 import type { ResultItem } from '../providers/index.ts';
 import { serveBatches } from '../shared/worker-batches.ts';
 import { createLineJudge, type JudgeJob, type LineOutcome } from './judge-lines.ts';

@@ -1,9 +1,8 @@
 /** @module The engine: plan, shard, submit, watch, collect and retry, as one resumable run loop. */
 export { runPipeline, type RunOutcome } from './run-pipeline.ts';
-export { openProject, openProjectLedger, connectProvider, stateDirOf, type OpenProject, type ProviderConnection } from './project.ts';
 export { summarizeStages, type StageSummary } from './summary.ts';
 export { totalCost, type ActualStageCost } from './actual-cost.ts';
-export { selectStages, loggerReporter, type EngineContext, type RunReporter, type Failpoint } from './context.ts';
+export { selectStages, loggerReporter, failpointFrom, type EngineContext, type RunReporter, type Failpoint } from './context.ts';
 export type { StagePlan } from './plan-stage.ts';
 export { pollInterval } from './watch-jobs.ts';
 export { collectFinished, cancelJobs, liveJobs } from './collect-and-cancel.ts';

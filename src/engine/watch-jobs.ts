@@ -115,7 +115,8 @@ async function pollJob(context: EngineContext, job: JobRow): Promise<JobRow> {
   try {
     remote = await context.provider.getJob(job.remote_name ?? '');
   } catch (error) {
-    if (error instanceof NotFoundError || (error instanceof ProviderError && error.status === 404)) {
+    // The contract's one way of saying the provider does not know the job (see BatchProvider.getJob).
+    if (error instanceof NotFoundError) {
       const lost = ledger.updateJob(job.id, 'lost', { error: errorMessage(error), finished_at: context.clock.now() });
       ledger.addEvent('job-lost', `${job.display_name}: the provider no longer knows ${job.remote_name ?? ''}`, {
         stage: job.stage,

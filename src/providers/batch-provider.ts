@@ -74,15 +74,53 @@ export interface ModelResponse {
   raw: unknown;
 }
 
+/**
+ * What a provider can take and give per job, in numbers. `undefined` means the provider states no such limit. The
+ * engine cuts shards within these limits merged with the project's own `sharding` settings (the smaller wins).
+ */
+export interface ProviderLimits {
+  /** Requests in one job. */
+  readonly maxRequestsPerJob: number | undefined;
+  /** Bytes of one job's input (for an uploaded file: the file). */
+  readonly maxBytesPerJob: number | undefined;
+  /** Bytes of a job whose requests travel inline in the create call. */
+  readonly maxInlineBytes: number | undefined;
+  /** How long the provider keeps an uploaded input file or a result file. */
+  readonly fileExpiryMs: number | undefined;
+}
+
+/**
+ * What a provider declares about itself instead of the engine assuming it. Today every provider takes an uploaded
+ * file, reconciles by display name and returns one result file; the other values name what OpenAI (output and
+ * error files, metadata tags) and Anthropic (inline requests, a result stream) need.
+ */
+export interface ProviderCapabilities {
+  /** How this provider sends a job's requests: in an uploaded file, or inline in the create call. */
+  readonly input: 'uploaded-file' | 'inline';
+  /**
+   * How a create whose reply was lost is found again: by the job's display name, by a metadata tag carried by the
+   * job, or by a strategy of the provider's own.
+   */
+  readonly reconciliation: 'display-name' | 'metadata-tag' | 'provider-strategy';
+  /** How results come back: one file, several files (e.g. output and errors), or a stream. */
+  readonly results: 'one-file' | 'several-files' | 'stream';
+  readonly limits: ProviderLimits;
+}
+
 /** The contract every batch provider implements. */
 export interface BatchProvider {
-  /** e.g. `gemini` */
+  /** e.g. `gemini`; also the name its result reader is registered under (see registry.ts). */
   readonly name: string;
+  /** What this provider takes and gives; the engine reads it instead of assuming Gemini's behaviour. */
+  readonly capabilities: ProviderCapabilities;
   /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
   uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
   /** Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. */
   createJob(options: { model: string; inputFile: string; displayName: string }): Promise<RemoteJob>;
-  /** Reads one job by name. */
+  /**
+   * Reads one job by name. Rejects with `NotFoundError` (and only that) when the provider does not know the job:
+   * the engine then records it as lost and resubmits its requests.
+   */
   getJob(name: string): Promise<RemoteJob>;
   /** Every job with exactly this display name (to reconcile an intent after a crash). */
   findJobsByDisplayName(displayName: string): Promise<RemoteJob[]>;
@@ -97,7 +135,7 @@ export interface BatchProvider {
   deleteFile(name: string): Promise<void>;
   /**
    * Streams a downloaded result file as normalised items, one per line. Collection reads on a worker thread, through
-   * `resultReaderFor(name)` (result-readers.ts): a new provider registers its reader there too.
+   * `resultReaderFor(name)` (registry.ts), which finds the same reader by the provider's name.
    */
   readResults(path: string): AsyncIterable<ResultItem>;
 }

@@ -1,4 +1,6 @@
-/** @module Batch providers: the contract, and the factory that picks an implementation. */
+/** @module Batch providers: the contract, the registry of providers by name, and each provider's factory. */
 export * from './batch-provider.ts';
+export type { ProviderConnectRequest, ProviderConnection, ProviderEntry } from './provider-entry.ts';
+export { providerEntry, resultReaderFor } from './registry.ts';
 export { createGeminiProvider, type GeminiProviderSettings } from './gemini/index.ts';
-export { resultReaderFor } from './result-readers.ts';
+export { createFakeProvider, FakeBatchService, type FakeScript, type FakeJobRule, type FakeAnswer } from './fake/index.ts';

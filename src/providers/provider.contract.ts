@@ -6,7 +6,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, ProviderError, randomId, systemClock, type Clock } from '../shared/index.ts';
+import { InputError, NotFoundError, ProviderError, randomId, systemClock, type Clock } from '../shared/index.ts';
 import { TERMINAL_JOB_STATES, type BatchProvider, type RemoteJob, type ResultItem } from './batch-provider.ts';
 
 /**
@@ -41,7 +41,7 @@ const REQUEST_COUNT = 3;
 
 /**
  * Defines the provider contract tests: upload, create, poll to a terminal state with counts, download, read
- * results joined by key, find by display name, cancel, and unknown jobs.
+ * results joined by key, find by display name, cancel, delete, unknown jobs, empty input and declared capabilities.
  * @example
  * runProviderContract({ name: 'gemini (emulator)', setup: async () => ({ provider, teardown }) });
  */
@@ -161,16 +161,29 @@ export function runProviderContract(options: ProviderContractOptions): void {
       await expect(provider().downloadResults(job, join(dir, 'after-delete.jsonl'))).rejects.toThrow();
     });
 
-    it('rejects an unknown job with NotFoundError or a non-retryable ProviderError 404', async () => {
+    it('rejects an unknown job with NotFoundError, the one way the engine learns a job is gone', async () => {
       const error: unknown = await provider()
         .getJob(`batches/unknown${runId.toLowerCase()}`)
         .then(() => undefined, (caught: unknown) => caught);
-      if (error instanceof ProviderError) {
-        expect(error.status).toBe(404);
-        expect(error.isRetryable).toBe(false);
-      } else {
-        expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toBeInstanceOf(NotFoundError);
+    });
+
+    it('refuses an empty input file with InputError, before anything reaches the provider', async () => {
+      const empty = join(dir, 'empty.jsonl');
+      await writeFile(empty, '');
+      await expect(provider().uploadFile(empty, { displayName: `${displayName}-empty` })).rejects.toBeInstanceOf(InputError);
+    });
+
+    it('declares its capabilities: how input travels, how a lost create is found, how results come back, limits', () => {
+      const { capabilities } = provider();
+      expect(['uploaded-file', 'inline']).toContain(capabilities.input);
+      expect(['display-name', 'metadata-tag', 'provider-strategy']).toContain(capabilities.reconciliation);
+      expect(['one-file', 'several-files', 'stream']).toContain(capabilities.results);
+      for (const limit of Object.values(capabilities.limits)) {
+        if (limit !== undefined) expect(limit).toBeGreaterThan(0);
       }
+      // What the contract exercises today; a provider that declares otherwise needs the engine to learn it first.
+      expect(capabilities).toMatchObject({ input: 'uploaded-file', reconciliation: 'display-name', results: 'one-file' });
     });
   });
 }

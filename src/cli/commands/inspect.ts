@@ -1,6 +1,6 @@
 /** @module `truebatch status`, `jobs` and `validate`: read the ledger without a provider (`validate --apply` also records new verdicts). */
 import type { Command } from 'commander';
-import { createPriceTable } from '../../cost/index.ts';
+import { projectPrices } from '../../create-truebatch.ts';
 import { revalidate, summarizeStages, type RevalidationSummary } from '../../engine/index.ts';
 import { jobLineCounts, type JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
@@ -20,7 +20,7 @@ export function registerInspectCommands(program: Command): void {
       await withLedger(options, false, (ledger, config) => {
         const selected = stagesFromFlag(config, flags.stage);
         const names = selected.map((stage) => stage.name);
-        const stages = summarizeStages(ledger, selected, createPriceTable(config.prices));
+        const stages = summarizeStages(ledger, selected, projectPrices(config));
         const now = systemClock.now();
         const jobs = ledger
           .jobs()

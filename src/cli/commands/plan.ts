@@ -1,7 +1,7 @@
 /** @module `truebatch plan`: what a run would submit and cost, without contacting any provider. */
 import type { Command } from 'commander';
-import { createPriceTable, formatUsd } from '../../cost/index.ts';
-import { displayPath, type StageConfig } from '../../config/index.ts';
+import { formatUsd } from '../../cost/index.ts';
+import type { StageConfig } from '../../config/index.ts';
 import { previewRun, stageDocumentProblems, type RunPreview } from '../../engine/index.ts';
 import { describeMissingPlaceholder, type GroupedProblems } from '../../requests/index.ts';
 import { finishedExitCode } from '../exit-codes.ts';
@@ -62,10 +62,10 @@ export function registerPlanCommand(program: Command): void {
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, false, async (ledger, config) => {
+      await withLedger(options, false, async (ledger, config, session) => {
         const stages = stagesFromFlag(config, flags.stage);
         requireUpstreamsRun(ledger, stages);
-        const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices, { configFile: displayPath(config.configFile) }) }, stages);
+        const plan = await previewRun({ config: session.config, ledger, prices: session.prices }, stages);
         const problems = plan.stages.map((preview) => problemsOf(stages.find((stage) => stage.name === preview.stage), preview));
         const missingPlaceholders = problems.flatMap((grouped) => grouped.missingPlaceholders);
         printResult(options, { ...plan, missingPlaceholders }, () => describePlan(plan, problems));

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { openProjectLedger } from '../../engine/index.ts';
+import { openProjectLedger } from '../../create-truebatch.ts';
 import { writeFileAtomic } from '../../outputs/index.ts';
 import { buildReport, renderHtml, renderMarkdown, type RunReport } from '../../report/index.ts';
 import { systemClock } from '../../shared/index.ts';

@@ -2,7 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createPriceTable, formatUsd } from '../../cost/index.ts';
+import { formatUsd } from '../../cost/index.ts';
+import { projectPrices } from '../../create-truebatch.ts';
 import { findRequest, showRequest, type RequestPreview, type RequestTarget } from '../../engine/index.ts';
 import type { Ledger, RequestRow } from '../../ledger/index.ts';
 import { ConfigError, NotFoundError } from '../../shared/index.ts';
@@ -64,7 +65,7 @@ export function registerShowCommand(program: Command): void {
         const wanted: RequestTarget = output
           ? { by: 'key', value: output.key }
           : { by: flags.stage === undefined ? 'key' : 'document', value: target };
-        const preview = await showRequest({ config, ledger, prices: createPriceTable(config.prices) }, stages, wanted);
+        const preview = await showRequest({ config, ledger, prices: projectPrices(config) }, stages, wanted);
         printResult(options, preview, () => describe(preview));
       });
     });

@@ -16,6 +16,7 @@ import {
   type Clock,
 } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
+import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
 import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
 import { createGeminiRestClient } from './gemini-rest.ts';
@@ -83,13 +84,20 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
   const read = <T>(where: string, call: () => Promise<T>): Promise<T> =>
     retryingRead(retryPolicy, clock, () => translatingErrors(where, secrets, call));
 
-  const getJob = (name: string): Promise<RemoteJob> => {
+  const getJob = async (name: string): Promise<RemoteJob> => {
     const where = `getJob(${name})`;
-    return read(where, async () => normaliseOperation(await rest.getBatchOperation(name), where));
+    try {
+      return await read(where, async () => normaliseOperation(await rest.getBatchOperation(name), where));
+    } catch (error) {
+      // The contract's one way of saying "no such job", with Gemini's own words kept.
+      if (error instanceof ProviderError && error.status === 404) throw new NotFoundError(error.message);
+      throw error;
+    }
   };
 
   return {
     name: GEMINI_PROVIDER_NAME,
+    capabilities: GEMINI_CAPABILITIES,
 
     async uploadFile(path, { displayName }): Promise<UploadedFile> {
       const where = `uploadFile(${path})`;
@@ -144,7 +152,7 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
           jobs.push(await getJob(name));
         } catch (error) {
           // Deleted between the listing and the read: it is not a job any more.
-          if (error instanceof ProviderError && error.status === 404) continue;
+          if (error instanceof NotFoundError) continue;
           throw error;
         }
       }

@@ -2,3 +2,4 @@
 export { createGeminiProvider, GEMINI_DEFAULT_BASE_URL, type GeminiProviderSettings } from './gemini-provider.ts';
 export { GEMINI_PROVIDER_NAME } from './gemini-errors.ts';
 export type { ReadRetryPolicy } from './gemini-retry.ts';
+export { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
