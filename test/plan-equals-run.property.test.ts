@@ -31,8 +31,8 @@ interface Submitted {
   keys: Map<string, Set<string>>;
   /** Per stage and key: the request's estimated tokens, as recorded. */
   estimates: Map<string, Map<string, { input: number; output: number }>>;
-  /** Per stage and key: the upstream key its document came from. */
-  upstreamOf: Map<string, Map<string, string>>;
+  /** Per stage and key: the upstream answer its document came from (the upstream request's key and fingerprint). */
+  upstreamOf: Map<string, Map<string, { key: string; fingerprint: string }>>;
 }
 
 describe('plan equals run', () => {
@@ -111,7 +111,7 @@ function emulatorEnv(server: RunningEmulator): Record<string, string> {
 /** Plans, runs as `operation` says, and checks the plan against what the run submitted. */
 async function compareRun(model: ProjectModel, env: Record<string, string>, operation: Operation): Promise<{ plan: RunPreview }> {
   const config = await loadProjectConfig({ projectDir: model.dir, env });
-  const { plan, inFlightBefore } = await takePlan(config);
+  const { plan, inFlightBefore, validBefore } = await takePlan(config);
   const submitted = await runOnce(config, operation);
   const everyPlannedKeyGoesOut = operation.kind !== 'run-interrupted';
   for (const stage of plan.stages) {
@@ -119,8 +119,14 @@ async function compareRun(model: ProjectModel, env: Record<string, string>, oper
     const sent = submitted.keys.get(stage.stage) ?? new Set<string>();
     const inFlight = inFlightBefore.get(stage.stage) ?? new Set<string>();
     const onTheirWay = new Set(stage.waiting.upstreamKeys ?? []);
-    const upstreamOf = submitted.upstreamOf.get(stage.stage) ?? new Map<string, string>();
-    const unexpected = [...sent].filter((key) => !planned.includes(key) && !inFlight.has(key) && !onTheirWay.has(upstreamOf.get(key) ?? ''));
+    const upstreamOf = submitted.upstreamOf.get(stage.stage) ?? new Map<string, { key: string; fingerprint: string }>();
+    // Outside the plan, only a retry of an answer in flight at plan time, or a document made from an upstream answer
+    // that did not exist then (its upstream request was listed as on its way).
+    const fromNewAnswer = (key: string): boolean => {
+      const upstream = upstreamOf.get(key);
+      return upstream !== undefined && onTheirWay.has(upstream.key) && !validBefore.has(`${upstream.key}@${upstream.fingerprint}`);
+    };
+    const unexpected = [...sent].filter((key) => !planned.includes(key) && !inFlight.has(key) && !fromNewAnswer(key));
     const where = `stage ${stage.stage} (${operation.kind}): planned [${planned.join(', ')}], submitted [${[...sent].sort().join(', ')}]`;
     expect(unexpected, `${where}: submitted but not planned`).toEqual([]);
     if (everyPlannedKeyGoesOut) expect(planned.filter((key) => !sent.has(key)), `${where}: planned but not submitted`).toEqual([]);
@@ -138,14 +144,25 @@ async function compareRun(model: ProjectModel, env: Record<string, string>, oper
 }
 
 /** The plan (with keys), after checking that taking it changed nothing in the ledger; and what was live before. */
-async function takePlan(config: ProjectConfig): Promise<{ plan: RunPreview; inFlightBefore: Map<string, Set<string>> }> {
+async function takePlan(
+  config: ProjectConfig,
+): Promise<{ plan: RunPreview; inFlightBefore: Map<string, Set<string>>; validBefore: Set<string> }> {
   const ledger = openProjectLedger(config);
   try {
-    const inFlightBefore = new Map(config.stages.map((stage) => [stage.name, new Set(ledger.requestKeys(stage.name, 'in_job'))]));
+    // In flight: in a job already sent (a job cut but not sent is the plan's to list).
+    const inFlight = ledger.db
+      .prepare(
+        `SELECT r.stage, r.key FROM requests r JOIN attempts a ON a.request_id = r.id AND a.state = 'in_job'
+         JOIN jobs j ON j.id = a.job_id WHERE r.state = 'in_job' AND j.remote_name IS NOT NULL`,
+      )
+      .all() as { stage: string; key: string }[];
+    const inFlightBefore = new Map(config.stages.map((stage) => [stage.name, new Set(inFlight.filter((row) => row.stage === stage.name).map((row) => row.key))]));
+    const valid = ledger.db.prepare("SELECT key, fingerprint FROM requests WHERE state = 'valid'").all() as { key: string; fingerprint: string }[];
+    const validBefore = new Set(valid.map((row) => `${row.key}@${row.fingerprint}`));
     const before = ledgerSnapshot(ledger);
     const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices) }, config.stages, { keys: true });
     expect(ledgerSnapshot(ledger), 'plan recorded something in the ledger').toEqual(before);
-    return { plan, inFlightBefore };
+    return { plan, inFlightBefore, validBefore };
   } finally {
     ledger.close();
   }
@@ -163,14 +180,14 @@ function ledgerSnapshot(ledger: Ledger): unknown {
 async function runOnce(config: ProjectConfig, operation: Operation): Promise<Submitted> {
   const controller = new AbortController();
   const submitted: Submitted = { keys: new Map(), estimates: new Map(), upstreamOf: new Map() };
-  let sentJobs = 0;
+  let jobsSeen = 0;
   const reporter = {
     notice: () => {},
     // Called only once the project is open.
     job: (job: JobRow) => {
-      if (job.state !== 'submitted') return;
-      noteSubmitted(opened.context.ledger, job.id, submitted);
-      if (operation.kind === 'run-interrupted' && ++sentJobs >= operation.afterJobs) controller.abort();
+      if (job.state === 'submitted') noteSubmitted(opened.context.ledger, job.id, submitted);
+      const stop = operation.kind === 'run-interrupted' && job.state === (operation.when === 'cut' ? 'planned' : 'submitted');
+      if (stop && ++jobsSeen >= operation.afterJobs) controller.abort();
     },
   };
   const opened = await openProject(config, { reporter, signal: controller.signal });
@@ -198,7 +215,7 @@ function noteSubmitted(ledger: Ledger, jobId: number, submitted: Submitted): voi
     if (keys.has(row.key)) continue;
     keys.add(row.key);
     of(submitted.estimates, row.stage, () => new Map<string, { input: number; output: number }>()).set(row.key, { input: row.input, output: row.output });
-    const upstream = (JSON.parse(row.lineage ?? '{}') as { upstream?: { key: string }[] }).upstream?.[0]?.key;
-    if (upstream !== undefined) of(submitted.upstreamOf, row.stage, () => new Map<string, string>()).set(row.key, upstream);
+    const upstream = (JSON.parse(row.lineage ?? '{}') as { upstream?: { key: string; fingerprint: string }[] }).upstream?.[0];
+    if (upstream !== undefined) of(submitted.upstreamOf, row.stage, () => new Map<string, { key: string; fingerprint: string }>()).set(row.key, upstream);
   }
 }

@@ -28,7 +28,8 @@ export interface ProjectModel {
 export type Operation =
   | { kind: 'run' }
   | { kind: 'run-detached' }
-  | { kind: 'run-interrupted'; afterJobs: number }
+  /** Stopped once `afterJobs` jobs are cut (none of them sent yet, perhaps) or sent. */
+  | { kind: 'run-interrupted'; afterJobs: number; when: 'cut' | 'sent' }
   | { kind: 'edit-doc'; doc: string }
   | { kind: 'add-doc' }
   | { kind: 'delete-doc'; doc: string }
@@ -75,7 +76,7 @@ export function nextOperation(random: () => number, model: ProjectModel): Operat
   const roll = random();
   if (roll < 0.3) return { kind: 'run' };
   if (roll < 0.36) return { kind: 'run-detached' };
-  if (roll < 0.42) return { kind: 'run-interrupted', afterJobs: 1 + Math.floor(random() * 2) };
+  if (roll < 0.44) return { kind: 'run-interrupted', afterJobs: 1 + Math.floor(random() * 2), when: random() < 0.5 ? 'cut' : 'sent' };
   const docs = [...model.docs.keys()];
   const mutations: (() => Operation)[] = [
     () => ({ kind: 'edit-doc', doc: pick(docs) }),
@@ -163,6 +164,8 @@ export function writeProject(model: ProjectModel): void {
       'provider: gemini',
       'model: gemini-2.5-flash',
       'polling: { initialIntervalMs: 5, maxIntervalMs: 20 }',
+      // Two requests a job: an interrupted run leaves some jobs unsent and some requests not yet in a job.
+      'sharding: { maxRequestsPerJob: 2 }',
       'stages:',
       ...stage('extract', '{ dir: docs }', `Extract the title, year and findings as JSON (v${model.prompt.extract}).\n\n{{document}}`),
       ...(model.twoStages
