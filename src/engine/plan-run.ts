@@ -71,6 +71,8 @@ export interface RunPreview {
   limits: { maxRequestsPerJob: number; maxBytesPerJob: number };
   estimatedTokens: { input: number; output: number };
   estimatedCost: CostBreakdown;
+  /** Budgets this plan would take committed spend over: the run stops (exit 4) before the job that would. */
+  overBudget: { scope: string; maxUsd: number; committedUsd: number; plannedUsd: number }[];
   stages: StagePreview[];
 }
 
@@ -95,7 +97,23 @@ export async function previewRun(
   const memory: PlanMemory = new Map();
   const previewed = new Map<string, PreviewedStage>();
   for (const stage of stages) previewed.set(stage.name, await previewStage({ ...input, memory, keys: options.keys ?? false }, stage, stages, previewed));
-  return totalOf([...previewed.values()].map((stage) => stage.preview), input.config);
+  const previews = [...previewed.values()].map((stage) => stage.preview);
+  return { ...totalOf(previews, input.config), overBudget: budgetsExceeded(input, stages, previews) };
+}
+
+/** The budgets (project, stage) that committed spend plus this plan's batch cost would exceed. */
+function budgetsExceeded(input: { config: ProjectConfig; ledger: Ledger }, stages: readonly StageConfig[], previews: readonly StagePreview[]): RunPreview['overBudget'] {
+  const { config, ledger } = input;
+  const scopes: { scope: string; maxUsd: number | undefined; committedUsd: number; plannedUsd: number }[] = [
+    { scope: 'project', maxUsd: config.budget.maxUsd, committedUsd: ledger.committedUsd(), plannedUsd: previews.reduce((sum, p) => sum + p.estimatedCost.batchUsd, 0) },
+    ...stages.map((stage, index) => ({
+      scope: `stage ${stage.name}`,
+      maxUsd: stage.budget.maxUsd,
+      committedUsd: ledger.committedUsd(stage.name),
+      plannedUsd: previews[index]?.estimatedCost.batchUsd ?? 0,
+    })),
+  ];
+  return scopes.flatMap(({ maxUsd, ...scope }) => (maxUsd !== undefined && scope.committedUsd + scope.plannedUsd > maxUsd ? [{ ...scope, maxUsd }] : []));
 }
 
 async function previewStage(
@@ -184,7 +202,7 @@ function canaryOf(ledger: Ledger, stage: StageConfig, toSubmit: number): Pick<St
   return { canary: { requests: Math.min(canary.size, toSubmit), minValidRate: canary.minValidRate } };
 }
 
-function totalOf(stages: StagePreview[], config: ProjectConfig): RunPreview {
+function totalOf(stages: StagePreview[], config: ProjectConfig): Omit<RunPreview, 'overBudget'> {
   const sum = (pick: (stage: StagePreview) => number): number => stages.reduce((total, stage) => total + pick(stage), 0);
   const requests = {
     toSubmit: sum((s) => s.requests.toSubmit),

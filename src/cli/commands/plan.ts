@@ -39,6 +39,12 @@ function describePlan(plan: RunPreview): string {
   if (plan.requests.inUnsentJobs > 0) {
     lines.push(`${plan.requests.inUnsentJobs} of them are in jobs an earlier run cut but did not send; the run sends those jobs as they are.`);
   }
+  for (const over of plan.overBudget) {
+    lines.push(
+      `Over budget: the ${over.scope} budget is ${formatUsd(over.maxUsd)}; ${formatUsd(over.committedUsd)} is committed and this plan adds about ` +
+        `${formatUsd(over.plannedUsd)}. The run stops (exit 4) before the job that would exceed it.`,
+    );
+  }
   for (const s of plan.stages) {
     if (s.canary) {
       lines.push(`${s.stage}: a canary of ${s.canary.requests} request(s) goes first; the rest only if ${Math.round(s.canary.minValidRate * 100)}% of it is valid.`);
