@@ -25,10 +25,10 @@ export interface StagePreview {
   excluded: { path: string; reason: string }[];
   invalid: { path: string; reason: string }[];
   requests: StagePlan['requests'] & {
-    /** Every request the next run submits in this stage: the sum of the kinds below but `unchanged` and `cached`. */
+    /** Every request the next run submits in this stage: new + changed + resubmissions + orphaned + inUnsentJobs. */
     toSubmit: number;
     resubmissions: number;
-    /** Pending requests of documents no longer listed (deleted, renamed, now refused). */
+    /** Pending requests of documents no longer listed (deleted, renamed, refused, or from an upstream answer redone). */
     orphaned: number;
     /** Requests in jobs an earlier run cut but did not send. */
     inUnsentJobs: number;

@@ -22,7 +22,10 @@ export interface StageSubmissions {
   lineSizes: number[];
   /** Jobs an earlier run cut but did not send: sent as they are. */
   unsentJobs: { requests: number; bytes: number }[];
-  /** Pending requests of documents the plan no longer lists (deleted, renamed or now refused): the run sends them too. */
+  /**
+   * Pending requests of documents the plan no longer lists (deleted, renamed, now refused, or made from an upstream
+   * answer the run redoes): the run sends them too, as they are.
+   */
   orphaned: number;
 }
 

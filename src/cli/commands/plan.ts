@@ -34,7 +34,10 @@ function describePlan(plan: RunPreview): string {
     lines.push(`  ${shard.stage} shard: ${shard.requests} requests, ${mib(shard.bytes)} (limits ${plan.limits.maxRequestsPerJob} requests, ${mib(plan.limits.maxBytesPerJob)})`);
   }
   if (plan.requests.orphaned > 0) {
-    lines.push(`${plan.requests.orphaned} of them are pending requests of documents no longer in the input; the run sends them too.`);
+    lines.push(
+      `${plan.requests.orphaned} of them are pending requests of documents no longer listed (deleted, refused, or their upstream answer ` +
+        'is redone); the run sends them too.',
+    );
   }
   if (plan.requests.inUnsentJobs > 0) {
     lines.push(`${plan.requests.inUnsentJobs} of them are in jobs an earlier run cut but did not send; the run sends those jobs as they are.`);
