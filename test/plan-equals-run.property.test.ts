@@ -22,7 +22,7 @@ import {
   applyMutation, describeOperation, newProject, nextOperation, seededRandom, writeProject, type Operation, type ProjectModel,
 } from './support/project-states.ts';
 
-/** 17 sequences of 30 operations: 218 compared states (each run is one; the seeds fix the count). */
+/** 17 sequences of 30 operations: 215 compared states (each run is one; the seeds fix the count). */
 const SEQUENCES = 17;
 const STEPS = 30;
 const MIN_STATES = 200;
