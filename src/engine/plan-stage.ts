@@ -41,8 +41,11 @@ export interface StagePlan {
 /** Where planning leaves one request: its state (or served from a stored answer), and a freshly rendered line. */
 export interface DecidedRequest {
   state: RequestRow['state'] | 'cached';
-  /** For a new or changed request: its line's size and estimated tokens, as rendered now (not yet in the ledger). */
-  fresh?: { lineSize: number; input: number; output: number };
+  /**
+   * For a new or changed request: its line's size and estimated tokens, as rendered now (not yet in the ledger), and
+   * the ledger id a changed request keeps (the run cuts pending requests in id order).
+   */
+  fresh?: { lineSize: number; input: number; output: number; requestId?: number };
 }
 
 /** How a preview sees a downstream stage's input as the run will find it. */
@@ -196,7 +199,9 @@ function planPrepared(
   }
   const { outcome } = decision;
   if (outcome === 'changed') plan.redone.add(key);
-  const fresh = outcome === 'new' || outcome === 'changed' ? { lineSize: prepared.lineSize, ...estimate } : undefined;
+  const fresh = outcome === 'new' || outcome === 'changed'
+    ? { lineSize: prepared.lineSize, ...estimate, ...(existing ? { requestId: existing.id } : {}) }
+    : undefined;
   const willSubmit = decision.state === 'pending';
   if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {
     plan.requests.cached++;

@@ -32,26 +32,29 @@ export interface StageSubmissions {
 /** The submissions of `stage` once the run has recorded `decided` (the stage's plan). */
 export function stageSubmissions(ledger: Ledger, stage: StageConfig, decided: ReadonlyMap<string, DecidedRequest>): StageSubmissions {
   const result: StageSubmissions = { keys: [], estimatedTokens: { input: 0, output: 0 }, lineSizes: [], unsentJobs: [], orphaned: 0 };
+  // By request id, as the run cuts them; new requests (no id yet) last, in the order they are planned.
+  const lines: { order: number; size: number }[] = [];
   const add = (key: string, tokens: { input: number; output: number }): void => {
     result.keys.push(key);
     result.estimatedTokens.input += tokens.input;
     result.estimatedTokens.output += tokens.output;
   };
-  // Requests already in the ledger, in the run's cutting order (by id): pending ones, and given-up ones planning revives.
+  // Requests already in the ledger: pending ones, and given-up ones planning revives.
   for (const row of ledger.submittableRequests(stage.name)) {
     const decision = decided.get(row.key);
     const staysPending = decision === undefined ? row.state === 'pending' : decision.state === 'pending' && !decision.fresh;
     if (!staysPending) continue;
     if (decision === undefined) result.orphaned++;
     add(row.key, { input: row.estimated_input_tokens ?? 0, output: row.estimated_output_tokens ?? 0 });
-    result.lineSizes.push(inputLineSize(submissionLine(row)));
+    lines.push({ order: row.id, size: inputLineSize(submissionLine(row)) });
   }
   // New and changed requests carry this plan's rendering: the ledger still holds the old one, or none.
   for (const [key, decision] of decided) {
     if (decision.state !== 'pending' || !decision.fresh) continue;
     add(key, decision.fresh);
-    result.lineSizes.push(decision.fresh.lineSize);
+    lines.push({ order: decision.fresh.requestId ?? Number.MAX_SAFE_INTEGER, size: decision.fresh.lineSize });
   }
+  result.lineSizes = lines.sort((a, b) => a.order - b.order).map((line) => line.size);
   const unsent = new Map<number, number>();
   for (const request of ledger.unsentJobRequests(stage.name)) {
     add(request.key, request);
