@@ -9,13 +9,15 @@
  * plan time, or a downstream document whose upstream answer the plan listed as on its way. Real emulator over HTTP,
  * real SQLite, real files.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig, type ProjectConfig } from '../src/config/index.ts';
 import { createPriceTable } from '../src/cost/index.ts';
 import { openProject, openProjectLedger, previewRun, runPipeline, type RunPreview } from '../src/engine/index.ts';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.ts';
 import type { JobRow, Ledger } from '../src/ledger/index.ts';
+import { BudgetError } from '../src/shared/index.ts';
 import { runCli } from './support/cli.ts';
 import { TEST_API_KEY } from './support/emulator.ts';
 import {
@@ -67,6 +69,33 @@ describe('plan equals run', () => {
       expect(plan.requests.toSubmit).toBe(model.docs.size);
       expect(plan.requests.resubmissions).toBe(model.docs.size);
       expect(plan.stages[0]?.submit).toEqual(json.stages[0]?.submit);
+    } finally {
+      await server.close();
+      rmSync(model.dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe('plan says what stops a run', () => {
+  it('names the budget the run would stop at (exit 4), and the run then submits nothing', async () => {
+    const model = newProject(seededRandom(11));
+    model.twoStages = false;
+    writeProject(model);
+    const configPath = join(model.dir, 'truebatch.config.yaml');
+    writeFileSync(configPath, `budget: { maxUsd: 0.000001 }\n${readFileSync(configPath, 'utf8')}`);
+    const server = await startTestEmulator(11);
+    try {
+      const config = await loadProjectConfig({ projectDir: model.dir, env: emulatorEnv(server) });
+      const { plan } = await takePlan(config);
+      expect(plan.overBudget).toMatchObject([{ scope: 'project', maxUsd: 0.000001, committedUsd: 0 }]);
+      expect(plan.overBudget[0]?.plannedUsd).toBe(plan.estimatedCost.batchUsd);
+      const opened = await openProject(config, { reporter: { notice: () => {}, job: () => {} }, signal: new AbortController().signal });
+      try {
+        await expect(runPipeline(opened.context, config.stages)).rejects.toThrow(BudgetError);
+      } finally {
+        await opened.close();
+      }
+      expect(server.stats().batchesCreated).toBe(0);
     } finally {
       await server.close();
       rmSync(model.dir, { recursive: true, force: true });
