@@ -17,7 +17,7 @@ import { createPriceTable } from '../src/cost/index.ts';
 import { openProject, openProjectLedger, previewRun, runPipeline, type RunPreview } from '../src/engine/index.ts';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.ts';
 import type { JobRow, Ledger } from '../src/ledger/index.ts';
-import { BudgetError } from '../src/shared/index.ts';
+import { BudgetError, CanaryError } from '../src/shared/index.ts';
 import { runCli } from './support/cli.ts';
 import { TEST_API_KEY } from './support/emulator.ts';
 import {
@@ -34,6 +34,8 @@ interface Submitted {
   keys: Map<string, Set<string>>;
   /** Per stage and key: the request's estimated tokens, as recorded. */
   estimates: Map<string, Map<string, { input: number; output: number }>>;
+  /** Whether the run stopped at a failed canary (CanaryError). */
+  stoppedByCanary: boolean;
   /** Per stage and key: the upstream answer its document came from (the upstream request's key and fingerprint). */
   upstreamOf: Map<string, Map<string, { key: string; fingerprint: string }>>;
 }
@@ -151,7 +153,8 @@ async function compareRun(model: ProjectModel, env: Record<string, string>, oper
   const config = await loadProjectConfig({ projectDir: model.dir, env });
   const { plan, inFlightBefore, validBefore } = await takePlan(config);
   const submitted = await runOnce(config, operation);
-  const everyPlannedKeyGoesOut = operation.kind !== 'run-interrupted';
+  // An interrupted run, or one a failed canary stopped, sends part of the plan; nothing outside it.
+  const everyPlannedKeyGoesOut = operation.kind !== 'run-interrupted' && !submitted.stoppedByCanary;
   for (const stage of plan.stages) {
     const planned = stage.submit.keys ?? [];
     const sent = submitted.keys.get(stage.stage) ?? new Set<string>();
@@ -168,6 +171,10 @@ async function compareRun(model: ProjectModel, env: Record<string, string>, oper
     const where = `stage ${stage.stage} (${operation.kind}): planned [${planned.join(', ')}], submitted [${[...sent].sort().join(', ')}]`;
     expect(unexpected, `${where}: submitted but not planned`).toEqual([]);
     if (everyPlannedKeyGoesOut) expect(planned.filter((key) => !sent.has(key)), `${where}: planned but not submitted`).toEqual([]);
+    // Stopped by its canary, a stage sent the canary and the jobs already cut (and retries of answers in flight).
+    if (submitted.stoppedByCanary && stage.canary && inFlight.size === 0) {
+      expect(sent.size, `${where}: the canary`).toBe(stage.canary.requests + stage.requests.inUnsentJobs);
+    }
     expect(stage.requests.toSubmit, where).toBe(planned.length);
     const { new: fresh, changed, resubmissions, orphaned, inUnsentJobs } = stage.requests;
     expect(fresh + changed + resubmissions + orphaned + inUnsentJobs, `${where}: the kinds add up`).toBe(planned.length);
@@ -219,7 +226,7 @@ function ledgerSnapshot(ledger: Ledger): unknown {
  */
 async function runOnce(config: ProjectConfig, operation: Operation): Promise<Submitted> {
   const controller = new AbortController();
-  const submitted: Submitted = { keys: new Map(), estimates: new Map(), upstreamOf: new Map() };
+  const submitted: Submitted = { keys: new Map(), estimates: new Map(), upstreamOf: new Map(), stoppedByCanary: false };
   let jobsSeen = 0;
   const reporter = {
     notice: () => {},
@@ -234,7 +241,8 @@ async function runOnce(config: ProjectConfig, operation: Operation): Promise<Sub
   try {
     await runPipeline(opened.context, config.stages, { detach: operation.kind === 'run-detached' });
   } catch (error) {
-    if (!controller.signal.aborted) throw error;
+    if (error instanceof CanaryError) submitted.stoppedByCanary = true;
+    else if (!controller.signal.aborted) throw error;
   } finally {
     await opened.close();
   }

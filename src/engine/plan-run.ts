@@ -154,7 +154,7 @@ async function previewStage(
     },
     submit: { keysSha256: keysSha256(submissions.keys), ...(input.keys ? { keys: submissions.keys } : {}) },
     waiting: waitingOf(ledger, stage, waitingCount, price, input.keys ? waitingKeys : undefined),
-    ...canaryOf(ledger, stage, submissions.keys.length),
+    ...canaryOf(ledger, stage, submissions.keys.length - inUnsentJobs),
     ledger: { valid: counts.valid, inFlight: counts.in_job - inUnsentJobs, givenUp: counts.given_up },
     shards: [
       ...submissions.unsentJobs,
@@ -192,14 +192,17 @@ function waitingOf(ledger: Ledger, stage: StageConfig, requests: number, price: 
   return { ...waiting, estimatedTokens, estimatedCost: estimateCost(tokens, price) };
 }
 
-/** A canary the run would send first: none yet, or the last one failed (a new run tries it afresh). */
-function canaryOf(ledger: Ledger, stage: StageConfig, toSubmit: number): Pick<StagePreview, 'canary'> {
+/**
+ * A canary the run would send first, from the requests still to cut (`toCut`): none yet, or the last one failed (a
+ * new run tries it afresh). Jobs already cut go out as they are.
+ */
+function canaryOf(ledger: Ledger, stage: StageConfig, toCut: number): Pick<StagePreview, 'canary'> {
   const canary = stage.canary;
-  if (!canary || toSubmit === 0) return {};
+  if (!canary || toCut === 0) return {};
   const latest = ledger.latestCanary(stage.name);
   const failed = latest?.job.state === 'collected' && (latest.total === 0 ? 0 : latest.valid / latest.total) < canary.minValidRate;
   if (latest && !failed) return {};
-  return { canary: { requests: Math.min(canary.size, toSubmit), minValidRate: canary.minValidRate } };
+  return { canary: { requests: Math.min(canary.size, toCut), minValidRate: canary.minValidRate } };
 }
 
 function totalOf(stages: StagePreview[], config: ProjectConfig): Omit<RunPreview, 'overBudget'> {

@@ -22,6 +22,8 @@ export interface ProjectModel {
   maxAttempts: Record<StageName, number>;
   /** Whether the stage requires a field the model never writes: every answer is then invalid. */
   strict: Record<StageName, boolean>;
+  /** Whether `extract` sends a canary of two documents first (and stops unless one of them is valid). */
+  canary: boolean;
 }
 
 /** One step of a sequence. Runs are where a plan is compared with what the run submits. */
@@ -36,6 +38,7 @@ export type Operation =
   | { kind: 'change-prompt'; stage: StageName }
   | { kind: 'set-max-attempts'; stage: StageName; to: number }
   | { kind: 'toggle-strict'; stage: StageName }
+  | { kind: 'toggle-canary' }
   | { kind: 'delete-output'; stage: StageName; index: number }
   | { kind: 'damage-output'; stage: StageName; index: number };
 
@@ -64,6 +67,7 @@ export function newProject(random: () => number): ProjectModel {
     prompt: { extract: 1, summarize: 1 },
     maxAttempts: { extract: 1 + Math.floor(random() * 2), summarize: 1 + Math.floor(random() * 2) },
     strict: { extract: random() < 0.3, summarize: random() < 0.3 },
+    canary: false,
   };
   writeProject(model);
   return model;
@@ -87,6 +91,7 @@ export function nextOperation(random: () => number, model: ProjectModel): Operat
     () => ({ kind: 'set-max-attempts', stage: stage(), to: 1 + Math.floor(random() * 4) }),
     () => ({ kind: 'toggle-strict', stage: stage() }),
     () => ({ kind: 'toggle-strict', stage: stage() }),
+    () => ({ kind: 'toggle-canary' }),
     () => ({ kind: 'delete-output', stage: stage(), index: Math.floor(random() * 4) }),
     () => ({ kind: 'damage-output', stage: stage(), index: Math.floor(random() * 4) }),
   ];
@@ -114,6 +119,9 @@ export function applyMutation(model: ProjectModel, operation: Operation): void {
       break;
     case 'toggle-strict':
       model.strict[operation.stage] = !model.strict[operation.stage];
+      break;
+    case 'toggle-canary':
+      model.canary = !model.canary;
       break;
     case 'delete-output':
     case 'damage-output': {
@@ -157,6 +165,7 @@ export function writeProject(model: ProjectModel): void {
     '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }',
     `    maxAttempts: ${model.maxAttempts[name]}`,
     ...(model.strict[name] ? ['    validation: { required: [doi] }'] : []),
+    ...(model.canary && name === 'extract' ? ['    canary: { size: 2, minValidRate: 0.5 }'] : []),
   ];
   writeFileSync(
     join(model.dir, 'truebatch.config.yaml'),
