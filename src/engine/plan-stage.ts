@@ -1,18 +1,20 @@
 /**
  * @module Planning a stage: list its documents (a corpus, or an upstream stage's valid outputs), render one
  * request per document, estimate its tokens, and record it — or, in preview mode (`truebatch plan`), only say
- * what would happen. Identical work already done (same fingerprint, valid answer stored) is reused, not resubmitted.
+ * what would happen. Both modes take the same decisions (`upsertDecision`, `reuseStoredAnswer`); preview keeps
+ * them in `decided` instead of writing them. Identical work already done (same fingerprint, valid answer stored)
+ * is reused, not resubmitted.
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../corpus/index.ts';
-import { upsertOutcome, type Ledger, type Lineage, type UpsertOutcome } from '../ledger/index.ts';
+import { upsertDecision, type Ledger, type Lineage, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
 import { canonicalJson, type RequestSpec } from '../requests/index.ts';
 import { sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import { preparedEntries, type PreparedEntry } from './prepared-entries.ts';
 import { reuseStoredAnswer } from './reuse-answer.ts';
-import { upstreamDocuments, upstreamProgress, type StageEntry } from './stage-documents.ts';
+import { upstreamDocuments, upstreamProgress, type OutputReader, type StageEntry } from './stage-documents.ts';
 
 /** What planning found and decided for one stage. */
 export interface StagePlan {
@@ -25,12 +27,33 @@ export interface StagePlan {
   /** Upstream requests given up: their documents never enter this stage. */
   blockedByUpstream: { key: string; reason: string }[];
   requests: Record<UpsertOutcome | 'cached', number>;
-  /** Unchanged requests still waiting to be (re)submitted: retries of failed answers, or work a stop left unsent. */
+  /**
+   * Unchanged requests left to (re)submit: retries of failed answers, given-up requests a raised `maxAttempts`
+   * revives, or work a stop left unsent.
+   */
   resubmissions: number;
-  /** Estimated tokens of the requests that would be submitted (new, changed, or still pending). */
-  estimatedTokens: { input: number; output: number };
-  /** Byte sizes of the JSONL lines that would be submitted, for shard planning. */
-  lineSizes: number[];
+  /** Per request key of a listed document: the state planning leaves it in (what the run then submits: `pending`). */
+  decided: Map<string, DecidedRequest>;
+  /** Keys whose request changed (new fingerprint): the run drops their old output and answers them afresh. */
+  redone: Set<string>;
+}
+
+/** Where planning leaves one request: its state (or served from a stored answer), and a freshly rendered line. */
+export interface DecidedRequest {
+  state: RequestRow['state'] | 'cached';
+  /**
+   * For a new or changed request: its line's size and estimated tokens, as rendered now (not yet in the ledger), and
+   * the ledger id a changed request keeps (the run cuts pending requests in id order).
+   */
+  fresh?: { lineSize: number; input: number; output: number; requestId?: number };
+}
+
+/** How a preview sees a downstream stage's input as the run will find it. */
+export interface UpstreamView {
+  /** Upstream requests the run starts afresh: their current outputs do not enter this stage in its first pass. */
+  redone: ReadonlySet<string>;
+  /** Reads an upstream output as the run will have restored it. */
+  read: OutputReader;
 }
 
 /** Per-run memory of which upstream outputs each downstream stage has already planned. */
@@ -58,18 +81,19 @@ function emptyPlan(stage: string): StagePlan {
     blockedByUpstream: [],
     requests: { new: 0, changed: 0, unchanged: 0, busy: 0, cached: 0 },
     resubmissions: 0,
-    estimatedTokens: { input: 0, output: 0 },
-    lineSizes: [],
+    decided: new Map(),
+    redone: new Set(),
   };
 }
 
 /**
  * Plans `stage`. With `record`, writes documents, requests and corpus problems to the ledger and reuses stored
- * answers; with `preview`, changes nothing. Documents are read and rendered on the planning worker while this
- * thread records them. Throws ConfigError on an expected-count mismatch.
+ * answers; with `preview`, changes nothing (a downstream stage then reads its input through `upstream`).
+ * Documents are read and rendered on the planning worker while this thread records them. Throws ConfigError on an
+ * expected-count mismatch.
  */
 export async function planStage(
-  input: { config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview' },
+  input: { config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview'; upstream?: UpstreamView | undefined },
   stage: StageConfig,
 ): Promise<StagePlan> {
   const { config, ledger, mode } = input;
@@ -88,7 +112,8 @@ export async function planStage(
     const upstream = stage.input.stage;
     let seen = input.memory.get(stage.name);
     if (!seen) input.memory.set(stage.name, (seen = new Map<string, string>()));
-    entries = upstreamDocuments(config, ledger, upstream, stage.input.withDocument, mode === 'record' ? seen : new Map<string, string>());
+    const seenNow = mode === 'record' ? seen : new Map<string, string>();
+    entries = upstreamDocuments(config, ledger, upstream, stage.input.withDocument, seenNow, input.upstream ?? {});
     const progress = upstreamProgress(ledger, upstream);
     plan.waitingOnUpstream = progress.waiting;
     plan.blockedByUpstream = progress.givenUp.map((row) => ({ key: row.key, reason: `${upstream} gave up: ${row.last_reason ?? 'unknown'}` }));
@@ -153,14 +178,12 @@ function planPrepared(
     return;
   }
   plan.documents++;
-  // Before the upsert: whether an unchanged request is still waiting to be sent.
+  // Read before the upsert: the decision depends on where the request stands now.
   const existing = ledger.requestStatus(stage.name, key);
-  let outcome: UpsertOutcome;
-  if (mode === 'preview') {
-    outcome = upsertOutcome(existing, fingerprint);
-  } else {
+  const decision = upsertDecision(existing, fingerprint, stage.maxAttempts);
+  if (mode === 'record') {
     ledger.upsertDocument(stage.name, document);
-    outcome = ledger.upsertRequest({
+    ledger.upsertRequest({
       stage: stage.name,
       docId: document.id,
       key,
@@ -173,18 +196,20 @@ function planPrepared(
       estimatedOutputTokens: estimate.output,
     }, existing);
     // The output of the old document or prompt stands for nothing now; its answer stays in the ledger.
-    if (outcome === 'changed' && existing?.output_path) removeOutput(existing.output_path, stage.output.dir);
+    if (decision.outcome === 'changed' && existing?.output_path) removeOutput(existing.output_path, stage.output.dir);
   }
-  const willSubmit = outcome === 'new' || outcome === 'changed' || (outcome === 'unchanged' && existing?.state === 'pending');
+  const { outcome } = decision;
+  if (outcome === 'changed') plan.redone.add(key);
+  const fresh = outcome === 'new' || outcome === 'changed'
+    ? { lineSize: prepared.lineSize, ...estimate, ...(existing ? { requestId: existing.id } : {}) }
+    : undefined;
+  const willSubmit = decision.state === 'pending';
   if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {
     plan.requests.cached++;
+    plan.decided.set(key, { state: 'cached' });
     return;
   }
   plan.requests[outcome]++;
   if (willSubmit && outcome === 'unchanged') plan.resubmissions++;
-  if (willSubmit) {
-    plan.estimatedTokens.input += estimate.input;
-    plan.estimatedTokens.output += estimate.output;
-    plan.lineSizes.push(prepared.lineSize);
-  }
+  plan.decided.set(key, { state: decision.state, ...(fresh ? { fresh } : {}) });
 }

@@ -1,9 +1,12 @@
 /**
  * @module A stage's entries prepared on a worker thread, a batch at a time with a few batches in flight, and
- * yielded in their original order: the main thread records one batch while the worker prepares the next.
+ * yielded in their original order: the main thread records one batch while the worker prepares the next. A pass
+ * with only a few documents (a small corpus, a downstream stage's newly valid inputs) is prepared on this thread:
+ * starting a worker costs far more than rendering them.
  */
+import { statSync } from 'node:fs';
 import { moduleBeside, WorkerBatches, WorkerError } from '../shared/index.ts';
-import { isPrepareTask, type Prepared, type PrepareRecipe, type PrepareTask } from './prepare-document.ts';
+import { isPrepareTask, prepareDocuments, type Prepared, type PrepareRecipe, type PrepareTask } from './prepare-document.ts';
 import type { StageEntry } from './stage-documents.ts';
 
 /** An entry of the stage, prepared when it was a document. */
@@ -17,12 +20,56 @@ const BATCH_BYTES = 1_000_000;
 const BATCHES_IN_FLIGHT = 6;
 /** Two: recording takes the main thread about half the time that reading and rendering take one worker. */
 const WORKERS = 2;
+/** A pass of at most this many documents, and this many bytes of them, is prepared on this thread. */
+const IN_THREAD_DOCUMENTS = 16;
+const IN_THREAD_BYTES = 1_000_000;
 
 /**
  * `entries` with every document prepared with `recipe`, in order. The worker threads start with the first documents
  * and stop when the iteration ends (so they hold no memory between planning passes).
  */
 export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iterable<StageEntry>, recipe: PrepareRecipe): AsyncGenerator<PreparedEntry> {
+  const iterator = toAsyncIterator(entries);
+  // The first entries are held back until the pass proves larger than a few documents.
+  const head: StageEntry[] = [];
+  let tasks = 0;
+  let bytes = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      const prepare = (batch: PrepareTask[]): Promise<Prepared[]> => Promise.resolve(prepareDocuments(batch, recipe));
+      yield* await prepareBatch(head, prepare);
+      return;
+    }
+    head.push(next.value);
+    if (!isPrepareTask(next.value)) continue;
+    bytes += sizeOf(next.value);
+    if (++tasks > IN_THREAD_DOCUMENTS || bytes > IN_THREAD_BYTES) break;
+  }
+  yield* onWorkers(concat(head, iterator), recipe);
+}
+
+function sizeOf(task: PrepareTask): number {
+  if (task.kind === 'document') return task.document.sizeBytes;
+  // An unreadable file is refused when prepared, wherever that is.
+  return statSync(task.absolutePath, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+async function* toAsyncIterator(entries: AsyncIterable<StageEntry> | Iterable<StageEntry>): AsyncGenerator<StageEntry> {
+  yield* entries;
+}
+
+async function* concat(head: readonly StageEntry[], rest: AsyncIterator<StageEntry>): AsyncGenerator<StageEntry> {
+  try {
+    yield* head;
+    for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value;
+  } finally {
+    // A caller that stops early stops the walk too.
+    await rest.return?.();
+  }
+}
+
+async function* onWorkers(entries: AsyncIterable<StageEntry>, recipe: PrepareRecipe): AsyncGenerator<PreparedEntry> {
   const workers: WorkerBatches<PrepareTask, Prepared>[] = [];
   let sent = 0;
   const prepare = async (tasks: PrepareTask[]): Promise<Prepared[]> => {

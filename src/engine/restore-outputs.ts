@@ -8,13 +8,13 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
-import type { RecordedOutput } from '../ledger/index.ts';
+import type { Ledger, RecordedOutput } from '../ledger/index.ts';
 import { ensureFolder, resolveInside } from '../outputs/index.ts';
 import type { ModelResponse } from '../providers/index.ts';
 import { evaluateResult } from '../results/index.ts';
-import { compileValidator } from '../validation/index.ts';
+import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
-import { outputFileAt, writeOutputFile } from './verdicts.ts';
+import { outputFileAt, writeOutputFile, type OutputFile } from './verdicts.ts';
 
 /** What restoring found in one stage. */
 export interface RestoreSummary {
@@ -38,16 +38,12 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
     ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
     const validator = compileValidator(stage.validation);
     for (const output of damaged) {
-      const answer = ledger.answerOf(output.requestId);
-      const response = answer ? (JSON.parse(answer.response) as ModelResponse) : undefined;
-      const verdict = response && evaluateResult({ kind: 'response', key: output.key, lineNumber: 0, response }, validator);
-      if (verdict?.status !== 'valid') {
+      const file = restoredOutput(ledger, stage, validator, output);
+      if (!file) {
         summary.unrestorable.push(output.path);
         continue;
       }
-      // Under the stage's current output folder, by the same name: the folder may have moved in the config.
-      const path = resolveInside(stage.output.dir, basename(output.path));
-      ledger.recordOutput(output.requestId, writeOutputFile(outputFileAt(path, verdict.output)));
+      ledger.recordOutput(output.requestId, writeOutputFile(file));
       summary.restored++;
     }
     const text = `${summary.restored} missing or damaged output(s) rewritten from the ledger` +
@@ -59,8 +55,21 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
   return summaries;
 }
 
+/**
+ * The file a run rewrites for a missing or damaged output, or undefined when its stored answer no longer passes the
+ * stage's rules. `truebatch plan` reads a downstream stage's input from it, as the run will find it.
+ */
+export function restoredOutput(ledger: Ledger, stage: StageConfig, validator: Validator, output: RecordedOutput): OutputFile | undefined {
+  const answer = ledger.answerOf(output.requestId);
+  const response = answer ? (JSON.parse(answer.response) as ModelResponse) : undefined;
+  const verdict = response && evaluateResult({ kind: 'response', key: output.key, lineNumber: 0, response }, validator);
+  if (verdict?.status !== 'valid') return undefined;
+  // Under the stage's current output folder, by the same name: the folder may have moved in the config.
+  return outputFileAt(resolveInside(stage.output.dir, basename(output.path)), verdict.output);
+}
+
 /** True when the file is gone, is not a file, or is not the size it was written at. */
-function isDamaged(output: RecordedOutput): boolean {
+export function isDamaged(output: RecordedOutput): boolean {
   const stats = statSync(output.path, { throwIfNoEntry: false });
   if (!stats?.isFile()) return true;
   return output.bytes !== null && stats.size !== output.bytes;

@@ -11,14 +11,7 @@ import { ShardWriter } from '../requests/index.ts';
 import { CanaryError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
-
-/** Appends a repair note (why the last answer was rejected) as a last user part. */
-export function withRepairNote(requestJson: string, note: string | null): string {
-  if (note === null) return requestJson;
-  const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[] };
-  request.contents?.[0]?.parts?.push({ text: note });
-  return JSON.stringify(request);
-}
+import { submissionLine } from './submission-line.ts';
 
 /** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
 type CanaryState = 'needed' | 'live' | 'passed';
@@ -77,7 +70,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const placed = await writer.add({ key: request.key, requestJson: withRepairNote(request.request_json, request.repair_note) });
+    const placed = await writer.add(submissionLine(request));
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];

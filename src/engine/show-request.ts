@@ -5,13 +5,13 @@
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { estimateCost, type CostBreakdown, type PriceTable } from '../cost/index.ts';
-import { upsertOutcome, type Ledger, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
+import { upsertDecision, type Ledger, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
 import { serialiseInputLine, type GenerateContentRequestJson } from '../requests/index.ts';
 import { compileValidator } from '../validation/index.ts';
 import { calibrated } from './costing.ts';
 import { documentPathOf, findStageRequest, type FoundRequest, type RequestTarget } from './find-stage-request.ts';
 import { reuseStoredAnswer } from './reuse-answer.ts';
-import { withRepairNote } from './shard-stage.ts';
+import { withRepairNote } from './submission-line.ts';
 
 /** Where a request stands, and what the next run does with it. */
 export interface RequestPreviewStatus {
@@ -82,26 +82,27 @@ export async function showRequest(
 /** What the next run does with the request, decided as planning decides it (see `planPrepared`). */
 function statusOf(ledger: Ledger, found: FoundRequest, existing: RequestRow | undefined): RequestPreviewStatus {
   const { stage, prepared } = found;
-  const change = upsertOutcome(existing, prepared.fingerprint);
+  const decision = upsertDecision(existing, prepared.fingerprint, stage.maxAttempts);
+  const change = decision.outcome;
   const outputPath = change === 'unchanged' ? (existing?.output_path ?? null) : null;
   const status = (state: RequestPreviewStatus['state'], detail: string): RequestPreviewStatus => ({ state, change, outputPath, detail });
   if (prepared.estimate.input > stage.maxInputTokens) {
     return status('too_large', `about ${prepared.estimate.input} input tokens, over maxInputTokens ${stage.maxInputTokens}: never sent`);
   }
   if (change === 'busy') return status('in_job', 'an older version of it is in a batch job; this one is submitted once that job is collected');
-  const willSubmit = change !== 'unchanged' || existing?.state === 'pending';
+  const willSubmit = decision.state === 'pending';
   if (willSubmit && reuseStoredAnswer({ ledger, mode: 'preview' }, stage, compileValidator(stage.validation), prepared.key, prepared.document.id, prepared.fingerprint)) {
     return status('cached', 'an identical request has a valid stored answer: the next run reuses it and submits nothing');
   }
   if (change === 'new') return status('pending', 'not planned yet: the next run submits it');
   if (change === 'changed') return status('pending', 'its document, prompt or settings changed since it was last planned: the next run submits it');
-  switch (existing?.state) {
+  switch (decision.state) {
     case 'valid':
       return status('valid', `answered and valid${outputPath === null ? '' : `: ${outputPath}`}`);
     case 'in_job':
       return status('in_job', 'in a batch job at the provider');
     case 'given_up':
-      return status('given_up', `given up: ${existing.last_reason ?? 'no reason recorded'}`);
+      return status('given_up', `given up: ${existing?.last_reason ?? 'no reason recorded'}`);
     default:
       return status('pending', `waiting to be submitted${existing?.last_reason ? ` (last attempt: ${existing.last_reason})` : ''}`);
   }

@@ -26,9 +26,16 @@ export interface StageDocument {
  */
 export type StageEntry = PrepareTask | { kind: 'excluded' | 'invalid'; path: string; reason: string };
 
+/** Reads an upstream output: its path and text. Throws when it cannot be read. */
+export type OutputReader = (row: RequestRow) => { path: string; text: string };
+
+/** The run's reader: the output file as it is on disk. */
+export const readOutputFile: OutputReader = (row) => ({ path: row.output_path ?? '', text: readFileSync(row.output_path ?? '', 'utf8') });
+
 /**
  * The documents of a stage fed by `upstream`: one per valid upstream output whose fingerprint `seen` does not
- * already hold (so repeated planning in one run only reads what is new).
+ * already hold (so repeated planning in one run only reads what is new). A plan passes `redone` (upstream requests
+ * its run starts afresh, whose outputs it drops) and a `read` that sees outputs as the run will have restored them.
  */
 export function* upstreamDocuments(
   config: ProjectConfig,
@@ -36,15 +43,17 @@ export function* upstreamDocuments(
   upstream: string,
   withDocument: boolean,
   seen: Map<string, string>,
+  options: { redone?: ReadonlySet<string>; read?: OutputReader } = {},
 ): Generator<StageEntry> {
-  const rows = [...ledger.validRequests(upstream)].filter((row) => seen.get(row.key) !== row.fingerprint);
+  const read = options.read ?? readOutputFile;
+  const rows = [...ledger.validRequests(upstream)].filter((row) => seen.get(row.key) !== row.fingerprint && !options.redone?.has(row.key));
   for (const row of rows) {
     seen.set(row.key, row.fingerprint);
-    const outputPath = row.output_path ?? '';
+    let outputPath = row.output_path ?? '';
     let text: string;
     let output: unknown;
     try {
-      text = readFileSync(outputPath, 'utf8');
+      ({ path: outputPath, text } = read(row));
       output = JSON.parse(text);
     } catch (error) {
       yield { kind: 'invalid', path: projectRelative(config.projectDir, outputPath), reason: `upstream output unreadable: ${errorMessage(error)}` };

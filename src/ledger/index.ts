@@ -1,6 +1,6 @@
 /** @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. */
 export { Ledger, type UpsertOutcome } from './ledger.ts';
-export { upsertOutcome } from './request-queries.ts';
+export { upsertDecision, type UpsertDecision } from './request-queries.ts';
 export type { JobAttempt, KeyedAttempt, LatestResponse } from './attempt-queries.ts';
 export type { CorpusIssue } from './document-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';

@@ -7,14 +7,17 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
-import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus, type UpsertOutcome } from './request-queries.ts';
+import {
+  applyResult, averageEstimatedTokens, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus,
+  requestKeys, submittableRequests, unsentJobRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
+} from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt, type LatestResponse } from './attempt-queries.ts';
 import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
 import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
 
-export type { UpsertOutcome, RequestInput, RequestStatus } from './request-queries.ts';
+export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
 /** Typed access to the ledger. All multi-row changes are transactions. */
 export class Ledger {
@@ -132,6 +135,26 @@ export class Ledger {
   /** Requests of a stage waiting for a job, with their bodies, in a stable order, streamed (only `keys` when given). */
   *pendingRequests(stage: string, keys?: ReadonlySet<string>): Generator<PendingRequest> {
     for (const row of pendingRequests(this.sql, stage)) if (!keys || keys.has(row.key)) yield row;
+  }
+
+  /** A stage's pending and given-up requests with their bodies, streamed (what `truebatch plan` lays its decisions over). */
+  submittableRequests(stage: string): Iterable<SubmittableRequest> {
+    return submittableRequests(this.sql, stage);
+  }
+
+  /** The requests of a stage's jobs that are cut but not yet sent, with their estimated tokens. */
+  unsentJobRequests(stage: string): { key: string; jobId: number; input: number; output: number }[] {
+    return unsentJobRequests(this.sql, stage);
+  }
+
+  /** The keys of a stage's requests in `state`. */
+  requestKeys(stage: string, state: RequestRow['state']): string[] {
+    return requestKeys(this.sql, stage, state);
+  }
+
+  /** The average token estimates of a stage's requests so far (undefined when it has none). */
+  averageEstimatedTokens(stage: string): { input: number; output: number } | undefined {
+    return averageEstimatedTokens(this.sql, stage);
   }
 
   /** The stage's most recent canary job and how its attempts ended. */

@@ -20,25 +20,38 @@ export interface RequestInput {
 }
 
 /** The few columns that decide what planning does with a request (and its output, which a change supersedes). */
-export type RequestStatus = Pick<RequestRow, 'id' | 'fingerprint' | 'state' | 'max_attempts' | 'output_path'>;
+export type RequestStatus = Pick<RequestRow, 'id' | 'fingerprint' | 'state' | 'attempts' | 'max_attempts' | 'output_path'>;
 
 /** The status of the request for (stage, key), if there is one. */
 export function requestStatus(sql: Sql, stage: string, key: string): RequestStatus | undefined {
-  return sql('SELECT id, fingerprint, state, max_attempts, output_path FROM requests WHERE stage = ? AND key = ?').get(stage, key) as
-    | RequestStatus
-    | undefined;
+  return sql('SELECT id, fingerprint, state, attempts, max_attempts, output_path FROM requests WHERE stage = ? AND key = ?')
+    .get(stage, key) as RequestStatus | undefined;
 }
 
-/** What recording a request with `fingerprint` does, given its current status (see `Ledger.upsertRequest`). */
-export function upsertOutcome(existing: RequestStatus | undefined, fingerprint: string): UpsertOutcome {
-  if (!existing) return 'new';
-  if (existing.fingerprint === fingerprint) return 'unchanged';
-  return existing.state === 'in_job' ? 'busy' : 'changed';
+/** What recording a request does: the outcome, and the state the request is left in. */
+export interface UpsertDecision {
+  outcome: UpsertOutcome;
+  state: RequestRow['state'];
+}
+
+/**
+ * What recording a request with `fingerprint` and `maxAttempts` does, given its current status. The one rule for
+ * both `upsertRequest` (which carries it out) and `truebatch plan` (which only reports it): a request left
+ * `pending` is what the run submits.
+ */
+export function upsertDecision(existing: RequestStatus | undefined, fingerprint: string, maxAttempts: number): UpsertDecision {
+  if (!existing) return { outcome: 'new', state: 'pending' };
+  if (existing.fingerprint === fingerprint) {
+    // A raised maxAttempts revives given-up requests that now have attempts left.
+    const revived = existing.state === 'given_up' && existing.attempts < maxAttempts;
+    return { outcome: 'unchanged', state: revived ? 'pending' : existing.state };
+  }
+  return existing.state === 'in_job' ? { outcome: 'busy', state: 'in_job' } : { outcome: 'changed', state: 'pending' };
 }
 
 /** Inserts or updates the request for (stage, key), whose status was just read as `existing`. */
 export function upsertRequest(sql: Sql, now: number, input: RequestInput, existing: RequestStatus | undefined): UpsertOutcome {
-  const outcome = upsertOutcome(existing, input.fingerprint);
+  const { outcome, state } = upsertDecision(existing, input.fingerprint, input.maxAttempts);
   const lineage = JSON.stringify(input.lineage);
   if (outcome === 'busy') return outcome;
   if (!existing) {
@@ -51,12 +64,8 @@ export function upsertRequest(sql: Sql, now: number, input: RequestInput, existi
     return outcome;
   }
   if (outcome === 'unchanged') {
-    if (existing.max_attempts !== input.maxAttempts) {
-      // A raised maxAttempts revives given-up requests that now have attempts left.
-      sql(
-        `UPDATE requests SET max_attempts = ?, state = CASE WHEN state = 'given_up' AND attempts < ? THEN 'pending'
-           ELSE state END, updated_at = ? WHERE id = ?`,
-      ).run(input.maxAttempts, input.maxAttempts, now, existing.id);
+    if (existing.max_attempts !== input.maxAttempts || existing.state !== state) {
+      sql('UPDATE requests SET max_attempts = ?, state = ?, updated_at = ? WHERE id = ?').run(input.maxAttempts, state, now, existing.id);
     }
     return outcome;
   }
@@ -137,4 +146,40 @@ export function largestPendingKeys(sql: Sql, stage: string, count: number): stri
 export function oldestPendingSince(sql: Sql, stage: string): number | undefined {
   const row = sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as { at: number | null };
   return row.at ?? undefined;
+}
+
+/** A request a run may submit, with its body (as `pendingRequests` gives it), its state and its token estimates. */
+export type SubmittableRequest = PendingRequest & Pick<RequestRow, 'state' | 'estimated_input_tokens' | 'estimated_output_tokens'>;
+
+/** A stage's pending and given-up requests with their bodies, streamed: what `truebatch plan` lays its decisions over. */
+export function submittableRequests(sql: Sql, stage: string): Iterable<SubmittableRequest> {
+  return sql(
+      `SELECT r.id, r.key, r.repair_note, r.state, r.estimated_input_tokens, r.estimated_output_tokens, b.json AS request_json
+       FROM requests r JOIN request_bodies b ON b.request_id = r.id WHERE r.stage = ? AND r.state IN ('pending', 'given_up') ORDER BY r.id`,
+    )
+    .iterate(stage) as Iterable<SubmittableRequest>;
+}
+
+/** The requests of a stage's jobs that are cut but not yet sent (planned, uploading, uploaded), with their estimates. */
+export function unsentJobRequests(sql: Sql, stage: string): { key: string; jobId: number; input: number; output: number }[] {
+  return sql(
+      `SELECT r.key, j.id AS jobId, COALESCE(r.estimated_input_tokens, 0) AS input, COALESCE(r.estimated_output_tokens, 0) AS output
+       FROM jobs j JOIN attempts a ON a.job_id = j.id JOIN requests r ON r.id = a.request_id
+       WHERE j.stage = ? AND j.state IN ('planned', 'uploading', 'uploaded') ORDER BY j.id, a.id`,
+    )
+    .all(stage) as { key: string; jobId: number; input: number; output: number }[];
+}
+
+/** The average token estimates of a stage's requests so far, or undefined when it has none. */
+export function averageEstimatedTokens(sql: Sql, stage: string): { input: number; output: number } | undefined {
+  const row = sql(
+    'SELECT AVG(estimated_input_tokens) AS input, AVG(estimated_output_tokens) AS output FROM requests WHERE stage = ? AND estimated_input_tokens IS NOT NULL',
+  ).get(stage) as { input: number | null; output: number | null };
+  return row.input === null ? undefined : { input: row.input, output: row.output ?? 0 };
+}
+
+/** The keys of a stage's requests in `state`. */
+export function requestKeys(sql: Sql, stage: string, state: RequestRow['state']): string[] {
+  const rows = sql('SELECT key FROM requests WHERE stage = ? AND state = ? ORDER BY id').all(stage, state) as { key: string }[];
+  return rows.map((row) => row.key);
 }

@@ -16,11 +16,11 @@ function mib(bytes: number): string {
 
 function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): string {
   const rows: (string | number)[][] = [
-    ['stage', 'docs', 'new', 'changed', 'cached', 'resubmit', 'waiting upstream', 'valid', 'in flight', 'given up', 'shards', 'tokens in/out', 'standard', 'batch'],
+    ['stage', 'docs', 'to submit', 'new', 'changed', 'cached', 'resubmit', 'waiting upstream', 'valid', 'in flight', 'given up', 'shards', 'tokens in/out', 'standard', 'batch'],
   ];
   for (const s of plan.stages) {
     rows.push([
-      s.stage, s.documents, s.requests.new, s.requests.changed, s.requests.cached, s.requests.resubmissions,
+      s.stage, s.documents, s.requests.toSubmit, s.requests.new, s.requests.changed, s.requests.cached, s.requests.resubmissions,
       s.requests.waitingOnUpstream, s.ledger.valid, s.ledger.inFlight, s.ledger.givenUp, s.shards.length,
       `${s.estimatedTokens.input}/${s.estimatedTokens.output}`, formatUsd(s.estimatedCost.standardUsd), formatUsd(s.estimatedCost.batchUsd),
     ]);
@@ -36,8 +36,32 @@ function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): s
   for (const shard of plan.shards) {
     lines.push(`  ${shard.stage} shard: ${shard.requests} requests, ${mib(shard.bytes)} (limits ${plan.limits.maxRequestsPerJob} requests, ${mib(plan.limits.maxBytesPerJob)})`);
   }
-  if (plan.requests.waitingOnUpstream > 0) {
-    lines.push(`${plan.requests.waitingOnUpstream} request(s) wait on an upstream stage: they are planned and priced once its outputs exist.`);
+  if (plan.requests.orphaned > 0) {
+    lines.push(
+      `${plan.requests.orphaned} of them are pending requests of documents no longer listed (deleted, refused, or their upstream answer ` +
+        'is redone); the run sends them too.',
+    );
+  }
+  if (plan.requests.inUnsentJobs > 0) {
+    lines.push(`${plan.requests.inUnsentJobs} of them are in jobs an earlier run cut but did not send; the run sends those jobs as they are.`);
+  }
+  for (const over of plan.overBudget) {
+    lines.push(
+      `Over budget: the ${over.scope} budget is ${formatUsd(over.maxUsd)}; ${formatUsd(over.committedUsd)} is committed and this plan adds about ` +
+        `${formatUsd(over.plannedUsd)}. The run stops (exit 4) before the job that would exceed it.`,
+    );
+  }
+  for (const s of plan.stages) {
+    if (s.canary) {
+      lines.push(`${s.stage}: a canary of ${s.canary.requests} request(s) goes first; the rest only if ${Math.round(s.canary.minValidRate * 100)}% of it is valid.`);
+    }
+    if (s.waiting.requests > 0) {
+      const cost = s.waiting.estimatedCost ? `, roughly ${formatUsd(s.waiting.estimatedCost.batchUsd)} more at the batch price` : '';
+      lines.push(
+        `${s.stage}: up to ${s.waiting.requests} more request(s) once their upstream answers are valid during the run ` +
+          `(not in the figures above${cost}).`,
+      );
+    }
   }
   plan.stages.forEach((stage, index) => {
     const grouped = problems[index];
@@ -60,12 +84,13 @@ export function registerPlanCommand(program: Command): void {
     .command('plan')
     .description('dry run: documents, requests, shards, estimated tokens and cost; contacts no provider and records nothing')
     .option('--stage <name>', 'only this stage')
-    .action(async (flags: { stage?: string }, command: Command) => {
+    .option('--keys', 'with --json, list the key of every request to submit (else a hash of them)')
+    .action(async (flags: { stage?: string; keys?: boolean }, command: Command) => {
       const options = globalOptions(command);
       await withLedger(options, false, async (ledger, config, session) => {
         const stages = stagesFromFlag(config, flags.stage);
         requireUpstreamsRun(ledger, stages);
-        const plan = await previewRun({ config: session.config, ledger, prices: session.prices }, stages);
+        const plan = await previewRun({ config: session.config, ledger, prices: session.prices }, stages, { keys: flags.keys === true });
         const problems = plan.stages.map((preview) => problemsOf(stages.find((stage) => stage.name === preview.stage), preview));
         const missingPlaceholders = problems.flatMap((grouped) => grouped.missingPlaceholders);
         printResult(options, { ...plan, missingPlaceholders }, () => describePlan(plan, problems));
