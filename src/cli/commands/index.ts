@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
 import { registerEmulatorCommand } from './emulator.ts';
+import { registerInitCommand } from './init.ts';
 import { registerInspectCommands } from './inspect.ts';
 import { registerLineageCommand } from './lineage.ts';
 import { registerPlanCommand } from './plan.ts';
@@ -10,6 +11,7 @@ import { registerRunCommand } from './run.ts';
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {
+  registerInitCommand(program);
   registerPlanCommand(program);
   registerRunCommand(program);
   registerInspectCommands(program);
