@@ -47,12 +47,16 @@ describe('installing from the checkout (README: Use it on your own documents)', 
   const prefix = join(root, 'prefix');
   const projectDir = join(root, 'my-papers');
   const bin = join(prefix, 'bin');
-  // A clean environment, as on a fresh machine: nothing inherited from the test runner but PATH, HOME and npm's cache.
+  // A clean environment, as on a fresh machine: nothing inherited from the test runner but PATH, HOME, npm's cache and
+  // the Node headers to compile better-sqlite3 against (.ci/run sets them for Node 24, which has no headers download).
   const env: NodeJS.ProcessEnv = {
     PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
     HOME: process.env['HOME'] ?? root,
-    ...(process.env['npm_config_cache'] === undefined ? {} : { npm_config_cache: process.env['npm_config_cache'] }),
   };
+  for (const name of ['npm_config_cache', 'npm_config_nodedir']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
 
   it('says exactly the commands this test runs', () => {
     expect(readmeInstallLines()).toEqual([
