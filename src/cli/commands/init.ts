@@ -94,7 +94,7 @@ export function registerInitCommand(program: Command): void {
         'a commented truebatch.config.yaml on the emulator, a prompt using the documents\' fields, a JSON schema; then plan it',
     )
     .argument('[dir]', 'the project folder (default: --project, else the current folder)')
-    .addOption(new Option('--documents <kind>', 'the kind of documents to use, instead of the kind most files have').choices(DOCUMENT_KINDS))
+    .addOption(new Option('--documents <kind>', 'the kind of documents to use, instead of the kind most files have (pdf: not supported yet)').choices(DOCUMENT_KINDS))
     .action(async (dirArgument: string | undefined, flags: { documents?: DocumentKind }, command: Command) => {
       const options = globalOptions(command);
       const dir = path.resolve(process.cwd(), dirArgument ?? options.project);
