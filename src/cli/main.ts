@@ -9,6 +9,7 @@ import { apiKeyVariable } from '../config/index.ts';
 import { ApiKeyRejectedError, TrueBatchError, filesystemErrorFrom } from '../shared/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { ExitCode, exitProcess } from './exit-codes.ts';
+import { packageVersion } from './package-version.ts';
 
 // Planning a large corpus makes garbage that V8 promotes to the old generation, which it then lets grow to several
 // times the live heap before collecting: the CLI's peak memory varied from 260 to 370 MB at 100k documents. Collecting
@@ -19,6 +20,7 @@ setFlagsFromString('--heap-growing-percent=50');
 async function main(argv: string[]): Promise<number> {
   const program = new Command('truebatch')
     .description('Run document-processing LLM pipelines through provider batch APIs, crash-safe and exactly once.')
+    .version(packageVersion(), '-V, --version', 'print the version of truebatch')
     .option('--project <dir>', 'project folder (holds truebatch.config.yaml and .truebatch/)', '.')
     .option('--config <file>', 'config file (default: truebatch.config.{yaml,yml,json,ts} in the project)')
     .option('--provider <name>', "override the config's provider: gemini or emulator")

@@ -10,6 +10,7 @@ import { ConfigError, errorMessage } from '../shared/index.ts';
 import type { Locate } from './config-issues.ts';
 import { displayPath } from './display-path.ts';
 import { parseJsonText } from './json-text.ts';
+import { importTypeScriptConfig } from './typescript-config.ts';
 
 /** The file names looked for in a project folder, in this order. */
 export const CONFIG_FILE_NAMES = [
@@ -98,41 +99,11 @@ function parseYaml(text: string, shown: string): RawConfigFile {
   return { raw: document.toJS() as unknown, locate: yamlLocator(document, lines) };
 }
 
-async function importTypeScript(file: string, shown: string): Promise<unknown> {
-  let tsImport: (specifier: string, parentURL: string) => Promise<unknown>;
-  try {
-    ({ tsImport } = await import('tsx/esm/api'));
-  } catch (error) {
-    throw new ConfigError(`${shown}: loading a .ts config needs the tsx package installed (${errorMessage(error)})`, {
-      cause: error,
-    });
-  }
-  let loaded: unknown;
-  try {
-    loaded = await tsImport(pathToFileURL(file).href, import.meta.url);
-  } catch (error) {
-    throw new ConfigError(`${shown}: could not load the TypeScript config: ${errorMessage(error)}`, { cause: error });
-  }
-  const namespace = typeof loaded === 'object' && loaded !== null ? (loaded as Record<string, unknown>) : {};
-  let exported = namespace['default'];
-  // Outside an ESM package tsx loads the file as CommonJS, and `default` is then the whole exports object.
-  if (typeof exported === 'object' && exported !== null) {
-    const exports = exported as Record<string, unknown>;
-    const named = Object.keys(exports).filter((key) => key !== 'default');
-    const mirrored = (named.length > 0 || 'default' in exports) && named.every((key) => namespace[key] === exports[key]);
-    if (mirrored) exported = exports['default'];
-  }
-  if (exported === undefined) {
-    throw new ConfigError(`${shown}: expected a default export (export default defineConfig({ ... }))`);
-  }
-  return exported;
-}
-
 /** Reads and parses `file` by its extension; syntax errors name line and column. */
 export async function readConfigFile(file: string): Promise<RawConfigFile> {
   const shown = displayPath(file);
   const extension = path.extname(file).toLowerCase();
-  if (extension === '.ts' || extension === '.mts') return { raw: await importTypeScript(file, shown) };
+  if (extension === '.ts' || extension === '.mts') return { raw: await importTypeScriptConfig(pathToFileURL(file).href, shown) };
   if (!['.yaml', '.yml', '.json'].includes(extension)) {
     throw new ConfigError(`${shown}: unknown config file type \`${extension}\`; expected .yaml, .yml, .json or .ts`);
   }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
 import { registerEmulatorCommand } from './emulator.ts';
+import { registerInitCommand } from './init.ts';
 import { registerInspectCommands } from './inspect.ts';
 import { registerLineageCommand } from './lineage.ts';
 import { registerPlanCommand } from './plan.ts';
@@ -11,6 +12,7 @@ import { registerShowCommand } from './show.ts';
 
 /** Adds every subcommand to `program`. */
 export function registerCommands(program: Command): void {
+  registerInitCommand(program);
   registerPlanCommand(program);
   registerShowCommand(program);
   registerRunCommand(program);
