@@ -28,6 +28,7 @@ interface StageJson {
 
 interface JobJson {
   display_name: string;
+  stage: string;
   request_count: number;
   succeeded_count: number;
   failed_count: number;
@@ -58,6 +59,8 @@ const EXPECTED_STAGES = [
 describe('a run that explains itself: the soil-k example (end to end)', () => {
   let project: string;
   let run: CliResult;
+  /** How many jobs the first run made: stage_2a's jobs are cut from whatever is ready, so their number varies. */
+  let jobsOfFirstRun = 0;
   beforeAll(async () => {
     project = copySoilK();
     // The example's own faults and seed; only its embedded emulator's jobs and the polling are quicker.
@@ -65,6 +68,7 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
     writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('jobDurationMs: 1500', 'jobDurationMs: 200')
       .replace('initialIntervalMs: 500', 'initialIntervalMs: 50').replace('maxIntervalMs: 5000', 'maxIntervalMs: 200'));
     run = await runCli(['run', '--project', project, '--json']);
+    jobsOfFirstRun = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n ?? 0;
   }, SLOW);
 
   it('run --json: output folders, cost against the interactive price, repairs by kind and retries by reason', () => {
@@ -94,7 +98,7 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
   it('run and status print the same explanation as text (a second run submits nothing)', async () => {
     const again = await runCli(['run', '--project', project]);
     expect(again.code).toBe(0);
-    expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(5);
+    expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(jobsOfFirstRun);
     const outputs = join(project, 'outputs');
     expect(again.stdout).toContain(`stage_1a: 24 valid output(s) in ${join(outputs, 'stage_1a')}\n` +
       '  cost: $0.028 at the batch price, $0.0559 for the same tokens at the interactive price: saved $0.028 (50%)\n' +
@@ -111,8 +115,13 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
 
   it('jobs: the first stage_1a job\'s three truncated answers are rejected answers, not provider failures', async () => {
     const jobs = (JSON.parse((await runCli(['jobs', '--project', project, '--json'])).stdout) as { jobs: JobJson[] }).jobs;
-    expect(jobs.map((job) => [job.request_count, job.lines.valid, job.lines.rejected, job.lines.providerFailed, job.lines.missing]))
-      .toEqual([[24, 21, 3, 0, 0], [3, 3, 0, 0, 0], [21, 20, 1, 0, 0], [3, 3, 0, 0, 0], [1, 1, 0, 0, 0]]);
+    const counts = (job: JobJson): number[] => [job.request_count, job.lines.valid, job.lines.rejected, job.lines.providerFailed, job.lines.missing];
+    const stage1 = jobs.filter((job) => job.stage === 'stage_1a');
+    expect(stage1.map(counts)).toEqual([[24, 21, 3, 0, 0], [3, 3, 0, 0, 0]]);
+    // stage_2a's jobs are cut from whatever upstream outputs are ready, so only their sum is fixed: 24 requests and
+    // the retry of the one truncated answer.
+    const stage2 = jobs.filter((job) => job.stage === 'stage_2a').map(counts);
+    expect(stage2.reduce((sum, row) => sum.map((value, i) => value + (row[i] ?? 0)), [0, 0, 0, 0, 0])).toEqual([25, 24, 1, 0, 0]);
     expect(jobs[0]).toMatchObject({ succeeded_count: 24, failed_count: 0 });
     const jobsText = (await runCli(['jobs', '--project', project])).stdout;
     expect(jobsText).toMatch(/^job +stage +state +remote +requests +valid +answers rejected +provider failed +missing +polls +error$/m);
@@ -144,7 +153,7 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
     const migrated = await runCli(['run', '--project', project, '--json']);
     expect(migrated.code).toBe(0);
     expect((JSON.parse(migrated.stdout) as { stages: StageJson[] }).stages).toMatchObject(EXPECTED_STAGES);
-    expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(5);
+    expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(jobsOfFirstRun);
     expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
   }, SLOW);
 });
