@@ -4,11 +4,11 @@
  */
 export { Ledger, type UpsertOutcome } from './ledger.ts';
 export { upsertOutcome } from './request-queries.ts';
-export type { JobAttempt, KeyedAttempt, LatestResponse } from './attempt-queries.ts';
+export type { JobAttempt, KeyedAttempt, LatestResponse, ReusableAnswer } from './attempt-queries.ts';
+export type { AttemptUsageEstimate, Calibration } from './cost-queries.ts';
 export type { CorpusIssue } from './document-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
-export type { Calibration } from './cost-queries.ts';
 export type {
   AttemptTotals, AttemptUsage, FailureCount, GivenUpRequest, JobLineCounts, OutcomeQueries, RepairCount,
 } from './outcome-queries.ts';

@@ -91,7 +91,7 @@ describe('ledger', () => {
     addRequest(ledger, 'a', 'fp', 2);
     const first = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
     const attempt1 = ledger.attemptInJob(first.id, 's', 'a');
-    expect(attempt1?.attempt_no).toBe(1);
+    expect(attempt1?.attemptNo).toBe(1);
     ledger.recordResult(attempt1?.id ?? 0, { state: 'invalid', reason: 'missing title', repairNote: 'add a title' });
     expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'pending', repair_note: 'add a title', attempts: 1 });
     // Recording the same attempt again (a re-collection after a crash) changes nothing.
@@ -99,7 +99,7 @@ describe('ledger', () => {
     expect(ledger.requestByKey('s', 'a')?.state).toBe('pending');
     const second = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
     const attempt2 = ledger.attemptInJob(second.id, 's', 'a');
-    expect(attempt2?.attempt_no).toBe(2);
+    expect(attempt2?.attemptNo).toBe(2);
     ledger.recordResult(attempt2?.id ?? 0, { state: 'failed', reason: 'provider-error: 500' });
     expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'given_up', last_reason: 'provider-error: 500' });
     expect(ledger.givenUpRequests('s').map((r) => r.key)).toEqual(['a']);

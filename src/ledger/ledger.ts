@@ -9,10 +9,10 @@ import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, upsertRequest, type RequestInput, type RequestStatus, type UpsertOutcome } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
-import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt, type LatestResponse } from './attempt-queries.ts';
+import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
 import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
-import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
+import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageEstimate, type Calibration } from './cost-queries.ts';
 import { outcomeQueries, type OutcomeQueries } from './outcome-queries.ts';
 import { reportQueries, type ReportQueries } from './report-queries.ts';
 import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.ts';
@@ -200,9 +200,8 @@ export class Ledger {
   }
 
   /** The latest valid attempt made for identical work (same fingerprint), whose stored answer can be reused. */
-  reusableAttempt(fingerprint: string): AttemptRow | undefined {
-    return this.sql("SELECT * FROM attempts WHERE fingerprint = ? AND state = 'valid' AND response IS NOT NULL ORDER BY id DESC LIMIT 1")
-      .get(fingerprint) as AttemptRow | undefined;
+  reusableAttempt(fingerprint: string): ReusableAnswer | undefined {
+    return reusableAnswer(this.sql, fingerprint);
   }
 
   /** Marks a pending request valid with the output reused from `attemptId` (no submission). */
@@ -260,7 +259,7 @@ export class Ledger {
   }
 
   /** A job's attempts with their usage and their request's estimates. */
-  jobUsage(jobId: number): AttemptUsageRow[] {
+  jobUsage(jobId: number): AttemptUsageEstimate[] {
     return jobUsage(this.sql, jobId);
   }
 
