@@ -17,10 +17,11 @@ import { createPriceTable } from '../src/cost/index.ts';
 import { openProject, openProjectLedger } from '../src/create-truebatch.ts';
 import { previewRun, runPipeline, type RunPreview } from '../src/engine/index.ts';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.ts';
-import type { JobRow, Ledger } from '../src/ledger/index.ts';
+import type { JobRow } from '../src/ledger/index.ts';
 import { BudgetError, CanaryError } from '../src/shared/index.ts';
 import { runCli } from './support/cli.ts';
 import { TEST_API_KEY } from './support/emulator.ts';
+import { queryLedger } from './support/project.ts';
 import {
   applyMutation, describeOperation, newProject, nextOperation, seededRandom, writeProject, type Operation, type ProjectModel,
 } from './support/project-states.ts';
@@ -198,26 +199,25 @@ async function takePlan(
   const ledger = openProjectLedger(config);
   try {
     // In flight: in a job already sent (a job cut but not sent is the plan's to list).
-    const inFlight = ledger.db
-      .prepare(
-        `SELECT r.stage, r.key FROM requests r JOIN attempts a ON a.request_id = r.id AND a.state = 'in_job'
-         JOIN jobs j ON j.id = a.job_id WHERE r.state = 'in_job' AND j.remote_name IS NOT NULL`,
-      )
-      .all() as { stage: string; key: string }[];
+    const inFlight = queryLedger<{ stage: string; key: string }>(
+      config.projectDir,
+      `SELECT r.stage, r.key FROM requests r JOIN attempts a ON a.request_id = r.id AND a.state = 'in_job'
+       JOIN jobs j ON j.id = a.job_id WHERE r.state = 'in_job' AND j.remote_name IS NOT NULL`,
+    );
     const inFlightBefore = new Map(config.stages.map((stage) => [stage.name, new Set(inFlight.filter((row) => row.stage === stage.name).map((row) => row.key))]));
-    const valid = ledger.db.prepare("SELECT key, fingerprint FROM requests WHERE state = 'valid'").all() as { key: string; fingerprint: string }[];
+    const valid = queryLedger<{ key: string; fingerprint: string }>(config.projectDir, "SELECT key, fingerprint FROM requests WHERE state = 'valid'");
     const validBefore = new Set(valid.map((row) => `${row.key}@${row.fingerprint}`));
-    const before = ledgerSnapshot(ledger);
+    const before = ledgerSnapshot(config);
     const plan = await previewRun({ config, ledger, prices: createPriceTable(config.prices) }, config.stages, { keys: true });
-    expect(ledgerSnapshot(ledger), 'plan recorded something in the ledger').toEqual(before);
+    expect(ledgerSnapshot(config), 'plan recorded something in the ledger').toEqual(before);
     return { plan, inFlightBefore, validBefore };
   } finally {
     ledger.close();
   }
 }
 
-function ledgerSnapshot(ledger: Ledger): unknown {
-  const all = (sql: string): unknown[] => ledger.db.prepare(sql).all();
+function ledgerSnapshot(config: ProjectConfig): unknown {
+  const all = (sql: string): unknown[] => queryLedger(config.projectDir, sql);
   return [all('SELECT * FROM requests ORDER BY id'), all('SELECT * FROM jobs ORDER BY id'), all('SELECT COUNT(*) AS n FROM events'), all('SELECT * FROM documents')];
 }
 
@@ -233,7 +233,7 @@ async function runOnce(config: ProjectConfig, operation: Operation): Promise<Sub
     notice: () => {},
     // Called only once the project is open.
     job: (job: JobRow) => {
-      if (job.state === 'submitted') noteSubmitted(opened.context.ledger, job.id, submitted);
+      if (job.state === 'submitted') noteSubmitted(config, job.id, submitted);
       const stop = operation.kind === 'run-interrupted' && job.state === (operation.when === 'cut' ? 'planned' : 'submitted');
       if (stop && ++jobsSeen >= operation.afterJobs) controller.abort();
     },
@@ -251,13 +251,13 @@ async function runOnce(config: ProjectConfig, operation: Operation): Promise<Sub
 }
 
 /** Notes the requests of a job just sent, with their estimates and upstream keys as they are now. */
-function noteSubmitted(ledger: Ledger, jobId: number, submitted: Submitted): void {
-  const rows = ledger.db
-    .prepare(
-      `SELECT r.stage, r.key, r.estimated_input_tokens AS input, r.estimated_output_tokens AS output, r.lineage
-       FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?`,
-    )
-    .all(jobId) as { stage: string; key: string; input: number; output: number; lineage: string | null }[];
+function noteSubmitted(config: ProjectConfig, jobId: number, submitted: Submitted): void {
+  const rows = queryLedger<{ stage: string; key: string; input: number; output: number; lineage: string | null }>(
+    config.projectDir,
+    `SELECT r.stage, r.key, r.estimated_input_tokens AS input, r.estimated_output_tokens AS output, r.lineage
+     FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ?`,
+    jobId,
+  );
   const of = <V>(map: Map<string, V>, stage: string, make: () => V): V => map.get(stage) ?? (map.set(stage, make()), map.get(stage) as V);
   for (const row of rows) {
     const keys = of(submitted.keys, row.stage, () => new Set<string>());

@@ -12,7 +12,7 @@ import { shardStage } from '../src/engine/shard-stage.ts';
 import { submitJobs } from '../src/engine/submit-jobs.ts';
 import { ProviderError } from '../src/shared/index.ts';
 import { emulatorPerTest } from './support/emulator.ts';
-import { makeProject } from './support/project.ts';
+import { makeProject, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest();
 
@@ -59,7 +59,7 @@ describe('collecting while an input file uploads', () => {
   });
 
   it('cuts the next job while the last one uploads, and submits each job it cuts in the same call', async () => {
-    await withPlannedProject(async ({ context, stage, server }) => {
+    await withPlannedProject(async ({ project, context, stage, server }) => {
       // One job at a time: the first now, the others while the one before uploads.
       expect(await shardStage(context, stage, context.clock.now(), { maxJobs: 1, maxRequests: Infinity })).toHaveLength(1);
       expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 3, in_job: 2 });
@@ -72,7 +72,7 @@ describe('collecting while an input file uploads', () => {
       expect(server.stats().batchesCreated).toBe(3);
       expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 0, in_job: 5 });
       // Each next job was planned before the one uploading beside it was recorded as uploaded.
-      const events = context.ledger.db.prepare("SELECT kind, job_id FROM events WHERE kind IN ('job-planned', 'job-uploaded') ORDER BY id").all();
+      const events = queryLedger(project, "SELECT kind, job_id FROM events WHERE kind IN ('job-planned', 'job-uploaded') ORDER BY id");
       const [first, second, third] = context.ledger.jobs().map((job) => job.id);
       expect(events).toEqual([
         { kind: 'job-planned', job_id: first }, { kind: 'job-planned', job_id: second }, { kind: 'job-uploaded', job_id: first },
@@ -93,7 +93,7 @@ describe('collecting while an input file uploads', () => {
 
 /** Five documents planned (two requests per job at most) against a fresh emulator; the project is closed after `use`. */
 async function withPlannedProject(
-  use: (project: { context: EngineContext; stage: StageConfig; server: Awaited<ReturnType<typeof emulator>>['server'] }) => Promise<void>,
+  use: (planned: { project: string; context: EngineContext; stage: StageConfig; server: Awaited<ReturnType<typeof emulator>>['server'] }) => Promise<void>,
 ): Promise<void> {
   const project = makeProject({ count: 5, extraYaml: 'sharding: { maxRequestsPerJob: 2, maxBytesPerJob: 1000000 }' });
   const { server, env } = await emulator();
@@ -104,7 +104,7 @@ async function withPlannedProject(
     const [stage] = config.stages;
     if (!stage) throw new Error('the test project has one stage');
     await planStage({ config, ledger: context.ledger, memory: new Map(), mode: 'record' }, stage);
-    await use({ context, stage, server });
+    await use({ project, context, stage, server });
   } finally {
     await opened.close();
   }

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../shared/index.ts';
 import { costOfUsage, type ModelPrice, type PriceTable } from '../cost/index.ts';
-import { stageUsage, type Ledger } from '../ledger/index.ts';
+import type { Ledger } from '../ledger/index.ts';
 
 /** An actual cost in USD, or unknown (a model without a price) with the reasons: never shown as $0. */
 export type ActualStageCost =
@@ -16,7 +16,7 @@ export function actualStageCost(ledger: Ledger, stage: string, prices: PriceTabl
   const priceOf = new Map<string, ModelPrice | string>();
   const reasons = new Set<string>();
   const sum = { batchUsd: 0, standardUsd: 0, savingUsd: 0 };
-  for (const usage of stageUsage(ledger.sql, stage)) {
+  for (const usage of ledger.outcomes.stageUsage(stage)) {
     let price = priceOf.get(usage.model);
     if (price === undefined) {
       price = priceOrReason(prices, usage.model);

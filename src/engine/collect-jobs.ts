@@ -56,7 +56,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
       provider: context.provider.name,
       stage,
       finishedAt: job.finished_at ?? job.created_at,
-      attempts: [...attempts].map(([key, attempt]) => [key, attempt.doc_id, attempt.state === 'in_job']),
+      attempts: [...attempts].map(([key, attempt]) => [key, attempt.docId, attempt.state === 'in_job']),
     });
     await ledger.batched(async (tick) => {
       for await (const outcomes of judged) {

@@ -61,17 +61,17 @@ export function settleJobCost(ledger: Ledger, prices: PriceTable, job: JobRow): 
   const estimated = { input: 0, output: 0 };
   const actual = { input: 0, output: 0 };
   for (const attempt of ledger.jobUsage(job.id)) {
-    if (attempt.prompt_tokens === null) continue;
+    if (attempt.promptTokens === null) continue;
     const usage = {
-      promptTokens: attempt.prompt_tokens,
-      outputTokens: attempt.output_tokens ?? 0,
-      thoughtsTokens: attempt.thoughts_tokens ?? 0,
-      cachedTokens: attempt.cached_tokens ?? 0,
-      totalTokens: attempt.total_tokens ?? 0,
+      promptTokens: attempt.promptTokens,
+      outputTokens: attempt.outputTokens ?? 0,
+      thoughtsTokens: attempt.thoughtsTokens ?? 0,
+      cachedTokens: attempt.cachedTokens ?? 0,
+      totalTokens: attempt.totalTokens ?? 0,
     };
     usd += costOfUsage(usage, price).batchUsd;
-    estimated.input += attempt.estimated_input_tokens ?? 0;
-    estimated.output += attempt.estimated_output_tokens ?? 0;
+    estimated.input += attempt.estimatedInputTokens ?? 0;
+    estimated.output += attempt.estimatedOutputTokens ?? 0;
     actual.input += usage.promptTokens;
     actual.output += usage.outputTokens + usage.thoughtsTokens;
   }

@@ -3,7 +3,7 @@
  * config, attempts and jobs), and what depends on a document.
  */
 import { resolve } from 'node:path';
-import type { Ledger, Lineage, RequestRow } from '../ledger/index.ts';
+import type { AttemptHistoryEntry, Ledger, Lineage, RequestRow } from '../ledger/index.ts';
 import { NotFoundError } from '../shared/index.ts';
 
 /** An output's provenance, with its upstream outputs' provenance nested. */
@@ -20,7 +20,7 @@ export interface Provenance {
   generationConfigSha256: string | undefined;
   /** Set when the answer was reused from an earlier identical request. */
   reusedAttempt: number | null;
-  attempts: { attempt: number; state: string; job: string; remoteJob: string | null; reason: string | null }[];
+  attempts: AttemptHistoryEntry[];
   upstream: Provenance[];
 }
 
@@ -33,8 +33,7 @@ export function findRequest(ledger: Ledger, target: string, folders: readonly st
     const byOutput = ledger.requestByOutput(resolve(folder, target));
     if (byOutput) return byOutput;
   }
-  const byKey = ledger.db.prepare('SELECT * FROM requests WHERE key = ? ORDER BY id').all(target) as RequestRow[];
-  const [first] = byKey;
+  const first = ledger.provenance.firstRequestWithKey(target);
   if (!first) throw new NotFoundError(`no output file or request key matches ${target}`);
   return first;
 }
@@ -42,12 +41,6 @@ export function findRequest(ledger: Ledger, target: string, folders: readonly st
 /** The provenance of `request`, following upstream outputs. */
 export function provenanceOf(ledger: Ledger, request: RequestRow): Provenance {
   const lineage = JSON.parse(request.lineage ?? '{}') as Partial<Lineage>;
-  const attempts = ledger.db
-    .prepare(
-      `SELECT a.attempt_no AS attempt, a.state, j.display_name AS job, j.remote_name AS remoteJob, a.reason
-       FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.request_id = ? ORDER BY a.attempt_no`,
-    )
-    .all(request.id) as Provenance['attempts'];
   return {
     stage: request.stage,
     key: request.key,
@@ -60,7 +53,7 @@ export function provenanceOf(ledger: Ledger, request: RequestRow): Provenance {
     systemSha256: lineage.systemSha256,
     generationConfigSha256: lineage.generationConfigSha256,
     reusedAttempt: request.cached_from,
-    attempts,
+    attempts: ledger.provenance.attemptHistory(request.id),
     upstream: (lineage.upstream ?? []).flatMap((parent) => {
       const row = ledger.requestByKey(parent.stage, parent.key);
       return row ? [provenanceOf(ledger, row)] : [];

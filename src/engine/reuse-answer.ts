@@ -28,7 +28,7 @@ export function reuseStoredAnswer(
   const verdict = evaluateResult({ kind: 'response', key, lineNumber: 0, response: stored }, validator);
   if (verdict.status !== 'valid') return false;
   if (input.mode === 'preview') return true;
-  const output = writeOutputFile(outputFile(stage, docId, key, verdict.output, attempt.finished_at ?? 0));
+  const output = writeOutputFile(outputFile(stage, docId, key, verdict.output, attempt.finishedAt ?? 0));
   input.ledger.markCached(stage.name, key, attempt.id, output);
   input.ledger.addEvent('request-cached', `${key}: reused the valid answer of attempt ${attempt.id}`, { stage: stage.name });
   return true;

@@ -49,12 +49,12 @@ export function revalidate(ledger: Ledger, stages: readonly StageConfig[], optio
     // Collect first: the ledger cannot be written while a statement is still iterating over it.
     const attempts = [...ledger.latestResponses(stage.name)];
     for (const attempt of attempts) {
-      const stored = JSON.parse(attempt.response ?? 'null') as ModelResponse | { code: number } | null;
+      const stored = JSON.parse(attempt.response) as ModelResponse | { code: number } | null;
       if (stored === null || !('raw' in stored)) continue; // provider errors have nothing to re-validate
       summary.checked++;
       const item = { kind: 'response' as const, key: attempt.key, lineNumber: 0, response: stored };
       const verdict = evaluateResult(item, validator);
-      const wasValid = attempt.request_state === 'valid';
+      const wasValid = attempt.requestState === 'valid';
       if ((verdict.status === 'valid') === wasValid) {
         summary.unchanged++;
         continue;
@@ -63,19 +63,19 @@ export function revalidate(ledger: Ledger, stages: readonly StageConfig[], optio
       else summary.nowInvalid++;
       summary.changes.push({
         key: attempt.key,
-        docId: attempt.doc_id,
+        docId: attempt.docId,
         change: verdict.status === 'valid' ? 'now-valid' : 'now-invalid',
         reason: reasonOf(verdict),
-        outputPath: verdict.status === 'valid' ? null : attempt.output_path,
+        outputPath: verdict.status === 'valid' ? null : attempt.outputPath,
       });
       if (!options.apply) continue;
       if (verdict.status === 'valid') ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
       const output = verdict.status === 'valid'
-        ? writeOutputFile(outputFile(stage, attempt.doc_id, attempt.key, verdict.output, attempt.finished_at ?? 0))
+        ? writeOutputFile(outputFile(stage, attempt.docId, attempt.key, verdict.output, attempt.finishedAt ?? 0))
         : undefined;
       // Removed before the rejection is recorded: after a crash in between, the next run finds the recorded output
       // missing, cannot rebuild it from an answer that fails the rules, and says to run validate --apply again.
-      if (verdict.status !== 'valid' && attempt.output_path !== null) removeOutput(attempt.output_path, stage.output.dir);
+      if (verdict.status !== 'valid' && attempt.outputPath !== null) removeOutput(attempt.outputPath, stage.output.dir);
       ledger.reviseResult(attempt.id, resultRecord(stage, item, verdict, output));
     }
     summaries.push(summary);

@@ -5,7 +5,7 @@ import type { StageConfig } from '../config/index.ts';
 import type { MissingPlaceholder } from '../requests/index.ts';
 import { stageDocumentProblems } from './document-problems.ts';
 import { createPriceTable, type PriceTable } from '../cost/index.ts';
-import { attemptTotals, cachedCount, failureCounts, repairCounts, type FailureCount, type Ledger, type RepairCount } from '../ledger/index.ts';
+import type { FailureCount, GivenUpRequest, Ledger, RepairCount } from '../ledger/index.ts';
 import { actualStageCost, type ActualStageCost } from './actual-cost.ts';
 
 /** One stage's state of play. */
@@ -35,7 +35,7 @@ export interface StageSummary {
   repairs: RepairCount[];
   /** Failed and invalid attempts by why, with how many were resubmitted: the retries and their reasons. */
   failures: FailureCount[];
-  givenUpRequests: { key: string; attempts: number; reason: string }[];
+  givenUpRequests: GivenUpRequest[];
   corpusIssues: { path: string; kind: string; reason: string }[];
   /** Placeholders (nearly) every document lacks: said once, and left out of the per-document list when displayed. */
   missingPlaceholders: MissingPlaceholder[];
@@ -53,7 +53,7 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
     const jobs = ledger.jobs({ stage });
     const issues = ledger.corpusIssues(stage);
     const invalid = issues.filter((issue) => issue.kind === 'invalid');
-    const usage = attemptTotals(ledger.sql, stage);
+    const usage = ledger.outcomes.attemptTotals(stage);
     return {
       stage,
       outputDir: config.output.dir,
@@ -62,7 +62,7 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
       pending: counts.pending,
       inJob: counts.in_job,
       givenUp: counts.given_up,
-      cached: cachedCount(ledger.sql, stage),
+      cached: ledger.outcomes.cachedCount(stage),
       waitingOnUpstream: upstream ? upstream.pending + upstream.in_job : 0,
       blockedByUpstream: upstream ? upstream.given_up : 0,
       excluded: issues.filter((issue) => issue.kind === 'excluded').length,
@@ -75,13 +75,9 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
       attempts: usage.attempts,
       tokens: { prompt: usage.prompt, output: usage.output, thoughts: usage.thoughts },
       cost: actualStageCost(ledger, stage, prices),
-      repairs: repairCounts(ledger.sql, stage),
-      failures: failureCounts(ledger.sql, stage),
-      givenUpRequests: ledger.givenUpRequests(stage).map((request) => ({
-        key: request.key,
-        attempts: request.attempts,
-        reason: request.last_reason ?? 'unknown',
-      })),
+      repairs: ledger.outcomes.repairCounts(stage),
+      failures: ledger.outcomes.failureCounts(stage),
+      givenUpRequests: ledger.outcomes.givenUpRequests(stage),
       corpusIssues: issues,
       missingPlaceholders: stageDocumentProblems(config, counts.pending + counts.in_job + counts.valid + counts.given_up + invalid.length, invalid)
         .missingPlaceholders,

@@ -1,6 +1,5 @@
 /** @module Ledger queries about money: estimated tokens, actual usage, committed spend and token calibration. */
 import type { Sql } from './sql.ts';
-import type { AttemptRow } from './rows.ts';
 
 /** A calibration ratio (actual ÷ estimated tokens) and how many jobs it summarises. */
 export interface Calibration {
@@ -8,11 +7,16 @@ export interface Calibration {
   samples: number;
 }
 
-/** An attempt's token usage with its request's token estimates. */
-export type AttemptUsageRow = Pick<AttemptRow, 'prompt_tokens' | 'output_tokens' | 'thoughts_tokens' | 'cached_tokens' | 'total_tokens'> & {
-  estimated_input_tokens: number | null;
-  estimated_output_tokens: number | null;
-};
+/** An attempt's token usage (null: not reported) with its request's token estimates (null: not estimated). */
+export interface AttemptUsageEstimate {
+  promptTokens: number | null;
+  outputTokens: number | null;
+  thoughtsTokens: number | null;
+  cachedTokens: number | null;
+  totalTokens: number | null;
+  estimatedInputTokens: number | null;
+  estimatedOutputTokens: number | null;
+}
 
 /** Estimated tokens of a job's requests (from planning). */
 export function jobEstimatedTokens(sql: Sql, jobId: number): { input: number; output: number } {
@@ -24,13 +28,14 @@ export function jobEstimatedTokens(sql: Sql, jobId: number): { input: number; ou
 }
 
 /** A job's attempts' usage and their requests' estimates (not the stored responses: a job has thousands). */
-export function jobUsage(sql: Sql, jobId: number): AttemptUsageRow[] {
+export function jobUsage(sql: Sql, jobId: number): AttemptUsageEstimate[] {
   return sql(
-      `SELECT a.prompt_tokens, a.output_tokens, a.thoughts_tokens, a.cached_tokens, a.total_tokens,
-         r.estimated_input_tokens, r.estimated_output_tokens FROM attempts a JOIN requests r ON r.id = a.request_id
+      `SELECT a.prompt_tokens AS promptTokens, a.output_tokens AS outputTokens, a.thoughts_tokens AS thoughtsTokens,
+         a.cached_tokens AS cachedTokens, a.total_tokens AS totalTokens, r.estimated_input_tokens AS estimatedInputTokens,
+         r.estimated_output_tokens AS estimatedOutputTokens FROM attempts a JOIN requests r ON r.id = a.request_id
        WHERE a.job_id = ?`,
     )
-    .all(jobId) as AttemptUsageRow[];
+    .all(jobId) as AttemptUsageEstimate[];
 }
 
 /**

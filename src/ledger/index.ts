@@ -1,20 +1,20 @@
-/** @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. */
+/**
+ * @module The ledger: SQLite schema, typed queries, the job state machine and the project lock. The only module
+ * outside src/ledger/ may import (lint enforces it); it exports no SQL handle.
+ */
 export { Ledger, type UpsertOutcome } from './ledger.ts';
 export { upsertDecision, type UpsertDecision } from './request-queries.ts';
-export type { JobAttempt, KeyedAttempt, LatestResponse } from './attempt-queries.ts';
+export type { JobAttempt, KeyedAttempt, LatestResponse, ReusableAnswer } from './attempt-queries.ts';
+export type { AttemptUsageEstimate, Calibration } from './cost-queries.ts';
 export type { CorpusIssue } from './document-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
-export type { Calibration } from './cost-queries.ts';
-export {
-  attemptTotals, cachedCount, failureCounts, jobLineCounts, repairCounts, stageUsage,
-  type AttemptUsage, type FailureCount, type JobLineCounts, type RepairCount,
+export type {
+  AttemptTotals, AttemptUsage, FailureCount, GivenUpRequest, JobLineCounts, OutcomeQueries, RepairCount,
 } from './outcome-queries.ts';
 export { FAILURE_LABELS, REPAIR_LABELS } from './outcome-labels.ts';
-export {
-  documentCounts, ledgerStages, reportAttempts, reportGivenUp, reportJobs, reportRequests,
-  type ReportAttempt, type ReportGivenUp, type ReportJob, type ReportRequest,
-} from './report-queries.ts';
+export type { ReportAttempt, ReportGivenUp, ReportJob, ReportQueries, ReportRequest } from './report-queries.ts';
+export type { AttemptHistoryEntry, ProvenanceQueries } from './provenance-queries.ts';
 export * from './job-states.ts';
 export type { NewJob, CanaryOutcome } from './job-queries.ts';
 export type * from './rows.ts';

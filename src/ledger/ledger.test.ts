@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock, InputError } from '../shared/index.ts';
 import Database from 'better-sqlite3';
 import type { RequestInput } from './ledger.ts';
+import { internalsOf } from './internals.ts';
 import { openLedger } from './open-ledger.ts';
 import { migrations } from './schema.ts';
 import { TAKE_JOB_REQUESTS } from './job-queries.ts';
@@ -56,13 +57,13 @@ describe('ledger', () => {
     const plan = (keys: string[]) => ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys });
     const first = plan(['c', 'a', 'b']);
     const attemptsOf = (jobId: number) =>
-      ledger.db.prepare('SELECT r.key, a.attempt_no, a.fingerprint FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ? ORDER BY a.id').all(jobId);
+      internalsOf(ledger).db.prepare('SELECT r.key, a.attempt_no, a.fingerprint FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.job_id = ? ORDER BY a.id').all(jobId);
     expect(attemptsOf(first.id)).toEqual([
       { key: 'c', attempt_no: 1, fingerprint: 'fp-c' },
       { key: 'a', attempt_no: 1, fingerprint: 'fp-a' },
       { key: 'b', attempt_no: 1, fingerprint: 'fp-b' },
     ]);
-    const open = ledger.db.prepare('SELECT id FROM attempts WHERE job_id = ? ORDER BY id').all(first.id) as { id: number }[];
+    const open = internalsOf(ledger).db.prepare('SELECT id FROM attempts WHERE job_id = ? ORDER BY id').all(first.id) as { id: number }[];
     ledger.recordResult(open[1]!.id, { state: 'failed', reason: 'x' });
     expect(() => plan(['a', 'zz'])).toThrow(/request zz was not pending/);
     expect(() => plan(['a', 'a'])).toThrow(/lists a request more than once/);
@@ -90,7 +91,7 @@ describe('ledger', () => {
     addRequest(ledger, 'a', 'fp', 2);
     const first = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
     const attempt1 = ledger.attemptInJob(first.id, 's', 'a');
-    expect(attempt1?.attempt_no).toBe(1);
+    expect(attempt1?.attemptNo).toBe(1);
     ledger.recordResult(attempt1?.id ?? 0, { state: 'invalid', reason: 'missing title', repairNote: 'add a title' });
     expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'pending', repair_note: 'add a title', attempts: 1 });
     // Recording the same attempt again (a re-collection after a crash) changes nothing.
@@ -98,7 +99,7 @@ describe('ledger', () => {
     expect(ledger.requestByKey('s', 'a')?.state).toBe('pending');
     const second = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
     const attempt2 = ledger.attemptInJob(second.id, 's', 'a');
-    expect(attempt2?.attempt_no).toBe(2);
+    expect(attempt2?.attemptNo).toBe(2);
     ledger.recordResult(attempt2?.id ?? 0, { state: 'failed', reason: 'provider-error: 500' });
     expect(ledger.requestByKey('s', 'a')).toMatchObject({ state: 'given_up', last_reason: 'provider-error: 500' });
     expect(ledger.givenUpRequests('s').map((r) => r.key)).toEqual(['a']);
@@ -133,7 +134,7 @@ describe('ledger', () => {
     expect([...ledger.pendingRequests('s')].map((row) => row.request_json)).toEqual(['{"v":1}']);
     ledger.upsertRequest({ ...requestInput('a', 'fp-2'), requestJson: '{"v":2}' }, ledger.requestStatus('s', 'a'));
     expect([...ledger.pendingRequests('s')].map((row) => row.request_json)).toEqual(['{"v":2}']);
-    expect(ledger.db.prepare('SELECT COUNT(*) AS n FROM request_bodies').get()).toEqual({ n: 1 });
+    expect(internalsOf(ledger).db.prepare('SELECT COUNT(*) AS n FROM request_bodies').get()).toEqual({ n: 1 });
     expect(Object.keys(ledger.requestByKey('s', 'a') ?? {})).not.toContain('request_json');
   });
 
@@ -149,14 +150,14 @@ describe('ledger', () => {
     ).run();
     old.close();
     const ledger = openLedger(path, createManualClock());
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(internalsOf(ledger).db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect([...ledger.pendingRequests('s')]).toMatchObject([{ key: 'k', request_json: '{"old":true}' }]);
     expect(ledger.requestByKey('s', 'k')).toMatchObject({ output_bytes: null });
-    const indexes = ledger.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").all();
+    const indexes = internalsOf(ledger).db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").all();
     expect(indexes).not.toContainEqual({ name: 'requests_fingerprint' });
     expect(indexes).toContainEqual({ name: 'requests_state' });
-    expect(ledger.db.pragma('index_info(attempts_fingerprint)')).toMatchObject([{ name: 'fingerprint' }]);
-    const plan = ledger.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE fingerprint = 'f' AND state = 'valid' ORDER BY id DESC LIMIT 1").all();
+    expect(internalsOf(ledger).db.pragma('index_info(attempts_fingerprint)')).toMatchObject([{ name: 'fingerprint' }]);
+    const plan = internalsOf(ledger).db.prepare("EXPLAIN QUERY PLAN SELECT * FROM attempts WHERE fingerprint = 'f' AND state = 'valid' ORDER BY id DESC LIMIT 1").all();
     expect(JSON.stringify(plan)).toContain('USING INDEX attempts_fingerprint');
   });
 
@@ -165,7 +166,7 @@ describe('ledger', () => {
     for (let i = 0; i < 50; i++) addRequest(ledger, `k${i}`);
     const plans = Object.entries(TAKE_JOB_REQUESTS).map(([name, text]) => {
       const args = name === 'take' ? [1, '["k1"]', 's'] : name === 'addAttempts' ? [1, '["k1"]', 's'] : ['["k1"]', 's'];
-      const steps = ledger.db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...args) as { detail: string }[];
+      const steps = internalsOf(ledger).db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...args) as { detail: string }[];
       return `${name}: ${steps.map((step) => step.detail).join(' | ')}`;
     });
     expect(plans).toHaveLength(3);
@@ -177,10 +178,10 @@ describe('ledger', () => {
 
   it('commits durably on request (synchronous FULL), then goes back to NORMAL, even when the work throws', () => {
     const { ledger } = freshLedger();
-    const seen = ledger.durably(() => ledger.db.pragma('synchronous', { simple: true }));
+    const seen = ledger.durably(() => internalsOf(ledger).db.pragma('synchronous', { simple: true }));
     expect(seen).toBe(2); // FULL
     expect(() => ledger.durably(() => { throw new InputError('x', 'fails'); })).toThrow('fails');
-    expect(ledger.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(internalsOf(ledger).db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
   });
 
   it('keeps its data across reopen and keeps a stable project id', () => {

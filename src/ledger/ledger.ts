@@ -12,24 +12,37 @@ import {
   requestKeys, submittableRequests, unsentJobRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
 } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
-import { attemptInJob, jobAttempts, latestResponses, openAttempts, type JobAttempt, type KeyedAttempt, type LatestResponse } from './attempt-queries.ts';
+import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
 import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
 import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
-import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageRow, type Calibration } from './cost-queries.ts';
+import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageEstimate, type Calibration } from './cost-queries.ts';
+import { outcomeQueries, type OutcomeQueries } from './outcome-queries.ts';
+import { reportQueries, type ReportQueries } from './report-queries.ts';
+import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
-/** Typed access to the ledger. All multi-row changes are transactions. */
+/**
+ * Typed access to the ledger. All multi-row changes are transactions. The database and its statements are private:
+ * nothing outside src/ledger/ runs SQL (`internalsOf` in internals.ts is the way in for the ledger's own modules).
+ */
 export class Ledger {
-  readonly db: Database.Database;
+  private readonly db: Database.Database;
   readonly #clock: Clock;
   readonly #statements = new Map<string, Database.Statement>();
   /** A prepared statement for `sql`, compiled once per ledger (compiling is most of a small query's cost). */
-  readonly sql = (text: string): Database.Statement => {
+  private readonly sql = (text: string): Database.Statement => {
     let statement = this.#statements.get(text);
     if (!statement) this.#statements.set(text, (statement = this.db.prepare(text)));
     return statement;
   };
+
+  /** Why attempts failed, what was repaired, usage, given-up requests, job verdicts (outcome-queries.ts). */
+  readonly outcomes: OutcomeQueries;
+  /** What the cost and outcome report reads (report-queries.ts). */
+  readonly report: ReportQueries;
+  /** What provenance reads (provenance-queries.ts). */
+  readonly provenance: ProvenanceQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -38,6 +51,9 @@ export class Ledger {
     this.db = db;
     this.#clock = clock;
     this.#runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.outcomes = outcomeQueries(this.sql);
+    this.report = reportQueries(this.sql);
+    this.provenance = provenanceQueries(this.sql);
   }
 
   /** The ledger file. */
@@ -207,9 +223,8 @@ export class Ledger {
   }
 
   /** The latest valid attempt made for identical work (same fingerprint), whose stored answer can be reused. */
-  reusableAttempt(fingerprint: string): AttemptRow | undefined {
-    return this.sql("SELECT * FROM attempts WHERE fingerprint = ? AND state = 'valid' AND response IS NOT NULL ORDER BY id DESC LIMIT 1")
-      .get(fingerprint) as AttemptRow | undefined;
+  reusableAttempt(fingerprint: string): ReusableAnswer | undefined {
+    return reusableAnswer(this.sql, fingerprint);
   }
 
   /** Marks a pending request valid with the output reused from `attemptId` (no submission). */
@@ -267,7 +282,7 @@ export class Ledger {
   }
 
   /** A job's attempts with their usage and their request's estimates. */
-  jobUsage(jobId: number): AttemptUsageRow[] {
+  jobUsage(jobId: number): AttemptUsageEstimate[] {
     return jobUsage(this.sql, jobId);
   }
 

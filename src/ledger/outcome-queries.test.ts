@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../shared/index.ts';
 import type { Ledger } from './ledger.ts';
 import { openLedger } from './open-ledger.ts';
-import { failureCounts, jobLineCounts, repairCounts, stageUsage } from './outcome-queries.ts';
+import { internalsOf } from './internals.ts';
 import type { ResultRecord } from './rows.ts';
 import { migrations } from './schema.ts';
 
@@ -50,22 +50,22 @@ describe('outcome queries', () => {
     });
     const second = runJob(ledger, { b: { state: 'valid', repairs: ['fence'], usage }, c: { state: 'valid' }, d: undefined });
 
-    expect(failureCounts(ledger.sql, 's')).toEqual([
+    expect(ledger.outcomes.failureCounts('s')).toEqual([
       { kind: 'missing-key', attempts: 1, resubmitted: 0 },
       { kind: 'provider-error', attempts: 1, resubmitted: 1 },
       { kind: 'required', attempts: 1, resubmitted: 1 },
       { kind: 'truncated', attempts: 1, resubmitted: 1 },
     ]);
-    expect(repairCounts(ledger.sql, 's')).toEqual([
+    expect(ledger.outcomes.repairCounts('s')).toEqual([
       { kind: 'alias', attempts: 1 },
       { kind: 'fence', attempts: 2 },
       { kind: 'prose', attempts: 1 },
     ]);
-    const lines = jobLineCounts(ledger.sql);
+    const lines = ledger.outcomes.jobLineCounts();
     expect(lines.get(first)).toEqual({ valid: 1, rejected: 2, providerFailed: 1, missing: 1, open: 0 });
     expect(lines.get(second)).toEqual({ valid: 2, rejected: 0, providerFailed: 0, missing: 0, open: 1 });
-    expect([...stageUsage(ledger.sql, 's')]).toHaveLength(4);
-    expect(failureCounts(ledger.sql, 'other-stage')).toEqual([]);
+    expect([...ledger.outcomes.stageUsage('s')]).toHaveLength(4);
+    expect(ledger.outcomes.failureCounts('other-stage')).toEqual([]);
   });
 
   it('migration 4 fills failure kinds and repairs of attempts recorded before it from their stored reasons and issues', () => {
@@ -99,8 +99,8 @@ describe('outcome queries', () => {
     old.close();
 
     const ledger = openLedger(path, createManualClock());
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(migrations.length);
-    const migrated = ledger.db.prepare('SELECT r.key, a.failure_kind, a.repairs FROM attempts a JOIN requests r ON r.id = a.request_id ORDER BY a.id').all();
+    expect(internalsOf(ledger).db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    const migrated = internalsOf(ledger).db.prepare('SELECT r.key, a.failure_kind, a.repairs FROM attempts a JOIN requests r ON r.id = a.request_id ORDER BY a.id').all();
     expect(migrated).toEqual([
       { key: 'valid', failure_kind: null, repairs: '["alias","fence","prose"]' },
       { key: 'valid2', failure_kind: null, repairs: null },
@@ -113,6 +113,6 @@ describe('outcome queries', () => {
     ]);
     // Nothing moved back to pending: the migration changes no request.
     expect(ledger.requestCounts('s')).toEqual({ pending: 0, in_job: 0, valid: 2, given_up: 6 });
-    expect(jobLineCounts(ledger.sql).get(1)).toEqual({ valid: 2, rejected: 3, providerFailed: 1, missing: 2, open: 0 });
+    expect(ledger.outcomes.jobLineCounts().get(1)).toEqual({ valid: 2, rejected: 3, providerFailed: 1, missing: 2, open: 0 });
   });
 });

@@ -80,14 +80,30 @@ export function stageUsage(sql: Sql, stage: string): Iterable<AttemptUsage> {
     .iterate(stage) as Iterable<AttemptUsage>;
 }
 
+/** A stage's attempts and their reported tokens, summed. */
+export interface AttemptTotals {
+  attempts: number;
+  prompt: number;
+  output: number;
+  thoughts: number;
+}
+
+/** A request given up, with how many attempts it had and the reason of its last. */
+export interface GivenUpRequest {
+  key: string;
+  attempts: number;
+  /** `unknown` when none was recorded. */
+  reason: string;
+}
+
 /** Attempts of `stage` and their reported tokens, summed. */
-export function attemptTotals(sql: Sql, stage: string): { attempts: number; prompt: number; output: number; thoughts: number } {
+export function attemptTotals(sql: Sql, stage: string): AttemptTotals {
   return sql(
       `SELECT COUNT(*) AS attempts, COALESCE(SUM(a.prompt_tokens), 0) AS prompt, COALESCE(SUM(a.output_tokens), 0) AS output,
          COALESCE(SUM(a.thoughts_tokens), 0) AS thoughts
        FROM attempts a JOIN requests r ON r.id = a.request_id WHERE r.stage = ?`,
     )
-    .get(stage) as { attempts: number; prompt: number; output: number; thoughts: number };
+    .get(stage) as AttemptTotals;
 }
 
 /** Valid requests of `stage` served from an earlier identical answer, without a submission. */
@@ -95,6 +111,15 @@ export function cachedCount(sql: Sql, stage: string): number {
   const row = sql("SELECT COUNT(*) AS n FROM requests WHERE stage = ? AND state = 'valid' AND cached_from IS NOT NULL")
     .get(stage) as { n: number };
   return row.n;
+}
+
+/** The given-up requests of `stage`, by key. */
+export function givenUpRequests(sql: Sql, stage: string): GivenUpRequest[] {
+  return sql(
+      `SELECT key, attempts, COALESCE(last_reason, 'unknown') AS reason FROM requests WHERE stage = ? AND state = 'given_up'
+       ORDER BY key`,
+    )
+    .all(stage) as GivenUpRequest[];
 }
 
 /** Failure kinds of attempts that got no line at all. */
@@ -114,4 +139,35 @@ export function jobLineCounts(sql: Sql): Map<number, JobLineCounts> {
     )
     .all() as (JobLineCounts & { jobId: number })[];
   return new Map(rows.map(({ jobId, ...counts }) => [jobId, counts]));
+}
+
+/** The outcome queries of one ledger (`ledger.outcomes`): what summaries, costs and `inspect jobs` read. */
+export interface OutcomeQueries {
+  /** Why attempts of a stage failed, most frequent first. */
+  failureCounts(stage: string): FailureCount[];
+  /** What was repaired in a stage's answers, in the order alias, fence, prose. */
+  repairCounts(stage: string): RepairCount[];
+  /** The usage of every attempt of a stage that reported any, streamed. */
+  stageUsage(stage: string): Iterable<AttemptUsage>;
+  /** A stage's attempts and their reported tokens, summed. */
+  attemptTotals(stage: string): AttemptTotals;
+  /** Valid requests of a stage served from an earlier identical answer. */
+  cachedCount(stage: string): number;
+  /** The given-up requests of a stage, by key. */
+  givenUpRequests(stage: string): GivenUpRequest[];
+  /** Every job's attempts by verdict, by job id (jobs without attempts are absent). */
+  jobLineCounts(): Map<number, JobLineCounts>;
+}
+
+/** The outcome queries over a ledger's statements. */
+export function outcomeQueries(sql: Sql): OutcomeQueries {
+  return {
+    failureCounts: (stage) => failureCounts(sql, stage),
+    repairCounts: (stage) => repairCounts(sql, stage),
+    stageUsage: (stage) => stageUsage(sql, stage),
+    attemptTotals: (stage) => attemptTotals(sql, stage),
+    cachedCount: (stage) => cachedCount(sql, stage),
+    givenUpRequests: (stage) => givenUpRequests(sql, stage),
+    jobLineCounts: () => jobLineCounts(sql),
+  };
 }

@@ -97,3 +97,31 @@ export function documentCounts(sql: Sql, stages: readonly string[]): { byStage: 
     .get(chosen) as { n: number };
   return { byStage: new Map(rows.map((row) => [row.stage, row.n])), total: total.n };
 }
+
+/** The report's read-only queries over one ledger (`ledger.report`); rows are streamed, counts whole. */
+export interface ReportQueries {
+  /** Every stage the ledger knows, by name. */
+  stages(): string[];
+  /** Every request, streamed in id order. */
+  requests(): Iterable<ReportRequest>;
+  /** Every given-up request, streamed by stage and key. */
+  givenUp(): Iterable<ReportGivenUp>;
+  /** Every attempt, streamed in id order, with the model its job ran on. */
+  attempts(): Iterable<ReportAttempt>;
+  /** Every job, streamed in id order. */
+  jobs(): Iterable<ReportJob>;
+  /** How many documents have a request in each of `stages`, and in any of them. */
+  documentCounts(stages: readonly string[]): { byStage: Map<string, number>; total: number };
+}
+
+/** The report queries over a ledger's statements. */
+export function reportQueries(sql: Sql): ReportQueries {
+  return {
+    stages: () => ledgerStages(sql),
+    requests: () => reportRequests(sql),
+    givenUp: () => reportGivenUp(sql),
+    attempts: () => reportAttempts(sql),
+    jobs: () => reportJobs(sql),
+    documentCounts: (stages) => documentCounts(sql, stages),
+  };
+}

@@ -4,9 +4,7 @@
  */
 import { displayPath, type ProjectConfig } from '../config/index.ts';
 import { createPriceTable, type PriceTable } from '../cost/index.ts';
-import {
-  documentCounts, failureCounts, ledgerStages, repairCounts, reportAttempts, reportGivenUp, reportJobs, reportRequests, type Ledger,
-} from '../ledger/index.ts';
+import type { Ledger } from '../ledger/index.ts';
 import { ConfigError, type Clock } from '../shared/index.ts';
 import { PriceLookup } from './cost-tally.ts';
 import type { RunReport } from './report-types.ts';
@@ -33,7 +31,7 @@ function priceLookupFor(config: ProjectConfig): { lookup: PriceLookup; table: Pr
 
 function stagesToReport(ledger: Ledger, config: ProjectConfig, chosen: readonly string[] | undefined): string[] {
   if (chosen !== undefined) return [...new Set(chosen)];
-  return [...new Set([...config.stages.map((stage) => stage.name), ...ledgerStages(ledger.sql)])];
+  return [...new Set([...config.stages.map((stage) => stage.name), ...ledger.report.stages()])];
 }
 
 /**
@@ -47,13 +45,13 @@ export function buildReport(ledger: Ledger, config: ProjectConfig, options: Repo
   const accumulators = new Map(stages.map((stage) => [stage, new FigureAccumulator(stage, lookup)]));
   const forStage = (stage: string): FigureAccumulator | undefined => accumulators.get(stage);
 
-  for (const row of reportRequests(ledger.sql)) forStage(row.stage)?.addRequest(row);
-  for (const row of reportGivenUp(ledger.sql)) forStage(row.stage)?.addGivenUp({ key: row.key, attempts: row.attempts, reason: row.reason });
-  for (const row of reportAttempts(ledger.sql)) forStage(row.stage)?.addAttempt(row);
-  for (const row of reportJobs(ledger.sql)) forStage(row.stage)?.addJob(row.state, row.submittedAt, row.finishedAt);
-  const documents = documentCounts(ledger.sql, stages);
+  for (const row of ledger.report.requests()) forStage(row.stage)?.addRequest(row);
+  for (const row of ledger.report.givenUp()) forStage(row.stage)?.addGivenUp({ key: row.key, attempts: row.attempts, reason: row.reason });
+  for (const row of ledger.report.attempts()) forStage(row.stage)?.addAttempt(row);
+  for (const row of ledger.report.jobs()) forStage(row.stage)?.addJob(row.state, row.submittedAt, row.finishedAt);
+  const documents = ledger.report.documentCounts(stages);
   for (const [stage, accumulator] of accumulators) {
-    accumulator.addOutcomes(documents.byStage.get(stage) ?? 0, repairCounts(ledger.sql, stage), failureCounts(ledger.sql, stage));
+    accumulator.addOutcomes(documents.byStage.get(stage) ?? 0, ledger.outcomes.repairCounts(stage), ledger.outcomes.failureCounts(stage));
   }
 
   const total = new FigureAccumulator('(all stages)', lookup);

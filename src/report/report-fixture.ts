@@ -2,6 +2,7 @@
  * @module Test support for the report: a two-stage project on disk and a small, realistic ledger history written
  * through the real Ledger methods (retries, a given-up request, invalid attempts with issues, a job still running).
  */
+import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,8 +83,14 @@ export function addRequest(
     estimatedOutputTokens: estimates?.output ?? 0,
   }, ledger.requestStatus(stage, key));
   if (estimates === undefined) {
-    ledger.db.prepare('UPDATE requests SET estimated_input_tokens = NULL, estimated_output_tokens = NULL WHERE stage = ? AND key = ?')
-      .run(stage, key);
+    // A request planned before estimates were kept: no ledger method writes that, so a second connection does.
+    const db = new Database(ledger.path);
+    try {
+      db.prepare('UPDATE requests SET estimated_input_tokens = NULL, estimated_output_tokens = NULL WHERE stage = ? AND key = ?')
+        .run(stage, key);
+    } finally {
+      db.close();
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { projectPrices } from '../../create-truebatch.ts';
 import { revalidate, summarizeStages, type RevalidationSummary } from '../../engine/index.ts';
-import { jobLineCounts, type JobLineCounts } from '../../ledger/index.ts';
+import type { JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
 import { formatStageSummaries, table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
@@ -48,7 +48,7 @@ export function registerInspectCommands(program: Command): void {
       const options = globalOptions(command);
       await withLedger(options, false, (ledger, config) => {
         const names = stagesFromFlag(config, flags.stage).map((stage) => stage.name);
-        const lines = jobLineCounts(ledger.sql);
+        const lines = ledger.outcomes.jobLineCounts();
         // `lines`: the job's answers by verdict, from the ledger once collected. The provider's own counts
         // (succeeded_count, failed_count) call an answer that failed validation a success.
         const jobs = ledger.jobs().filter((job) => names.includes(job.stage))

@@ -1,0 +1,36 @@
+/** @module Read-only queries for provenance (`explain`): a request found by key in any stage, and its attempt history. */
+import type { RequestRow } from './rows.ts';
+import type { Sql } from './sql.ts';
+
+/** One attempt of a request, with the job it ran in. */
+export interface AttemptHistoryEntry {
+  /** The attempt's number (1 for the first). */
+  attempt: number;
+  state: string;
+  /** The job's display name. */
+  job: string;
+  /** The job's name at the provider, once submitted. */
+  remoteJob: string | null;
+  reason: string | null;
+}
+
+/** The provenance queries over one ledger (`ledger.provenance`). */
+export interface ProvenanceQueries {
+  /** The first request (by id) with `key`, in any stage. */
+  firstRequestWithKey(key: string): RequestRow | undefined;
+  /** A request's attempts in order, with their jobs. */
+  attemptHistory(requestId: number): AttemptHistoryEntry[];
+}
+
+/** The provenance queries over a ledger's statements. */
+export function provenanceQueries(sql: Sql): ProvenanceQueries {
+  return {
+    firstRequestWithKey: (key) => sql('SELECT * FROM requests WHERE key = ? ORDER BY id LIMIT 1').get(key) as RequestRow | undefined,
+    attemptHistory: (requestId) =>
+      sql(
+          `SELECT a.attempt_no AS attempt, a.state, j.display_name AS job, j.remote_name AS remoteJob, a.reason
+           FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE a.request_id = ? ORDER BY a.attempt_no`,
+        )
+        .all(requestId) as AttemptHistoryEntry[],
+  };
+}
