@@ -8,7 +8,7 @@ import { displayPath, type ProjectConfig } from './config/index.ts';
 import { createPriceTable, type PriceTable } from './cost/index.ts';
 import { failpointFrom, type EngineContext, type RunReporter } from './engine/index.ts';
 import { acquireProjectLock, openLedger, type Ledger, type ProjectLock } from './ledger/index.ts';
-import { providerEntry, type ProviderCapabilities, type ProviderConnection } from './providers/index.ts';
+import { providerEntry, type ProviderCapabilities, type ProviderConnection, type ProviderEntry } from './providers/index.ts';
 import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
 
 /** The folder of truebatch's own files in a project. */
@@ -96,8 +96,11 @@ export interface OpenProjectOptions {
   clock?: Clock;
   /** Kills the process at this named step (crash tests). */
   failpoint?: string | undefined;
-  /** A registry name that wins over `config.provider` (e.g. `fake` in tests). */
-  provider?: string;
+  /**
+   * A registry name that wins over `config.provider` (e.g. `fake` in tests), or an entry of one's own (a test's
+   * provider that the registry does not hold).
+   */
+  provider?: string | ProviderEntry;
   /** Handed to the provider's registry entry as its settings (e.g. a test's fake service). */
   providerSettings?: unknown;
 }
@@ -123,7 +126,8 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
   try {
     const clock = options.clock ?? systemClock;
     ledger = openProjectLedger(config, clock);
-    const entry = providerEntry(options.provider ?? config.provider);
+    const chosen = options.provider ?? config.provider;
+    const entry = typeof chosen === 'string' ? providerEntry(chosen) : chosen;
     requireDrivable(entry.name, entry.capabilities);
     const connection = await entry.connect({ config, stateDir, clock, settings: options.providerSettings });
     const openedLedger = ledger;

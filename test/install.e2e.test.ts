@@ -3,12 +3,12 @@
  * empty prefix, and in an empty folder of generated JSON papers run the installed `truebatch init` and `truebatch
  * run`. The only additions are flags that keep everything in temp folders (and npm's cache preferred, for speed).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startProcess, type CliResult } from './support/cli.ts';
 import { writeJsonPapers } from './support/papers.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -24,22 +24,8 @@ function readmeInstallLines(): string[] {
   return block.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line !== '');
 }
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return startProcess(command, args, { cwd, env }).done;
 }
 
 describe('installing from the checkout (README: Use it on your own documents)', () => {
@@ -74,7 +60,7 @@ describe('installing from the checkout (README: Use it on your own documents)', 
     let cwd = repoRoot;
     for (const line of readmeInstallLines()) {
       const [command = '', ...args] = line.split(/\s+/);
-      let ran: Ran;
+      let ran: CliResult;
       if (command === 'cd') {
         cwd = projectDir;
         continue;

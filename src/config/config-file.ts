@@ -6,10 +6,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
-import { ConfigError, errorMessage } from '../shared/index.ts';
+import { ConfigError, errorMessage, parseJsonText } from '../shared/index.ts';
 import type { Locate } from './config-issues.ts';
 import { displayPath } from './display-path.ts';
-import { parseJsonText } from './json-text.ts';
 import { importTypeScriptConfig } from './typescript-config.ts';
 
 /** The file names looked for in a project folder, in this order. */

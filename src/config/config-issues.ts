@@ -3,8 +3,7 @@
  * what was expected, with "did you mean" suggestions for unknown keys.
  */
 import type { z } from 'zod';
-import { ConfigError } from '../shared/index.ts';
-import type { TextPosition } from './json-text.ts';
+import { ConfigError, type TextPosition } from '../shared/index.ts';
 import { knownKeysAt } from './schema-keys.ts';
 import { suggestKey } from './suggest-key.ts';
 

@@ -2,7 +2,6 @@
 export { loadProjectConfig, type LoadProjectConfigOptions } from './load-project-config.ts';
 export { validateConfigObject } from './validate-config.ts';
 export { defineConfig } from './define-config.ts';
-export { deepFreeze } from './deep-freeze.ts';
 export { displayPath } from './display-path.ts';
 export { CONFIG_FILE_NAMES } from './config-file.ts';
 export {
@@ -30,5 +29,4 @@ export type {
   StageOutputInput,
 } from './config-types.ts';
 export { apiKeyVariable, type Env } from './resolve-env.ts';
-export { parseJsonText, positionAt, type JsonParseResult, type TextPosition } from './json-text.ts';
 export { suggestKey } from './suggest-key.ts';

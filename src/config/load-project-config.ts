@@ -1,10 +1,9 @@
 /** @module The one entry point that turns a project folder into a resolved, frozen {@link ProjectConfig}. */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '../shared/index.ts';
+import { ConfigError, deepFreeze } from '../shared/index.ts';
 import { findConfigFile, readConfigFile } from './config-file.ts';
 import type { ProjectConfig } from './config-types.ts';
-import { deepFreeze } from './deep-freeze.ts';
 import { displayPath } from './display-path.ts';
 import { resolveProjectConfig } from './resolve-config.ts';
 import type { Env } from './resolve-env.ts';

@@ -1,10 +1,9 @@
 /** @module Reads the files a config refers to (prompts, schemas, faults), with errors naming the field and the path. */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, errorMessage } from '../shared/index.ts';
+import { ConfigError, errorMessage, parseJsonText } from '../shared/index.ts';
 import { describeValue, formatPath, type Locate } from './config-issues.ts';
 import { displayPath } from './display-path.ts';
-import { parseJsonText } from './json-text.ts';
 
 /** Where a config field is: the config file, its position when known, and the field's path. */
 export interface FieldRef {

@@ -1,5 +1,5 @@
 /** @module Decides whether a file's bytes are UTF-8 text, and says precisely why not. */
-import { positionAt } from '../config/index.ts';
+import { positionAt } from '../shared/index.ts';
 
 /** The decoded text, or why the bytes are not usable text. */
 export type DecodeResult = { ok: true; text: string } | { ok: false; reason: string };

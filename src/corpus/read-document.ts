@@ -1,8 +1,7 @@
 /** @module Reads one corpus file into a {@link Document}, or says exactly why it cannot be one. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseJsonText } from '../config/index.ts';
-import { errorMessage, sha256Hex } from '../shared/index.ts';
+import { errorMessage, parseJsonText, sha256Hex } from '../shared/index.ts';
 import type { Document, DocumentFormat } from './corpus-types.ts';
 import { decodeText } from './decode-text.ts';
 

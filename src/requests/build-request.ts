@@ -2,8 +2,7 @@
  * @module One (stage, document) pair rendered as a Gemini `GenerateContentRequest`, with its batch key and
  * fingerprint.
  */
-import { deepFreeze } from '../config/index.ts';
-import { ConfigError } from '../shared/index.ts';
+import { ConfigError, deepFreeze } from '../shared/index.ts';
 import { canonicalJson, fingerprintCanonicalRequest } from './fingerprint.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 

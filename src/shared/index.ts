@@ -1,4 +1,4 @@
-/** @module Cross-cutting helpers: clock, ids, errors, logging, JSONL streams. */
+/** @module Cross-cutting helpers: clock, ids, errors, logging, JSONL streams, JSON text with positions, deep freezing. */
 export * from './clock.ts';
 export * from './ids.ts';
 export * from './errors.ts';
@@ -6,3 +6,5 @@ export * from './logger.ts';
 export * from './jsonl.ts';
 export * from './worker-batches.ts';
 export * from './line-reader.ts';
+export * from './json-text.ts';
+export * from './deep-freeze.ts';

@@ -1,6 +1,8 @@
 /**
  * @module Gemini `responseSchema` (the OpenAPI 3.0 subset with uppercase types such as `OBJECT`) to JSON Schema
- * draft 2020-12, so one validator handles both.
+ * draft 2020-12, so one validator handles both. Lenient on purpose: it checks answers against a schema the config
+ * already accepted. The emulator has its own strict converter (emulator/model/gemini-schema.ts), which rejects a bad
+ * schema as the API would; kept apart so the emulator never agrees with truebatch by sharing its code.
  */
 
 const GEMINI_TYPES: Readonly<Record<string, string | undefined>> = {

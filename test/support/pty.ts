@@ -3,10 +3,7 @@
  * base system is needed), and replays what it wrote on a small virtual screen to see what a user would see.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { cliCommand, cliCwd, cliEnv } from './cli.ts';
 
 /** What a CLI run on a terminal left behind: its exit code and every byte the terminal received (stdout and stderr). */
 export interface PtyResult {
@@ -23,11 +20,11 @@ function shellQuote(word: string): string {
  * environment, as in `runCli`.
  */
 export function runCliInPty(args: readonly string[], options: { cols: number; rows: number; env?: Record<string, string> }): Promise<PtyResult> {
-  const command = [process.execPath, '--import', 'tsx', cliEntry, ...args].map(shellQuote).join(' ');
+  const command = cliCommand(args).map(shellQuote).join(' ');
   // -e: exit with the command's code; -f: flush as it comes; -q: no "Script started" lines; /dev/null: no typescript file.
   const child = spawn('script', ['-qfec', `stty cols ${options.cols} rows ${options.rows}; exec ${command}`, '/dev/null'], {
-    cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', TERM: 'xterm', ...options.env },
+    cwd: cliCwd,
+    env: cliEnv({ TERM: 'xterm', ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,8 @@
 /**
  * @module Converts a Gemini `responseSchema` (the OpenAPI subset: `type: 'OBJECT'`, `nullable`, `propertyOrdering`,
- * any case, camelCase or snake_case keywords) into the equivalent JSON Schema, validating it on the way.
+ * any case, camelCase or snake_case keywords) into the equivalent JSON Schema, validating it on the way. It plays
+ * the server: a bad schema is the request's 400. truebatch's own lenient converter (validation/gemini-schema.ts)
+ * is deliberately separate, so the emulator cannot share a mistake of the code it is there to test.
  */
 import { InputError } from '../../shared/index.ts';
 import { describeJsonKind, isJsonObject, optionalNumber, readObjectFields, type JsonObject } from './object-fields.ts';

@@ -11,6 +11,7 @@ import { loadProjectConfig, type ProjectConfig } from '../../config/index.ts';
 import { openProject, openProjectLedger, type OpenProject } from '../../create-truebatch.ts';
 import type { Ledger } from '../../ledger/index.ts';
 import { FakeBatchService, type FakeScript, type ProviderLimits } from '../../providers/index.ts';
+import type { FakeServiceOptions } from '../../providers/fake/index.ts';
 import { createManualClock, type Clock, type ManualClock } from '../../shared/index.ts';
 import type { Failpoint } from '../context.ts';
 import { runPipeline, type RunOutcome } from '../run-pipeline.ts';
@@ -50,6 +51,8 @@ export interface FakeProjectOptions {
   reviewStage?: boolean;
   script?: FakeScript;
   limits?: Partial<ProviderLimits>;
+  /** Makes the fake service, e.g. a subclass that bends its result lines. @default `new FakeBatchService(options)` */
+  createService?: (options: FakeServiceOptions) => FakeBatchService;
 }
 
 /** A test project on the fake provider. */
@@ -98,7 +101,8 @@ export function fakeProjects(): (options?: FakeProjectOptions) => Promise<FakePr
     writeFiles(dir, options);
     const config = await loadProjectConfig({ projectDir: dir, env: {} });
     const clock = createVirtualClock();
-    const service = new FakeBatchService({ clock, ...(options.script ? { script: options.script } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+    const serviceOptions: FakeServiceOptions = { clock, ...(options.script ? { script: options.script } : {}), ...(options.limits ? { limits: options.limits } : {}) };
+    const service = options.createService?.(serviceOptions) ?? new FakeBatchService(serviceOptions);
     const notices: string[] = [];
     const open = (openOptions: { failpoint?: Failpoint; signal?: AbortSignal } = {}): Promise<OpenProject> =>
       openProject(config, {
