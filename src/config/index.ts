@@ -32,3 +32,4 @@ export type {
 export { apiKeyVariable, type Env } from './resolve-env.ts';
 export { parseJsonText, positionAt, type JsonParseResult, type TextPosition } from './json-text.ts';
 export { suggestKey } from './suggest-key.ts';
+export { generationOptionsOf } from './generation-options.ts';

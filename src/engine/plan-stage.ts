@@ -3,7 +3,7 @@
  * request per document, estimate its tokens, and record it — or, in preview mode (`truebatch plan`), only say
  * what would happen. Identical work already done (same fingerprint, valid answer stored) is reused, not resubmitted.
  */
-import type { ProjectConfig, StageConfig } from '../config/index.ts';
+import { generationOptionsOf, type ProjectConfig, type StageConfig } from '../config/index.ts';
 import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../corpus/index.ts';
 import { upsertOutcome, type Ledger, type Lineage, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
@@ -43,8 +43,8 @@ export function requestSpecOf(stage: StageConfig): RequestSpec {
     model: stage.model,
     keyTemplate: stage.keyTemplate,
     promptTemplate: stage.prompt.template,
-    ...(stage.prompt.system === undefined ? {} : { systemInstruction: stage.prompt.system }),
-    generationConfig: { ...stage.generationConfig },
+    ...(stage.prompt.system === undefined ? {} : { system: stage.prompt.system }),
+    generation: generationOptionsOf(stage.generationConfig),
   };
 }
 
@@ -97,6 +97,7 @@ export async function planStage(
     spec: requestSpecOf(stage),
     idField: stage.input.kind === 'files' ? stage.input.idField : undefined,
     projectDir: config.projectDir,
+    provider: config.provider,
   };
   // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
   const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documentPath(stage.name, id)) : new DocumentIds();

@@ -7,17 +7,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import type { JobRow } from '../ledger/index.ts';
+import type { RequestCodec } from '../providers/request-codec.ts';
+import { requestCodecFor } from '../providers/registry.ts';
 import { ShardWriter } from '../requests/index.ts';
 import { CanaryError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
 
-/** Appends a repair note (why the last answer was rejected) as a last user part. */
-export function withRepairNote(requestJson: string, note: string | null): string {
-  if (note === null) return requestJson;
-  const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[] };
-  request.contents?.[0]?.parts?.push({ text: note });
-  return JSON.stringify(request);
+/** Appends a repair note (why the last answer was rejected) as a last user part, in the provider's encoding. */
+export function withRepairNote(codec: RequestCodec, requestJson: string, note: string | null): string {
+  return note === null ? requestJson : codec.appendText(requestJson, note);
 }
 
 /** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
@@ -74,10 +73,12 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     maxBytes: config.sharding.maxBytesPerJob,
     maxShards: limit.maxJobs,
   });
+  // The configured provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
+  const codec = requestCodecFor(config.provider);
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const placed = await writer.add({ key: request.key, requestJson: withRepairNote(request.request_json, request.repair_note) });
+    const placed = await writer.add({ key: request.key, requestJson: withRepairNote(codec, request.request_json, request.repair_note) });
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];

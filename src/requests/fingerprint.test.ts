@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, sha256Hex } from '../shared/index.ts';
 import { bareModelName, canonicalJson, fingerprintRequest } from './fingerprint.ts';
+import type { NeutralRequest } from './neutral-request.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops whitespace', () => {
@@ -46,40 +47,37 @@ describe('canonicalJson of frozen values', () => {
 });
 
 describe('fingerprintRequest', () => {
-  const request = {
-    contents: [{ role: 'user', parts: [{ text: 'Summarise.' }] }],
-    generationConfig: { temperature: 0, responseMimeType: 'application/json' },
+  const request: NeutralRequest = {
+    parts: [{ kind: 'text', text: 'Summarise.' }],
+    generation: { temperature: 0, outputMimeType: 'application/json' },
   };
+  const work = { provider: 'gemini', model: 'gemini-2.5-flash', request };
 
-  it('is sha256 hex of the canonical {model, request}', () => {
-    expect(fingerprintRequest('gemini-2.5-flash', request)).toBe(
-      sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', request })),
-    );
-    expect(fingerprintRequest('gemini-2.5-flash', request)).toMatch(/^[0-9a-f]{64}$/);
+  it('is sha256 hex of the canonical {model, provider, request}', () => {
+    expect(fingerprintRequest(work)).toBe(sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', provider: 'gemini', request })));
+    expect(fingerprintRequest(work)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('never changes for the same work: ledgers written by earlier versions keep matching', () => {
-    expect(fingerprintRequest('gemini-2.5-flash', request)).toBe('6d5db259573b84533caad6e1b60cb23e496c02ce9b38f3b60c47137eb7f0e905');
+    // Pinned since the neutral request model (issue 15); older ledgers are upgraded to it when opened.
+    expect(fingerprintRequest(work)).toBe('2fff5db4b5ed27f5b7201cf5cc5932316b4aed04f3b6c0d23e9d6aa59bd0d467');
   });
 
   it('ignores key order and the models/ prefix', () => {
-    const reordered = {
-      generationConfig: { responseMimeType: 'application/json', temperature: 0 },
-      contents: [{ parts: [{ text: 'Summarise.' }], role: 'user' }],
+    const reordered: NeutralRequest = {
+      generation: { outputMimeType: 'application/json', temperature: 0 },
+      parts: [{ text: 'Summarise.', kind: 'text' }],
     };
-    expect(fingerprintRequest('models/gemini-2.5-flash', reordered)).toBe(
-      fingerprintRequest('gemini-2.5-flash', request),
-    );
+    expect(fingerprintRequest({ ...work, model: 'models/gemini-2.5-flash', request: reordered })).toBe(fingerprintRequest(work));
     expect(bareModelName('models/gemini-2.5-flash')).toBe('gemini-2.5-flash');
   });
 
-  it('changes when one character of the request or the model changes', () => {
-    const base = fingerprintRequest('gemini-2.5-flash', request);
-    const oneChar = { ...request, contents: [{ role: 'user', parts: [{ text: 'Summarise!' }] }] };
-    expect(fingerprintRequest('gemini-2.5-flash', oneChar)).not.toBe(base);
-    expect(fingerprintRequest('gemini-2.5-flasH', request)).not.toBe(base);
-    expect(fingerprintRequest('gemini-2.5-flash', { ...request, generationConfig: { temperature: 1 } })).not.toBe(
-      base,
-    );
+  it('changes when one character of the request, the model or the provider changes', () => {
+    const base = fingerprintRequest(work);
+    const oneChar: NeutralRequest = { ...request, parts: [{ kind: 'text', text: 'Summarise!' }] };
+    expect(fingerprintRequest({ ...work, request: oneChar })).not.toBe(base);
+    expect(fingerprintRequest({ ...work, model: 'gemini-2.5-flasH' })).not.toBe(base);
+    expect(fingerprintRequest({ ...work, provider: 'fake' })).not.toBe(base);
+    expect(fingerprintRequest({ ...work, request: { ...request, generation: { temperature: 1 } } })).not.toBe(base);
   });
 });

@@ -2,6 +2,7 @@
  * @module Canonical JSON and request fingerprints: the same work always hashes the same, whatever the key order.
  */
 import { InputError, sha256Hex } from '../shared/index.ts';
+import type { NeutralRequest } from './neutral-request.ts';
 
 /** JSON.stringify's rules for values that have no JSON form inside an object (the property is dropped). */
 function isOmitted(value: unknown): boolean {
@@ -68,16 +69,19 @@ export function bareModelName(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model;
 }
 
-/**
- * The fingerprint of one unit of work: sha256 hex of the canonical JSON of `{ model, request }`, with the model's
- * `models/` prefix removed. Identical work gives the identical fingerprint; any change to the request changes it.
- */
-export function fingerprintRequest(model: string, request: unknown): string {
-  return sha256Hex(canonicalJson({ model: bareModelName(model), request }));
+/** What a fingerprint is taken over: the neutral request, and who is asked (provider and model). */
+export interface FingerprintInput {
+  /** The provider's name (e.g. `gemini`, whether Google's or the emulator): other providers do other work. */
+  provider: string;
+  model: string;
+  request: NeutralRequest;
 }
 
-/** {@link fingerprintRequest} of a request object from its canonical JSON, for a caller that already has it. */
-export function fingerprintCanonicalRequest(model: string, canonicalRequestJson: string): string {
-  // The canonical JSON of `{ model, request }`: its two keys are already in sorted order.
-  return sha256Hex(`{"model":${JSON.stringify(bareModelName(model))},"request":${canonicalRequestJson}}`);
+/**
+ * The fingerprint of one unit of work: sha256 hex of the canonical JSON of `{ model, provider, request }` with the
+ * model's `models/` prefix removed. Identical work gives the identical fingerprint, whatever the key order or the
+ * provider's wire encoding; any change to the request, the provider or the model changes it.
+ */
+export function fingerprintRequest(input: FingerprintInput): string {
+  return sha256Hex(canonicalJson({ model: bareModelName(input.model), provider: input.provider, request: input.request }));
 }
