@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { displayPath, type ProjectConfig } from './config/index.ts';
 import { createPriceTable, type PriceTable } from './cost/index.ts';
 import { failpointFrom, type EngineContext, type RunReporter } from './engine/index.ts';
-import { acquireProjectLock, openLedger, upgradeFingerprints, type Ledger, type ProjectLock } from './ledger/index.ts';
-import { fingerprintOfStoredGeminiBody } from './providers/gemini/gemini-legacy-fingerprints.ts';
+import { acquireProjectLock, openLedger, upgradeLegacyLedger, type Ledger, type ProjectLock } from './ledger/index.ts';
+import { GEMINI_LEGACY_RULES } from './providers/gemini/gemini-legacy-ledger.ts';
 import { providerEntry, type ProviderCapabilities, type ProviderConnection } from './providers/index.ts';
 import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
 
@@ -57,12 +57,12 @@ function lockProject(config: ProjectConfig): ProjectLock {
 
 /**
  * Opens the project's ledger without the lock (for read-only commands such as `status`). A ledger written before the
- * neutral request model has its fingerprints recomputed first (in one transaction), so the same work still matches.
+ * neutral request model is upgraded first (in one transaction): fingerprints recomputed, responses made neutral.
  */
 export function openProjectLedger(config: ProjectConfig, clock: Clock = systemClock): Ledger {
   const ledger = openLedger(join(stateDirOf(config), 'ledger.db'), clock);
   try {
-    upgradeFingerprints(ledger, fingerprintOfStoredGeminiBody);
+    upgradeLegacyLedger(ledger, GEMINI_LEGACY_RULES);
   } catch (error) {
     ledger.close();
     throw error;

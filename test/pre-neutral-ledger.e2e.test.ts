@@ -62,6 +62,15 @@ describe('a ledger written before the neutral request model', () => {
     const renamed = new Map(before.map((row, index) => [row.fingerprint, after[index]?.fingerprint]));
     expect(attemptFingerprints(dir)).toEqual(attemptsBefore.map((old) => renamed.get(old) ?? old));
     expect(queryLedger<{ value: string }>(dir, "SELECT value FROM meta WHERE key = 'fingerprint_format'")).toEqual([{ value: 'neutral-request-1' }]);
+    // Stored answers are neutral results now (the finish judged by the Gemini rules), so they are still judged alike.
+    const responses = queryLedger<{ response: string }>(dir, 'SELECT response FROM attempts WHERE response IS NOT NULL ORDER BY id')
+      .map((row) => JSON.parse(row.response) as Record<string, unknown>);
+    expect(responses).toHaveLength(attemptsBefore.length);
+    for (const response of responses) {
+      expect(response).not.toHaveProperty('finishReason');
+      expect(response).toMatchObject({ finish: expect.stringMatching(/^(stop|max-tokens)$/) as unknown, finishNote: expect.stringMatching(/^finishReason /) as unknown });
+    }
+    expect(responses.filter((response) => response['finish'] === 'max-tokens')).toHaveLength(1);
 
     const run = await runCli(['run', '--project', dir]);
     expect(run.code, run.stderr).toBe(0);

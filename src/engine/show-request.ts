@@ -64,7 +64,7 @@ export async function showRequest(
   const repairNote = status.change === 'unchanged' && status.state === 'pending' ? (existing?.repair_note ?? null) : null;
   const codec = requestCodecFor(input.config.provider);
   const request = codec.decode(prepared.requestJson);
-  const [firstPart] = request.parts;
+  const [firstPart] = request.content;
   const tokens = calibrated(input.ledger, stage.model, prepared.estimate);
   return {
     stage: stage.name,

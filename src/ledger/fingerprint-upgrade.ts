@@ -1,7 +1,8 @@
 /**
- * @module Recomputing the stored fingerprints of a ledger written before the neutral request model, from the request
- * bodies it holds, so that the same work still matches and nothing is resubmitted. The ledger does not know how to
- * read a body: the caller (the composition root) hands in the provider's rule.
+ * @module Bringing a ledger written before the neutral request model up to date: its fingerprints are recomputed from
+ * the request bodies it holds (so the same work still matches and nothing is resubmitted), and its stored responses
+ * are rewritten as neutral results (so stored answers are still judged and reused). The ledger does not know how to
+ * read a provider's body or response: the caller (the composition root) hands in the provider's rules.
  */
 import type { Ledger } from './ledger.ts';
 
@@ -15,23 +16,33 @@ export interface StoredRequestBody {
   requestJson: string;
 }
 
+/** How to read what an older ledger stored. */
+export interface LegacyRules {
+  /** Today's fingerprint of a stored request; undefined keeps the old one. */
+  fingerprintOf(stored: StoredRequestBody): string | undefined;
+  /** A stored response (the JSON of a result or of an error) in today's shape; undefined keeps it as it is. */
+  responseOf(storedJson: string): string | undefined;
+}
+
 /** What an upgrade did. */
 export interface FingerprintUpgrade {
   /** Requests whose fingerprint was recomputed. */
   upgraded: number;
   /** Requests whose body could not be read: their old fingerprint stays, so the next plan sees them as changed. */
   unreadable: number;
+  /** Stored responses rewritten. */
+  responses: number;
 }
 
 /**
- * Recomputes every request's fingerprint with `fingerprintOf` (undefined: keep it) and the attempts made with the
- * same old fingerprint, in one transaction, then records {@link FINGERPRINT_FORMAT}; a ledger already in that format
- * is left alone (undefined is returned). An attempt whose old fingerprint no request has any more (its body is gone)
+ * Recomputes every request's fingerprint with `rules.fingerprintOf` (undefined: keep it) and the attempts made with
+ * the same old fingerprint, rewrites stored responses with `rules.responseOf`, all in one transaction, then records
+ * {@link FINGERPRINT_FORMAT}; a ledger already in that format is left alone (undefined is returned). An attempt whose old fingerprint no request has any more (its body is gone)
  * keeps it and can no longer be reused, which costs at most a resubmission of work that was changed and changed back.
  */
-export function upgradeFingerprints(
+export function upgradeLegacyLedger(
   ledger: Ledger,
-  fingerprintOf: (stored: StoredRequestBody) => string | undefined,
+  rules: LegacyRules,
 ): FingerprintUpgrade | undefined {
   const { db } = ledger;
   return db.transaction(() => {
@@ -44,7 +55,7 @@ export function upgradeFingerprints(
     const setRequest = db.prepare('UPDATE requests SET fingerprint = ? WHERE id = ?');
     let unreadable = 0;
     for (const row of rows) {
-      const fingerprint = fingerprintOf(row);
+      const fingerprint = rules.fingerprintOf(row);
       if (fingerprint === undefined) {
         unreadable++;
         continue;
@@ -54,9 +65,17 @@ export function upgradeFingerprints(
     }
     const setAttempts = db.prepare('UPDATE attempts SET fingerprint = ? WHERE fingerprint = ?');
     for (const [old, fingerprint] of renamed) setAttempts.run(fingerprint, old);
+    const setResponse = db.prepare('UPDATE attempts SET response = ? WHERE id = ?');
+    let responses = 0;
+    for (const attempt of db.prepare('SELECT id, response FROM attempts WHERE response IS NOT NULL').all() as { id: number; response: string }[]) {
+      const rewritten = rules.responseOf(attempt.response);
+      if (rewritten === undefined || rewritten === attempt.response) continue;
+      setResponse.run(rewritten, attempt.id);
+      responses++;
+    }
     db.prepare("INSERT INTO meta (key, value) VALUES ('fingerprint_format', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
       FINGERPRINT_FORMAT,
     );
-    return { upgraded: rows.length - unreadable, unreadable };
+    return { upgraded: rows.length - unreadable, unreadable, responses };
   })();
 }

@@ -5,7 +5,7 @@ export type { JobAttempt, KeyedAttempt, LatestResponse } from './attempt-queries
 export type { CorpusIssue } from './document-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
-export { upgradeFingerprints, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade } from './fingerprint-upgrade.ts';
+export { upgradeLegacyLedger, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade, type LegacyRules } from './fingerprint-upgrade.ts';
 export type { Calibration } from './cost-queries.ts';
 export {
   attemptTotals, cachedCount, failureCounts, jobLineCounts, repairCounts, stageUsage,

@@ -27,7 +27,7 @@ describe('buildRequest', () => {
     expect(built.key).toBe('doc-1_extract');
     expect(built.request).toEqual({
       system: 'You are careful.',
-      parts: [{ kind: 'text', text: 'Extract from "Soil":\nBody.' }],
+      content: [{ kind: 'text', text: 'Extract from "Soil":\nBody.' }],
       generation: {
         temperature: 0,
         outputMimeType: 'application/json',
@@ -49,7 +49,7 @@ describe('buildRequest', () => {
   it('appends the repair note as a second part after the prompt, changing the fingerprint', () => {
     const plain = buildRequest(spec, doc);
     const repaired = buildRequest(spec, doc, { repairNote: 'Your last answer was not valid JSON.' });
-    expect(repaired.request.parts).toEqual([
+    expect(repaired.request.content).toEqual([
       { kind: 'text', text: 'Extract from "Soil":\nBody.' },
       { kind: 'text', text: 'Your last answer was not valid JSON.' },
     ]);
@@ -60,8 +60,8 @@ describe('buildRequest', () => {
   it('omits the system text and leaves the options empty when the stage has none', () => {
     const { system: _drop, ...withoutSystem } = spec;
     const prompt = [{ kind: 'text', text: 'Extract from "Soil":\nBody.' }];
-    expect(buildRequest({ ...withoutSystem, generation: {} }, doc).request).toEqual({ parts: prompt, generation: {} });
-    expect(buildRequest({ ...withoutSystem, generation: { topK: undefined } }, doc).request).toEqual({ parts: prompt, generation: {} });
+    expect(buildRequest({ ...withoutSystem, generation: {} }, doc).request).toEqual({ content: prompt, generation: {} });
+    expect(buildRequest({ ...withoutSystem, generation: { topK: undefined } }, doc).request).toEqual({ content: prompt, generation: {} });
   });
 
   it('gives the same fingerprint for the same work, whatever the options order', () => {

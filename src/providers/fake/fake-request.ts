@@ -1,6 +1,6 @@
 /**
  * @module The fake provider's request lines: the neutral request itself as canonical JSON (`{"key","request":{
- * generation, parts, system?}}`), so engine tests read exactly what a stage asked for. Light: planning workers load
+ * content, generation, system?}}`), so engine tests read exactly what a stage asked for. Light: planning workers load
  * it through the registry.
  */
 import { canonicalJson, withTextPart, type NeutralRequest } from '../../requests/index.ts';
@@ -19,8 +19,8 @@ function decodeFakeRequest(requestJson: string): NeutralRequest {
     throw new InputError('request', `is not JSON: ${errorMessage(error)}`);
   }
   const request = value as Partial<NeutralRequest> | null;
-  if (typeof request !== 'object' || request === null || !Array.isArray(request.parts) || typeof request.generation !== 'object') {
-    throw new InputError('request', 'is not a fake request line (parts and generation)');
+  if (typeof request !== 'object' || request === null || !Array.isArray(request.content) || typeof request.generation !== 'object') {
+    throw new InputError('request', 'is not a fake request line (content and generation)');
   }
   return request as NeutralRequest;
 }

@@ -53,7 +53,7 @@ describe('the Gemini request codec', () => {
 
   it('encodes file and inline parts, tools and a cached context in Gemini terms', () => {
     const request: NeutralRequest = {
-      parts: [
+      content: [
         { kind: 'file', uri: 'files/abc', mimeType: 'application/pdf' },
         { kind: 'inline', mimeType: 'image/png', base64: 'AAAA' },
       ],

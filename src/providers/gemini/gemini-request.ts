@@ -77,7 +77,7 @@ function toolJson(tool: ToolSpec): unknown {
 
 /** The request as a Gemini JSON object (for token estimates and tests). */
 export function geminiRequestOf(request: NeutralRequest): GeminiRequestJson {
-  const body: GeminiRequestJson = { contents: [{ role: 'user', parts: request.parts.map(geminiPart) }] };
+  const body: GeminiRequestJson = { contents: [{ role: 'user', parts: request.content.map(geminiPart) }] };
   if (request.system !== undefined) body.systemInstruction = { parts: [{ text: request.system }] };
   const { config } = geminiConfig(request.generation);
   if (config !== undefined) body.generationConfig = config;
@@ -88,7 +88,7 @@ export function geminiRequestOf(request: NeutralRequest): GeminiRequestJson {
 
 /** `JSON.stringify` of the `GenerateContentRequest`, member order as truebatch has always sent it. */
 export function encodeGeminiRequest(request: NeutralRequest): string {
-  const parts = request.parts.map((part) => JSON.stringify(geminiPart(part))).join(',');
+  const parts = request.content.map((part) => JSON.stringify(geminiPart(part))).join(',');
   let json = `{"contents":[{"role":"user","parts":[${parts}]}]`;
   if (request.system !== undefined) json += `,"systemInstruction":{"parts":[{"text":${JSON.stringify(request.system)}}]}`;
   const { json: config } = geminiConfig(request.generation);
@@ -163,7 +163,7 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
   }
   return {
     ...(systemText === undefined ? {} : { system: systemText }),
-    parts,
+    content: parts,
     generation: neutralOptions(body['generationConfig']),
   };
 }
