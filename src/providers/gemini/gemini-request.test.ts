@@ -66,6 +66,8 @@ describe('the Gemini request codec', () => {
       tools: [{ googleSearch: {} }],
       cachedContent: 'cachedContents/c1',
     });
+    const { tools: _tools, ...withoutTools } = request;
+    expect(decodeGeminiRequest(geminiRequestCodec.encode(withoutTools))).toEqual(withoutTools);
   });
 
   it('refuses a body it never wrote, naming what it cannot read', () => {

@@ -9,7 +9,7 @@ import { InputError, errorMessage } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
 import { estimateRequestTokens } from './gemini-request-tokens.ts';
 
-/** Gemini's `generationConfig` member for each neutral option (the others are renamed below). */
+/** Neutral options that Gemini's config names alike; the others are renamed (and `thinking` reshaped) below. */
 const PLAIN_OPTIONS = ['temperature', 'topP', 'topK', 'maxOutputTokens', 'candidateCount', 'stopSequences', 'seed'] as const;
 const RENAMED_OPTIONS = {
   outputMimeType: 'responseMimeType',
@@ -144,7 +144,7 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
     throw new InputError('request', `is not JSON: ${errorMessage(error)}`);
   }
   if (!isRecord(body)) throw new InputError('request', 'must be a JSON object');
-  const known = new Set(['contents', 'systemInstruction', 'generationConfig']);
+  const known = new Set(['contents', 'systemInstruction', 'generationConfig', 'cachedContent']);
   const unknown = Object.keys(body).filter((name) => !known.has(name));
   if (unknown.length > 0) throw new InputError('request', `has members truebatch never wrote: ${unknown.join(', ')}`);
   const contents = body['contents'];
@@ -161,10 +161,13 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
     if (!isRecord(only) || typeof only['text'] !== 'string') throw new InputError('request.systemInstruction', 'must be one text part');
     systemText = only['text'];
   }
+  const cached = body['cachedContent'];
+  if (cached !== undefined && typeof cached !== 'string') throw new InputError('request.cachedContent', 'must be a name');
   return {
     ...(systemText === undefined ? {} : { system: systemText }),
     content: parts,
     generation: neutralOptions(body['generationConfig']),
+    ...(cached === undefined ? {} : { cachedContext: { name: cached } }),
   };
 }
 
