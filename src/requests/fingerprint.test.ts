@@ -63,6 +63,18 @@ describe('fingerprintRequest', () => {
     expect(fingerprintRequest(work)).toBe('255a23421555581f4dae1c8d61b153b29b56d700de7ae840e2abb142c62289b8');
   });
 
+  it('takes the same hash through its fast path as through canonicalJson, for every request shape', () => {
+    const shapes: NeutralRequest[] = [
+      request,
+      { ...request, system: 'Be "brief".\n' },
+      { ...request, content: [{ kind: 'text', text: 'a' }, { kind: 'file', uri: 'files/x', mimeType: 'application/pdf' }, { kind: 'inline', mimeType: 'image/png', base64: 'AA' }] },
+      { ...request, tools: [{ kind: 'web-search' }], cachedContext: { name: 'c/1' } },
+    ];
+    for (const shape of shapes) {
+      expect(fingerprintRequest({ ...work, request: shape })).toBe(sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', provider: 'gemini', request: shape })));
+    }
+  });
+
   it('ignores key order and the models/ prefix', () => {
     const reordered: NeutralRequest = {
       generation: { outputMimeType: 'application/json', temperature: 0 },
