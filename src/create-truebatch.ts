@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { displayPath, type ProjectConfig } from './config/index.ts';
 import { createPriceTable, type PriceTable } from './cost/index.ts';
 import { failpointFrom, type EngineContext, type RunReporter } from './engine/index.ts';
-import { acquireProjectLock, openLedger, type Ledger, type ProjectLock } from './ledger/index.ts';
+import { acquireProjectLock, openLedger, upgradeLegacyLedger, type Ledger, type ProjectLock } from './ledger/index.ts';
+import { GEMINI_LEGACY_RULES } from './providers/gemini/gemini-legacy-ledger.ts';
 import { providerEntry, type ProviderCapabilities, type ProviderConnection, type ProviderEntry } from './providers/index.ts';
 import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
 
@@ -54,9 +55,19 @@ function lockProject(config: ProjectConfig): ProjectLock {
   return acquireProjectLock(join(stateDirOf(config), 'lock'));
 }
 
-/** Opens the project's ledger without the lock (for read-only commands such as `status`). */
+/**
+ * Opens the project's ledger without the lock (for read-only commands such as `status`). A ledger written before the
+ * neutral request model is upgraded first (in one transaction): fingerprints recomputed, responses made neutral.
+ */
 export function openProjectLedger(config: ProjectConfig, clock: Clock = systemClock): Ledger {
-  return openLedger(join(stateDirOf(config), 'ledger.db'), clock);
+  const ledger = openLedger(join(stateDirOf(config), 'ledger.db'), clock);
+  try {
+    upgradeLegacyLedger(ledger, GEMINI_LEGACY_RULES);
+  } catch (error) {
+    ledger.close();
+    throw error;
+  }
+  return ledger;
 }
 
 /** A project's ledger opened for a command that needs no provider. */

@@ -1,9 +1,8 @@
-/** @module Cost: the price table, offline token estimates, calibration from real usage, and USD arithmetic and display. */
+/** @module Cost: the price table, text token estimates, calibration from real usage, and USD arithmetic and display. */
 export * from './model-price.ts';
 export * from './model-id.ts';
 export * from './price-table.ts';
 export * from './cost-of-usage.ts';
 export * from './text-tokens.ts';
-export * from './request-tokens.ts';
 export * from './calibration.ts';
 export * from './format-usd.ts';

@@ -16,6 +16,7 @@ import { planStage, type PlanMemory, type StagePlan, type UpstreamView } from '.
 import { keysSha256, stageSubmissions, type StageSubmissions } from './plan-submissions.ts';
 import { isDamaged, restoredOutput } from './restore-outputs.ts';
 import { readOutputFile, type OutputReader } from './stage-documents.ts';
+import { requestCodecFor } from '../providers/registry.ts';
 
 /** One stage of a plan. */
 export interface StagePreview {
@@ -128,7 +129,7 @@ async function previewStage(
   const upstreamStage = stages.find((candidate) => candidate.name === upstreamName);
   const upstream = upstreamStage && previewed.get(upstreamStage.name);
   const plan = await planStage({ ...input, mode: 'preview', upstream: upstreamViewOf(ledger, upstreamStage, upstream) }, stage);
-  const submissions = stageSubmissions(ledger, stage, plan.decided);
+  const submissions = stageSubmissions(ledger, requestCodecFor(config.provider), stage, plan.decided);
   const shardPlan = planShards(submissions.lineSizes, { maxRequests: config.sharding.maxRequestsPerJob, maxBytes: config.sharding.maxBytesPerJob });
   const tokens = calibrated(ledger, stage.model, submissions.estimatedTokens);
   const counts = ledger.requestCounts(stage.name);

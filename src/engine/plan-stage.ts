@@ -5,7 +5,7 @@
  * them in `decided` instead of writing them. Identical work already done (same fingerprint, valid answer stored)
  * is reused, not resubmitted.
  */
-import type { ProjectConfig, StageConfig } from '../config/index.ts';
+import { generationOptionsOf, type ProjectConfig, type StageConfig } from '../config/index.ts';
 import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../corpus/index.ts';
 import { upsertDecision, type Ledger, type Lineage, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
@@ -66,8 +66,8 @@ export function requestSpecOf(stage: StageConfig): RequestSpec {
     model: stage.model,
     keyTemplate: stage.keyTemplate,
     promptTemplate: stage.prompt.template,
-    ...(stage.prompt.system === undefined ? {} : { systemInstruction: stage.prompt.system }),
-    generationConfig: { ...stage.generationConfig },
+    ...(stage.prompt.system === undefined ? {} : { system: stage.prompt.system }),
+    generation: generationOptionsOf(stage.generationConfig),
   };
 }
 
@@ -122,6 +122,7 @@ export async function planStage(
     spec: requestSpecOf(stage),
     idField: stage.input.kind === 'files' ? stage.input.idField : undefined,
     projectDir: config.projectDir,
+    provider: config.provider,
   };
   // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
   const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documentPath(stage.name, id)) : new DocumentIds();

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
+import type { RequestCodec } from '../providers/request-codec.ts';
 import { inputLineSize } from '../requests/index.ts';
 import type { DecidedRequest } from './plan-stage.ts';
 import { submissionLine } from './submission-line.ts';
@@ -30,7 +31,12 @@ export interface StageSubmissions {
 }
 
 /** The submissions of `stage` once the run has recorded `decided` (the stage's plan). */
-export function stageSubmissions(ledger: Ledger, stage: StageConfig, decided: ReadonlyMap<string, DecidedRequest>): StageSubmissions {
+export function stageSubmissions(
+  ledger: Ledger,
+  codec: RequestCodec,
+  stage: StageConfig,
+  decided: ReadonlyMap<string, DecidedRequest>,
+): StageSubmissions {
   const result: StageSubmissions = { keys: [], estimatedTokens: { input: 0, output: 0 }, lineSizes: [], unsentJobs: [], orphaned: 0 };
   // By request id, as the run cuts them; new requests (no id yet) last, in the order they are planned.
   const lines: { order: number; size: number }[] = [];
@@ -46,7 +52,7 @@ export function stageSubmissions(ledger: Ledger, stage: StageConfig, decided: Re
     if (!staysPending) continue;
     if (decision === undefined) result.orphaned++;
     add(row.key, { input: row.estimated_input_tokens ?? 0, output: row.estimated_output_tokens ?? 0 });
-    lines.push({ order: row.id, size: inputLineSize(submissionLine(row)) });
+    lines.push({ order: row.id, size: inputLineSize(submissionLine(codec, row)) });
   }
   // New and changed requests carry this plan's rendering: the ledger still holds the old one, or none.
   for (const [key, decision] of decided) {

@@ -1,12 +1,12 @@
 /**
  * @module The per-document half of planning, which needs no ledger: read the file (for a corpus), render the
- * request, fingerprint it and estimate its tokens. Pure, so it runs on worker threads while the main thread
+ * neutral request, fingerprint it, and have the provider's codec encode it and estimate its tokens. Pure, so it runs on worker threads while the main thread
  * records the documents already prepared (see plan-worker.ts).
  */
 import { isAbsolute, relative } from 'node:path';
 import { readDocument } from '../corpus/index.ts';
-import { estimateRequestTokens } from '../cost/index.ts';
-import { buildRequest, inputLineSize, type RequestSpec } from '../requests/index.ts';
+import { requestCodecFor } from '../providers/registry.ts';
+import { buildRequest, fingerprintRequest, inputLineSize, type RequestSpec } from '../requests/index.ts';
 import { errorMessage } from '../shared/index.ts';
 import type { StageDocument } from './stage-documents.ts';
 
@@ -17,6 +17,8 @@ export interface PrepareRecipe {
   idField: string | undefined;
   /** Lineage paths are relative to it. */
   projectDir: string;
+  /** The provider's registry name: its codec encodes the requests and estimates their tokens. */
+  provider: string;
 }
 
 /** A document to prepare: a corpus file still to read, or a document already read (an upstream output). */
@@ -64,11 +66,13 @@ export function prepareDocuments(tasks: readonly PrepareTask[], recipe: PrepareR
 function prepare(document: StageDocument, recipe: PrepareRecipe): Prepared {
   const { text: _text, fields: _fields, ...facts } = document;
   try {
+    const codec = requestCodecFor(recipe.provider);
     const built = buildRequest(recipe.spec, document);
-    const estimate = estimateRequestTokens(built.request);
-    const { requestJson } = built;
+    const fingerprint = fingerprintRequest({ provider: codec.provider, model: recipe.spec.model, request: built.request });
+    const estimate = codec.estimateTokens(built.request);
+    const requestJson = codec.encode(built.request);
     return {
-      kind: 'request', document: facts, key: built.key, fingerprint: built.fingerprint, requestJson,
+      kind: 'request', document: facts, key: built.key, fingerprint, requestJson,
       estimate: { input: estimate.input, output: estimate.output },
       lineSize: inputLineSize({ key: built.key, requestJson }),
     };

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRequest } from '../requests/index.ts';
+import { geminiRequestCodec } from '../providers/gemini/gemini-request.ts';
+import { buildRequest, fingerprintRequest } from '../requests/index.ts';
 import { prepareDocuments, type PrepareRecipe } from './prepare-document.ts';
 import { preparedEntries, type PreparedEntry } from './prepared-entries.ts';
 import type { StageEntry } from './stage-documents.ts';
@@ -19,10 +20,11 @@ beforeAll(() => {
       model: 'gemini-2.5-flash',
       keyTemplate: '{id}_{stage}',
       promptTemplate: 'Title: {{title}}\n\n{{document}}',
-      generationConfig: { responseMimeType: 'application/json' },
+      generation: { outputMimeType: 'application/json' },
     },
     idField: undefined,
     projectDir,
+    provider: 'emulator',
   };
 });
 afterAll(() => rmSync(projectDir, { recursive: true, force: true }));
@@ -37,7 +39,11 @@ describe('prepareDocuments', () => {
   it('reads a corpus file and renders the same request, key and fingerprint as buildRequest', () => {
     const entry = file('p1.json', '{"title":"Soil K"}');
     const [prepared] = prepareDocuments([entry as Extract<StageEntry, { kind: 'file' }>], recipe);
-    const expected = buildRequest(recipe.spec, { id: 'p1', text: '{"title":"Soil K"}', fields: { title: 'Soil K' } });
+    const built = buildRequest(recipe.spec, { id: 'p1', text: '{"title":"Soil K"}', fields: { title: 'Soil K' } });
+    const expected = {
+      fingerprint: fingerprintRequest({ provider: 'gemini', model: recipe.spec.model, request: built.request }),
+      requestJson: geminiRequestCodec.encode(built.request),
+    };
     expect(prepared).toMatchObject({
       kind: 'request',
       key: 'p1_extract',

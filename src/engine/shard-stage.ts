@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import type { JobRow } from '../ledger/index.ts';
+import { requestCodecFor } from '../providers/registry.ts';
 import { ShardWriter } from '../requests/index.ts';
 import { CanaryError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
@@ -67,10 +68,12 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     maxBytes: config.sharding.maxBytesPerJob,
     maxShards: limit.maxJobs,
   });
+  // The configured provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
+  const codec = requestCodecFor(config.provider);
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const placed = await writer.add(submissionLine(request));
+    const placed = await writer.add(submissionLine(codec, request));
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];

@@ -6,7 +6,8 @@
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { estimateCost, type CostBreakdown, type PriceTable } from '../cost/index.ts';
 import { upsertDecision, type Ledger, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
-import { serialiseInputLine, type GenerateContentRequestJson } from '../requests/index.ts';
+import { requestCodecFor } from '../providers/registry.ts';
+import { serialiseInputLine } from '../requests/index.ts';
 import { compileValidator } from '../validation/index.ts';
 import { calibrated } from './costing.ts';
 import { documentPathOf, findStageRequest, type FoundRequest, type RequestTarget } from './find-stage-request.ts';
@@ -61,7 +62,9 @@ export async function showRequest(
   const existing = input.ledger.requestByKey(stage.name, prepared.key);
   const status = statusOf(input.ledger, found, existing);
   const repairNote = status.change === 'unchanged' && status.state === 'pending' ? (existing?.repair_note ?? null) : null;
-  const request = JSON.parse(prepared.requestJson) as GenerateContentRequestJson;
+  const codec = requestCodecFor(input.config.provider);
+  const request = codec.decode(prepared.requestJson);
+  const [firstPart] = request.content;
   const tokens = calibrated(input.ledger, stage.model, prepared.estimate);
   return {
     stage: stage.name,
@@ -69,9 +72,9 @@ export async function showRequest(
     document: { id: prepared.document.id, path: documentPathOf(stage, prepared.document) },
     model: stage.model,
     fingerprint: prepared.fingerprint,
-    line: serialiseInputLine({ key: prepared.key, requestJson: withRepairNote(prepared.requestJson, repairNote) }),
-    prompt: request.contents[0].parts[0]?.text ?? '',
-    systemInstruction: request.systemInstruction?.parts[0].text ?? null,
+    line: serialiseInputLine({ key: prepared.key, requestJson: withRepairNote(codec, prepared.requestJson, repairNote) }),
+    prompt: firstPart?.kind === 'text' ? firstPart.text : '',
+    systemInstruction: request.system ?? null,
     repairNote,
     estimatedTokens: { ...tokens, uncalibrated: prepared.estimate },
     estimatedCost: estimateCost(tokens, input.prices.priceFor(stage.model)),

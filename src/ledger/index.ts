@@ -9,6 +9,7 @@ export type { AttemptUsageEstimate, Calibration } from './cost-queries.ts';
 export type { CorpusIssue } from './document-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
+export { upgradeLegacyLedger, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade, type LegacyRules } from './fingerprint-upgrade.ts';
 export type {
   AttemptTotals, AttemptUsage, FailureCount, GivenUpRequest, JobLineCounts, OutcomeQueries, RepairCount,
 } from './outcome-queries.ts';

@@ -61,16 +61,37 @@ export type ResultItem =
   | { kind: 'error'; key: string; lineNumber: number; error: { code: number; message: string } }
   | { kind: 'malformed'; lineNumber: number; reason: string; raw: string };
 
-/** What came back for one request, reduced to what the engine uses. The raw response is kept too. */
+/**
+ * Why the model stopped, in truebatch's terms: `stop` (it finished), `max-tokens` (the output limit was spent),
+ * `blocked` (a policy filter stopped it), `other` (anything else the provider reports).
+ */
+export type FinishKind = 'stop' | 'max-tokens' | 'blocked' | 'other';
+
+/** A source the answer cites or was grounded on, when the provider reports one. */
+export interface Citation {
+  uri: string | undefined;
+  title: string | undefined;
+}
+
+/**
+ * What came back for one request, as a neutral result: each provider reads its own lines into it, and `results/`
+ * judges it without knowing the provider. The raw response is kept too.
+ */
 export interface ModelResponse {
-  /** The concatenated text parts of the first candidate, if any. */
+  /** The answer's text (the first candidate's, thoughts left out), if any. */
   text: string | undefined;
-  /** e.g. `STOP`, `MAX_TOKENS`, `SAFETY`; undefined when there was no candidate. */
-  finishReason: string | undefined;
-  /** Set when the prompt itself was blocked. */
-  blockReason: string | undefined;
+  /** Why the model stopped; undefined when there was no answer at all. */
+  finish: FinishKind | undefined;
+  /** The provider's own word for it (e.g. Gemini's `MAX_TOKENS`), for messages. */
+  rawFinish: string | undefined;
+  /** How the provider's own terms name the stop (or the lack of an answer), for messages. */
+  finishNote: string;
+  /** Set, with the provider's reason, when the prompt itself was refused. */
+  promptBlocked: string | undefined;
   usage: TokenUsage | undefined;
   modelVersion: string | undefined;
+  /** Sources cited or searched, when the provider reports any. */
+  citations?: Citation[];
   raw: unknown;
 }
 

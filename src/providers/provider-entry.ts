@@ -6,6 +6,7 @@
 import type { ProjectConfig } from '../config/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { BatchProvider, ProviderCapabilities, ResultItem } from './batch-provider.ts';
+import type { RequestCodec } from './request-codec.ts';
 
 /** What {@link ProviderEntry.connect} is given by the composition root. */
 export interface ProviderConnectRequest {
@@ -39,6 +40,8 @@ export interface ProviderEntry {
    * (the fake's service may narrow its limits further).
    */
   readonly capabilities: ProviderCapabilities;
+  /** How the provider writes requests on its wire, reads them back and estimates their tokens (no connection needed). */
+  readonly requestCodec: RequestCodec;
   /** The connected provider's `readResults`, for the collect worker thread. */
   readonly readResults: (path: string) => AsyncIterable<ResultItem>;
   /** Connects, starting whatever the provider needs locally. Throws ConfigError when settings are missing. */

@@ -7,6 +7,7 @@ import type { ResultItem } from './batch-provider.ts';
 import { fakeEntry } from './fake/fake-entry.ts';
 import { emulatorEntry, geminiEntry } from './gemini/gemini-entries.ts';
 import type { ProviderEntry } from './provider-entry.ts';
+import type { RequestCodec } from './request-codec.ts';
 
 const ENTRIES: readonly ProviderEntry[] = [
   geminiEntry,
@@ -30,4 +31,9 @@ export function resultReaderFor(providerName: string): (path: string) => AsyncIt
   const entry = ENTRIES.find((candidate) => candidate.providerName === providerName);
   if (!entry) throw new ConfigError(`no result reader for provider "${providerName}"`);
   return entry.readResults;
+}
+
+/** The request codec of the registry entry named `name` (`emulator` gives Gemini's). Throws ConfigError for an unknown name. */
+export function requestCodecFor(name: string): RequestCodec {
+  return providerEntry(name).requestCodec;
 }

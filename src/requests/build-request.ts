@@ -1,9 +1,6 @@
-/**
- * @module One (stage, document) pair rendered as a Gemini `GenerateContentRequest`, with its batch key and
- * fingerprint.
- */
+/** @module One (stage, document) pair rendered as a {@link NeutralRequest}, with its batch key. */
 import { ConfigError, deepFreeze } from '../shared/index.ts';
-import { canonicalJson, fingerprintCanonicalRequest } from './fingerprint.ts';
+import type { GenerationOptions, NeutralRequest, RequestPart } from './neutral-request.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
 /** What a stage says about how to turn a document into a request. */
@@ -14,33 +11,16 @@ export interface RequestSpec {
   /** The batch key for a document, with `{id}` and `{stage}` placeholders, e.g. `{id}_{stage}`. */
   keyTemplate: string;
   promptTemplate: string;
-  /** Sent as the request's `systemInstruction`, verbatim (not templated). */
-  systemInstruction?: string;
-  /**
-   * camelCase `GenerationConfig` fields passed through as they are (temperature, topP, topK, maxOutputTokens,
-   * responseMimeType, responseSchema or responseJsonSchema...); undefined fields are omitted.
-   */
-  generationConfig: Record<string, unknown>;
+  /** System text, verbatim (not templated). */
+  system?: string;
+  /** Passed through in their order; undefined members are omitted. */
+  generation: { readonly [Name in keyof GenerationOptions]?: GenerationOptions[Name] | undefined };
 }
 
-/** A text part of a content. */
-export interface TextPartJson {
-  text: string;
-}
-
-/** The `GenerateContentRequest` JSON that goes in the `request` field of a batch input line. */
-export interface GenerateContentRequestJson {
-  contents: [{ role: 'user'; parts: TextPartJson[] }];
-  systemInstruction?: { parts: [TextPartJson] };
-  generationConfig?: Record<string, unknown>;
-}
-
-/** A built request: its batch key, the request and its JSON, and the fingerprint of (model, request). */
+/** A built request: its batch key and the neutral request. */
 export interface BuiltRequest {
   key: string;
-  request: GenerateContentRequestJson;
-  requestJson: string;
-  fingerprint: string;
+  request: NeutralRequest;
 }
 
 /** Options for {@link buildRequest}. */
@@ -60,45 +40,22 @@ export function renderKey(keyTemplate: string, values: { id: string; stage: stri
   return key;
 }
 
-/** The generation config without undefined fields, or undefined when nothing is left. */
-function definedFields(config: Record<string, unknown>): Record<string, unknown> | undefined {
-  const entries = Object.entries(config).filter(([, value]) => value !== undefined);
-  return entries.length === 0 ? undefined : Object.fromEntries(entries);
-}
+/** The options without undefined members, deeply frozen: the same object is in every request of the spec. */
+const frozenOptions = new WeakMap<RequestSpec, GenerationOptions>();
 
-/**
- * What a stage's requests share, made once per spec: the generation config (frozen) and the JSON that follows
- * `contents`, both as sent (key order as built) and canonical (keys sorted), so that each document's prompt is
- * escaped once and the response schema is not serialised again for every document.
- */
-interface RequestFrame {
-  generationConfig: Record<string, unknown> | undefined;
-  sentTail: string;
-  canonicalTail: string;
-}
-
-const frames = new WeakMap<RequestSpec, RequestFrame>();
-
-function frameOf(spec: RequestSpec): RequestFrame {
-  let frame = frames.get(spec);
-  if (!frame) {
-    const generationConfig = deepFreeze(structuredClone(definedFields(spec.generationConfig)));
-    const system = spec.systemInstruction === undefined ? undefined : { parts: [{ text: spec.systemInstruction }] };
-    const member = (name: string, value: unknown, serialise: (value: unknown) => string): string =>
-      value === undefined ? '' : `,"${name}":${serialise(value)}`;
-    frame = {
-      generationConfig,
-      // The order `buildRequest` adds them in, which JSON.stringify keeps.
-      sentTail: member('systemInstruction', system, JSON.stringify) + member('generationConfig', generationConfig, JSON.stringify),
-      canonicalTail: member('generationConfig', generationConfig, canonicalJson) + member('systemInstruction', system, canonicalJson),
-    };
-    frames.set(spec, frame);
+function optionsOf(spec: RequestSpec): GenerationOptions {
+  let options = frozenOptions.get(spec);
+  if (!options) {
+    const defined = Object.entries(spec.generation).filter(([, value]) => value !== undefined);
+    // Frozen, so canonical JSON and token counts of it (the response schema above all) are made once per stage.
+    options = deepFreeze(structuredClone(Object.fromEntries(defined)));
+    frozenOptions.set(spec, options);
   }
-  return frame;
+  return options;
 }
 
 /**
- * Renders the stage's prompt for `doc` and builds its request, key and fingerprint.
+ * Renders the stage's prompt for `doc` and builds its neutral request and key.
  * Throws {@link InputError} when the document lacks a field the prompt needs.
  * @example buildRequest(spec, { id: 'doc-1', text, fields }, { repairNote: 'Return valid JSON.' })
  */
@@ -107,19 +64,12 @@ export function buildRequest(
   doc: TemplateDocument,
   options: BuildRequestOptions = {},
 ): BuiltRequest {
-  const parts: TextPartJson[] = [{ text: renderPrompt(spec.promptTemplate, doc) }];
-  if (options.repairNote !== undefined) parts.push({ text: options.repairNote });
-  const request: GenerateContentRequestJson = { contents: [{ role: 'user', parts }] };
-  if (spec.systemInstruction !== undefined) request.systemInstruction = { parts: [{ text: spec.systemInstruction }] };
-  const frame = frameOf(spec);
-  if (frame.generationConfig !== undefined) request.generationConfig = frame.generationConfig;
-  // Exactly JSON.stringify(request) and canonicalJson(request) (tests hold them to it), with the prompt escaped once.
-  const partsJson = parts.map((part) => `{"text":${JSON.stringify(part.text)}}`).join(',');
-  const canonical = `{"contents":[{"parts":[${partsJson}],"role":"user"}]${frame.canonicalTail}}`;
-  return {
-    key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }),
-    request,
-    requestJson: `{"contents":[{"role":"user","parts":[${partsJson}]}]${frame.sentTail}}`,
-    fingerprint: fingerprintCanonicalRequest(spec.model, canonical),
+  const content: RequestPart[] = [{ kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
+  if (options.repairNote !== undefined) content.push({ kind: 'text', text: options.repairNote });
+  const request: NeutralRequest = {
+    ...(spec.system === undefined ? {} : { system: spec.system }),
+    content,
+    generation: optionsOf(spec),
   };
+  return { key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }), request };
 }

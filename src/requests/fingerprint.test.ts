@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, sha256Hex } from '../shared/index.ts';
 import { bareModelName, canonicalJson, fingerprintRequest } from './fingerprint.ts';
+import type { NeutralRequest } from './neutral-request.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops whitespace', () => {
@@ -46,40 +47,49 @@ describe('canonicalJson of frozen values', () => {
 });
 
 describe('fingerprintRequest', () => {
-  const request = {
-    contents: [{ role: 'user', parts: [{ text: 'Summarise.' }] }],
-    generationConfig: { temperature: 0, responseMimeType: 'application/json' },
+  const request: NeutralRequest = {
+    content: [{ kind: 'text', text: 'Summarise.' }],
+    generation: { temperature: 0, outputMimeType: 'application/json' },
   };
+  const work = { provider: 'gemini', model: 'gemini-2.5-flash', request };
 
-  it('is sha256 hex of the canonical {model, request}', () => {
-    expect(fingerprintRequest('gemini-2.5-flash', request)).toBe(
-      sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', request })),
-    );
-    expect(fingerprintRequest('gemini-2.5-flash', request)).toMatch(/^[0-9a-f]{64}$/);
+  it('is sha256 hex of the canonical {model, provider, request}', () => {
+    expect(fingerprintRequest(work)).toBe(sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', provider: 'gemini', request })));
+    expect(fingerprintRequest(work)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('never changes for the same work: ledgers written by earlier versions keep matching', () => {
-    expect(fingerprintRequest('gemini-2.5-flash', request)).toBe('6d5db259573b84533caad6e1b60cb23e496c02ce9b38f3b60c47137eb7f0e905');
+    // Pinned since the neutral request model (issue 15); older ledgers are upgraded to it when opened.
+    expect(fingerprintRequest(work)).toBe('255a23421555581f4dae1c8d61b153b29b56d700de7ae840e2abb142c62289b8');
+  });
+
+  it('takes the same hash through its fast path as through canonicalJson, for every request shape', () => {
+    const shapes: NeutralRequest[] = [
+      request,
+      { ...request, system: 'Be "brief".\n' },
+      { ...request, content: [{ kind: 'text', text: 'a' }, { kind: 'file', uri: 'files/x', mimeType: 'application/pdf' }, { kind: 'inline', mimeType: 'image/png', base64: 'AA' }] },
+      { ...request, tools: [{ kind: 'web-search' }], cachedContext: { name: 'c/1' } },
+    ];
+    for (const shape of shapes) {
+      expect(fingerprintRequest({ ...work, request: shape })).toBe(sha256Hex(canonicalJson({ model: 'gemini-2.5-flash', provider: 'gemini', request: shape })));
+    }
   });
 
   it('ignores key order and the models/ prefix', () => {
-    const reordered = {
-      generationConfig: { responseMimeType: 'application/json', temperature: 0 },
-      contents: [{ parts: [{ text: 'Summarise.' }], role: 'user' }],
+    const reordered: NeutralRequest = {
+      generation: { outputMimeType: 'application/json', temperature: 0 },
+      content: [{ text: 'Summarise.', kind: 'text' }],
     };
-    expect(fingerprintRequest('models/gemini-2.5-flash', reordered)).toBe(
-      fingerprintRequest('gemini-2.5-flash', request),
-    );
+    expect(fingerprintRequest({ ...work, model: 'models/gemini-2.5-flash', request: reordered })).toBe(fingerprintRequest(work));
     expect(bareModelName('models/gemini-2.5-flash')).toBe('gemini-2.5-flash');
   });
 
-  it('changes when one character of the request or the model changes', () => {
-    const base = fingerprintRequest('gemini-2.5-flash', request);
-    const oneChar = { ...request, contents: [{ role: 'user', parts: [{ text: 'Summarise!' }] }] };
-    expect(fingerprintRequest('gemini-2.5-flash', oneChar)).not.toBe(base);
-    expect(fingerprintRequest('gemini-2.5-flasH', request)).not.toBe(base);
-    expect(fingerprintRequest('gemini-2.5-flash', { ...request, generationConfig: { temperature: 1 } })).not.toBe(
-      base,
-    );
+  it('changes when one character of the request, the model or the provider changes', () => {
+    const base = fingerprintRequest(work);
+    const oneChar: NeutralRequest = { ...request, content: [{ kind: 'text', text: 'Summarise!' }] };
+    expect(fingerprintRequest({ ...work, request: oneChar })).not.toBe(base);
+    expect(fingerprintRequest({ ...work, model: 'gemini-2.5-flasH' })).not.toBe(base);
+    expect(fingerprintRequest({ ...work, provider: 'fake' })).not.toBe(base);
+    expect(fingerprintRequest({ ...work, request: { ...request, generation: { temperature: 1 } } })).not.toBe(base);
   });
 });

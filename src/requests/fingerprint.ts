@@ -2,6 +2,7 @@
  * @module Canonical JSON and request fingerprints: the same work always hashes the same, whatever the key order.
  */
 import { InputError, sha256Hex } from '../shared/index.ts';
+import type { NeutralRequest } from './neutral-request.ts';
 
 /** JSON.stringify's rules for values that have no JSON form inside an object (the property is dropped). */
 function isOmitted(value: unknown): boolean {
@@ -68,16 +69,39 @@ export function bareModelName(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model;
 }
 
-/**
- * The fingerprint of one unit of work: sha256 hex of the canonical JSON of `{ model, request }`, with the model's
- * `models/` prefix removed. Identical work gives the identical fingerprint; any change to the request changes it.
- */
-export function fingerprintRequest(model: string, request: unknown): string {
-  return sha256Hex(canonicalJson({ model: bareModelName(model), request }));
+/** What a fingerprint is taken over: the neutral request, and who is asked (provider and model). */
+export interface FingerprintInput {
+  /** The provider's name (e.g. `gemini`, whether Google's or the emulator): other providers do other work. */
+  provider: string;
+  model: string;
+  request: NeutralRequest;
 }
 
-/** {@link fingerprintRequest} of a request object from its canonical JSON, for a caller that already has it. */
-export function fingerprintCanonicalRequest(model: string, canonicalRequestJson: string): string {
-  // The canonical JSON of `{ model, request }`: its two keys are already in sorted order.
-  return sha256Hex(`{"model":${JSON.stringify(bareModelName(model))},"request":${canonicalRequestJson}}`);
+/**
+ * The fingerprint of one unit of work: sha256 hex of the canonical JSON of `{ model, provider, request }` with the
+ * model's `models/` prefix removed. Identical work gives the identical fingerprint, whatever the key order or the
+ * provider's wire encoding; any change to the request, the provider or the model changes it.
+ */
+export function fingerprintRequest(input: FingerprintInput): string {
+  // The canonical JSON of `{ model, provider, request }`: its three keys are already in sorted order.
+  const head = `{"model":${JSON.stringify(bareModelName(input.model))},"provider":${JSON.stringify(input.provider)}`;
+  return sha256Hex(`${head},"request":${canonicalRequestJson(input.request)}}`);
+}
+
+/**
+ * `canonicalJson(request)`, made faster for the common shape (text parts, frozen options): planning fingerprints every
+ * document, and the generic walk costs more than the hash. Anything else goes through {@link canonicalJson}.
+ */
+function canonicalRequestJson(request: NeutralRequest): string {
+  const { cachedContext, content, generation, system, tools, ...rest } = request;
+  if (Object.keys(rest).length > 0) return canonicalJson(request);
+  const parts = content.map((part) =>
+    part.kind === 'text' && Object.keys(part).length === 2 ? `{"kind":"text","text":${JSON.stringify(part.text)}}` : canonicalJson(part),
+  );
+  let json = '{';
+  if (cachedContext !== undefined) json += `"cachedContext":${canonicalJson(cachedContext)},`;
+  json += `"content":[${parts.join(',')}],"generation":${canonicalJson(generation)}`;
+  if (system !== undefined) json += `,"system":${JSON.stringify(system)}`;
+  if (tools !== undefined) json += `,"tools":${canonicalJson(tools)}`;
+  return `${json}}`;
 }

@@ -1,4 +1,4 @@
-/** @module Requests: prompt rendering, GenerateContentRequest building, fingerprints, and JSONL shard writing. */
+/** @module Requests: prompt rendering, neutral requests and their fingerprints, and JSONL shard writing. */
 export {
   findPlaceholders,
   findMissingPlaceholders,
@@ -15,15 +15,21 @@ export {
   type DocumentProblem,
   type GroupedProblems,
 } from './missing-placeholders.ts';
-export { canonicalJson, fingerprintRequest, bareModelName } from './fingerprint.ts';
+export { canonicalJson, fingerprintRequest, bareModelName, type FingerprintInput } from './fingerprint.ts';
+export {
+  withTextPart,
+  type NeutralRequest,
+  type RequestPart,
+  type GenerationOptions,
+  type ToolSpec,
+  type JsonObject,
+} from './neutral-request.ts';
 export {
   buildRequest,
   renderKey,
   type RequestSpec,
   type BuiltRequest,
   type BuildRequestOptions,
-  type GenerateContentRequestJson,
-  type TextPartJson,
 } from './build-request.ts';
 export {
   planShards,

@@ -2,8 +2,8 @@
  * @module The shard cutting rule, in one place: both {@link planShards} (counting only) and the ShardWriter (writing
  * files) feed line sizes through a {@link ShardCutter}, so `truebatch plan` predicts exactly the shards `run` writes.
  *
- * Input line format (Gemini batch JSONL, one request per line; see gemini-batch-api.md §4.1):
- * `{"key":"<user-defined key>","request":{<GenerateContentRequest: contents, systemInstruction?, generationConfig?>}}`
+ * Input line format (batch JSONL, one request per line): `{"key":"<user-defined key>","request":{<the request as the
+ * provider's codec encodes it>}}` (for Gemini see gemini-batch-api.md §4.1).
  */
 import { ConfigError, InputError } from '../shared/index.ts';
 
@@ -18,7 +18,7 @@ export interface ShardLimits {
 /** One line of a batch input file. */
 export interface BatchInputLine {
   key: string;
-  /** The GenerateContentRequest as JSON text (`JSON.stringify` of it): requests are stored as text, and pass through. */
+  /** The request as the provider's codec encoded it (JSON text): requests are stored as text, and pass through. */
   requestJson: string;
 }
 

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** A line whose prompt text has `textLength` characters. */
 function line(key: string, textLength: number): BatchInputLine {
-  return { key, requestJson: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x'.repeat(textLength) }] }] }) };
+  return { key, requestJson: JSON.stringify({ content: [{ kind: 'text', text: 'x'.repeat(textLength) }] }) };
 }
 
 async function writeAll(lines: BatchInputLine[], limits: { maxRequests: number; maxBytes: number }) {
@@ -82,8 +82,8 @@ describe('ShardWriter', () => {
 
   it('counts the bytes of a line exactly, with escapes and multi-byte characters in the key and the request', () => {
     const lines: BatchInputLine[] = [
-      { key: 'plain', requestJson: '{"contents":[]}' },
-      { key: 'Ünïcödé-键-"quoted"\\', requestJson: JSON.stringify({ contents: [{ parts: [{ text: '研究 🌱 "x"\n' }] }] }) },
+      { key: 'plain', requestJson: '{"content":[]}' },
+      { key: 'Ünïcödé-键-"quoted"\\', requestJson: JSON.stringify({ content: [{ kind: 'text', text: '研究 🌱 "x"\n' }] }) },
     ];
     for (const input of lines) expect(inputLineSize(input)).toBe(Buffer.byteLength(`${serialiseInputLine(input)}\n`));
   });
@@ -99,11 +99,11 @@ describe('ShardWriter', () => {
     const { shards } = await writeAll([line('only', 3)], { maxRequests: 10, maxBytes: 10_000 });
     const text = await readFile(shards[0]!.path, 'utf8');
     expect(text).toBe(`${serialiseInputLine(line('only', 3))}\n`);
-    expect(text.startsWith('{"key":"only","request":{"contents":')).toBe(true);
+    expect(text.startsWith('{"key":"only","request":{"content":')).toBe(true);
   });
 
   it('counts bytes of multi-byte text, not characters', async () => {
-    const unicode = { key: 'u', requestJson: JSON.stringify({ contents: [{ parts: [{ text: '研究'.repeat(50) }] }] }) };
+    const unicode = { key: 'u', requestJson: JSON.stringify({ content: [{ kind: 'text', text: '研究'.repeat(50) }] }) };
     const { shards } = await writeAll([unicode], { maxRequests: 10, maxBytes: 10_000 });
     expect(shards[0]!.sizeBytes).toBe((await stat(shards[0]!.path)).size);
     expect(shards[0]!.sizeBytes).toBe(Buffer.byteLength(serialiseInputLine(unicode)) + 1);

@@ -6,24 +6,14 @@ import type { ResultItem } from '../providers/index.ts';
 import { extractJson, type ValidationIssue, type Validator } from '../validation/index.ts';
 import type { Verdict } from './verdict.ts';
 
-/** Finish reasons that mean the candidate was stopped by a policy, not by the model finishing. */
-const BLOCKING_FINISH_REASONS = new Set([
-  'SAFETY',
-  'RECITATION',
-  'BLOCKLIST',
-  'PROHIBITED_CONTENT',
-  'SPII',
-  'IMAGE_SAFETY',
-  'IMAGE_PROHIBITED_CONTENT',
-  'IMAGE_RECITATION',
-]);
-
 /**
- * The verdict on one result line. Never throws: every per-line failure is data.
+ * The verdict on one result line, judged on the neutral result (see `ModelResponse`): each provider has already said
+ * what its finish reasons mean. Never throws: every per-line failure is data.
  *
- * Order: an error line is `provider-error`; a blocked prompt or a candidate stopped by a safety filter is `blocked`;
- * no text is `empty` (or `truncated` when MAX_TOKENS was spent before any text, e.g. on thinking); text whose JSON
- * cannot be extracted is `truncated` after MAX_TOKENS, else `unparseable`; extracted JSON goes to the validator.
+ * Order: an error line is `provider-error`; a refused prompt or an answer stopped by a policy is `blocked`; no text is
+ * `empty` (or `truncated` when the output limit was spent before any text, e.g. on thinking); text whose JSON cannot
+ * be extracted is `truncated` after the output limit, else `unparseable`; extracted JSON goes to the validator.
+ * Messages quote the provider's own words (`rawFinish`, `finishNote`).
  */
 export function evaluateResult(item: Exclude<ResultItem, { kind: 'malformed' }>, validator: Validator): Verdict {
   const key = item.key;
@@ -31,35 +21,33 @@ export function evaluateResult(item: Exclude<ResultItem, { kind: 'malformed' }>,
     const { code, message } = item.error;
     return failed(key, 'provider-error', `provider error ${code}: ${message}`, undefined, undefined);
   }
-  const { text, finishReason, blockReason, usage } = item.response;
+  const { text, finish, rawFinish, finishNote, promptBlocked, usage } = item.response;
   const hasText = text !== undefined && text.trim() !== '';
-  if (blockReason !== undefined) {
-    return failed(key, 'blocked', `prompt blocked: ${blockReason}`, usage, hasText ? text : undefined);
+  const limit = rawFinish ?? 'the output limit';
+  if (promptBlocked !== undefined) {
+    return failed(key, 'blocked', `prompt blocked: ${promptBlocked}`, usage, hasText ? text : undefined);
   }
-  if (finishReason !== undefined && BLOCKING_FINISH_REASONS.has(finishReason)) {
-    return failed(key, 'blocked', `response blocked: finishReason ${finishReason}`, usage, hasText ? text : undefined);
+  if (finish === 'blocked') {
+    return failed(key, 'blocked', `response blocked: ${finishNote}`, usage, hasText ? text : undefined);
   }
   if (!hasText) {
-    if (finishReason === 'MAX_TOKENS') {
-      const message = `the response hit MAX_TOKENS before any text${spentOn(usage)}`;
-      return failed(key, 'truncated', message, usage, text);
+    if (finish === 'max-tokens') {
+      return failed(key, 'truncated', `the response hit ${limit} before any text${spentOn(usage)}`, usage, text);
     }
-    const why = finishReason === undefined ? 'no candidates' : `finishReason ${finishReason}`;
-    return failed(key, 'empty', `the response has no text (${why})`, usage, text);
+    return failed(key, 'empty', `the response has no text (${finishNote})`, usage, text);
   }
 
   const extracted = extractJson(text);
   if (!extracted.ok) {
-    if (finishReason === 'MAX_TOKENS') {
-      return failed(key, 'truncated', `the response hit MAX_TOKENS: ${extracted.reason}`, usage, text);
+    if (finish === 'max-tokens') {
+      return failed(key, 'truncated', `the response hit ${limit}: ${extracted.reason}`, usage, text);
     }
     return failed(key, 'unparseable', extracted.reason, usage, text);
   }
 
   const notes: ValidationIssue[] = extracted.notes.map((note) => warning('extraction', note));
-  if (finishReason !== undefined && finishReason !== 'STOP') {
-    const note = `the response ended with finishReason ${finishReason}, but its JSON is complete`;
-    notes.push(warning('extraction', note));
+  if (finish !== undefined && finish !== 'stop') {
+    notes.push(warning('extraction', `the response ended with ${finishNote}, but its JSON is complete`));
   }
   const result = validator.validate(extracted.value);
   const issues = [...notes, ...result.issues];

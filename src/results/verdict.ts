@@ -12,7 +12,7 @@ export type Verdict =
       key: string;
       /** The canonical value (aliases renamed). */
       output: unknown;
-      /** Warnings only: alias renames, extraction notes, a MAX_TOKENS stop that still gave complete JSON. */
+      /** Warnings only: alias renames, extraction notes, a stop at the output limit that still gave complete JSON. */
       issues: ValidationIssue[];
       /** What was repaired to get this value: each kind once. */
       repairs: RepairKind[];

@@ -4,6 +4,7 @@
  */
 import type { ProviderEntry } from '../provider-entry.ts';
 import { FAKE_CAPABILITIES, createFakeProvider } from './fake-provider.ts';
+import { fakeRequestCodec } from './fake-request.ts';
 import { readFakeResults } from './fake-results.ts';
 import { FAKE_PROVIDER_NAME, FakeBatchService } from './fake-service.ts';
 
@@ -12,6 +13,7 @@ export const fakeEntry: ProviderEntry = {
   name: FAKE_PROVIDER_NAME,
   providerName: FAKE_PROVIDER_NAME,
   capabilities: FAKE_CAPABILITIES,
+  requestCodec: fakeRequestCodec,
   readResults: readFakeResults,
   connect({ clock, settings }) {
     const service = settings instanceof FakeBatchService ? settings : new FakeBatchService({ clock });

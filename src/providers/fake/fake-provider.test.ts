@@ -102,7 +102,7 @@ describe('fake provider', () => {
     expect(done.requestCounts).toEqual({ total: 4, succeeded: 2, failed: 2, pending: 0 });
     const items = await results(provider, done);
     expect(items.map((item) => item.kind)).toEqual(['response', 'error', 'response']);
-    expect(items[0]).toMatchObject({ key: 'a', response: { text: 'text of a', finishReason: 'STOP' } });
+    expect(items[0]).toMatchObject({ key: 'a', response: { text: 'text of a', finish: 'stop', rawFinish: 'STOP' } });
     expect(items[1]).toMatchObject({ key: 'b', error: { code: 400, message: 'bad b' } });
   });
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { readJsonl } from '../../shared/index.ts';
-import type { ResultItem, TokenUsage } from '../batch-provider.ts';
+import type { FinishKind, ResultItem, TokenUsage } from '../batch-provider.ts';
 import type { FakeAnswer } from './fake-script.ts';
 
 /** One request line of an uploaded input file. */
@@ -39,6 +39,13 @@ const lineSchema = z.union([
   z.object({ key: z.string().min(1), error: z.object({ code: z.number().int(), message: z.string() }) }),
 ]);
 
+/** The fake's finish words are Gemini-like (`STOP`, `MAX_TOKENS`, `SAFETY`), so scripts read alike. */
+function fakeFinishKind(finishReason: string): FinishKind {
+  if (finishReason === 'STOP') return 'stop';
+  if (finishReason === 'MAX_TOKENS') return 'max-tokens';
+  return finishReason === 'SAFETY' ? 'blocked' : 'other';
+}
+
 /** Streams a fake result file as {@link ResultItem}s, one per non-blank line. */
 export async function* readFakeResults(path: string): AsyncGenerator<ResultItem> {
   for await (const line of readJsonl(path)) {
@@ -64,8 +71,10 @@ export async function* readFakeResults(path: string): AsyncGenerator<ResultItem>
       lineNumber: line.lineNumber,
       response: {
         text,
-        finishReason,
-        blockReason: undefined,
+        finish: fakeFinishKind(finishReason),
+        rawFinish: finishReason,
+        finishNote: `finish ${finishReason}`,
+        promptBlocked: undefined,
         usage: { ...usage, thoughtsTokens: 0, cachedTokens: 0 },
         modelVersion: 'fake',
         raw: value.answer,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../shared/index.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
+import { geminiRequestCodec } from './gemini-request.ts';
 import { readGeminiResults } from './gemini-results.ts';
 
 /** Not `GEMINI_PROVIDER_NAME` from gemini-errors.ts: that module loads the SDK. */
@@ -19,6 +20,7 @@ export const geminiEntry: ProviderEntry = {
   name: GEMINI,
   providerName: GEMINI,
   capabilities: GEMINI_CAPABILITIES,
+  requestCodec: geminiRequestCodec,
   readResults: readGeminiResults,
   async connect({ config }) {
     if (config.apiKey === undefined) {
@@ -47,6 +49,7 @@ export const emulatorEntry: ProviderEntry = {
   name: 'emulator',
   providerName: GEMINI,
   capabilities: GEMINI_CAPABILITIES,
+  requestCodec: geminiRequestCodec,
   readResults: readGeminiResults,
   async connect({ config, stateDir }) {
     // Loaded only when used: the emulator's server and model are a fair share of start-up time and memory.

@@ -30,8 +30,10 @@ describe('parseResultLine', () => {
     expect(item.lineNumber).toBe(7);
     expect(item.response).toMatchObject({
       text: 'A bird in the hand is worth two in the bush.',
-      finishReason: 'STOP',
-      blockReason: undefined,
+      finish: 'stop',
+      rawFinish: 'STOP',
+      finishNote: 'finishReason STOP',
+      promptBlocked: undefined,
       modelVersion: 'gemini-2.5-flash',
       usage: { promptTokens: 8, outputTokens: 11, thoughtsTokens: 829, cachedTokens: 0, totalTokens: 848 },
     });
@@ -45,19 +47,20 @@ describe('parseResultLine', () => {
     expect(item.kind === 'response' && item.response.text).toBe('{"a":1}');
   });
 
-  it('reports a blocked prompt as a response with blockReason and no text', () => {
+  it('reports a blocked prompt as a response with the block reason and no text', () => {
     const item = parse(
       '{"key":"doc-9","response":{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":12,"totalTokenCount":12}}}',
     );
     expect(item).toMatchObject({ kind: 'response', key: 'doc-9' });
     if (item.kind !== 'response') return;
-    expect(item.response).toMatchObject({ text: undefined, finishReason: undefined, blockReason: 'SAFETY' });
+    expect(item.response).toMatchObject({ text: undefined, finish: undefined, rawFinish: undefined, finishNote: 'no candidates', promptBlocked: 'SAFETY' });
     expect(item.response.usage).toEqual({ promptTokens: 12, outputTokens: 0, thoughtsTokens: 0, cachedTokens: 0, totalTokens: 12 });
   });
 
   it('reports MAX_TOKENS and missing usage as they are', () => {
     const item = parse('{"key":"k","response":{"candidates":[{"content":{"parts":[{"text":"{\\"a\\":"}]},"finishReason":"MAX_TOKENS"}]}}');
-    expect(item.kind === 'response' && item.response.finishReason).toBe('MAX_TOKENS');
+    expect(item.kind === 'response' && item.response.rawFinish).toBe('MAX_TOKENS');
+    expect(item.kind === 'response' && item.response.finish).toBe('max-tokens');
     expect(item.kind === 'response' && item.response.usage).toBeUndefined();
   });
 
@@ -82,7 +85,7 @@ describe('parseResultLine', () => {
     );
     expect(item.kind).toBe('response');
     if (item.kind !== 'response') return;
-    expect(item.response).toMatchObject({ text: 'hi', finishReason: 'STOP', modelVersion: 'gemini-2.5-flash' });
+    expect(item.response).toMatchObject({ text: 'hi', finish: 'stop', rawFinish: 'STOP', modelVersion: 'gemini-2.5-flash' });
     expect(item.response.usage).toEqual({ promptTokens: 3, outputTokens: 1, thoughtsTokens: 0, cachedTokens: 2, totalTokens: 4 });
   });
 

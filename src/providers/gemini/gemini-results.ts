@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { readJsonl, type ParsedLine } from '../../shared/index.ts';
 import type { ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
+import { geminiFinish } from './gemini-finish.ts';
 import { camelCaseKeys } from './gemini-json.ts';
 
 /** How much of a bad line a `malformed` item keeps, so a huge broken line cannot blow up memory downstream. */
@@ -23,6 +24,14 @@ const responseSchema = z.object({
           .object({ parts: z.array(z.object({ text: z.string().optional(), thought: z.boolean().optional() })).optional() })
           .optional(),
         finishReason: z.string().optional(),
+        citationMetadata: z
+          .object({ citationSources: z.array(z.object({ uri: z.string().optional(), title: z.string().optional() })).optional() })
+          .optional(),
+        groundingMetadata: z
+          .object({
+            groundingChunks: z.array(z.object({ web: z.object({ uri: z.string().optional(), title: z.string().optional() }).optional() })).optional(),
+          })
+          .optional(),
       }),
     )
     .optional(),
@@ -92,6 +101,10 @@ function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown)
   const texts = (candidate?.content?.parts ?? [])
     .filter((part) => part.thought !== true && part.text !== undefined)
     .map((part) => part.text ?? '');
+  const citations = [
+    ...(candidate?.citationMetadata?.citationSources ?? []),
+    ...(candidate?.groundingMetadata?.groundingChunks ?? []).flatMap((chunk) => (chunk.web === undefined ? [] : [chunk.web])),
+  ].map((source) => ({ uri: source.uri, title: source.title }));
   const usage = response.usageMetadata;
   const tokenUsage: TokenUsage | undefined =
     usage === undefined
@@ -105,10 +118,10 @@ function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown)
         };
   return {
     text: texts.length === 0 ? undefined : texts.join(''),
-    finishReason: candidate?.finishReason,
-    blockReason: response.promptFeedback?.blockReason,
+    ...geminiFinish(candidate?.finishReason, response.promptFeedback?.blockReason),
     usage: tokenUsage,
     modelVersion: response.modelVersion,
+    ...(citations.length === 0 ? {} : { citations }),
     raw,
   };
 }

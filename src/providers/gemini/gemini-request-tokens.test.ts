@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../shared/index.ts';
+import { InputError } from '../../shared/index.ts';
 import {
   DEFAULT_OUTPUT_TOKENS,
   MEDIA_PART_TOKENS,
   SCHEMA_OUTPUT_MULTIPLIER,
   estimateRequestTokens,
-} from './request-tokens.ts';
-import { estimateTextTokens } from './text-tokens.ts';
+} from './gemini-request-tokens.ts';
+import { estimateTextTokens } from '../../cost/index.ts';
 
 const FOX = 'The quick brown fox jumps over the lazy dog.';
 const userText = (text: string): unknown[] => [{ role: 'user', parts: [{ text }] }];

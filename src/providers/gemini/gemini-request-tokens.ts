@@ -2,8 +2,8 @@
  * @module An offline estimate of the input and output tokens of one GenerateContentRequest (camelCase or snake_case
  * keys, as in a batch input line's `request`).
  */
-import { InputError } from '../shared/index.ts';
-import { estimateTextTokens } from './text-tokens.ts';
+import { InputError } from '../../shared/index.ts';
+import { estimateTextTokens } from '../../cost/index.ts';
 
 /** Estimated tokens of one request. `output` includes expected thinking tokens. */
 export interface RequestTokenEstimate {

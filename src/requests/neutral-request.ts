@@ -1,0 +1,60 @@
+/**
+ * @module What a stage asks a model for, in truebatch's own terms: no provider's field names. Each provider encodes
+ * it into its own wire line (see `providers/request-codec.ts`); fingerprints are taken over it, so a change of wire
+ * encoding alone is not a change of work.
+ */
+
+/** A JSON object (a JSON Schema, a tool's declaration). */
+export type JsonObject = Record<string, unknown>;
+
+/** A piece of the user's turn. Only text is produced today; the others are modelled for PDFs and images. */
+export type RequestPart =
+  | { readonly kind: 'text'; readonly text: string }
+  /** A file the provider already holds (an uploaded file's URI). */
+  | { readonly kind: 'file'; readonly uri: string; readonly mimeType: string }
+  /** Bytes sent in the request itself, base64-encoded. */
+  | { readonly kind: 'inline'; readonly mimeType: string; readonly base64: string };
+
+/**
+ * How the model should generate. Members keep the order the stage's config gives them in (an encoder may follow it,
+ * so its wire bytes stay the same); the fingerprint ignores the order.
+ */
+export interface GenerationOptions {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly topK?: number;
+  readonly maxOutputTokens?: number;
+  readonly candidateCount?: number;
+  readonly stopSequences?: readonly string[];
+  readonly seed?: number;
+  /** The answer's MIME type, e.g. `application/json`. */
+  readonly outputMimeType?: string;
+  /** A JSON Schema the answer must follow. */
+  readonly outputSchema?: JsonObject;
+  /** An OpenAPI-subset schema the answer must follow (what some providers take instead of a JSON Schema). */
+  readonly outputOpenApiSchema?: JsonObject;
+  /** Reasoning before the answer: a token budget (-1: the model decides) and whether to return the thoughts. */
+  readonly thinking?: { readonly budgetTokens?: number; readonly includeThoughts?: boolean };
+}
+
+/** A tool the model may call (types only: no stage declares tools yet). */
+export type ToolSpec =
+  | { readonly kind: 'function'; readonly name: string; readonly description?: string; readonly parameters?: JsonObject }
+  | { readonly kind: 'web-search' };
+
+/** One request, as truebatch means it. */
+export interface NeutralRequest {
+  /** System text, verbatim. */
+  readonly system?: string;
+  /** The user's turn, in order. */
+  readonly content: readonly RequestPart[];
+  readonly generation: GenerationOptions;
+  readonly tools?: readonly ToolSpec[];
+  /** A context cached at the provider beforehand, by the provider's name for it (types only for now). */
+  readonly cachedContext?: { readonly name: string };
+}
+
+/** `request` with one more text part at the end (a repair note). */
+export function withTextPart(request: NeutralRequest, text: string): NeutralRequest {
+  return { ...request, content: [...request.content, { kind: 'text', text }] };
+}
