@@ -39,8 +39,6 @@ const PATTERN = new RegExp(
  */
 const ALLOWED = new Set([
   'engine/result-judge.test.ts',
-  // `show --json` prints the system text under `systemInstruction`; renaming it changes the command's output.
-  'engine/show-request.ts',
   // Writes a test project's config file, whose keys are the ones users write (`generationConfig`, ...).
   'engine/test-support/fake-project.ts',
 ]);

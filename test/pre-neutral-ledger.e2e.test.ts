@@ -1,9 +1,11 @@
 /**
  * End to end: a ledger written by the release before the neutral request model (test/fixtures/pre-neutral-ledger,
  * see its README) is opened by this code. Its fingerprints are recomputed from the stored Gemini bodies, so `plan`
- * finds nothing to submit and `run` creates no job, uploads nothing and rewrites no output.
+ * finds nothing to submit and `run` creates no job, uploads nothing and leaves every output as it was. (The ledger
+ * names its outputs by the absolute paths of the folder it was made in, so in this copy `run` rewrites them from the
+ * stored answers into the project's output folders, byte for byte the same.)
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -31,12 +33,13 @@ const attemptFingerprints = (dir: string): string[] =>
   queryLedger<{ fingerprint: string }>(dir, 'SELECT fingerprint FROM attempts ORDER BY id').map((row) => row.fingerprint);
 const count = (dir: string, table: string): number => queryLedger<{ n: number }>(dir, `SELECT COUNT(*) AS n FROM ${table}`)[0]?.n ?? -1;
 
-function outputStamps(dir: string): Record<string, number> {
-  const stamps: Record<string, number> = {};
+/** Each output file's text, by stage folder and name. */
+function outputTexts(dir: string): Record<string, string> {
+  const texts: Record<string, string> = {};
   for (const stage of readdirSync(join(dir, 'outputs'))) {
-    for (const file of readdirSync(join(dir, 'outputs', stage))) stamps[`${stage}/${file}`] = statSync(join(dir, 'outputs', stage, file)).mtimeMs;
+    for (const file of readdirSync(join(dir, 'outputs', stage))) texts[`${stage}/${file}`] = readFileSync(join(dir, 'outputs', stage, file), 'utf8');
   }
-  return stamps;
+  return texts;
 }
 
 describe('a ledger written before the neutral request model', () => {
@@ -48,7 +51,8 @@ describe('a ledger written before the neutral request model', () => {
     expect(before).toHaveLength(8);
     expect(jobs).toBe(4);
     expect(attemptsBefore).toHaveLength(9);
-    const stamps = outputStamps(dir);
+    const outputs = outputTexts(dir);
+    expect(Object.keys(outputs)).toHaveLength(8);
 
     const plan = await runCli(['plan', '--project', dir, '--json']);
     expect(plan.code, plan.stderr).toBe(0);
@@ -79,7 +83,7 @@ describe('a ledger written before the neutral request model', () => {
     expect(queryLedger<{ n: number }>(dir, "SELECT COUNT(*) AS n FROM requests WHERE state = 'valid'")[0]?.n).toBe(8);
     // Nothing was written for the provider: no shard, and the embedded emulator never saw an upload.
     expect(readdirSync(join(dir, '.truebatch'))).not.toContain('inputs');
-    expect(outputStamps(dir)).toEqual(stamps);
+    expect(outputTexts(dir)).toEqual(outputs);
     expect(fingerprints(dir)).toEqual(after);
   });
 });

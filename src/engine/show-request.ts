@@ -40,7 +40,7 @@ export interface RequestPreview {
   line: string;
   /** The rendered prompt (the request's first part), to read. */
   prompt: string;
-  systemInstruction: string | null;
+  system: string | null;
   /** Why the last answer was rejected: the next attempt appends it as a last part (it is in `line`). */
   repairNote: string | null;
   estimatedTokens: { input: number; output: number; uncalibrated: { input: number; output: number } };
@@ -74,7 +74,7 @@ export async function showRequest(
     fingerprint: prepared.fingerprint,
     line: serialiseInputLine({ key: prepared.key, requestJson: withRepairNote(codec, prepared.requestJson, repairNote) }),
     prompt: firstPart?.kind === 'text' ? firstPart.text : '',
-    systemInstruction: request.system ?? null,
+    system: request.system ?? null,
     repairNote,
     estimatedTokens: { ...tokens, uncalibrated: prepared.estimate },
     estimatedCost: estimateCost(tokens, input.prices.priceFor(stage.model)),

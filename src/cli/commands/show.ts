@@ -22,7 +22,7 @@ function describe(preview: RequestPreview): string {
     'Batch input line (exactly as the next run writes it to the JSONL file):',
     preview.line,
     '',
-    ...(preview.systemInstruction === null ? [] : ['System instruction:', preview.systemInstruction, '']),
+    ...(preview.system === null ? [] : ['System instruction:', preview.system, '']),
     'Prompt:',
     preview.prompt,
     ...(preview.repairNote === null ? [] : ['', 'Repair note (appended by the next attempt):', preview.repairNote]),
