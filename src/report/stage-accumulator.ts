@@ -1,6 +1,6 @@
 /** @module Running totals for one stage (or the whole run), fed row by row from the ledger. */
 import { costOfUsage, estimateCost } from '../cost/index.ts';
-import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type RepairCount } from '../ledger/index.ts';
+import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type RepairCount, type ReportAttempt } from '../ledger/index.ts';
 import { CostTally, type PriceLookup } from './cost-tally.ts';
 import { durationStats } from './durations.ts';
 import { errorMessagesOf, ProblemTally } from './problems.ts';
@@ -26,18 +26,8 @@ export interface RequestFacts {
   estimatedOutput: number | null;
 }
 
-/** One row of `attempts` with its request's key and the model it ran on. */
-export interface AttemptFacts {
-  key: string;
-  model: string;
-  state: string;
-  prompt: number | null;
-  output: number | null;
-  thoughts: number | null;
-  cached: number | null;
-  total: number | null;
-  issues: string | null;
-}
+/** One row of `attempts` with its request's key and the model it ran on, as the ledger's report reads it. */
+export type AttemptFacts = Omit<ReportAttempt, 'stage'>;
 
 /** Repairs are listed in the order they are made: aliases, then fences, then prose. */
 const REPAIR_ORDER: readonly string[] = Object.keys(REPAIR_LABELS);
