@@ -143,7 +143,8 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
     const connection = await entry.connect({ config, stateDir, clock, settings: options.providerSettings });
     const openedLedger = ledger;
     const context: EngineContext = {
-      config: withProviderLimits(config, connection.provider.capabilities),
+      // The engine encodes requests with the codec of the provider it was handed, which a test may choose.
+      config: withProviderLimits({ ...config, provider: entry.name }, connection.provider.capabilities),
       ledger,
       provider: connection.provider,
       prices: projectPrices(config),

@@ -34,11 +34,8 @@ const PATTERN = new RegExp(
 
 /**
  * Files still allowed to use Gemini names, each with why. Shrink this list; never grow it without a reason.
- * result-judge.test.ts feeds Gemini result lines through the emulator provider's reader; it is being rewritten on
- * another branch (plan equals run), and moves to fake-provider lines after that merge.
  */
 const ALLOWED = new Set([
-  'engine/result-judge.test.ts',
   // Writes a test project's config file, whose keys are the ones users write (`generationConfig`, ...).
   'engine/test-support/fake-project.ts',
 ]);

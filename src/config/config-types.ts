@@ -4,7 +4,6 @@
  */
 import type { PriceOverride } from '../cost/index.ts';
 import type { FaultConfig } from '../emulator/faults.ts';
-import type { ProviderName } from './config-schema.ts';
 
 /** A JSON object (a parsed JSON Schema, an OpenAPI schema). */
 export type JsonObject = Record<string, unknown>;
@@ -126,7 +125,11 @@ export interface ProjectConfig {
   readonly projectDir: string;
   /** Absolute path of the config file that was loaded. */
   readonly configFile: string;
-  readonly provider: ProviderName;
+  /**
+   * The provider's registry name: the config's or `--provider`'s choice (one of `PROVIDER_NAMES`), or, in the config
+   * the engine is handed, the provider `openProject` connected (a test's `fake`).
+   */
+  readonly provider: string;
   /** From the environment only; never written anywhere. */
   readonly apiKey: string | undefined;
   readonly baseUrl: string | undefined;

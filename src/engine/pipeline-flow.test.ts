@@ -32,6 +32,17 @@ describe('stages', () => {
   });
 });
 
+describe('the provider the engine is handed', () => {
+  it('gets requests in its own encoding (the fake: the neutral request), fingerprinted as its work', async () => {
+    const seen: unknown[] = [];
+    const project = await fakeProject({ docs: 1, script: { answer: (key, request) => (seen.push(request), { text: JSON.stringify({ key }) }) } });
+    await project.run();
+    expect(seen).toEqual([
+      expect.objectContaining({ content: [{ kind: 'text', text: expect.stringContaining('Give this document back as JSON.') as unknown }] }),
+    ]);
+  });
+});
+
 describe('between runs', () => {
   it('sends a changed document again, and only it', async () => {
     const project = await fakeProject();

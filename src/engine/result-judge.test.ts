@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectConfig, type StageConfig } from '../config/index.ts';
+import { fakeResultLine } from '../providers/fake/index.ts';
 import type { JudgeJob, LineOutcome } from './judge-lines.ts';
 import { ResultJudge } from './result-judge.ts';
 
@@ -40,8 +41,7 @@ afterEach(async () => {
 });
 
 function answerLine(key: string, answer: unknown): string {
-  const text = JSON.stringify(answer);
-  return JSON.stringify({ key, response: { candidates: [{ content: { parts: [{ text }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 } } });
+  return fakeResultLine(key, { text: JSON.stringify(answer) });
 }
 
 function resultFile(name: string, lines: string[]): string {
@@ -70,7 +70,7 @@ describe('ResultJudge', () => {
       JSON.stringify({ key: 'd_extract', error: { code: 13, message: 'internal' } }),
     ]);
     const attempts: JudgeJob['attempts'] = [['a_extract', 'a', true], ['b_extract', 'b', true], ['c_extract', 'c', false], ['d_extract', 'd', true]];
-    const outcomes = await judgeAll({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts });
+    const outcomes = await judgeAll({ resultPath, provider: 'fake', stage, finishedAt: 0, attempts });
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['valid', 'malformed', 'invalid', 'unknown', 'duplicates', 'alreadyRecorded', 'failed']);
     const [valid, malformed] = outcomes;
     expect(malformed).toMatchObject({ kind: 'malformed', lineNumber: 2 });
@@ -87,12 +87,12 @@ describe('ResultJudge', () => {
     const keys = Array.from({ length: 700 }, (_, index) => `d${index}`);
     const resultPath = resultFile('long.jsonl', keys.map((id) => answerLine(`${id}_extract`, { title: id })));
     const batches: number[] = [];
-    for await (const batch of judge.judge({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts: keys.map((id) => [`${id}_extract`, id, true]) })) {
+    for await (const batch of judge.judge({ resultPath, provider: 'fake', stage, finishedAt: 0, attempts: keys.map((id) => [`${id}_extract`, id, true]) })) {
       batches.push(batch.length);
     }
     expect(batches).toEqual([256, 256, 188]);
     expect(readdirSync(stage.output.dir)).toHaveLength(700);
-    const again = await judgeAll({ resultPath: resultFile('short.jsonl', [answerLine('d0_extract', { title: 'x' })]), provider: 'gemini', stage, finishedAt: 0, attempts: [['d0_extract', 'd0', false]] });
+    const again = await judgeAll({ resultPath: resultFile('short.jsonl', [answerLine('d0_extract', { title: 'x' })]), provider: 'fake', stage, finishedAt: 0, attempts: [['d0_extract', 'd0', false]] });
     expect(again).toEqual([{ kind: 'alreadyRecorded' }]);
   });
 
@@ -102,7 +102,7 @@ describe('ResultJudge', () => {
     const ids = Array.from({ length: 30 }, (_, index) => `big${index}`);
     const resultPath = resultFile('big.jsonl', ids.map((id) => answerLine(`${id}_extract`, { title: id, body: 'x'.repeat(200_000) })));
     const batches: number[] = [];
-    for await (const batch of judge.judge({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts: ids.map((id) => [`${id}_extract`, id, true]) })) {
+    for await (const batch of judge.judge({ resultPath, provider: 'fake', stage, finishedAt: 0, attempts: ids.map((id) => [`${id}_extract`, id, true]) })) {
       batches.push(batch.length);
     }
     expect(batches.length).toBeGreaterThan(1);
@@ -115,7 +115,7 @@ describe('ResultJudge', () => {
     mkdirSync(stage.output.dir, { recursive: true });
     mkdirSync(join(stage.output.dir, 'b.json')); // a folder where the output file should go
     const resultPath = resultFile('blocked.jsonl', ['a', 'b', 'c'].map((id) => answerLine(`${id}_extract`, { title: id })));
-    const outcomes = await judgeAll({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts: ['a', 'b', 'c'].map((id) => [`${id}_extract`, id, true]) });
+    const outcomes = await judgeAll({ resultPath, provider: 'fake', stage, finishedAt: 0, attempts: ['a', 'b', 'c'].map((id) => [`${id}_extract`, id, true]) });
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['valid', 'unwritable']);
     expect(outcomes[1]).toMatchObject({ key: 'b_extract', message: expect.stringContaining('b.json') as unknown });
     expect(existsSync(join(stage.output.dir, 'c.json'))).toBe(false);
@@ -124,17 +124,15 @@ describe('ResultJudge', () => {
   it('records with each judged answer what was repaired, and with each failure why', async () => {
     judge = new ResultJudge();
     mkdirSync(stage.output.dir, { recursive: true });
-    const textLine = (key: string, text: string, finishReason = 'STOP'): string =>
-      JSON.stringify({ key, response: { candidates: [{ content: { parts: [{ text }] }, finishReason }] } });
     const resultPath = resultFile('repairs.jsonl', [
-      textLine('a_extract', 'Here:\n```json\n{"title": "A"}\n```'),
-      textLine('b_extract', '```json\n{"note": "no title"}\n```'),
-      textLine('c_extract', '{"title": "C', 'MAX_TOKENS'),
-      textLine('d_extract', 'no JSON here'),
-      JSON.stringify({ key: 'e_extract', error: { code: 13, message: 'internal' } }),
+      fakeResultLine('a_extract', { text: 'Here:\n```json\n{"title": "A"}\n```' }),
+      fakeResultLine('b_extract', { text: '```json\n{"note": "no title"}\n```' }),
+      fakeResultLine('c_extract', { text: '{"title": "C', truncated: true }),
+      fakeResultLine('d_extract', { text: 'no JSON here' }),
+      fakeResultLine('e_extract', { error: { code: 13, message: 'internal' } }),
     ]);
     const ids = ['a', 'b', 'c', 'd', 'e'];
-    const outcomes = await judgeAll({ resultPath, provider: 'gemini', stage, finishedAt: 0, attempts: ids.map((id) => [`${id}_extract`, id, true]) });
+    const outcomes = await judgeAll({ resultPath, provider: 'fake', stage, finishedAt: 0, attempts: ids.map((id) => [`${id}_extract`, id, true]) });
     expect(outcomes.map((outcome) => ('record' in outcome ? [outcome.kind, outcome.record.failureKind, outcome.record.repairs] : outcome.kind))).toEqual([
       ['valid', undefined, ['fence', 'prose']],
       ['invalid', 'required', ['fence']],

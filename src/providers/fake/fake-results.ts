@@ -106,3 +106,13 @@ export function answerRequests(
   }
   return results;
 }
+
+/**
+ * One result line as the fake writes it, for tests that judge result files: an answer that finished normally or at
+ * the token limit, or an error.
+ */
+export function fakeResultLine(key: string, outcome: { text: string; truncated?: boolean } | { error: { code: number; message: string } }): string {
+  const said: FakeAnswer = 'error' in outcome ? outcome : { text: outcome.text, finishReason: outcome.truncated === true ? 'MAX_TOKENS' : 'STOP' };
+  const [line] = answerRequests([{ key, request: null }], () => said);
+  return JSON.stringify(line);
+}

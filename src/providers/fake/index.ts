@@ -2,4 +2,4 @@
 export { createFakeProvider, FAKE_CAPABILITIES } from './fake-provider.ts';
 export { FakeBatchService, FAKE_PROVIDER_NAME, FAKE_DEFAULT_LIMITS, type FakeServiceOptions, type FakeStats } from './fake-service.ts';
 export type { FakeAnswer, FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
-export { readFakeResults } from './fake-results.ts';
+export { fakeResultLine, readFakeResults } from './fake-results.ts';
