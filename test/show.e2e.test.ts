@@ -6,24 +6,15 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RequestPreview } from '../src/engine/index.ts';
 import { runCli } from './support/cli.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { makeProject, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest();
 
-interface Shown {
-  stage: string;
-  key: string;
-  document: { id: string; path: string };
-  model: string;
-  fingerprint: string;
-  line: string;
-  prompt: string;
-  repairNote: string | null;
-  estimatedTokens: { input: number; output: number };
-  status: { state: string; change: string; outputPath: string | null };
-}
+/** `show --json` prints the engine's preview as it is. */
+type Shown = RequestPreview;
 
 async function show(project: string, ...args: string[]): Promise<Shown> {
   const shown = await runCli(['show', ...args, '--project', project, '--json']);
