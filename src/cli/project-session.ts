@@ -27,7 +27,7 @@ export function requireUpstreamsRun(ledger: Ledger, stages: readonly StageConfig
   for (const stage of stages) {
     if (stage.input.kind !== 'stage' || selected.has(stage.input.stage)) continue;
     const upstream = stage.input.stage;
-    const ran = Object.values(ledger.requestCounts(upstream)).some((count) => count > 0) || ledger.corpusIssues(upstream).length > 0;
+    const ran = Object.values(ledger.requestCounts(upstream)).some((count) => count > 0) || ledger.documents.issues(upstream).length > 0;
     if (ran) continue;
     throw new ConfigError(
       `stage ${stage.name} takes its documents from ${upstream}, which has not been run in this project yet: ` +

@@ -11,14 +11,14 @@ import { BudgetError } from '../shared/index.ts';
 /** Raw estimates scaled by what this model's real token counts have been so far. */
 export function calibrated(ledger: Ledger, model: string, raw: { input: number; output: number }): { input: number; output: number } {
   return {
-    input: applyCalibration(raw.input, ledger.calibration(`${model}:input`)?.ratio),
-    output: applyCalibration(raw.output, ledger.calibration(`${model}:output`)?.ratio),
+    input: applyCalibration(raw.input, ledger.costs.calibration(`${model}:input`)?.ratio),
+    output: applyCalibration(raw.output, ledger.costs.calibration(`${model}:output`)?.ratio),
   };
 }
 
 /** The estimated batch cost of a job's requests. */
 export function estimateJobUsd(ledger: Ledger, prices: PriceTable, job: JobRow): number {
-  const tokens = calibrated(ledger, job.model, ledger.jobEstimatedTokens(job.id));
+  const tokens = calibrated(ledger, job.model, ledger.costs.jobEstimatedTokens(job.id));
   return estimateCost(tokens, prices.priceFor(job.model)).batchUsd;
 }
 
@@ -35,8 +35,8 @@ export function reserveBudget(
   const { ledger, config } = input;
   const cost = job.estimated_usd ?? estimateJobUsd(ledger, input.prices, job);
   const limits: [string, number | undefined, number][] = [
-    ['project', config.budget.maxUsd, ledger.committedUsd()],
-    [`stage ${job.stage}`, stage?.budget.maxUsd, ledger.committedUsd(job.stage)],
+    ['project', config.budget.maxUsd, ledger.costs.committedUsd()],
+    [`stage ${job.stage}`, stage?.budget.maxUsd, ledger.costs.committedUsd(job.stage)],
   ];
   for (const [scope, max, committed] of limits) {
     if (max !== undefined && committed + cost > max) {
@@ -60,7 +60,7 @@ export function settleJobCost(ledger: Ledger, prices: PriceTable, job: JobRow): 
   let usd = 0;
   const estimated = { input: 0, output: 0 };
   const actual = { input: 0, output: 0 };
-  for (const attempt of ledger.jobUsage(job.id)) {
+  for (const attempt of ledger.costs.jobUsage(job.id)) {
     if (attempt.promptTokens === null) continue;
     const usage = {
       promptTokens: attempt.promptTokens,
@@ -78,7 +78,7 @@ export function settleJobCost(ledger: Ledger, prices: PriceTable, job: JobRow): 
   for (const side of ['input', 'output'] as const) {
     if (estimated[side] > 0 && actual[side] > 0) {
       const key = `${job.model}:${side}`;
-      ledger.saveCalibration(key, updateCalibration(ledger.calibration(key), estimated[side], actual[side]));
+      ledger.costs.saveCalibration(key, updateCalibration(ledger.costs.calibration(key), estimated[side], actual[side]));
     }
   }
   return usd;

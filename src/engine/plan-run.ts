@@ -106,11 +106,11 @@ export async function previewRun(
 function budgetsExceeded(input: { config: ProjectConfig; ledger: Ledger }, stages: readonly StageConfig[], previews: readonly StagePreview[]): RunPreview['overBudget'] {
   const { config, ledger } = input;
   const scopes: { scope: string; maxUsd: number | undefined; committedUsd: number; plannedUsd: number }[] = [
-    { scope: 'project', maxUsd: config.budget.maxUsd, committedUsd: ledger.committedUsd(), plannedUsd: previews.reduce((sum, p) => sum + p.estimatedCost.batchUsd, 0) },
+    { scope: 'project', maxUsd: config.budget.maxUsd, committedUsd: ledger.costs.committedUsd(), plannedUsd: previews.reduce((sum, p) => sum + p.estimatedCost.batchUsd, 0) },
     ...stages.map((stage, index) => ({
       scope: `stage ${stage.name}`,
       maxUsd: stage.budget.maxUsd,
-      committedUsd: ledger.committedUsd(stage.name),
+      committedUsd: ledger.costs.committedUsd(stage.name),
       plannedUsd: previews[index]?.estimatedCost.batchUsd ?? 0,
     })),
   ];

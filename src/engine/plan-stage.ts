@@ -125,7 +125,7 @@ export async function planStage(
     provider: config.provider,
   };
   // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
-  const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documentPath(stage.name, id)) : new DocumentIds();
+  const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documents.pathOf(stage.name, id)) : new DocumentIds();
   await ledger.batched(async (tick) => {
     for await (const entry of preparedEntries(entries, recipe)) {
       if (entry.kind === 'prepared') planPrepared(input, stage, { validator, shared, ids }, entry, plan);
@@ -136,7 +136,7 @@ export async function planStage(
   if (stage.input.kind === 'files') {
     checkExpectedCount(stage.input.expectedCount, plan.documents + plan.invalid.length, stage.input.dir);
     if (mode === 'record') {
-      ledger.replaceCorpusIssues(stage.name, [
+      ledger.documents.replaceIssues(stage.name, [
         ...plan.excluded.map((issue) => ({ ...issue, kind: 'excluded' as const })),
         ...plan.invalid.map((issue) => ({ ...issue, kind: 'invalid' as const })),
       ]);
@@ -183,7 +183,7 @@ function planPrepared(
   const existing = ledger.requestStatus(stage.name, key);
   const decision = upsertDecision(existing, fingerprint, stage.maxAttempts);
   if (mode === 'record') {
-    ledger.upsertDocument(stage.name, document);
+    ledger.documents.upsert(stage.name, document);
     ledger.upsertRequest({
       stage: stage.name,
       docId: document.id,

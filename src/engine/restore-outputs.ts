@@ -32,7 +32,7 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
   for (const stage of stages) {
     // Gathered first: the ledger cannot be written while a statement iterates over it. Only damaged ones are kept.
     const damaged: RecordedOutput[] = [];
-    for (const output of ledger.recordedOutputs(stage.name)) if (isDamaged(output)) damaged.push(output);
+    for (const output of ledger.outputs.recorded(stage.name)) if (isDamaged(output)) damaged.push(output);
     if (damaged.length === 0) continue;
     const summary: RestoreSummary = { stage: stage.name, restored: 0, unrestorable: [] };
     ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
@@ -43,7 +43,7 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
         summary.unrestorable.push(output.path);
         continue;
       }
-      ledger.recordOutput(output.requestId, writeOutputFile(file));
+      ledger.outputs.record(output.requestId, writeOutputFile(file));
       summary.restored++;
     }
     const text = `${summary.restored} missing or damaged output(s) rewritten from the ledger` +
@@ -60,7 +60,7 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
  * stage's rules. `truebatch plan` reads a downstream stage's input from it, as the run will find it.
  */
 export function restoredOutput(ledger: Ledger, stage: StageConfig, validator: Validator, output: RecordedOutput): OutputFile | undefined {
-  const answer = ledger.answerOf(output.requestId);
+  const answer = ledger.outputs.answerOf(output.requestId);
   const response = answer ? (JSON.parse(answer.response) as ModelResponse) : undefined;
   const verdict = response && evaluateResult({ kind: 'response', key: output.key, lineNumber: 0, response }, validator);
   if (verdict?.status !== 'valid') return undefined;

@@ -58,3 +58,27 @@ export function saveCalibration(sql: Sql, key: string, value: Calibration): void
      ON CONFLICT (model) DO UPDATE SET ratio = excluded.ratio, samples = excluded.samples`,
   ).run(key, value.ratio, value.samples);
 }
+
+/** Ledger queries about money, bound to a ledger's statements: `ledger.costs`. */
+export interface CostQueries {
+  /** Estimated tokens of a job's requests (from planning). */
+  jobEstimatedTokens(jobId: number): { input: number; output: number };
+  /** A job's attempts with their usage and their request's estimates. */
+  jobUsage(jobId: number): AttemptUsageEstimate[];
+  /** Batch spend committed in the project (or one stage); see {@link committedUsd}. */
+  committedUsd(stage?: string): number;
+  /** The token calibration of `key` (e.g. `gemini-2.5-flash:input`): actual ÷ estimated, over `samples` jobs. */
+  calibration(key: string): Calibration | undefined;
+  saveCalibration(key: string, value: Calibration): void;
+}
+
+/** The money queries bound to `sql`. */
+export function costQueries(sql: Sql): CostQueries {
+  return {
+    jobEstimatedTokens: (jobId) => jobEstimatedTokens(sql, jobId),
+    jobUsage: (jobId) => jobUsage(sql, jobId),
+    committedUsd: (stage) => committedUsd(sql, stage),
+    calibration: (key) => sql('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as Calibration | undefined,
+    saveCalibration: (key, value) => saveCalibration(sql, key, value),
+  };
+}

@@ -35,3 +35,23 @@ export function upsertDocument(sql: Sql, stage: string, doc: { id: string; path:
     )
     .run(stage, doc.id, doc.path, doc.contentHash, doc.sizeBytes);
 }
+
+/** A stage's documents and corpus problems, bound to a ledger: `ledger.documents`. */
+export interface DocumentQueries {
+  /** Replaces a stage's corpus problems with `issues`, in one transaction. */
+  replaceIssues(stage: string, issues: readonly CorpusIssue[]): void;
+  issues(stage: string): CorpusIssue[];
+  /** The path recorded for a stage's document `docId`, if the stage has planned it. */
+  pathOf(stage: string, docId: string): string | undefined;
+  upsert(stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void;
+}
+
+/** The document queries bound to `sql`; `transaction` runs a change as one. */
+export function documentQueries(sql: Sql, transaction: (fn: () => void) => void): DocumentQueries {
+  return {
+    replaceIssues: (stage, issues) => transaction(() => replaceCorpusIssues(sql, stage, issues)),
+    issues: (stage) => corpusIssues(sql, stage),
+    pathOf: (stage, docId) => documentPath(sql, stage, docId),
+    upsert: (stage, doc) => upsertDocument(sql, stage, doc),
+  };
+}

@@ -118,13 +118,13 @@ describe('ledger', () => {
     expect(ledger.requestByKey('s', 'b')).toMatchObject({ state: 'valid', cached_from: attempt?.id, output_path: '/out/b.json', output_bytes: 9 });
     expect(ledger.requestByOutput('/out/b.json')?.key).toBe('b');
     // Both outputs are recorded with their sizes, and each leads back to the same stored answer.
-    const outputs = [...ledger.recordedOutputs('s')];
+    const outputs = [...ledger.outputs.recorded('s')];
     expect(outputs.map(({ key, path, bytes }) => ({ key, path, bytes }))).toEqual([
       { key: 'a', path: '/out/a.json', bytes: 7 },
       { key: 'b', path: '/out/b.json', bytes: 9 },
     ]);
-    for (const output of outputs) expect(ledger.answerOf(output.requestId)?.response).toBe('{"raw":{}}');
-    ledger.recordOutput(outputs[1]?.requestId ?? 0, { path: '/out/b.json', bytes: 11 });
+    for (const output of outputs) expect(ledger.outputs.answerOf(output.requestId)?.response).toBe('{"raw":{}}');
+    ledger.outputs.record(outputs[1]?.requestId ?? 0, { path: '/out/b.json', bytes: 11 });
     expect(ledger.requestByKey('s', 'b')?.output_bytes).toBe(11);
   });
 

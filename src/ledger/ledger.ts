@@ -13,9 +13,9 @@ import {
 } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
-import { corpusIssues, documentPath, replaceCorpusIssues, upsertDocument, type CorpusIssue } from './document-queries.ts';
-import { answerOf, recordedOutputs, recordOutput, type RecordedOutput } from './output-queries.ts';
-import { committedUsd, jobEstimatedTokens, jobUsage, saveCalibration, type AttemptUsageEstimate, type Calibration } from './cost-queries.ts';
+import { documentQueries, type DocumentQueries } from './document-queries.ts';
+import { outputQueries, type OutputQueries } from './output-queries.ts';
+import { costQueries, type CostQueries } from './cost-queries.ts';
 import { outcomeQueries, type OutcomeQueries } from './outcome-queries.ts';
 import { reportQueries, type ReportQueries } from './report-queries.ts';
 import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.ts';
@@ -43,6 +43,12 @@ export class Ledger {
   readonly report: ReportQueries;
   /** What provenance reads (provenance-queries.ts). */
   readonly provenance: ProvenanceQueries;
+  /** Estimated and actual tokens, committed spend and token calibration (cost-queries.ts). */
+  readonly costs: CostQueries;
+  /** Recorded outputs, the answers they were made from, and rewriting them (output-queries.ts). */
+  readonly outputs: OutputQueries;
+  /** A stage's documents and corpus problems (document-queries.ts). */
+  readonly documents: DocumentQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -54,6 +60,9 @@ export class Ledger {
     this.outcomes = outcomeQueries(this.sql);
     this.report = reportQueries(this.sql);
     this.provenance = provenanceQueries(this.sql);
+    this.costs = costQueries(this.sql);
+    this.outputs = outputQueries(this.sql, clock);
+    this.documents = documentQueries(this.sql, (fn) => this.transaction(fn));
   }
 
   /** The ledger file. */
@@ -116,25 +125,6 @@ export class Ledger {
   addEvent(kind: string, message: string, where: { stage?: string; jobId?: number } = {}): void {
     this.sql('INSERT INTO events (at, kind, stage, job_id, message) VALUES (?, ?, ?, ?, ?)')
       .run(this.#clock.now(), kind, where.stage ?? null, where.jobId ?? null, message);
-  }
-
-  // ── corpus (queries in document-queries.ts) ────────────────────────────────────────────────────────────────────────
-
-  replaceCorpusIssues(stage: string, issues: readonly CorpusIssue[]): void {
-    this.transaction(() => replaceCorpusIssues(this.sql, stage, issues));
-  }
-
-  corpusIssues(stage: string): CorpusIssue[] {
-    return corpusIssues(this.sql, stage);
-  }
-
-  /** The path recorded for a stage's document `docId`, if the stage has planned it. */
-  documentPath(stage: string, docId: string): string | undefined {
-    return documentPath(this.sql, stage, docId);
-  }
-
-  upsertDocument(stage: string, doc: { id: string; path: string; contentHash: string; sizeBytes: number }): void {
-    upsertDocument(this.sql, stage, doc);
   }
 
   // ── requests (queries in request-queries.ts) ───────────────────────────────────────────────────────────────────────
@@ -232,23 +222,6 @@ export class Ledger {
     markCached(this.sql, this.#clock.now(), { stage, key, attemptId, output });
   }
 
-  // ── outputs (queries in output-queries.ts) ─────────────────────────────────────────────────────────────────────────
-
-  /** The valid outputs of a stage as recorded (path and size), streamed. */
-  recordedOutputs(stage: string): Iterable<RecordedOutput> {
-    return recordedOutputs(this.sql, stage);
-  }
-
-  /** The stored answer a valid request's output was made from. */
-  answerOf(requestId: number): { response: string; finishedAt: number | null } | undefined {
-    return answerOf(this.sql, requestId);
-  }
-
-  /** Records that a valid request's output was rewritten. */
-  recordOutput(requestId: number, output: WrittenOutput): void {
-    recordOutput(this.sql, this.#clock.now(), requestId, output);
-  }
-
   // ── jobs ───────────────────────────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -274,30 +247,6 @@ export class Ledger {
   updateJob(id: number, to: JobState, fields: JobFields = {}): JobRow {
     updateJob(this.sql, this.#clock.now(), this.job(id), to, fields);
     return this.job(id);
-  }
-
-  /** Estimated tokens of a job's requests (from planning). */
-  jobEstimatedTokens(jobId: number): { input: number; output: number } {
-    return jobEstimatedTokens(this.sql, jobId);
-  }
-
-  /** A job's attempts with their usage and their request's estimates. */
-  jobUsage(jobId: number): AttemptUsageEstimate[] {
-    return jobUsage(this.sql, jobId);
-  }
-
-  /** Batch spend committed in the project (or one stage); see `committedUsd` in cost-queries.ts. */
-  committedUsd(stage?: string): number {
-    return committedUsd(this.sql, stage);
-  }
-
-  /** The token calibration of `key` (e.g. `gemini-2.5-flash:input`): actual ÷ estimated, over `samples` jobs. */
-  calibration(key: string): Calibration | undefined {
-    return this.sql('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as Calibration | undefined;
-  }
-
-  saveCalibration(key: string, value: Calibration): void {
-    saveCalibration(this.sql, key, value);
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */

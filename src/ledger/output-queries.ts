@@ -2,6 +2,7 @@
  * @module Queries over the outputs of valid requests: which files should exist, at what size, and which stored
  * answer each one holds (so a missing or damaged file is rewritten without asking the provider again).
  */
+import type { Clock } from '../shared/index.ts';
 import type { Sql } from './sql.ts';
 import type { WrittenOutput } from './rows.ts';
 
@@ -37,4 +38,23 @@ export function answerOf(sql: Sql, requestId: number): { response: string; finis
 /** Records that a valid request's output was written (again) at `output`. */
 export function recordOutput(sql: Sql, now: number, requestId: number, output: WrittenOutput): void {
   sql('UPDATE requests SET output_path = ?, output_bytes = ?, updated_at = ? WHERE id = ?').run(output.path, output.bytes, now, requestId);
+}
+
+/** A stage's recorded outputs, bound to a ledger: `ledger.outputs`. */
+export interface OutputQueries {
+  /** The valid outputs of a stage as recorded (path and size), streamed. */
+  recorded(stage: string): Iterable<RecordedOutput>;
+  /** The stored answer a valid request's output was made from. */
+  answerOf(requestId: number): { response: string; finishedAt: number | null } | undefined;
+  /** Records that a valid request's output was rewritten. */
+  record(requestId: number, output: WrittenOutput): void;
+}
+
+/** The output queries bound to `sql`, timed by `clock`. */
+export function outputQueries(sql: Sql, clock: Clock): OutputQueries {
+  return {
+    recorded: (stage) => recordedOutputs(sql, stage),
+    answerOf: (requestId) => answerOf(sql, requestId),
+    record: (requestId, output) => recordOutput(sql, clock.now(), requestId, output),
+  };
 }

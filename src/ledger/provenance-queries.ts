@@ -1,4 +1,4 @@
-/** @module Read-only queries for provenance (`explain`): a request found by key in any stage, and its attempt history. */
+/** @module Read-only queries for provenance (`truebatch lineage`): a request found by key in any stage, and its attempt history. */
 import type { RequestRow } from './rows.ts';
 import type { Sql } from './sql.ts';
 
