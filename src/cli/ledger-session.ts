@@ -6,8 +6,8 @@ import type { GlobalOptions } from './global-options.ts';
 import { loadConfigFromFlags } from './load-config.ts';
 
 /**
- * Runs `work` on the project's ledger; `locked` also takes the project lock (for commands that write). `session`
- * carries the price table and the config with the provider's limits, for commands that plan.
+ * Runs `work` on the project's ledger; `locked` also takes the project lock (for commands that write). `config` has
+ * the provider's limits merged in, as a run cuts jobs; `session` also carries the project's one price table.
  */
 export async function withLedger<T>(
   options: GlobalOptions,
@@ -17,7 +17,7 @@ export async function withLedger<T>(
   const config = await loadConfigFromFlags(options);
   const session = openLedgerSession(config, { locked });
   try {
-    return await work(session.ledger, config, session);
+    return await work(session.ledger, session.config, session);
   } catch (error) {
     throw ledgerError(session.ledger.path, error);
   } finally {

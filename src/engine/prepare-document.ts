@@ -5,6 +5,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { readDocument } from '../corpus/index.ts';
+import type { RequestCodec } from '../providers/request-codec.ts';
 import { requestCodecFor } from '../providers/registry.ts';
 import { buildRequest, fingerprintRequest, inputLineSize, type RequestSpec } from '../requests/index.ts';
 import { errorMessage } from '../shared/index.ts';
@@ -53,20 +54,20 @@ export type Prepared =
 
 /** Prepares each task, in order. Never throws for a bad document: the reason is in the result. */
 export function prepareDocuments(tasks: readonly PrepareTask[], recipe: PrepareRecipe): Prepared[] {
+  const codec = requestCodecFor(recipe.provider);
   return tasks.map((task): Prepared => {
-    if (task.kind === 'document') return prepare(task.document, recipe);
+    if (task.kind === 'document') return prepare(task.document, recipe, codec);
     const read = readDocument(task, recipe.idField);
     if (!read.ok) return { kind: 'unreadable', path: task.path, reason: read.reason };
     const { id, path, text, fields, contentHash, sizeBytes, absolutePath } = read.document;
     const lineage = { document: { id, path: projectRelative(recipe.projectDir, absolutePath), contentHash }, upstream: [] };
-    return prepare({ id, path, text, fields, contentHash, sizeBytes, lineage }, recipe);
+    return prepare({ id, path, text, fields, contentHash, sizeBytes, lineage }, recipe, codec);
   });
 }
 
-function prepare(document: StageDocument, recipe: PrepareRecipe): Prepared {
+function prepare(document: StageDocument, recipe: PrepareRecipe, codec: RequestCodec): Prepared {
   const { text: _text, fields: _fields, ...facts } = document;
   try {
-    const codec = requestCodecFor(recipe.provider);
     const built = buildRequest(recipe.spec, document);
     const fingerprint = fingerprintRequest({ provider: codec.provider, model: recipe.spec.model, request: built.request });
     const estimate = codec.estimateTokens(built.request);

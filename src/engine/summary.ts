@@ -4,7 +4,7 @@
 import type { StageConfig } from '../config/index.ts';
 import type { MissingPlaceholder } from '../requests/index.ts';
 import { stageDocumentProblems } from './document-problems.ts';
-import { createPriceTable, type PriceTable } from '../cost/index.ts';
+import type { PriceTable } from '../cost/index.ts';
 import type { FailureCount, GivenUpRequest, Ledger, RepairCount } from '../ledger/index.ts';
 import { actualStageCost, type ActualStageCost } from './actual-cost.ts';
 
@@ -41,23 +41,21 @@ export interface StageSummary {
   missingPlaceholders: MissingPlaceholder[];
 }
 
-/**
- * Reads the summary of each stage. `prices` prices the attempts' usage: pass the project's (`createPriceTable(
- * config.prices)`), or a model only its config prices has an unknown cost. @default the built-in prices
- */
-export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[], prices: PriceTable = createPriceTable()): StageSummary[] {
+/** Reads the summary of each stage; `prices` (the project's) prices the attempts' usage. */
+export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConfig[], prices: PriceTable): StageSummary[] {
   return stageConfigs.map((config) => {
     const stage = config.name;
     const upstream = config.input.kind === 'stage' ? ledger.requestCounts(config.input.stage) : undefined;
     const counts = ledger.requestCounts(stage);
     const jobs = ledger.jobs({ stage });
-    const issues = ledger.corpusIssues(stage);
+    const issues = ledger.documents.issues(stage);
     const invalid = issues.filter((issue) => issue.kind === 'invalid');
     const usage = ledger.outcomes.attemptTotals(stage);
+    const requests = counts.pending + counts.in_job + counts.valid + counts.given_up;
     return {
       stage,
       outputDir: config.output.dir,
-      requests: counts.pending + counts.in_job + counts.valid + counts.given_up,
+      requests,
       valid: counts.valid,
       pending: counts.pending,
       inJob: counts.in_job,
@@ -79,7 +77,7 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
       failures: ledger.outcomes.failureCounts(stage),
       givenUpRequests: ledger.outcomes.givenUpRequests(stage),
       corpusIssues: issues,
-      missingPlaceholders: stageDocumentProblems(config, counts.pending + counts.in_job + counts.valid + counts.given_up + invalid.length, invalid)
+      missingPlaceholders: stageDocumentProblems(config, requests + invalid.length, invalid)
         .missingPlaceholders,
     };
   });

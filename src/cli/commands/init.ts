@@ -6,7 +6,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { CONFIG_FILE_NAMES } from '../../config/index.ts';
-import { createPriceTable, formatUsd } from '../../cost/index.ts';
+import { formatUsd } from '../../cost/index.ts';
 import { previewRun, type RunPreview } from '../../engine/index.ts';
 import { DOCUMENT_FOLDERS, DOCUMENT_KINDS, prepareProject, type DocumentKind, type PreparedProject } from '../../project-init/index.ts';
 import { ConfigError } from '../../shared/index.ts';
@@ -104,8 +104,8 @@ export function registerInitCommand(program: Command): void {
       await refuseExistingFiles(dir, project);
       await writeProject(dir, project);
       const projectOptions: GlobalOptions = { ...options, project: dir, config: undefined };
-      const plan = await withLedger(projectOptions, false, (ledger, config) =>
-        previewRun({ config, ledger, prices: createPriceTable(config.prices) }, config.stages),
+      const plan = await withLedger(projectOptions, false, (ledger, config, session) =>
+        previewRun({ config, ledger, prices: session.prices }, config.stages),
       );
       const next = nextCommand(dir);
       const result = {

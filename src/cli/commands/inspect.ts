@@ -1,6 +1,5 @@
 /** @module `truebatch status`, `jobs` and `validate`: read the ledger without a provider (`validate --apply` also records new verdicts). */
 import type { Command } from 'commander';
-import { projectPrices } from '../../create-truebatch.ts';
 import { revalidate, summarizeStages, type RevalidationSummary } from '../../engine/index.ts';
 import type { JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
@@ -17,10 +16,10 @@ export function registerInspectCommands(program: Command): void {
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, false, (ledger, config) => {
+      await withLedger(options, false, (ledger, config, session) => {
         const selected = stagesFromFlag(config, flags.stage);
         const names = selected.map((stage) => stage.name);
-        const stages = summarizeStages(ledger, selected, projectPrices(config));
+        const stages = summarizeStages(ledger, selected, session.prices);
         const now = systemClock.now();
         const jobs = ledger
           .jobs()
@@ -42,7 +41,7 @@ export function registerInspectCommands(program: Command): void {
 
   program
     .command('jobs')
-    .description('every batch job of the project, with its state and counts')
+    .description('every batch job with its state, valid answers, rejected answers, provider-failed and missing lines')
     .option('--stage <name>', 'only this stage')
     .action(async (flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);

@@ -3,7 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatUsd } from '../../cost/index.ts';
-import { projectPrices } from '../../create-truebatch.ts';
 import { findRequest, showRequest, type RequestPreview, type RequestTarget } from '../../engine/index.ts';
 import type { Ledger, RequestRow } from '../../ledger/index.ts';
 import { ConfigError, NotFoundError } from '../../shared/index.ts';
@@ -49,13 +48,14 @@ export function registerShowCommand(program: Command): void {
     .command('show')
     .description(
       'the exact request a document becomes: its batch input line, rendered prompt, fingerprint, model, estimated ' +
-        'tokens and cost, and whether it is pending, cached or valid; contacts no provider and records nothing',
+        'tokens and cost, and whether it is pending, cached, valid, in a job, given up or too large; contacts no ' +
+        'provider and records nothing',
     )
     .argument('<target>', 'a request key, an output file, or with --stage a document id')
     .option('--stage <name>', 'look in this stage only; <target> may then be a document id')
     .action(async (target: string, flags: { stage?: string }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, false, async (ledger, config) => {
+      await withLedger(options, false, async (ledger, config, session) => {
         const folders = [process.cwd(), config.projectDir];
         // Without --stage, <target> is an output file when there is one by that name, else a request key.
         const output = flags.stage === undefined && folders.some((folder) => isFile(resolve(folder, target)))
@@ -65,7 +65,7 @@ export function registerShowCommand(program: Command): void {
         const wanted: RequestTarget = output
           ? { by: 'key', value: output.key }
           : { by: flags.stage === undefined ? 'key' : 'document', value: target };
-        const preview = await showRequest({ config, ledger, prices: projectPrices(config) }, stages, wanted);
+        const preview = await showRequest({ config, ledger, prices: session.prices }, stages, wanted);
         printResult(options, preview, () => describe(preview));
       });
     });
