@@ -82,7 +82,8 @@ function problemsOf(stage: StageConfig | undefined, preview: RunPreview['stages'
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description('dry run: documents, requests, shards, estimated tokens and cost; contacts no provider and records nothing')
+    .description('dry run: exactly what the next run submits (requests, shards, estimated tokens and cost); contacts no provider ' +
+        'and records nothing; exits 7 when some documents cannot become requests')
     .option('--stage <name>', 'only this stage')
     .option('--keys', 'with --json, list the key of every request to submit (else a hash of them)')
     .action(async (flags: { stage?: string; keys?: boolean }, command: Command) => {
@@ -90,7 +91,7 @@ export function registerPlanCommand(program: Command): void {
       await withLedger(options, false, async (ledger, config, session) => {
         const stages = stagesFromFlag(config, flags.stage);
         requireUpstreamsRun(ledger, stages);
-        const plan = await previewRun({ config: session.config, ledger, prices: session.prices }, stages, { keys: flags.keys === true });
+        const plan = await previewRun({ config, ledger, prices: session.prices }, stages, { keys: flags.keys === true });
         const problems = plan.stages.map((preview) => problemsOf(stages.find((stage) => stage.name === preview.stage), preview));
         const missingPlaceholders = problems.flatMap((grouped) => grouped.missingPlaceholders);
         printResult(options, { ...plan, missingPlaceholders }, () => describePlan(plan, problems));

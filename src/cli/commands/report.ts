@@ -21,7 +21,7 @@ function render(report: RunReport, format: ReportFormat): string {
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('cost and outcome report from the ledger: documents and requests, outcomes, tokens, estimated and actual cost, job ' +
+    .description('cost and outcome report from the ledger: documents and requests, outcomes, tokens, estimated and actual cost, saving, job ' +
       'times, repairs, why attempts failed, top validation problems')
     .option('--stage <name>', 'only this stage')
     .addOption(new Option('--format <format>', 'md, json or html (a self-contained page); --json means json').choices(['md', 'json', 'html']))
