@@ -4,7 +4,7 @@
  * Rule `i`'s n-th matching call fires or not by `createRng(`${seed}:http:${i}:${n}`)`, so the same calls fail on
  * every run.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { ProviderError, createRng, type Clock } from '../shared/index.ts';
 import { googleErrorBody } from './api-errors.ts';
@@ -128,11 +128,12 @@ export function retryableErrorResponse(code: number, message: string, retryAfter
  * it would on a network error.
  */
 export function dropConnection(c: Context, where: string): Response {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming === undefined) {
+  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+  if (env?.incoming === undefined) {
     throw new ProviderError(DROPPED_CONNECTION_PROVIDER, `connection dropped (${where})`, { isRetryable: true });
   }
-  incoming.socket.destroy();
+  // A request whose body was left half read has already let go of its socket; the response still holds it.
+  (env.incoming.socket ?? env.outgoing?.socket)?.destroy();
   // Tells @hono/node-server that the response is handled (there is none to send).
   return new Response(null, { headers: { 'x-hono-already-sent': '1' } });
 }
