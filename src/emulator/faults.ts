@@ -84,9 +84,9 @@ export type EndpointName = (typeof endpointNames)[number];
 const errorStatus = z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]);
 
 /**
- * Seconds a 429 or 503 asks the client to wait: sent as a `Retry-After` header (whole seconds, rounded up, RFC 9110
- * §10.2.3) and as Google's `RetryInfo` detail (`retryDelay`, exact; google/rpc/error_details.proto, AIP-193).
- * Unset: neither is sent.
+ * Seconds a 429 or 503 asks the client to wait: sent as Google's `RetryInfo` detail (`retryDelay`, exact; as real
+ * Gemini 429s carry it, python-genai#1875; google/rpc/error_details.proto, AIP-193) and as a `Retry-After` header
+ * (whole seconds, rounded up, RFC 9110 §10.2.3). Unset: neither is sent.
  */
 const retryAfterSeconds = z.number().min(0).max(86_400).optional();
 

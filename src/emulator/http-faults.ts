@@ -110,15 +110,16 @@ export function durationJson(seconds: number): string {
 }
 
 /**
- * A Google error answer. With `retryAfterSeconds`, it carries a `Retry-After` header (whole seconds, RFC 9110
- * §10.2.3) and a `google.rpc.RetryInfo` detail with the exact `retryDelay`, as Gemini's quota errors do (AIP-193
- * "Error details: RetryInfo"; google/rpc/error_details.proto; ai.google.dev/gemini-api/docs/troubleshooting).
+ * A Google error answer. With `retryAfterSeconds`, it carries Google's `google.rpc.RetryInfo` detail with the exact
+ * `retryDelay` and "Please retry in …" in the message, as real Gemini 429s do (python-genai#1875; AIP-193 "Error
+ * details"; google/rpc/error_details.proto), plus a `Retry-After` header in whole seconds rounded up (RFC 9110
+ * §10.2.3), which proxies send but Gemini itself was not seen to (dcdpr/jp#1061).
  */
 export function retryableErrorResponse(code: number, message: string, retryAfterSeconds: number | undefined): Response {
-  const body = googleErrorBody(code, message);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
-  if (retryAfterSeconds === undefined) return new Response(JSON.stringify(body), { status: code, headers });
+  if (retryAfterSeconds === undefined) return new Response(JSON.stringify(googleErrorBody(code, message)), { status: code, headers });
   headers['retry-after'] = String(Math.ceil(retryAfterSeconds));
+  const body = googleErrorBody(code, `${message} Please retry in ${retryAfterSeconds}s.`);
   const details = [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: durationJson(retryAfterSeconds) }];
   return new Response(JSON.stringify({ error: { ...body.error, details } }), { status: code, headers });
 }
