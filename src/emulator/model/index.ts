@@ -6,6 +6,7 @@
 import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
+import { withCachedTokens } from './cached-context.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
@@ -21,6 +22,7 @@ import { rngFromLabel, sha256HexOf } from './seeding.ts';
 import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
+export { resolveCachedContent, type CachedPrefix, type CacheLookup } from './cached-context.ts';
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
 
 /** What a batch line's answer depends on besides the request. */
@@ -32,6 +34,8 @@ export interface SimulationContext {
   /** 1-based: how many times this key has been submitted, this one included. */
   submission: number;
   faults: LineFaults;
+  /** Prompt tokens that came from a context cache (see cached-context.ts), reported as `cachedContentTokenCount`. */
+  cachedTokens?: number | undefined;
 }
 
 /** One batch line's answer: a GenerateContentResponse or an error status. */
@@ -46,7 +50,7 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
     const parsed = parseRequest(request);
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    return { response: respond(parsed, context.seed, context.model, plan) };
+    return { response: withCachedTokens(respond(parsed, context.seed, context.model, plan), context.cachedTokens ?? 0) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
