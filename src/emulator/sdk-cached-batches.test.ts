@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { GoogleGenAI, type BatchJob } from '@google/genai';
+import { GoogleGenAI, JobState, type BatchJob } from '@google/genai';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { startEmulator, type RunningEmulator } from './index.ts';
@@ -23,7 +23,7 @@ async function start(clock: ManualClock): Promise<GoogleGenAI> {
 
 async function waitForEnd(ai: GoogleGenAI, name: string): Promise<BatchJob> {
   let job = await ai.batches.get({ name });
-  for (let attempt = 0; attempt < 1000 && job.state !== 'JOB_STATE_SUCCEEDED' && job.state !== 'JOB_STATE_FAILED'; attempt++) {
+  for (let attempt = 0; attempt < 1000 && job.state !== JobState.JOB_STATE_SUCCEEDED && job.state !== JobState.JOB_STATE_FAILED; attempt++) {
     job = await ai.batches.get({ name });
   }
   return job;
