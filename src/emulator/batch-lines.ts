@@ -6,7 +6,7 @@
 import { errorMessage } from '../shared/index.ts';
 import type { DocumentReader } from './document-reading.ts';
 import type { LineFaults } from './faults.ts';
-import { simulateLine, type SimulatedLine } from './model/index.ts';
+import { resolveCachedContent, simulateLine, type CacheLookup, type SimulatedLine } from './model/index.ts';
 import { describeJson, field, isJsonObject, type JsonObject } from './proto-json.ts';
 
 /** What a line's answer depends on besides the line. */
@@ -20,6 +20,8 @@ export interface LineContext {
   submission: number;
   /** Reads the line's media parts (files must be alive when the line runs); without it they are not read. */
   documents?: DocumentReader | undefined;
+  /** Finds the live context caches a line may name (`cachedContent`). */
+  caches?: CacheLookup | undefined;
 }
 
 /** A result: the output file line (without `key` when there is none) and whether it succeeded. */
@@ -35,10 +37,20 @@ function badLine(key: string | undefined, message: string): LineResult {
 /** Asks the model, turning a model bug into an error line rather than a stuck job. */
 export async function answerRequest(request: JsonObject, key: string | undefined, context: LineContext): Promise<SimulatedLine> {
   try {
-    const read = await context.documents?.read(request);
+    const resolved = resolveCachedContent(request, context.model, context.caches);
+    if ('error' in resolved) return resolved;
+    const read = await context.documents?.read(resolved.request);
     if (read !== undefined && 'error' in read) return { error: read.error };
     const { seed, model, submission, faults } = context;
-    return simulateLine(request, { seed, model, key, submission, faults, documents: read?.documents });
+    return simulateLine(resolved.request, {
+      seed,
+      model,
+      key,
+      submission,
+      faults,
+      documents: read?.documents,
+      cachedTokens: resolved.cachedTokens,
+    });
   } catch (error) {
     return { error: { code: 500, message: `${context.where}: the simulated model failed: ${errorMessage(error)}` } };
   }

@@ -10,6 +10,8 @@ import { Hono } from 'hono';
 import { ConfigError, ProviderError, systemClock, type Clock } from '../shared/index.ts';
 import { errorResponse, responseForThrown } from './api-errors.ts';
 import { batchRoutes } from './batch-routes.ts';
+import { cacheRoutes } from './cache-routes.ts';
+import { liveCacheCount, type CacheRecord } from './cache-store.ts';
 import { createEndpointGuard } from './endpoint-guard.ts';
 import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import { faultConfigSchema, outageSchema, type FaultConfigInput } from './faults.ts';
@@ -106,6 +108,7 @@ function createState(options: ResolvedOptions, restored: RestoredState | undefin
     files: restored?.files ?? new Map<string, FileRecord>(),
     uploads: new Map(),
     batches: restored?.batches ?? new Map<string, BatchRecord>(),
+    caches: restored?.caches ?? new Map<string, CacheRecord>(),
     counters: zeroCounters(),
     tallies: zeroTallies(),
     endpointCalls: zeroEndpointCalls(),
@@ -135,13 +138,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const runner = createJobRunner(state);
   const outages = createOutageSchedule(resolved.faults.outages, resolved.clock);
   const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed), outages);
-  const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, state.tallies, liveUploads(state));
+  const stats = (): EmulatorStats =>
+    snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, state.tallies, liveUploads(state), liveCacheCount(state));
 
   const api = new Hono();
   api.route('/', uploadRoutes(state, guard));
   api.route('/', fileRoutes(state, guard));
   api.route('/', batchRoutes(state, runner, guard));
   api.route('/', modelRoutes(state, guard));
+  api.route('/', cacheRoutes(state, guard));
   api.get('/emulator/stats', (c) => c.json(stats()));
   // Opens an outage now ({durationMs, fault?, retryAfterSeconds?}, as in faults.outages), so a test can script one
   // mid-run; DELETE ends every outage.

@@ -6,6 +6,7 @@
  * bounded number of lines and a bounded slice of clock time, so requests never wait long behind line work.
  */
 import { readLinesFrom, isBlankLine } from '../shared/index.ts';
+import { liveCache, type CacheRecord } from './cache-store.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
 import { createDocumentReader } from './document-reading.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
@@ -64,7 +65,8 @@ export function createJobRunner(state: EmulatorState): JobRunner {
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;
-    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, documents };
+    const caches = (name: string): CacheRecord | undefined => liveCache(state, name.slice('cachedContents/'.length));
+    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, documents, caches };
   }
 
   function count(batch: BatchRecord, result: LineResult): void {

@@ -37,6 +37,7 @@ function writerState(storageDir: string): { state: EmulatorState; snapshotsTaken
     files: new Map(),
     uploads: new Map(),
     batches: new Map(),
+    caches: new Map(),
     counters: zeroCounters(),
     tallies: zeroTallies(),
     endpointCalls: zeroEndpointCalls(),

@@ -35,6 +35,10 @@ export interface StatsCounters {
    * chunk: the client began again from byte 0.
    */
   uploadsRestarted: number;
+  cachesCreated: number;
+  cachesDeleted: number;
+  /** Caches forgotten because their expiry passed. */
+  cachesExpired: number;
 }
 
 /** A snapshot of the emulator's counters (GET /emulator/stats). */
@@ -55,6 +59,8 @@ export interface EmulatorStats extends StatsCounters {
   liveBytes: number;
   /** Lines that failed on a document part, by reason (`file-unavailable`, `inline-too-large`, ...). */
   lineFailuresByReason: Record<string, number>;
+  /** Caches alive now (not deleted, not expired by the emulator's clock). */
+  cachesLive: number;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -97,6 +103,9 @@ export function zeroCounters(): StatsCounters {
     uploadChunksDropped: 0,
     uploadsResumed: 0,
     uploadsRestarted: 0,
+    cachesCreated: 0,
+    cachesDeleted: 0,
+    cachesExpired: 0,
   };
 }
 
@@ -112,6 +121,7 @@ export function snapshotStats(
   submissionsByKey: ReadonlyMap<string, number>,
   tallies: StatsTallies,
   live: { files: number; bytes: number },
+  cachesLive = 0,
 ): EmulatorStats {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
@@ -126,5 +136,6 @@ export function snapshotStats(
     liveFiles: live.files,
     liveBytes: live.bytes,
     lineFailuresByReason: Object.fromEntries(tallies.lineFailuresByReason),
+    cachesLive,
   };
 }

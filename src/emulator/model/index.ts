@@ -6,6 +6,7 @@
 import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
+import { withCachedTokens } from './cached-context.ts';
 import { minedTexts, type DocumentLookup } from './document-parts.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, type SimulatedRequest } from './request-parsing.ts';
@@ -22,6 +23,7 @@ import { rngFromLabel, sha256HexOf } from './seeding.ts';
 import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
+export { resolveCachedContent, type CachedPrefix, type CacheLookup } from './cached-context.ts';
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
 export type { DocumentContent, DocumentLookup, MediaPart } from './document-parts.ts';
 
@@ -36,6 +38,8 @@ export interface SimulationContext {
   faults: LineFaults;
   /** The media parts the emulator read (PDF text and pages, images): without it they cost a flat 258 and add no text. */
   documents?: DocumentLookup | undefined;
+  /** Prompt tokens that came from a context cache (see cached-context.ts), reported as `cachedContentTokenCount`. */
+  cachedTokens?: number | undefined;
 }
 
 /** One batch line's answer: a GenerateContentResponse or an error status. */
@@ -50,7 +54,8 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
     const parsed = parseRequest(request);
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    return { response: respond(parsed, context.seed, context.model, plan, context.documents) };
+    const response = respond(parsed, context.seed, context.model, plan, context.documents);
+    return { response: withCachedTokens(response, context.cachedTokens ?? 0) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
