@@ -1,15 +1,19 @@
 /**
  * @module `models/{model}:batchGenerateContent`: reads the create body (camelCase or snake_case, wrapped in
- * `batch` or not), checks it precisely, links the input file into the job's folder, scans it once for the
- * request count and keys, and registers the job PENDING.
+ * `batch` or not), checks it precisely, validates every request against the REST schema (inline requests, or the
+ * input file's lines scanned once, streamed, for the request count and keys too), links the input file into the
+ * job's folder, and registers the job PENDING. A refused create leaves no job and counts no submission.
  */
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, randomId } from '../shared/index.ts';
+import { GoogleApiError } from './api-errors.ts';
 import { storagePaths, unstartedWork, type BatchInput, type BatchRecord, type EmulatorState, type InlineRequest } from './emulator-state.ts';
 import type { JobFault } from './faults.ts';
 import { fileIdOf, findFile } from './file-store.ts';
 import { keyOf, scanInputFile } from './input-scan.ts';
+import { requireKnownModel, unknownModelError } from './model-catalogue.ts';
+import { requestViolation } from './request-schema.ts';
 import { describeJson, field, isJsonObject, optionalObject, optionalString, type JsonObject } from './proto-json.ts';
 
 function readInlineRequests(requests: JsonObject): InlineRequest[] {
@@ -23,6 +27,48 @@ function readInlineRequests(requests: JsonObject): InlineRequest[] {
     if (!isJsonObject(request)) throw new InputError(`${where}[${index}].request`, `must be a GenerateContentRequest object, got ${describeJson(request)}`);
     return { request, metadata: optionalObject(item, 'metadata', `${where}[${index}]`) };
   });
+}
+
+/**
+ * Refuses the create when an inline request does not fit the REST schema, in the real service's words for an
+ * unknown field (python-genai#1103, #1451; java-genai#446): `Invalid JSON payload received. Unknown name
+ * "thinkingConfig" at 'batch.input_config.requests.requests[0].request.generation_config': Cannot find field.`,
+ * one sentence per bad request joined by newlines, each also a `google.rpc.BadRequest` field violation.
+ */
+function checkInlineRequests(list: readonly InlineRequest[]): void {
+  const violations: { field: string; description: string }[] = [];
+  list.forEach((item, index) => {
+    const found = requestViolation(item.request, `batch.input_config.requests.requests[${index}].request`);
+    if (found === undefined) return;
+    const description =
+      found.kind === 'unknown-field'
+        ? `Invalid JSON payload received. Unknown name "${found.field}" at '${found.parent}': Cannot find field.`
+        : `Invalid JSON payload received. Expected an object for "${found.field}" at '${found.parent}'.`;
+    violations.push({ field: found.parent, description });
+  });
+  if (violations.length === 0) return;
+  throw new GoogleApiError(400, violations.map((violation) => violation.description).join('\n'), [
+    { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations },
+  ]);
+}
+
+/** The create refusals a job fault scripts (spec §3.2): the same answers the real checks give. */
+function scriptedRefusal(fault: JobFault | undefined, model: string, apiVersion: string): GoogleApiError | undefined {
+  switch (fault?.outcome) {
+    case 'refused-bad-line':
+      return new GoogleApiError(400, `Error on line ${fault.line}: invalid JSON, near column 1: no such field: '${fault.field}'`);
+    case 'refused-unknown-model':
+      return unknownModelError(model, apiVersion, 'batchGenerateContent');
+    case 'refused-oversized':
+      return oversizedBodyError();
+    default:
+      return undefined;
+  }
+}
+
+/** `models/gemini-2.5-flash` → `gemini-2.5-flash`. */
+function bareModelId(model: string): string {
+  return model.replace(/^models\//, '');
 }
 
 function matchJobFault(state: EmulatorState, ordinal: number, displayName: string | undefined): JobFault | undefined {
@@ -40,11 +86,35 @@ function countSubmission(state: EmulatorState, key: string): number {
   return submissions;
 }
 
-/** Validates a create body and registers the job. `model` is `models/<id>`. */
-export async function createBatch(state: EmulatorState, model: string, body: unknown): Promise<BatchRecord> {
+/**
+ * The 20 MB inline limit (DOC-guide; spec §6): Google's answer to a larger request body, 400 "Request payload size
+ * exceeds the limit: 20971520 bytes." (its standard wording for an over-limit payload).
+ */
+export const MAX_CREATE_BODY_BYTES = 20 * 1024 * 1024;
+
+/** The 400 for a create body over {@link MAX_CREATE_BODY_BYTES}. */
+export function oversizedBodyError(): GoogleApiError {
+  return new GoogleApiError(400, `Request payload size exceeds the limit: ${MAX_CREATE_BODY_BYTES} bytes.`);
+}
+
+/** Where a create goes: `models/<id>` and the API version it was called under (for the 404's wording). */
+export interface CreateTarget {
+  model: string;
+  apiVersion: string;
+}
+
+/** Validates a create body and registers the job; a refused create leaves nothing behind. */
+export async function createBatch(state: EmulatorState, target: CreateTarget, body: unknown): Promise<BatchRecord> {
+  const { model } = target;
   if (!isJsonObject(body)) throw new InputError('body', `must be a JSON object, got ${describeJson(body)}`);
   const batch = optionalObject(body, 'batch', 'body') ?? body;
   const displayName = optionalString(batch, 'displayName', 'batch');
+  // Every create call is the n-th, refused or not, so a fault on the n-th refuses once and a retry goes through.
+  const ordinal = state.nextBatchOrdinal();
+  const fault = matchJobFault(state, ordinal, displayName);
+  const refusal = scriptedRefusal(fault, bareModelId(model), target.apiVersion);
+  if (refusal !== undefined) throw refusal;
+  requireKnownModel(bareModelId(model), target.apiVersion, 'batchGenerateContent');
   const inputConfig = optionalObject(batch, 'inputConfig', 'batch');
   if (inputConfig === undefined) throw new InputError('batch.inputConfig', 'is required: give inputConfig.fileName or inputConfig.requests');
   const fileName = optionalString(inputConfig, 'fileName', 'batch.inputConfig');
@@ -54,9 +124,13 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
   }
   // Checked before anything is created, so a bad request leaves no trace.
   const inlineRequests = requests === undefined ? undefined : readInlineRequests(requests);
+  if (inlineRequests !== undefined) checkInlineRequests(inlineRequests);
   const inputFile = fileName === undefined ? undefined : findFile(state, fileIdOf(fileName, 'batch.inputConfig.fileName'));
+  const scanned = inputFile === undefined ? undefined : await scanInputFile(inputFile.path);
+  if (scanned !== undefined && scanned.errors.length > 0) throw new GoogleApiError(400, scanned.errors.join('\n'));
 
-  const id = randomId(40);
+  // Real batch ids are 36 lowercase alphanumerics (CB `o08hk76gv328ihxcssjsgwt3g6omtfysxi46`, js-genai#1227).
+  const id = randomId(36);
   const dir = join(storagePaths(state.options.storageDir).jobs, id);
   await mkdir(dir, { recursive: true });
   const resubmissions = new Map<number, number>();
@@ -66,12 +140,13 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
   };
   let input: BatchInput;
   let requestCount: number;
-  if (inputFile !== undefined) {
+  if (inputFile !== undefined && scanned !== undefined) {
     const path = join(dir, 'input.jsonl');
     // A hard link costs nothing; a copy (kernel-side, streamed) is the fallback where links are not supported.
     await link(inputFile.path, path).catch(() => copyFile(inputFile.path, path));
     input = { kind: 'file', fileName: `files/${inputFile.id}`, path };
-    requestCount = await scanInputFile(path, onKey);
+    for (const { key, index } of scanned.keys) onKey(key, index);
+    requestCount = scanned.count;
   } else {
     const list = inlineRequests ?? [];
     list.forEach((item, index) => {
@@ -81,7 +156,6 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     input = { kind: 'inline', requests: list };
     requestCount = list.length;
   }
-  const ordinal = state.nextBatchOrdinal();
   const now = state.options.clock.now();
   const record: BatchRecord = {
     id,
@@ -92,7 +166,7 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     input,
     requestCount,
     resubmissions,
-    fault: matchJobFault(state, ordinal, displayName),
+    fault,
     state: 'BATCH_STATE_PENDING',
     createTimeMs: now,
     updateTimeMs: now,

@@ -54,9 +54,17 @@ export const jobFaultSchema = z
     /** Which jobs: the n-th created (1-based) and/or those whose displayName contains a text. Empty: every job. */
     nth: z.number().int().positive().optional(),
     displayNameContains: z.string().optional(),
-    /** `failed` and `expired` end the job after `afterLines` lines; `stuck` keeps it PENDING forever. */
-    outcome: z.enum(['failed', 'expired', 'stuck']),
+    /**
+     * `failed` and `expired` end the job after `afterLines` lines; `stuck` keeps it PENDING forever. The `refused-*`
+     * outcomes refuse the create itself with the error the real service gives (spec §3.2): `refused-bad-line`
+     * 400 naming `line` and `field` (inspect_ai#3257), `refused-unknown-model` 404, `refused-oversized` 400 (the
+     * 20 MB inline limit); no job is made, so the client's next create is the n+1-th.
+     */
+    outcome: z.enum(['failed', 'expired', 'stuck', 'refused-bad-line', 'refused-unknown-model', 'refused-oversized']),
     afterLines: z.number().int().min(0).default(0),
+    /** `refused-bad-line`: the 1-based line and the field it names. */
+    line: z.number().int().positive().default(1),
+    field: z.string().min(1).default('thinking_config'),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { JobStateError } from '../shared/index.ts';
-import { errorResponse } from './api-errors.ts';
+import { GoogleApiError, errorResponse } from './api-errors.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { fileJson } from './file-json.ts';
@@ -38,6 +38,15 @@ function download(state: EmulatorState, id: string): Response {
       'content-length': String(record.sizeBytes),
     },
   });
+}
+
+/**
+ * files.get and files.delete refuse an id over 40 characters, which every batch result file `files/batch-<36>` has;
+ * only `:download` reads it (python-genai#1613 gives the wording, #1759; go-genai#436; js-genai#1227).
+ */
+function checkIdLength(id: string, request: 'GetFileRequest' | 'DeleteFileRequest'): void {
+  if (id.length <= 40) return;
+  throw new GoogleApiError(400, `* ${request}.name: File ID (name excluding 'files/') cannot be more than 40 characters.\n`);
 }
 
 function notFound(path: string): Response {
@@ -72,7 +81,11 @@ export function fileRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     const { id, verb } = splitSpec(c.req.param('spec'));
     if (verb === 'download') return guard(c, 'files.download', () => download(state, fileIdOf(id, 'name')));
     if (verb !== undefined) return notFound(c.req.path);
-    return guard(c, 'files.get', () => c.json(fileJson(findFile(state, fileIdOf(id, 'name')), publicUrls(c, state.options.basePath, v))));
+    return guard(c, 'files.get', () => {
+      const fileId = fileIdOf(id, 'name');
+      checkIdLength(fileId, 'GetFileRequest');
+      return c.json(fileJson(findFile(state, fileId), publicUrls(c, state.options.basePath, v)));
+    });
   });
 
   app.get('/download/:version/files/:spec', (c) => {
@@ -94,7 +107,9 @@ export function fileRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     const { id, verb } = splitSpec(c.req.param('spec'));
     if (version(c) === undefined || verb !== undefined) return notFound(c.req.path);
     return guard(c, 'files.delete', async () => {
-      await deleteStoredFile(state, findFile(state, fileIdOf(id, 'name')));
+      const fileId = fileIdOf(id, 'name');
+      checkIdLength(fileId, 'DeleteFileRequest');
+      await deleteStoredFile(state, findFile(state, fileId));
       state.counters.filesDeleted++;
       return c.json({});
     });

@@ -47,7 +47,8 @@ describe('job faults', () => {
     expect(expired.metadata.state).toBe('BATCH_STATE_EXPIRED');
     expect(expired.error?.code).toBe(4);
     expect(expired.metadata.output).toBeUndefined();
-    expect(expired.metadata.batchStats).toEqual({ requestCount: '4', successfulRequestCount: '2' });
+    // The counts add up: the two lines never processed stay pending (issue #16).
+    expect(expired.metadata.batchStats).toEqual({ requestCount: '4', successfulRequestCount: '2', pendingRequestCount: '2' });
   });
 
   it('keeps a stuck job PENDING until it is older than expiryMs, then EXPIRED', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.ts';
-import { callJson, createFileJob, getJob, outputPath, readJsonlFile, requestLines } from './test-support.ts';
+import { callJson, createFileJob, getJob, outputPath, readJsonlFile, requestLines, uploadInProcess } from './test-support.ts';
 
 const open: Emulator[] = [];
 afterEach(async () => {
@@ -95,13 +95,40 @@ describe('job lifecycle on a manual clock', () => {
     expect(await readJsonlFile(outputPath(emulator, done))).toHaveLength(3);
   });
 
-  it('writes a precise error line for each malformed input line', async () => {
+  it('refuses the whole batch at create when a line is not JSON, not an object, or has a field the schema lacks', async () => {
+    // One bad line refuses the batch, every bad line listed (inspect_ai#3257; spec §3.2).
+    const emulator = emulatorWith(createManualClock());
+    const uploaded = await uploadInProcess(
+      emulator,
+      [
+        '{"key":"good","request":{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}}',
+        'this is not json',
+        '[1,2]',
+        '{"key":"flat","request":{"contents":[{"parts":[{"text":"x"}]}],"thinking_config":{"thinking_budget":0}}}',
+        '',
+        '{"key":"sdk","request":{"contents":[{"parts":[{"text":"x"}]}]},"config":{}}',
+      ].join('\n'),
+    );
+    const created = await callJson(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+      method: 'POST',
+      body: { batch: { inputConfig: { fileName: uploaded.file.name } } },
+    });
+    expect(created.status).toBe(400);
+    const message = created.body.error?.message ?? '';
+    expect(message.split('\n')).toEqual([
+      expect.stringMatching(/^Error on line 2: invalid JSON, near column 1: /),
+      'Error on line 3: invalid JSON, near column 1: expected an object with "key" and "request"',
+      "Error on line 4: invalid JSON, near column 64: no such field: 'thinking_config'",
+      "Error on line 6: invalid JSON, near column 64: no such field: 'config'",
+    ]);
+    expect(emulator.stats()).toMatchObject({ batchesCreated: 0, distinctKeysSubmitted: 0 });
+  });
+
+  it('writes a precise error line for each input line that fits the schema but cannot be answered', async () => {
     const clock = createManualClock();
     const emulator = emulatorWith(clock, { jobDurationMs: 0 });
     const name = await createFileJob(emulator, [
       '{"key":"good","request":{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}}',
-      'this is not json',
-      '[1,2]',
       '{"key":7,"request":{}}',
       '{"key":"no-request"}',
       '',
@@ -109,15 +136,13 @@ describe('job lifecycle on a manual clock', () => {
     ]);
     clock.advance(300);
     const done = await getJob(emulator, name);
-    expect(done.metadata.batchStats).toEqual({ requestCount: '6', successfulRequestCount: '2', failedRequestCount: '4' });
+    expect(done.metadata.batchStats).toEqual({ requestCount: '4', successfulRequestCount: '2', failedRequestCount: '2' });
     const lines = await readJsonlFile(outputPath(emulator, done));
     const fileName = done.metadata.inputConfig!.fileName;
     expect(lines[0]).toMatchObject({ key: 'good', response: {} });
-    expect(lines[1]).toEqual({ error: { code: 400, message: expect.stringMatching(new RegExp(`^${fileName} line 2: invalid JSON: `)) } });
-    expect(lines[2]).toEqual({ error: { code: 400, message: `${fileName} line 3: expected a JSON object with "key" and "request", got an array` } });
-    expect(lines[3]).toEqual({ error: { code: 400, message: `${fileName} line 4: "key" must be a string, got a number` } });
-    expect(lines[4]).toEqual({ key: 'no-request', error: { code: 400, message: `${fileName} line 5: "request" must be a GenerateContentRequest object, got nothing` } });
-    expect(Object.keys(lines[5]!)).toEqual(['response']);
+    expect(lines[1]).toEqual({ error: { code: 400, message: `${fileName} line 2: "key" must be a string, got a number` } });
+    expect(lines[2]).toEqual({ key: 'no-request', error: { code: 400, message: `${fileName} line 3: "request" must be a GenerateContentRequest object, got nothing` } });
+    expect(Object.keys(lines[3]!)).toEqual(['response']);
   });
 
   it('counts every submission of every key across batches', async () => {

@@ -5,10 +5,11 @@
  */
 import { Hono, type Context } from 'hono';
 import { errorResponse } from './api-errors.ts';
-import { createBatch } from './batch-create.ts';
+import { MAX_CREATE_BODY_BYTES, createBatch, oversizedBodyError } from './batch-create.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { parseRequestJson } from './lenient-json.ts';
+import { requireKnownModel } from './model-catalogue.ts';
 import { countTokens, simulateGenerateContent } from './model/index.ts';
 import { operationJson } from './operation-json.ts';
 import { field, isJsonObject } from './proto-json.ts';
@@ -33,12 +34,17 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     switch (verb) {
       case 'batchGenerateContent':
         return guard(c, 'batches.create', async () => {
-          const batch = await createBatch(state, `models/${model}`, await readBody(c, 'body'));
+          const text = await c.req.text();
+          // Inline requests travel in this body: over 20 MB it is refused before anything is read (spec §3.2, §6).
+          if (Buffer.byteLength(text) > MAX_CREATE_BODY_BYTES) throw oversizedBodyError();
+          const apiVersion = c.req.param('version');
+          const batch = await createBatch(state, { model: `models/${model}`, apiVersion }, parseRequestJson(text, 'body'));
           return c.json(operationJson(batch, { includeInlineResponses: true }));
         });
       case 'generateContent':
         return guard(c, 'models.generateContent', async () => {
           state.counters.generateContentCalls++;
+          requireKnownModel(model, c.req.param('version'), 'generateContent');
           const body = await readBody(c, 'body');
           return c.json(simulateGenerateContent(body, { seed, model }));
         });

@@ -2,7 +2,7 @@
  * @module The Operation envelope Google wraps a batch in: the batch in `metadata` (with its `@type`, and `name`
  * repeated), counts as strings with zeros left out, the output both in `metadata.output` (read by the SDK) and
  * top-level `response` (read by the docs), inline responses nested twice, `done` only when ended, and
- * `error` on FAILED, CANCELLED and EXPIRED.
+ * `error` instead of `response` on FAILED, CANCELLED and EXPIRED.
  */
 import { toRfc3339Nanos } from '../shared/index.ts';
 import { isTerminal, type BatchRecord } from './emulator-state.ts';
@@ -11,8 +11,13 @@ import type { JsonObject } from './proto-json.ts';
 const BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch';
 const OUTPUT_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput';
 
+/**
+ * Counts that always add up: requested = succeeded + failed + pending. A cancelled, failed or expired job's
+ * unprocessed requests stay pending (the real shape after a cancel; issue #16 saw 3000 requested, 820 succeeded
+ * and nothing else, which does not add up).
+ */
 function batchStats(batch: BatchRecord): JsonObject {
-  const pending = isTerminal(batch.state) ? 0 : batch.requestCount - batch.processed;
+  const pending = batch.requestCount - batch.succeeded - batch.failed;
   const counts: [string, number][] = [
     ['requestCount', batch.requestCount],
     ['successfulRequestCount', batch.succeeded],
@@ -50,7 +55,9 @@ export function operationJson(batch: BatchRecord, options: { includeInlineRespon
       name,
     },
     ...(done ? { done: true } : {}),
-    ...(done && output !== undefined ? { response: { '@type': OUTPUT_TYPE, ...output } } : {}),
-    ...(batch.error === undefined ? {} : { error: batch.error }),
+    // Done: exactly one of error or response (DOC-ref Operation: "If done == true, exactly one of error or
+    // response can be set"). A cancelled or failed job's processed lines stay reachable in metadata.output.
+    ...(done && batch.error !== undefined ? { error: batch.error } : {}),
+    ...(done && batch.error === undefined && output !== undefined ? { response: { '@type': OUTPUT_TYPE, ...output } } : {}),
   };
 }

@@ -63,7 +63,7 @@ describe('output faults', () => {
     const emulator = createEmulator({ faults: { output: { missingKeys: 1, unknownKeys: 1 } }, pendingMs: 0, jobDurationMs: 0 });
     open.push(emulator);
     const requests = ['a', 'b', 'c'].map((key) => ({ request: textRequest(key), metadata: { key } }));
-    const created = await callJson<WireOperation>(emulator, '/v1beta/models/m:batchGenerateContent', {
+    const created = await callJson<WireOperation>(emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
       method: 'POST',
       body: { batch: { inputConfig: { requests: { requests } } } },
     });
@@ -89,7 +89,7 @@ describe('line faults reach the model with exact submission counts', () => {
     const faults: FaultConfigInput = { lines: { errorRate: 1, maxSubmissionsPerKey: 1 } };
     const first = await runFileJob(faults, 3, 4);
     expect(first.text.trim().split('\n').every((line) => 'error' in JSON.parse(line))).toBe(true);
-    const again = await callJson<WireOperation>(first.emulator, '/v1beta/models/m:batchGenerateContent', {
+    const again = await callJson<WireOperation>(first.emulator, '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
       method: 'POST',
       body: { batch: { inputConfig: { requests: { requests: inputKeys.slice(0, 4).map((key) => ({ request: textRequest(key), metadata: { key } })) } } } },
     });

@@ -144,13 +144,13 @@ describe('REST forms from Google’s docs and non-SDK clients', () => {
     const post = (path: string, body: string): Promise<Response> =>
       fetch(`${emulator.url}${path}`, { method: 'POST', headers: { 'x-goog-api-key': API_KEY }, body });
     const cases: [string, string, number, string][] = [
-      ['/v1beta/models/m:batchGenerateContent', '{"batch":{}}', 400, 'batch.inputConfig: is required: give inputConfig.fileName or inputConfig.requests'],
-      ['/v1beta/models/m:batchGenerateContent', '{"batch":{"inputConfig":{"fileName":"files/a","requests":{"requests":[]}}}}', 400, 'batch.inputConfig: must have exactly one of fileName or requests'],
-      ['/v1beta/models/m:batchGenerateContent', '{"batch":{"inputConfig":{"requests":{"requests":[{"metadata":{}}]}}}}', 400, 'batch.inputConfig.requests.requests[0].request: must be a GenerateContentRequest object, got nothing'],
-      ['/v1beta/models/m:batchGenerateContent', '{"batch":', 400, 'body: Invalid JSON payload received.'],
-      ['/v1beta/models/m:batchGenerateContent', '{"batch":{"inputConfig":{"fileName":"files/missing"}}}', 404, 'File files/missing does not exist.'],
+      ['/v1beta/models/gemini-2.5-flash:batchGenerateContent', '{"batch":{}}', 400, 'batch.inputConfig: is required: give inputConfig.fileName or inputConfig.requests'],
+      ['/v1beta/models/gemini-2.5-flash:batchGenerateContent', '{"batch":{"inputConfig":{"fileName":"files/a","requests":{"requests":[]}}}}', 400, 'batch.inputConfig: must have exactly one of fileName or requests'],
+      ['/v1beta/models/gemini-2.5-flash:batchGenerateContent', '{"batch":{"inputConfig":{"requests":{"requests":[{"metadata":{}}]}}}}', 400, 'batch.inputConfig.requests.requests[0].request: must be a GenerateContentRequest object, got nothing'],
+      ['/v1beta/models/gemini-2.5-flash:batchGenerateContent', '{"batch":', 400, 'body: Invalid JSON payload received.'],
+      ['/v1beta/models/gemini-2.5-flash:batchGenerateContent', '{"batch":{"inputConfig":{"fileName":"files/missing"}}}', 404, 'File files/missing does not exist.'],
       ['/v1beta/batches/nope:cancel', '{}', 404, 'Batch batches/nope does not exist.'],
-      ['/v1beta/models/m:generateContent', '{"contents":"not a list"}', 400, ''],
+      ['/v1beta/models/gemini-2.5-flash:generateContent', '{"contents":"not a list"}', 400, ''],
     ];
     for (const [path, body, status, message] of cases) {
       const response = await post(path, body);

@@ -36,7 +36,7 @@ describe('batches through the official SDK', () => {
     const file = await ai.files.upload({ file: path, config: { mimeType: 'jsonl' } });
     const created = await ai.batches.create({ model: 'gemini-2.5-flash', src: file.name!, config: { displayName: 'file-job' } });
     expect(created).toMatchObject({ state: 'JOB_STATE_PENDING', displayName: 'file-job', model: 'models/gemini-2.5-flash' });
-    expect(created.name).toMatch(/^batches\/[a-z0-9]{40}$/);
+    expect(created.name).toMatch(/^batches\/[a-z0-9]{36}$/);
 
     const done = await waitForEnd(ai, created.name!);
     expect(done.state).toBe('JOB_STATE_SUCCEEDED');
@@ -46,8 +46,14 @@ describe('batches through the official SDK', () => {
     const lines = await readJsonlFile(out);
     expect(lines.map((line) => line['key'])).toEqual(Array.from({ length: 25 }, (_, index) => `file-${index}`));
     for (const line of lines) expect(Object.keys(line).sort()).toEqual(['key', 'response']);
-    const outputFile = await ai.files.get({ name: done.dest!.fileName! });
-    expect(outputFile).toMatchObject({ source: 'GENERATED', state: 'ACTIVE' });
+    // The result file's id is `batch-` + 36 = 42 characters: get and delete refuse it, only download reads it
+    // (python-genai#1613, #1759; go-genai#436).
+    for (const call of [() => ai.files.get({ name: done.dest!.fileName! }), () => ai.files.delete({ name: done.dest!.fileName! })]) {
+      const refused = await call().catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(ApiError);
+      expect((refused as ApiError).status).toBe(400);
+      expect((refused as ApiError).message).toContain("File ID (name excluding 'files/') cannot be more than 40 characters.");
+    }
   });
 
   it('runs an inline batch and returns the responses nested in dest with their metadata', async () => {
@@ -120,7 +126,11 @@ describe('cancel through the official SDK (manual clock)', () => {
       await client.files.download({ file: cancelled.dest!.fileName!, downloadPath: out });
       expect((await readJsonlFile(out)).map((line) => line['key'])).toEqual(['cancel-0', 'cancel-1', 'cancel-2', 'cancel-3']);
       const raw = await fetch(`${slow.url}/v1beta/${job.name}`, { headers: { 'x-goog-api-key': API_KEY } });
-      expect(((await raw.json()) as { error: unknown }).error).toEqual({ code: 1, message: 'Batch job was cancelled.' });
+      const operation = (await raw.json()) as { error: unknown; response?: unknown; metadata: { batchStats: unknown } };
+      // Done with exactly one of error or response (DOC-ref Operation); the counts add up, 6 never processed stay pending.
+      expect(operation.error).toEqual({ code: 1, message: 'Batch job was cancelled.' });
+      expect(operation.response).toBeUndefined();
+      expect(operation.metadata.batchStats).toEqual({ requestCount: '10', successfulRequestCount: '4', pendingRequestCount: '6' });
       clock.advance(10_000);
       expect((await client.batches.get({ name: job.name! })).state).toBe('JOB_STATE_CANCELLED');
       expect(slow.stats().batchesCancelled).toBe(1);

@@ -86,11 +86,12 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
 
 /**
  * Frees the job's input and result files at the provider (its storage quota is small next to big corpora); the
- * downloaded result file stays in .truebatch/results. Best effort: a file left behind expires on its own, so a
- * failure is only reported.
+ * downloaded result file stays in .truebatch/results. A result file the provider says cannot be deleted is left to
+ * expire, never touched. Best effort: a file left behind expires on its own, so a failure is only reported.
  */
 async function deleteProviderFiles(context: EngineContext, job: JobRow): Promise<void> {
-  for (const name of [job.input_file, job.output_file]) {
+  const outputFile = context.provider.capabilities.deletableResultFiles ? job.output_file : null;
+  for (const name of [job.input_file, outputFile]) {
     if (name === null) continue;
     try {
       await context.provider.deleteFile(name);

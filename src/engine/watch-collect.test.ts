@@ -207,6 +207,14 @@ describe('finishing and resuming', () => {
     expect(counts(project).valid).toBe(4);
   });
 
+  it('never deletes a result file the provider says cannot be deleted; the input file still goes', async () => {
+    const project = await fakeProject({ script: { undeletableResultFiles: true } });
+    await project.run();
+    expect(project.service.stats().calls.deleteFile).toBe(1);
+    expect(project.notices.some((notice) => notice.includes('could not delete'))).toBe(false);
+    expect(counts(project).valid).toBe(4);
+  });
+
   it('runs the engine steps on an opened project: the run loop and the context come from the composition root', async () => {
     const project = await fakeProject();
     const opened = await project.open();

@@ -125,6 +125,11 @@ export interface ProviderCapabilities {
   readonly reconciliation: 'display-name' | 'metadata-tag' | 'provider-strategy';
   /** How results come back: one file, several files (e.g. output and errors), or a stream. */
   readonly results: 'one-file' | 'several-files' | 'stream';
+  /**
+   * Whether a job's result file can be deleted at the provider after collecting. When not, the engine never tries
+   * (the file expires on its own); Gemini's result ids are too long for its own get and delete calls.
+   */
+  readonly deletableResultFiles: boolean;
   readonly limits: ProviderLimits;
 }
 

@@ -13,6 +13,7 @@ export const FAKE_CAPABILITIES: ProviderCapabilities = Object.freeze({
   input: 'uploaded-file',
   reconciliation: 'display-name',
   results: 'one-file',
+  deletableResultFiles: true,
   limits: FAKE_DEFAULT_LIMITS,
 });
 
@@ -32,7 +33,7 @@ export function createFakeProvider(settings: { service: FakeBatchService }): Bat
   };
   return {
     name: FAKE_PROVIDER_NAME,
-    capabilities: Object.freeze({ ...FAKE_CAPABILITIES, limits: service.limits }),
+    capabilities: Object.freeze({ ...FAKE_CAPABILITIES, deletableResultFiles: service.deletableResultFiles, limits: service.limits }),
     uploadFile: (path) =>
       call('uploadFile', `uploadFile(${path})`, async () => {
         const sizeBytes = (await stat(path)).size;

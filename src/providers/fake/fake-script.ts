@@ -52,6 +52,8 @@ export interface FakeScript {
   jobExpiryMs?: number;
   jobs?: FakeJobRule[];
   failures?: FakeCallFailure[];
+  /** Result files cannot be deleted (as Gemini's cannot): the provider says so, and deleting one fails. @default false */
+  undeletableResultFiles?: boolean;
   /**
    * The model: the answer to one request. Deterministic by default: the text `{"key":"<key>"}`.
    * `request` is the request as written in the input line.

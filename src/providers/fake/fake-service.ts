@@ -187,8 +187,16 @@ export class FakeBatchService {
     return job.results;
   }
 
+  /** Whether result files can be deleted (see `FakeScript.undeletableResultFiles`). */
+  get deletableResultFiles(): boolean {
+    return this.#script.undeletableResultFiles !== true;
+  }
+
   /** Deletes an input or result file; a file already gone is not an error. */
   deleteFile(name: string): void {
+    if (!this.deletableResultFiles && [...this.#jobs.values()].some((job) => this.#outputFile(job) === name)) {
+      throw new ProviderError(FAKE_PROVIDER_NAME, `fake deleteFile: ${name} is a result file, which cannot be deleted`, { isRetryable: false });
+    }
     this.#files.delete(name);
     this.#deletedOutputs.add(name);
   }
