@@ -3,8 +3,9 @@
  * `files.upload` throws on the first failed chunk). Start as the SDK does (spec §2.1), send the file in chunks
  * streamed from disk (a file-backed Blob slice: memory stays at one socket buffer whatever the file size), and after
  * a dropped chunk or a retryable error ask the server how much it kept (`x-goog-upload-command: query` answers
- * `x-goog-upload-size-received`) and go on from there. Protocol: google-resumable-media's "scalable" uploads and
- * the SDK's `_node_uploader.ts` (headers, 8 MiB chunks, `upload, finalize`, `x-goog-upload-status`).
+ * `x-goog-upload-size-received`) and go on from there. Protocol: the SDK's `_node_uploader.ts` (start headers,
+ * 8 MiB chunks, `upload, finalize`, `x-goog-upload-status`) and firebase-js-sdk storage `requests.ts`
+ * (`getResumableUploadStatus`: `query` answers `active`/`final` and the size received).
  */
 import { openAsBlob } from 'node:fs';
 import { ProviderError, type Clock } from '../../shared/index.ts';
