@@ -1,6 +1,7 @@
 /**
  * @module The Gemini Batch API behind the {@link BatchProvider} contract, on the official `@google/genai` SDK
- * (plus one raw REST read where the SDK drops fields). All state lives in the returned object.
+ * (plus raw REST where it falls short: the Operation read, downloads, and resumable uploads that survive a broken
+ * chunk). All state lives in the returned object.
  */
 import { stat } from 'node:fs/promises';
 import { GoogleGenAI } from '@google/genai';
