@@ -27,7 +27,7 @@ export function createEndpointGuard(state: EmulatorState, injector: HttpFaultInj
       return refusedResponse(c, outage.outage.fault, outage.outage.retryAfterSeconds, `emulator ${outage.label} on ${endpoint}`);
     }
     const fault = injector.choose(endpoint);
-    const where = `emulator fault http[${fault?.index ?? 0}] on ${endpoint}`;
+    const where = `emulator fault http[${fault?.index}] on ${endpoint}`;
     if (fault !== undefined) {
       state.counters.httpFaultsInjected++;
       const kind = fault.rule.fault;

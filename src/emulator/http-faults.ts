@@ -99,7 +99,9 @@ export function createOutageSchedule(outages: readonly Outage[], clock: Clock): 
     },
     end() {
       manual = undefined;
-      for (const index of opened.keys()) opened[index] = Number.NEGATIVE_INFINITY;
+      // Outages that have begun are over; those still to come stay scheduled.
+      const now = clock.now();
+      for (const [index, from] of opened.entries()) if (from !== undefined && from <= now) opened[index] = Number.NEGATIVE_INFINITY;
     },
   };
 }

@@ -3,8 +3,9 @@
  * `X-Goog-Upload-Command: start` answers an absolute `x-goog-upload-url` (this server, this path, any prefix);
  * chunks go to that URL with `upload` / `upload, finalize`, an offset, and need no API key (the URL is the
  * credential). Every chunk answer carries `x-goog-upload-status`, or the SDK sleeps and re-sends. A client that lost
- * a chunk asks `query` for the committed size (`x-goog-upload-size-received`) and resumes from it (Google's
- * resumable upload protocol, as google-resumable-media and gsutil use it; spec §2.1).
+ * a chunk asks `query` for the committed size (`x-goog-upload-size-received`, status `active` or `final`) and resumes
+ * from it (Google's resumable protocol as firebase-js-sdk storage `getResumableUploadStatus` and
+ * `continueResumableUpload` speak it; spec §2.1).
  */
 import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
