@@ -131,8 +131,19 @@ async function contentOf(bytes: Uint8Array, mimeType: string): Promise<DocumentC
   return undefined;
 }
 
-/** The reader of one emulator instance (its cache lives as long as the instance). */
-export function createDocumentReader(state: EmulatorState): DocumentReader {
+const readers = new WeakMap<EmulatorState, DocumentReader>();
+
+/** The reader of one emulator instance, shared by batch lines and interactive calls (one cache per instance). */
+export function documentReaderOf(state: EmulatorState): DocumentReader {
+  let reader = readers.get(state);
+  if (reader === undefined) {
+    reader = createDocumentReader(state);
+    readers.set(state, reader);
+  }
+  return reader;
+}
+
+function createDocumentReader(state: EmulatorState): DocumentReader {
   const cache = new Map<string, Promise<DocumentContent | undefined>>();
 
   function cached(key: string, read: () => Promise<DocumentContent | undefined>): Promise<DocumentContent | undefined> {

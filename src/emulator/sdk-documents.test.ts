@@ -247,3 +247,21 @@ describe('file expiry across restarts (persisting emulator)', () => {
     expect(third.emulator.stats()).toMatchObject({ liveFiles: 1 }); // the JSONL uploaded after the first restart
   });
 });
+
+describe('interactive calls read documents as batch lines do', () => {
+  it('counts a PDF’s pages in countTokens, answers generateContent from it, and refuses a deleted file with 403', async () => {
+    const { ai, dir } = await start();
+    const pdf = await uploadPdf(ai, dir, 'interactive.pdf');
+    const contents = [{ role: 'user', parts: [{ text: QUESTION }, { fileData: { fileUri: pdf.uri!, mimeType: 'application/pdf' } }] }];
+    const counted = await ai.models.countTokens({ model: 'gemini-2.5-flash', contents });
+    expect(counted.totalTokens).toBe(Math.ceil(Buffer.byteLength(QUESTION) / 4) + 2 * 258);
+    const answer = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents });
+    expect(answer.text).toContain('Rothamsted Broadbalk');
+
+    await ai.files.delete({ name: pdf.name! });
+    const refused = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(403);
+    expect((refused as ApiError).message).toContain('PERMISSION_DENIED');
+  });
+});
