@@ -10,14 +10,14 @@ import type { EmulatorState, FileRecord } from './emulator-state.ts';
 export const DEFAULT_FILE_QUOTA_BYTES = 20 * 1024 ** 3;
 
 /**
- * Whether an upload has outlived its `expirationTime` on the emulator's clock. Batch outputs (GENERATED) are kept:
- * the emulator sets their `expirationTime` too, but no source says Google deletes result files after 48 hours.
+ * Whether a file has outlived its `expirationTime` on the emulator's clock (48 h after creation, uploads and batch
+ * outputs alike, as the File resource says and as a restarted emulator has always dropped them).
  */
 export function isExpired(record: FileRecord, now: number): boolean {
-  return record.source === 'UPLOADED' && now >= record.expirationTimeMs;
+  return now >= record.expirationTimeMs;
 }
 
-/** The files get and list show: every file but expired uploads. */
+/** The files get and list show: every file not expired. */
 export function* visibleFiles(state: EmulatorState): Generator<FileRecord> {
   const now = state.options.clock.now();
   for (const record of state.files.values()) if (!isExpired(record, now)) yield record;
@@ -35,7 +35,7 @@ export function liveUploads(state: EmulatorState): { files: number; bytes: numbe
   return { files, bytes };
 }
 
-/** Forgets expired uploads and removes their bytes (they already are invisible; this frees the disk). */
+/** Forgets expired files and removes their bytes (they already are invisible; this frees the disk). */
 export async function purgeExpiredFiles(state: EmulatorState): Promise<void> {
   const now = state.options.clock.now();
   const expired = [...state.files.values()].filter((record) => isExpired(record, now));

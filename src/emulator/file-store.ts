@@ -19,7 +19,7 @@ export function fileIdOf(name: string, where: string): string {
   return id;
 }
 
-/** The record of `files/<id>`, or a 404 (an expired upload is gone, as on Google's side). */
+/** The record of `files/<id>`, or a 404 (an expired file is gone, as on Google's side). */
 export function findFile(state: EmulatorState, id: string): FileRecord {
   const record = state.files.get(id);
   if (record === undefined || isExpired(record, state.options.clock.now())) throw new NotFoundError(`File files/${id} does not exist.`);
