@@ -153,8 +153,11 @@ function createDocumentReader(state: EmulatorState): DocumentReader {
     state.counters.documentsRead++;
     const reading = read();
     cache.set(key, reading);
-    // A failed read is not kept: a file that vanished while it was read is not remembered as gone.
-    reading.catch(() => cache.delete(key));
+    // A content's own failure (an unreadable PDF) is kept like its text; a file that vanished while it was read,
+    // or an emulator fault, is not remembered.
+    reading.catch((error: unknown) => {
+      if (!(error instanceof PartError) || error.failure.reason === 'file-unavailable') cache.delete(key);
+    });
     return reading;
   }
 

@@ -143,14 +143,18 @@ describe('PDFs referenced by fileData, through the official SDK', () => {
   });
 
   it('fails a line whose PDF cannot be read with 400, and keeps the other lines', async () => {
-    const { ai, dir } = await start();
+    const { emulator, ai, dir } = await start();
     const path = join(dir, 'renamed.pdf');
     writeFileSync(path, 'PK\u0003\u0004 a DOCX renamed to .pdf is a zip, not a PDF');
     const broken = await ai.files.upload({ file: path, config: { mimeType: 'application/pdf' } });
     const good = await uploadPdf(ai, dir, 'good.pdf');
-    const results = await runFileJob(ai, dir, 'broken-job', [documentLine('broken', broken.uri!), documentLine('good', good.uri!)]);
-    expect(results.get('broken')?.['error']).toEqual({ code: 400, message: 'The document has no pages.' });
+    const lines = [documentLine('broken-1', broken.uri!), documentLine('good', good.uri!), documentLine('broken-2', broken.name!)];
+    const results = await runFileJob(ai, dir, 'broken-job', lines);
+    expect(results.get('broken-1')?.['error']).toEqual({ code: 400, message: 'The document has no pages.' });
+    expect(results.get('broken-2')?.['error']).toEqual({ code: 400, message: 'The document has no pages.' });
     expect(results.get('good')?.['response']).toBeDefined();
+    // Each content is read once, a broken one too.
+    expect(emulator.stats()).toMatchObject({ documentsRead: 2, lineFailuresByReason: { 'unreadable-document': 2 } });
   });
 });
 
