@@ -131,8 +131,19 @@ async function contentOf(bytes: Uint8Array, mimeType: string): Promise<DocumentC
   return undefined;
 }
 
-/** The reader of one emulator instance (its cache lives as long as the instance). */
-export function createDocumentReader(state: EmulatorState): DocumentReader {
+const readers = new WeakMap<EmulatorState, DocumentReader>();
+
+/** The reader of one emulator instance, shared by batch lines and interactive calls (one cache per instance). */
+export function documentReaderOf(state: EmulatorState): DocumentReader {
+  let reader = readers.get(state);
+  if (reader === undefined) {
+    reader = createDocumentReader(state);
+    readers.set(state, reader);
+  }
+  return reader;
+}
+
+function createDocumentReader(state: EmulatorState): DocumentReader {
   const cache = new Map<string, Promise<DocumentContent | undefined>>();
 
   function cached(key: string, read: () => Promise<DocumentContent | undefined>): Promise<DocumentContent | undefined> {
@@ -142,8 +153,11 @@ export function createDocumentReader(state: EmulatorState): DocumentReader {
     state.counters.documentsRead++;
     const reading = read();
     cache.set(key, reading);
-    // A failed read is not kept: a file that vanished while it was read is not remembered as gone.
-    reading.catch(() => cache.delete(key));
+    // A content's own failure (an unreadable PDF) is kept like its text; a file that vanished while it was read,
+    // or an emulator fault, is not remembered.
+    reading.catch((error: unknown) => {
+      if (!(error instanceof PartError) || error.failure.reason === 'file-unavailable') cache.delete(key);
+    });
     return reading;
   }
 

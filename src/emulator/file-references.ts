@@ -10,14 +10,14 @@ import type { EmulatorState, FileRecord } from './emulator-state.ts';
 export const DEFAULT_FILE_QUOTA_BYTES = 20 * 1024 ** 3;
 
 /**
- * Whether an upload has outlived its `expirationTime` on the emulator's clock. Batch outputs (GENERATED) are kept:
- * the emulator sets their `expirationTime` too, but no source says Google deletes result files after 48 hours.
+ * Whether a file has outlived its `expirationTime` on the emulator's clock (48 h after creation, uploads and batch
+ * outputs alike, as the File resource says and as a restarted emulator has always dropped them).
  */
 export function isExpired(record: FileRecord, now: number): boolean {
-  return record.source === 'UPLOADED' && now >= record.expirationTimeMs;
+  return now >= record.expirationTimeMs;
 }
 
-/** The files get and list show: every file but expired uploads. */
+/** The files get and list show: every file not expired. */
 export function* visibleFiles(state: EmulatorState): Generator<FileRecord> {
   const now = state.options.clock.now();
   for (const record of state.files.values()) if (!isExpired(record, now)) yield record;
@@ -35,7 +35,7 @@ export function liveUploads(state: EmulatorState): { files: number; bytes: numbe
   return { files, bytes };
 }
 
-/** Forgets expired uploads and removes their bytes (they already are invisible; this frees the disk). */
+/** Forgets expired files and removes their bytes (they already are invisible; this frees the disk). */
 export async function purgeExpiredFiles(state: EmulatorState): Promise<void> {
   const now = state.options.clock.now();
   const expired = [...state.files.values()].filter((record) => isExpired(record, now));
@@ -46,15 +46,31 @@ export async function purgeExpiredFiles(state: EmulatorState): Promise<void> {
   await Promise.all(expired.map((record) => rm(record.path, { force: true })));
 }
 
+/** Bytes of uploads being moved into the store: counted against the quota until they are registered. */
+const storing = new WeakMap<EmulatorState, number>();
+
+/**
+ * Counts `bytes` against the quota while `store` moves an upload into the file store. Called in the same
+ * synchronous run as {@link quotaRefusal}, so two uploads finishing together cannot both fit the last free bytes.
+ */
+export async function whileStoring<T>(state: EmulatorState, bytes: number, store: () => Promise<T>): Promise<T> {
+  storing.set(state, (storing.get(state) ?? 0) + bytes);
+  try {
+    return await store();
+  } finally {
+    storing.set(state, (storing.get(state) ?? 0) - bytes);
+  }
+}
+
 /**
  * Why an upload of `bytes` more must be refused (counted in `uploadsRejected`), or undefined when it fits the quota
- * (expired uploads are purged first: they no longer count). The status is a guess: Google documents the 20 GB limit but no source shows its
- * error; RESOURCE_EXHAUSTED is what Google's APIs send for exhausted quotas.
+ * beside live uploads and those being stored. Synchronous, so the check and the store's start are one step. The
+ * status is a guess: Google documents the 20 GB limit but no source shows its error; RESOURCE_EXHAUSTED is what
+ * Google's APIs send for exhausted quotas.
  */
-export async function quotaRefusal(state: EmulatorState, bytes: number): Promise<{ code: number; message: string } | undefined> {
-  await purgeExpiredFiles(state);
+export function quotaRefusal(state: EmulatorState, bytes: number): { code: number; message: string } | undefined {
   const quota = state.options.fileQuotaBytes;
-  const { bytes: used } = liveUploads(state);
+  const used = liveUploads(state).bytes + (storing.get(state) ?? 0);
   if (used + bytes <= quota) return undefined;
   state.counters.uploadsRejected++;
   return {

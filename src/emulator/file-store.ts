@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InputError, NotFoundError } from '../shared/index.ts';
 import { storagePaths, type EmulatorState, type FileRecord } from './emulator-state.ts';
 import { FILE_LIFETIME_MS } from './file-json.ts';
-import { isExpired } from './file-references.ts';
+import { isExpired, purgeExpiredFiles, whileStoring } from './file-references.ts';
 import { tally } from './stats.ts';
 
 /** File ids: at most 40 lowercase alphanumerics or `-`, not starting or ending with `-` (file.proto). */
@@ -19,7 +19,7 @@ export function fileIdOf(name: string, where: string): string {
   return id;
 }
 
-/** The record of `files/<id>`, or a 404 (an expired upload is gone, as on Google's side). */
+/** The record of `files/<id>`, or a 404 (an expired file is gone, as on Google's side). */
 export function findFile(state: EmulatorState, id: string): FileRecord {
   const record = state.files.get(id);
   if (record === undefined || isExpired(record, state.options.clock.now())) throw new NotFoundError(`File files/${id} does not exist.`);
@@ -31,31 +31,38 @@ export function filePath(state: EmulatorState, id: string): string {
   return join(storagePaths(state.options.storageDir).files, id);
 }
 
-/** Moves `sourcePath` into the file store and registers it as `files/<id>`. */
+/**
+ * Moves `sourcePath` into the file store and registers it as `files/<id>`. An upload's bytes count against the
+ * quota from the call on (see `quotaRefusal`); expired uploads are purged after it, to free their disk.
+ */
 export async function storeFile(
   state: EmulatorState,
   details: Omit<FileRecord, 'seq' | 'path' | 'createTimeMs' | 'expirationTimeMs'> & { sourcePath: string },
 ): Promise<FileRecord> {
-  const path = filePath(state, details.id);
-  await rename(details.sourcePath, path);
-  const now = state.options.clock.now();
-  const record: FileRecord = {
-    id: details.id,
-    seq: state.nextSeq(),
-    displayName: details.displayName,
-    mimeType: details.mimeType,
-    sizeBytes: details.sizeBytes,
-    sha256Hex: details.sha256Hex,
-    createTimeMs: now,
-    expirationTimeMs: now + FILE_LIFETIME_MS,
-    source: details.source,
-    path,
+  const store = async (): Promise<FileRecord> => {
+    const path = filePath(state, details.id);
+    await rename(details.sourcePath, path);
+    const now = state.options.clock.now();
+    const record: FileRecord = {
+      id: details.id,
+      seq: state.nextSeq(),
+      displayName: details.displayName,
+      mimeType: details.mimeType,
+      sizeBytes: details.sizeBytes,
+      sha256Hex: details.sha256Hex,
+      createTimeMs: now,
+      expirationTimeMs: now + FILE_LIFETIME_MS,
+      source: details.source,
+      path,
+    };
+    state.files.set(record.id, record);
+    return record;
   };
-  state.files.set(record.id, record);
-  if (record.source === 'UPLOADED') {
-    tally(state.tallies.uploadsByDisplayName, record.displayName ?? '(none)');
-    tally(state.tallies.uploadsBySha256, record.sha256Hex);
-  }
+  if (details.source !== 'UPLOADED') return store();
+  const record = await whileStoring(state, details.sizeBytes, store);
+  tally(state.tallies.uploadsByDisplayName, record.displayName ?? '(none)');
+  tally(state.tallies.uploadsBySha256, record.sha256Hex);
+  await purgeExpiredFiles(state);
   return record;
 }
 

@@ -8,7 +8,7 @@
 import { readLinesFrom, isBlankLine } from '../shared/index.ts';
 import { liveCache, type CacheRecord } from './cache-store.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
-import { createDocumentReader } from './document-reading.ts';
+import { documentReaderOf } from './document-reading.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';
 import { appendFileResult, appendInlineResult, bareModel, closeJobFiles, discardJobOutput, finishJob, openJobOutput } from './job-output.ts';
@@ -61,7 +61,7 @@ function expiryError(expiryMs: number): { code: number; message: string } {
 /** Creates the runner for one emulator instance. */
 export function createJobRunner(state: EmulatorState): JobRunner {
   const { clock } = state.options;
-  const documents = createDocumentReader(state);
+  const documents = documentReaderOf(state);
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;

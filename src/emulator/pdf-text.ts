@@ -22,8 +22,11 @@ export class UnreadablePdfError extends Error {}
 export async function readPdf(bytes: Uint8Array): Promise<PdfContent> {
   let document: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
-    // PDF.js takes ownership of (detaches) the buffer it is given: a copy keeps the caller's bytes usable.
-    document = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
+    // PDF.js wants a plain Uint8Array (not a Buffer) and may take over its buffer: a view into a shared one (a small
+    // Buffer's pool) is copied first; a buffer of its own (a file just read) is handed over, so a large PDF is held once.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const data = own ? new Uint8Array(bytes.buffer, 0, bytes.byteLength) : Uint8Array.from(bytes);
+    document = await getDocumentProxy(data, { verbosity: 0 });
   } catch (error) {
     throw new UnreadablePdfError(error instanceof Error ? error.message : String(error));
   }

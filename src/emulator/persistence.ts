@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { ConfigError, FilesystemError, errorMessage, fileErrorReason } from '../shared/index.ts';
 import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import type { CacheRecord } from './cache-store.ts';
+import { isExpired } from './file-references.ts';
 import { batchFromSnapshot, cacheFromSnapshot, fileFromSnapshot, snapshotOf, snapshotSchema, type Snapshot } from './snapshot.ts';
 
 /** The snapshot's file name in the storage folder. */
@@ -99,7 +100,7 @@ export function restoreState(options: ResolvedOptions): RestoredState | undefine
   const files = new Map<string, FileRecord>();
   for (const entry of snapshot.files) {
     const record = fileFromSnapshot(entry, dirs.files);
-    if (record.expirationTimeMs > now) files.set(record.id, record);
+    if (!isExpired(record, now)) files.set(record.id, record);
   }
   const batches = new Map<string, BatchRecord>();
   for (const entry of [...snapshot.batches].sort((a, b) => a.seq - b.seq)) {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiError, GoogleGenAI, type BatchJob, type File as GenAiFile } from '@google/genai';
+import { ApiError, GoogleGenAI, type BatchJob, type File as GenAiFile, type InlinedRequest } from '@google/genai';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../shared/index.ts';
@@ -143,14 +143,18 @@ describe('PDFs referenced by fileData, through the official SDK', () => {
   });
 
   it('fails a line whose PDF cannot be read with 400, and keeps the other lines', async () => {
-    const { ai, dir } = await start();
+    const { emulator, ai, dir } = await start();
     const path = join(dir, 'renamed.pdf');
     writeFileSync(path, 'PK\u0003\u0004 a DOCX renamed to .pdf is a zip, not a PDF');
     const broken = await ai.files.upload({ file: path, config: { mimeType: 'application/pdf' } });
     const good = await uploadPdf(ai, dir, 'good.pdf');
-    const results = await runFileJob(ai, dir, 'broken-job', [documentLine('broken', broken.uri!), documentLine('good', good.uri!)]);
-    expect(results.get('broken')?.['error']).toEqual({ code: 400, message: 'The document has no pages.' });
+    const lines = [documentLine('broken-1', broken.uri!), documentLine('good', good.uri!), documentLine('broken-2', broken.name!)];
+    const results = await runFileJob(ai, dir, 'broken-job', lines);
+    expect(results.get('broken-1')?.['error']).toEqual({ code: 400, message: 'The document has no pages.' });
+    expect(results.get('broken-2')?.['error']).toEqual({ code: 400, message: 'The document has no pages.' });
     expect(results.get('good')?.['response']).toBeDefined();
+    // Each content is read once, a broken one too.
+    expect(emulator.stats()).toMatchObject({ documentsRead: 2, lineFailuresByReason: { 'unreadable-document': 2 } });
   });
 });
 
@@ -172,5 +176,96 @@ describe('the per-project file quota', () => {
     await ai.files.delete({ name: first.name! });
     await ai.files.upload({ file: writeJsonl(dir, 'c.txt', ['z'.repeat(1499)]), config: { mimeType: 'text/plain' } });
     expect(emulator.stats()).toMatchObject({ liveFiles: 1, liveBytes: 1500, filesUploaded: 2, filesDeleted: 1 });
+  });
+});
+
+/** PNG bytes (signature, then a text chunk a real model might read but the emulator must not). */
+function pngWithText(text: string): string {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, Buffer.from(`\u0000\u0000\u0000\u0020tEXtComment\u0000${text}`, 'latin1')]).toString('base64');
+}
+
+function inlineRequest(key: string, mimeType: string, data: string): InlinedRequest {
+  return { contents: [{ role: 'user', parts: [{ text: 'Describe this scan.' }, { inlineData: { mimeType, data } }] }], metadata: { key } };
+}
+
+describe('inline parts, through the official SDK', () => {
+  it('answers an image from its metadata only (258 tokens, no text mined) and a text part from its text', async () => {
+    const { ai } = await start();
+    const secret = 'Zanzibar lighthouse keeper logbook entry.';
+    const job = await ai.batches.create({
+      model: 'gemini-2.5-flash',
+      src: [
+        inlineRequest('image', 'image/png', pngWithText(secret)),
+        inlineRequest('text', 'text/plain', Buffer.from(secret).toString('base64')),
+        inlineRequest('not-base64', 'image/png', 'this is not base64!'),
+        inlineRequest('not-a-png', 'image/png', Buffer.from('GIF89a pretending to be a PNG').toString('base64')),
+      ],
+    });
+    const responses = (await waitForEnd(ai, job.name!)).dest?.inlinedResponses ?? [];
+    const [image, text, notBase64, notPng] = responses;
+    const questionTokens = Math.ceil(Buffer.byteLength('Describe this scan.') / 4);
+    expect(image?.response?.usageMetadata?.promptTokenCount).toBe(questionTokens + 258);
+    expect(answerText({ response: image?.response })).not.toBe('');
+    expect(answerText({ response: image?.response })).not.toContain('Zanzibar');
+    expect(answerText({ response: text?.response })).toContain('Zanzibar lighthouse');
+    expect(text?.response?.usageMetadata?.promptTokenCount).toBe(questionTokens + Math.ceil(Buffer.byteLength(secret) / 4));
+    expect(notBase64?.error).toMatchObject({ code: 400 });
+    expect(notBase64?.error?.message).toContain('Base64 decoding failed');
+    expect(notPng?.error).toMatchObject({ code: 400 });
+    expect(notPng?.error?.message).toContain('Unable to process input image');
+  });
+
+  it('fails a line whose inline data is over 20 MB, and only that line', async () => {
+    const { emulator, ai, dir } = await start();
+    const big = Buffer.alloc(16 * 1024 * 1024, 1).toString('base64'); // 21.3 MB of base64
+    const line = (key: string, data: string): string =>
+      JSON.stringify({ key, request: { contents: [{ role: 'user', parts: [{ text: 'Read it.' }, { inlineData: { mimeType: 'image/png', data } }] }] } });
+    const results = await runFileJob(ai, dir, 'big-inline', [line('big', big), line('small', pngWithText('tiny'))]);
+    expect(results.get('big')?.['error']).toEqual({ code: 400, message: 'Request payload size exceeds the limit: 20971520 bytes.' });
+    expect(results.get('small')?.['response']).toBeDefined();
+    expect(emulator.stats().lineFailuresByReason).toEqual({ 'inline-too-large': 1 });
+  });
+});
+
+describe('file expiry across restarts (persisting emulator)', () => {
+  it('keeps a file’s expirationTime across a restart and forgets it once that time has passed', async () => {
+    const clock = createManualClock();
+    const storage = makeTempDir();
+    opened.push({ close: storage.remove });
+    const first = await start({ clock, persist: true, storageDir: storage.dir });
+    const pdf = await uploadPdf(first.ai, first.dir, 'kept-over-restart.pdf');
+    await first.emulator.close();
+
+    clock.advance(47 * HOUR);
+    const second = await start({ clock, persist: true, storageDir: storage.dir });
+    expect((await second.ai.files.get({ name: pdf.name! })).expirationTime).toBe(pdf.expirationTime);
+    const results = await runFileJob(second.ai, second.dir, 'after-restart', [documentLine('pdf', pdf.uri!)]);
+    expect(answerText(results.get('pdf'))).toContain('Rothamsted Broadbalk');
+    await second.emulator.close();
+
+    clock.advance(2 * HOUR);
+    const third = await start({ clock, persist: true, storageDir: storage.dir });
+    const gone = await third.ai.files.get({ name: pdf.name! }).catch((error: unknown) => error);
+    expect((gone as ApiError).status).toBe(404);
+    expect(third.emulator.stats()).toMatchObject({ liveFiles: 1 }); // the JSONL uploaded after the first restart
+  });
+});
+
+describe('interactive calls read documents as batch lines do', () => {
+  it('counts a PDF’s pages in countTokens, answers generateContent from it, and refuses a deleted file with 403', async () => {
+    const { ai, dir } = await start();
+    const pdf = await uploadPdf(ai, dir, 'interactive.pdf');
+    const contents = [{ role: 'user', parts: [{ text: QUESTION }, { fileData: { fileUri: pdf.uri!, mimeType: 'application/pdf' } }] }];
+    const counted = await ai.models.countTokens({ model: 'gemini-2.5-flash', contents });
+    expect(counted.totalTokens).toBe(Math.ceil(Buffer.byteLength(QUESTION) / 4) + 2 * 258);
+    const answer = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents });
+    expect(answer.text).toContain('Rothamsted Broadbalk');
+
+    await ai.files.delete({ name: pdf.name! });
+    const refused = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(403);
+    expect((refused as ApiError).message).toContain('PERMISSION_DENIED');
   });
 });

@@ -57,7 +57,10 @@ export interface EmulatorStats extends StatsCounters {
   /** Uploads alive now (not deleted, not expired) and their bytes, what the quota counts. */
   liveFiles: number;
   liveBytes: number;
-  /** Lines that failed on a document part, by reason (`file-unavailable`, `inline-too-large`, ...). */
+  /**
+   * Requests that failed on a document part, by reason (`file-unavailable`, `inline-too-large`, `invalid-base64`,
+   * `unreadable-document`, `unreadable-image`, `unsupported-file-uri`): batch lines, and interactive calls too.
+   */
   lineFailuresByReason: Record<string, number>;
   /** Caches alive now (not deleted, not expired by the emulator's clock). */
   cachesLive: number;

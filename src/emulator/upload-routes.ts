@@ -54,7 +54,7 @@ async function startUpload(c: Context, state: EmulatorState): Promise<Response> 
     throw new InputError('file.name', `"${fileId}" must be 1-40 lowercase letters, digits or dashes, not starting or ending with a dash`);
   }
   if (state.files.has(fileId)) return errorResponse(409, `File files/${fileId} already exists.`);
-  const overQuota = await quotaRefusal(state, declaredSize ?? 0);
+  const overQuota = quotaRefusal(state, declaredSize ?? 0);
   if (overQuota !== undefined) return errorResponse(overQuota.code, overQuota.message);
   const session = await openUploadSession(storagePaths(state.options.storageDir).uploads, {
     mimeType,
@@ -110,7 +110,8 @@ async function finalizeUpload(c: Context, state: EmulatorState, session: UploadS
     return uploadStatus('final', session, googleErrorBody(400, `Unsupported MIME type: ${session.mimeType}`));
   }
   if (state.files.has(session.fileId)) return fail(409, `File files/${session.fileId} already exists.`);
-  const overQuota = await quotaRefusal(state, session.received);
+  // Checked in the same synchronous step as storeFile starts counting these bytes (see quotaRefusal).
+  const overQuota = quotaRefusal(state, session.received);
   if (overQuota !== undefined) return fail(overQuota.code, overQuota.message);
   const record = await storeFile(state, {
     id: session.fileId,

@@ -65,17 +65,17 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
 /** The interactive :generateContent answer; no faults. Throws InputError on an invalid request. */
 export function simulateGenerateContent(
   request: unknown,
-  options: { seed: number; model: string },
+  options: { seed: number; model: string; documents?: DocumentLookup | undefined },
 ): Record<string, unknown> {
-  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS);
+  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS, options.documents);
 }
 
 /**
  * :countTokens `totalTokens` for a request (contents + systemInstruction), by the same estimator as
  * `usageMetadata.promptTokenCount`. Throws InputError on an invalid request.
  */
-export function countTokens(request: unknown): number {
-  return countPromptTokens(parseRequest(request));
+export function countTokens(request: unknown, documents?: DocumentLookup): number {
+  return countPromptTokens(parseRequest(request), documents);
 }
 
 function respond(
