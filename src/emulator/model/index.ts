@@ -7,6 +7,7 @@ import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { withCachedTokens } from './cached-context.ts';
+import { builtInToolsOf, toolsWithJsonRefusal, withToolMetadata } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
@@ -48,9 +49,13 @@ const NO_FAULTS: AnswerPlan = { kind: 'answer', aliases: undefined, malformation
 export function simulateLine(request: unknown, context: SimulationContext): SimulatedLine {
   try {
     const parsed = parseRequest(request);
+    const tools = builtInToolsOf(request);
+    const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, context.model);
+    if (refusal !== undefined) return { error: { code: 400, message: refusal } };
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    return { response: withCachedTokens(respond(parsed, context.seed, context.model, plan), context.cachedTokens ?? 0) };
+    const response = respond(parsed, context.seed, context.model, plan);
+    return { response: withToolMetadata(withCachedTokens(response, context.cachedTokens ?? 0), tools, promptTexts(parsed)) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
@@ -62,7 +67,11 @@ export function simulateGenerateContent(
   request: unknown,
   options: { seed: number; model: string },
 ): Record<string, unknown> {
-  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS);
+  const parsed = parseRequest(request);
+  const tools = builtInToolsOf(request);
+  const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, options.model);
+  if (refusal !== undefined) throw new InputError('request.tools', refusal);
+  return withToolMetadata(respond(parsed, options.seed, options.model, NO_FAULTS), tools, promptTexts(parsed));
 }
 
 /**
