@@ -65,13 +65,14 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
 /** The interactive :generateContent answer; no faults. Throws InputError on an invalid request. */
 export function simulateGenerateContent(
   request: unknown,
-  options: { seed: number; model: string },
+  options: { seed: number; model: string; cachedTokens?: number | undefined },
 ): Record<string, unknown> {
   const parsed = parseRequest(request);
   const tools = builtInToolsOf(request);
   const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, options.model);
   if (refusal !== undefined) throw new InputError('request.tools', refusal);
-  return withToolMetadata(respond(parsed, options.seed, options.model, NO_FAULTS), tools, promptTexts(parsed));
+  const response = respond(parsed, options.seed, options.model, NO_FAULTS);
+  return withToolMetadata(withCachedTokens(response, options.cachedTokens ?? 0), tools, promptTexts(parsed));
 }
 
 /**
