@@ -7,7 +7,7 @@ import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { withCachedTokens } from './cached-context.ts';
-import { builtInToolsOf, toolsWithJsonRefusal, withToolMetadata } from './grounding.ts';
+import { builtInToolsOf, toolsWithJsonRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
@@ -49,13 +49,11 @@ const NO_FAULTS: AnswerPlan = { kind: 'answer', aliases: undefined, malformation
 export function simulateLine(request: unknown, context: SimulationContext): SimulatedLine {
   try {
     const parsed = parseRequest(request);
-    const tools = builtInToolsOf(request);
-    const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, context.model);
-    if (refusal !== undefined) return { error: { code: 400, message: refusal } };
+    const tools = toolsFor(request, parsed, context.model);
+    if ('refusal' in tools) return { error: { code: 400, message: tools.refusal } };
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    const response = respond(parsed, context.seed, context.model, plan);
-    return { response: withToolMetadata(withCachedTokens(response, context.cachedTokens ?? 0), tools, promptTexts(parsed)) };
+    return { response: decorate(respond(parsed, context.seed, context.model, plan), parsed, tools, context.cachedTokens) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
@@ -68,11 +66,21 @@ export function simulateGenerateContent(
   options: { seed: number; model: string; cachedTokens?: number | undefined },
 ): Record<string, unknown> {
   const parsed = parseRequest(request);
+  const tools = toolsFor(request, parsed, options.model);
+  if ('refusal' in tools) throw new InputError('request.tools', tools.refusal);
+  return decorate(respond(parsed, options.seed, options.model, NO_FAULTS), parsed, tools, options.cachedTokens);
+}
+
+/** The request's built-in tools, or the refusal of combining them with a JSON answer on `model`. */
+function toolsFor(request: unknown, parsed: SimulatedRequest, model: string): BuiltInTools | { refusal: string } {
   const tools = builtInToolsOf(request);
-  const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, options.model);
-  if (refusal !== undefined) throw new InputError('request.tools', refusal);
-  const response = respond(parsed, options.seed, options.model, NO_FAULTS);
-  return withToolMetadata(withCachedTokens(response, options.cachedTokens ?? 0), tools, promptTexts(parsed));
+  const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, model);
+  return refusal === undefined ? tools : { refusal };
+}
+
+/** Adds what the answer owes to a context cache (usage) and to built-in tools (grounding, URL context). */
+function decorate(response: Record<string, unknown>, parsed: SimulatedRequest, tools: BuiltInTools, cachedTokens: number | undefined): Record<string, unknown> {
+  return withToolMetadata(withCachedTokens(response, cachedTokens ?? 0), tools, promptTexts(parsed));
 }
 
 /**
