@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtInToolsOf, groundingMetadataFor, toolsWithJsonRefusal, withToolMetadata } from './grounding.ts';
+import { builtInToolsOf, groundingMetadataFor, toolRefusal, withToolMetadata } from './grounding.ts';
 
 interface Support {
   segment: { partIndex?: number; startIndex?: number; endIndex: number; text: string };
@@ -33,19 +33,22 @@ describe('grounding metadata', () => {
     const response = {
       candidates: [{ content: { role: 'model', parts: [{ text: 'thinking…', thought: true }, { text: 'The answer is 7.' }] } }],
     };
-    const grounded = withToolMetadata(response, { googleSearch: true, urlContext: false, codeExecution: false }, ['How many?']);
+    const grounded = withToolMetadata(response, { googleSearch: true, searchRetrieval: false, urlContext: false, codeExecution: false }, ['How many?']);
     const candidate = (grounded['candidates'] as Record<string, unknown>[])[0]!;
     const supports = (candidate['groundingMetadata'] as { groundingSupports: Support[] }).groundingSupports;
     expect(supports).toEqual([{ segment: { partIndex: 1, endIndex: 16, text: 'The answer is 7.' }, groundingChunkIndices: [0] }]);
     expect(response.candidates[0]).not.toHaveProperty('groundingMetadata');
   });
 
-  it('reads google_search and urlContext in either spelling, and refuses JSON answers with tools before Gemini 3', () => {
+  it('reads google_search and urlContext in either spelling; refuses JSON answers with tools before Gemini 3, and googleSearchRetrieval from Gemini 2', () => {
     const tools = builtInToolsOf({ tools: [{ google_search: {} }, { url_context: {} }] });
-    expect(tools).toEqual({ googleSearch: true, urlContext: true, codeExecution: false });
-    expect(toolsWithJsonRefusal(tools, 'application/json', 'gemini-2.5-pro')).toBe("Tool use with a response mime type: 'application/json' is unsupported");
-    expect(toolsWithJsonRefusal(tools, 'application/json', 'gemini-3-pro-preview')).toBeUndefined();
-    expect(toolsWithJsonRefusal(tools, 'text/plain', 'gemini-2.5-flash')).toBeUndefined();
+    expect(tools).toEqual({ googleSearch: true, searchRetrieval: false, urlContext: true, codeExecution: false });
+    expect(toolRefusal(tools, 'application/json', 'gemini-2.5-pro')).toBe("Tool use with a response mime type: 'application/json' is unsupported");
+    expect(toolRefusal(tools, 'application/json', 'gemini-3-pro-preview')).toBeUndefined();
+    expect(toolRefusal(tools, 'text/plain', 'gemini-2.5-flash')).toBeUndefined();
     expect(() => builtInToolsOf({ tools: {} })).toThrow('tools: must be an array');
+    const retrieval = builtInToolsOf({ tools: [{ googleSearchRetrieval: {} }] });
+    expect(toolRefusal(retrieval, 'text/plain', 'gemini-2.5-flash')).toBe('Please use google_search field instead of google_search_retrieval field.');
+    expect(toolRefusal(retrieval, 'text/plain', 'gemini-1.5-flash')).toBeUndefined();
   });
 });

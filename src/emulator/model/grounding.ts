@@ -1,5 +1,5 @@
 /**
- * @module Built-in tools: Grounding with Google Search (`googleSearch`, also the older `googleSearchRetrieval`) and
+ * @module Built-in tools: Grounding with Google Search (`googleSearch`; the older `googleSearchRetrieval` only before Gemini 2) and
  * URL context (`urlContext`). A grounded answer carries deterministic `groundingMetadata` on its candidate: the web
  * search queries (from the question), grounding chunks with stable fake URIs under `grounding.example` (RFC 2606
  * reserves example.*; real ones are `vertexaisearch.cloud.google.com/grounding-api-redirect/…` with the site's
@@ -13,12 +13,14 @@ import { sha256HexOf } from './seeding.ts';
 
 /** The built-in tools a request enables. */
 export interface BuiltInTools {
+  /** `googleSearch`, or the older `googleSearchRetrieval` (Gemini 1.5 only). */
   readonly googleSearch: boolean;
+  readonly searchRetrieval: boolean;
   readonly urlContext: boolean;
   readonly codeExecution: boolean;
 }
 
-const NO_TOOLS: BuiltInTools = { googleSearch: false, urlContext: false, codeExecution: false };
+const NO_TOOLS: BuiltInTools = { googleSearch: false, searchRetrieval: false, urlContext: false, codeExecution: false };
 
 /** Reads the built-in tools of a request's `tools` (function declarations are someone else's business). */
 export function builtInToolsOf(request: unknown): BuiltInTools {
@@ -33,19 +35,24 @@ export function builtInToolsOf(request: unknown): BuiltInTools {
   });
   return {
     googleSearch: names.has('googleSearch') || names.has('googleSearchRetrieval'),
+    searchRetrieval: names.has('googleSearchRetrieval'),
     urlContext: names.has('urlContext'),
     codeExecution: names.has('codeExecution'),
   };
 }
 
 /**
- * The refusal of built-in tools with a JSON answer on a model that cannot combine them: before Gemini 3, "Tool use
- * with a response mime type: 'application/json' is unsupported" (400) [issues snailyp/gemini-balance#264, #286;
- * 3p]; Gemini 3 can (spec D.2, vercel/ai#11599). Undefined when the request is fine.
+ * Why the model refuses the request's built-in tools, or undefined when it takes them:
+ * - `googleSearchRetrieval` from Gemini 2 on: "Please use google_search field instead of google_search_retrieval
+ *   field." [issue simonw/llm-gemini#39, the API's words as a client printed them];
+ * - built-in tools with a JSON answer before Gemini 3: "Tool use with a response mime type: 'application/json' is
+ *   unsupported" [issues snailyp/gemini-balance#264, #286; 3p]; Gemini 3 can (spec D.2, vercel/ai#11599).
  */
-export function toolsWithJsonRefusal(tools: BuiltInTools, responseMimeType: string, model: string): string | undefined {
+export function toolRefusal(tools: BuiltInTools, responseMimeType: string, model: string): string | undefined {
+  const generation = modelGeneration(model);
+  if (tools.searchRetrieval && generation >= 2) return 'Please use google_search field instead of google_search_retrieval field.';
   const anyTool = tools.googleSearch || tools.urlContext || tools.codeExecution;
-  if (!anyTool || responseMimeType !== 'application/json' || modelGeneration(model) >= 3) return undefined;
+  if (!anyTool || responseMimeType !== 'application/json' || generation >= 3) return undefined;
   return "Tool use with a response mime type: 'application/json' is unsupported";
 }
 

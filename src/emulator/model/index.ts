@@ -7,7 +7,7 @@ import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { withCachedTokens } from './cached-context.ts';
-import { builtInToolsOf, toolsWithJsonRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
+import { builtInToolsOf, toolRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
@@ -74,7 +74,7 @@ export function simulateGenerateContent(
 /** The request's built-in tools, or the refusal of combining them with a JSON answer on `model`. */
 function toolsFor(request: unknown, parsed: SimulatedRequest, model: string): BuiltInTools | { refusal: string } {
   const tools = builtInToolsOf(request);
-  const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, model);
+  const refusal = toolRefusal(tools, parsed.generation.responseMimeType, model);
   return refusal === undefined ? tools : { refusal };
 }
 
