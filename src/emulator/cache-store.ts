@@ -7,7 +7,7 @@
  */
 import { InputError, NotFoundError, randomId } from '../shared/index.ts';
 import type { EmulatorState } from './emulator-state.ts';
-import { countTokens } from './model/index.ts';
+import { countTokens, type CacheLookup } from './model/index.ts';
 import { describeJson, field, isJsonObject, optionalString, type JsonObject } from './proto-json.ts';
 
 /** One cached content. */
@@ -206,4 +206,9 @@ export function liveCacheCount(state: EmulatorState): number {
   let live = 0;
   for (const record of state.caches.values()) if (record.expireTimeMs > now) live++;
   return live;
+}
+
+/** The simulated model's look-up of live caches by name (`cachedContents/<id>`), for batch lines and generateContent. */
+export function cacheLookup(state: EmulatorState): CacheLookup {
+  return (name) => liveCache(state, name.slice('cachedContents/'.length));
 }

@@ -6,9 +6,9 @@
  * bounded number of lines and a bounded slice of clock time, so requests never wait long behind line work.
  */
 import { readLinesFrom, isBlankLine } from '../shared/index.ts';
-import { liveCache, type CacheRecord } from './cache-store.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
 import { documentReaderOf } from './document-reading.ts';
+import { cacheLookup } from './cache-store.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';
 import { appendFileResult, appendInlineResult, bareModel, closeJobFiles, discardJobOutput, finishJob, openJobOutput } from './job-output.ts';
@@ -65,8 +65,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;
-    const caches = (name: string): CacheRecord | undefined => liveCache(state, name.slice('cachedContents/'.length));
-    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, documents, caches };
+    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, documents, caches: cacheLookup(state) };
   }
 
   function count(batch: BatchRecord, result: LineResult): void {

@@ -6,12 +6,13 @@
 import { Hono, type Context } from 'hono';
 import { errorResponse } from './api-errors.ts';
 import { MAX_CREATE_BODY_BYTES, createBatch, oversizedBodyError } from './batch-create.ts';
+import { cacheLookup } from './cache-store.ts';
 import { documentReaderOf, type DocumentsRead } from './document-reading.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { parseRequestJson } from './lenient-json.ts';
 import { requireKnownModel } from './model-catalogue.ts';
-import { countTokens, simulateGenerateContent } from './model/index.ts';
+import { countTokens, resolveCachedContent, simulateGenerateContent } from './model/index.ts';
 import { operationJson } from './operation-json.ts';
 import { field, isJsonObject } from './proto-json.ts';
 import { isApiVersion } from './public-urls.ts';
@@ -52,9 +53,11 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
           state.counters.generateContentCalls++;
           requireKnownModel(model, c.req.param('version'), 'generateContent');
           const body = await readBody(c, 'body');
-          const read = await readDocuments(state, body);
+          const resolved = isJsonObject(body) ? resolveCachedContent(body, model, cacheLookup(state)) : { request: body, cachedTokens: 0 };
+          if ('error' in resolved) return errorResponse(resolved.error.code, resolved.error.message);
+          const read = await readDocuments(state, resolved.request);
           if (read !== undefined && 'error' in read) return errorResponse(read.error.code, read.error.message);
-          return c.json(simulateGenerateContent(body, { seed, model, documents: read?.documents }));
+          return c.json(simulateGenerateContent(resolved.request, { seed, model, documents: read?.documents, cachedTokens: resolved.cachedTokens }));
         });
       case 'countTokens':
         return guard(c, 'models.countTokens', async () => {

@@ -123,4 +123,16 @@ describe('cachedContents through the official SDK', () => {
     const another = await second.ai.caches.create({ model: 'gemini-2.5-flash', config: { contents: textOfTokens(1100) } });
     expect(another.name).not.toBe(kept.name);
   });
+
+  it('answers generateContent with a cache, and refuses it once the cache expired', async () => {
+    const clock = createManualClock();
+    const { ai } = await start(clock);
+    const cache = await ai.caches.create({ model: 'gemini-2.5-flash', config: { contents: textOfTokens(1200), ttl: '60s' } });
+    const answer = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Which extractant?', config: { cachedContent: cache.name! } });
+    expect(answer.usageMetadata).toMatchObject({ promptTokenCount: 1200 + 5, cachedContentTokenCount: 1200 });
+    clock.advance(60_000);
+    const gone = await apiError(ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Which extractant?', config: { cachedContent: cache.name! } }));
+    expect(gone.status).toBe(403);
+    expect(gone.message).toContain('CachedContent not found (or permission denied)');
+  });
 });

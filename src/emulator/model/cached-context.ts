@@ -55,7 +55,8 @@ export function resolveCachedContent(request: JsonObject, model: string, lookup:
   if (typeof name !== 'string' || name === '') {
     return { error: { code: 400, message: 'request.cachedContent: must be a cached content name (cachedContents/<id>)' } };
   }
-  if (CACHE_OWNED.some((field) => byName.get(field)?.[1] !== undefined)) {
+  // null is unset in proto JSON.
+  if (CACHE_OWNED.some((field) => byName.get(field)?.[1] != null)) {
     return { error: { code: 400, message: 'Tool config, tools and system instruction should not be set in the request when using cached content.' } };
   }
   const cache = lookup?.(name.startsWith('cachedContents/') ? name : `cachedContents/${name}`);

@@ -8,8 +8,9 @@ import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { withCachedTokens } from './cached-context.ts';
 import { minedTexts, type DocumentLookup } from './document-parts.ts';
+import { builtInToolsOf, toolRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
-import { contentJson, parseRequest, type SimulatedRequest } from './request-parsing.ts';
+import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
   answerResponse,
   blockedResponse,
@@ -52,10 +53,12 @@ const NO_FAULTS: AnswerPlan = { kind: 'answer', aliases: undefined, malformation
 export function simulateLine(request: unknown, context: SimulationContext): SimulatedLine {
   try {
     const parsed = parseRequest(request);
+    const tools = toolsFor(request, parsed, context.model);
+    if ('refusal' in tools) return { error: { code: 400, message: tools.refusal } };
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
     const response = respond(parsed, context.seed, context.model, plan, context.documents);
-    return { response: withCachedTokens(response, context.cachedTokens ?? 0) };
+    return { response: decorate(response, parsed, tools, context.cachedTokens) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
@@ -65,9 +68,24 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
 /** The interactive :generateContent answer; no faults. Throws InputError on an invalid request. */
 export function simulateGenerateContent(
   request: unknown,
-  options: { seed: number; model: string; documents?: DocumentLookup | undefined },
+  options: { seed: number; model: string; documents?: DocumentLookup | undefined; cachedTokens?: number | undefined },
 ): Record<string, unknown> {
-  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS, options.documents);
+  const parsed = parseRequest(request);
+  const tools = toolsFor(request, parsed, options.model);
+  if ('refusal' in tools) throw new InputError('request.tools', tools.refusal);
+  return decorate(respond(parsed, options.seed, options.model, NO_FAULTS, options.documents), parsed, tools, options.cachedTokens);
+}
+
+/** The request's built-in tools, or the refusal of combining them with a JSON answer on `model`. */
+function toolsFor(request: unknown, parsed: SimulatedRequest, model: string): BuiltInTools | { refusal: string } {
+  const tools = builtInToolsOf(request);
+  const refusal = toolRefusal(tools, parsed.generation.responseMimeType, model);
+  return refusal === undefined ? tools : { refusal };
+}
+
+/** Adds what the answer owes to a context cache (usage) and to built-in tools (grounding, URL context). */
+function decorate(response: Record<string, unknown>, parsed: SimulatedRequest, tools: BuiltInTools, cachedTokens: number | undefined): Record<string, unknown> {
+  return withToolMetadata(withCachedTokens(response, cachedTokens ?? 0), tools, promptTexts(parsed));
 }
 
 /**
