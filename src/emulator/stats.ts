@@ -6,6 +6,9 @@ export interface StatsCounters {
   filesUploaded: number;
   uploadsRejected: number;
   filesDeleted: number;
+  /** files.get and files.delete calls naming a batch result file (`files/batch-…`): Google refuses both. */
+  resultFileGetCalls: number;
+  resultFileDeleteCalls: number;
   bytesUploaded: number;
   batchesCreated: number;
   batchesCancelled: number;
@@ -34,6 +37,8 @@ export function zeroCounters(): StatsCounters {
     filesUploaded: 0,
     uploadsRejected: 0,
     filesDeleted: 0,
+    resultFileGetCalls: 0,
+    resultFileDeleteCalls: 0,
     bytesUploaded: 0,
     batchesCreated: 0,
     batchesCancelled: 0,
