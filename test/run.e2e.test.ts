@@ -69,7 +69,9 @@ describe('truebatch run (end to end)', () => {
     expect(stats.resultFileDeleteCalls).toBe(0);
     const listed = (await fetch(`${env['GOOGLE_GEMINI_BASE_URL'] ?? ''}/v1beta/files?pageSize=100`, { headers: { 'x-goog-api-key': env['GEMINI_API_KEY'] ?? '' } })
       .then((response) => response.json())) as { files?: { name: string }[] };
-    expect((listed.files ?? []).map((file) => file.name)).toEqual(Array.from({ length: stats.batchesCreated }, () => expect.stringMatching(/^files\/batch-[a-z0-9]{36}$/)));
+    const names = (listed.files ?? []).map((file) => file.name);
+    expect(names).toHaveLength(stats.batchesCreated);
+    for (const name of names) expect(name).toMatch(/^files\/batch-[a-z0-9]{36}$/);
     const summary = JSON.parse(result.stdout) as { stages: { stage: string; valid: number; givenUp: number }[] };
     expect(summary.stages).toMatchObject([
       { stage: 'stage_1a', valid: 24, givenUp: 0 },
