@@ -3,13 +3,16 @@
  * scripted per-line faults. The answer depends only on the request and the seed (never on the key); fault
  * decisions depend on the seed, the key and the submission number, so a retry can go differently.
  */
-import { errorMessage, InputError } from '../../shared/index.ts';
+import { errorMessage, InputError, type Rng } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
+import { GoogleApiError } from '../api-errors.ts';
+import { thinkingModeOf } from '../model-catalogue.ts';
+import { answerParts, candidatesResponse, type CandidateAnswer } from './candidates.ts';
+import { forcedFunctionCall, functionCallPart } from './function-calls.ts';
 import {
-  answerResponse,
   blockedResponse,
   emptyResponse,
   modelVersionOf,
@@ -46,9 +49,10 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
     const parsed = parseRequest(request);
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    return { response: respond(parsed, context.seed, context.model, plan) };
+    return { response: respond(request, parsed, context.seed, context.model, plan) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
+    if (error instanceof GoogleApiError) return { error: { code: error.code, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
   }
 }
@@ -58,7 +62,7 @@ export function simulateGenerateContent(
   request: unknown,
   options: { seed: number; model: string },
 ): Record<string, unknown> {
-  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS);
+  return respond(request, parseRequest(request), options.seed, options.model, NO_FAULTS);
 }
 
 /**
@@ -69,7 +73,18 @@ export function countTokens(request: unknown): number {
   return countPromptTokens(parseRequest(request));
 }
 
-function respond(request: SimulatedRequest, seed: number, model: string, plan: AnswerPlan): Record<string, unknown> {
+/**
+ * A thinking budget of 0 on a model that cannot stop thinking (2.5 Pro, Gemini 3) is refused with Google's words
+ * (allenai/tutormoments#48 records 2.5 Pro's 400; the DOC thinking guide: 2.5 Pro "cannot turn off thinking"). No
+ * source says whether a batch refuses it at create or per line: the emulator answers that line with the 400.
+ */
+function checkThinkingBudget(modelVersion: string, thinkingBudget: number | undefined): void {
+  if (thinkingBudget === 0 && thinkingModeOf(modelVersion) === 'always') {
+    throw new GoogleApiError(400, 'Budget 0 is invalid. This model only works in thinking mode.');
+  }
+}
+
+function respond(raw: unknown, request: SimulatedRequest, seed: number, model: string, plan: AnswerPlan): Record<string, unknown> {
   // `JSON.stringify([contents, systemInstruction ?? null, generation])` without the compiled schema, built from parts
   // that quote the prompt's long texts fast and reuse the schema's JSON text.
   const system = request.systemInstruction === undefined ? 'null' : contentJson(request.systemInstruction);
@@ -82,9 +97,32 @@ function respond(request: SimulatedRequest, seed: number, model: string, plan: A
   if (plan.kind === 'safety-block') return blockedResponse(frame);
   if (plan.kind === 'empty') return emptyResponse(frame, plan.candidatesField);
   const { generation } = request;
+  checkThinkingBudget(frame.modelVersion, generation.thinkingBudget);
   const rng = rngFromLabel(`${seed}:${requestHash}`);
   const thoughts = thoughtsTokensFor(frame.modelVersion, generation.thinkingBudget, rng);
-  const answer = composeAnswer(generation, generation.compiledSchema, mineText(promptTexts(request)), rng);
+  const corpus = mineText(promptTexts(request));
+  const showThoughts = generation.includeThoughts === true && thoughts > 0;
+  const call = forcedFunctionCall(raw, rng);
+  const answers: CandidateAnswer[] = [];
+  for (let index = 0; index < (generation.candidateCount ?? 1); index++) {
+    answers.push(
+      call === undefined
+        ? textAnswer(generation, corpus, rng, plan, showThoughts)
+        : { parts: answerParts(functionCallPart(call, corpus, rng), showThoughts), finishReason: 'STOP' },
+    );
+  }
+  return candidatesResponse(frame, answers, thoughts);
+}
+
+/** One text candidate: the composed answer, with line faults applied and cut at maxOutputTokens. */
+function textAnswer(
+  generation: SimulatedRequest['generation'],
+  corpus: ReturnType<typeof mineText>,
+  rng: Rng,
+  plan: Extract<LinePlan, { kind: 'answer' }>,
+  showThoughts: boolean,
+): CandidateAnswer {
+  const answer = composeAnswer(generation, generation.compiledSchema, corpus, rng);
   let text: string;
   let cutShort = false;
   if (answer.kind === 'json') {
@@ -98,5 +136,5 @@ function respond(request: SimulatedRequest, seed: number, model: string, plan: A
     text = truncateToTokens(text, limit);
     cutShort = true;
   }
-  return answerResponse(frame, text, cutShort ? 'MAX_TOKENS' : 'STOP', thoughts);
+  return { parts: answerParts({ text }, showThoughts), finishReason: cutShort ? 'MAX_TOKENS' : 'STOP' };
 }
