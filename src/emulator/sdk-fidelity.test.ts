@@ -3,7 +3,7 @@
  * the official SDK (3.3.0) and raw REST: schema validation of every request, unknown models, oversized inline
  * bodies, scripted create refusals, candidateCount, thought parts, thinking budgets and forced function calls.
  */
-import { ApiError, FunctionCallingConfigMode, GoogleGenAI, Type } from '@google/genai';
+import { ApiError, FunctionCallingConfigMode, GoogleGenAI, JobState, Type } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from './index.ts';
 import { makeTempDir, writeJsonl } from './test-support.ts';
@@ -166,7 +166,7 @@ describe('generation options (DOC-ref GenerationConfig, ThinkingConfig, Function
       ],
     });
     let done = await ai.batches.get({ name: job.name! });
-    for (let attempt = 0; attempt < 100 && done.state !== 'JOB_STATE_SUCCEEDED'; attempt++) done = await ai.batches.get({ name: job.name! });
+    for (let attempt = 0; attempt < 100 && done.state !== JobState.JOB_STATE_SUCCEEDED; attempt++) done = await ai.batches.get({ name: job.name! });
     const [off, on] = done.dest?.inlinedResponses ?? [];
     expect(off?.error).toMatchObject({ code: 400, message: 'Budget 0 is invalid. This model only works in thinking mode.' });
     expect(on?.response?.candidates?.length).toBe(1);
