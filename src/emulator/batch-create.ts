@@ -87,8 +87,9 @@ function countSubmission(state: EmulatorState, key: string): number {
 }
 
 /**
- * The 20 MB inline limit (DOC-guide; spec §6): Google's answer to a larger request body, 400 "Request payload size
- * exceeds the limit: 20971520 bytes." (its standard wording for an over-limit payload).
+ * The 20 MB inline limit (DOC-guide; spec §6), read as 20 MiB. A larger body gets Google's front end's standard 400,
+ * "Request payload size exceeds the limit: N bytes." (Gemini API with its earlier 4 MiB limit:
+ * generative-ai-android#26; other Google APIs: googleworkspace/dotnet-samples#23). The batch wording is unsourced.
  */
 export const MAX_CREATE_BODY_BYTES = 20 * 1024 * 1024;
 
