@@ -62,6 +62,8 @@ describe('create-time validation (python-genai#1451, java-genai#446, inspect_ai#
             requests: [
               { request: { contents }, metadata: { key: 'fine' } },
               { request: { contents, generationConfig: { temperature: 0.1 }, thinkingConfig: { thinkingBudget: 0 } }, metadata: { key: 'bad' } },
+              // The SDK's flat config beside the request (python-genai#1103 sent it inside; either way it is not REST).
+              { request: { contents }, config: { temperature: 0.1 }, metadata: { key: 'sdk-shaped' } },
             ],
           },
         },
@@ -71,9 +73,19 @@ describe('create-time validation (python-genai#1451, java-genai#446, inspect_ai#
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { message: string; status: string; details: unknown[] } };
     const where = 'batch.input_config.requests.requests[1].request';
+    const first = `Invalid JSON payload received. Unknown name "thinkingConfig" at '${where}': Cannot find field.`;
+    const second = `Invalid JSON payload received. Unknown name "config" at 'batch.input_config.requests.requests[2]': Cannot find field.`;
     expect(error.status).toBe('INVALID_ARGUMENT');
-    expect(error.message).toBe(`Invalid JSON payload received. Unknown name "thinkingConfig" at '${where}': Cannot find field.`);
-    expect(error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: where, description: error.message }] }]);
+    expect(error.message).toBe(`${first}\n${second}`);
+    expect(error.details).toEqual([
+      {
+        '@type': 'type.googleapis.com/google.rpc.BadRequest',
+        fieldViolations: [
+          { field: where, description: first },
+          { field: 'batch.input_config.requests.requests[2]', description: second },
+        ],
+      },
+    ]);
   });
 
   it('accepts what the SDK builds from its flat config (it lifts the request fields and nests the rest)', async () => {
