@@ -61,11 +61,17 @@ describe('truebatch run (end to end)', () => {
     expect(Object.keys(sent.generationConfig?.responseJsonSchema?.properties ?? {})).toEqual(
       ['paper_metadata', 'research_methodology', 'quantitative_findings', 'conclusions'],
     );
-    // Every job's input and result file was deleted at the provider once collected (its quota is small).
-    expect(stats.filesDeleted).toBe(2 * stats.batchesCreated);
-    const listed = (await fetch(`${env['GOOGLE_GEMINI_BASE_URL'] ?? ''}/v1beta/files`, { headers: { 'x-goog-api-key': env['GEMINI_API_KEY'] ?? '' } })
-      .then((response) => response.json())) as { files?: unknown[] };
-    expect(listed.files ?? []).toEqual([]);
+    // Every job's input file was deleted at the provider once collected (its quota is small). Result files were
+    // only downloaded, never read with files.get nor deleted: Google refuses both for their 42-character ids
+    // (python-genai#1613, #1759; go-genai#436), so they are left to expire.
+    expect(stats.filesDeleted).toBe(stats.batchesCreated);
+    expect(stats.resultFileGetCalls).toBe(0);
+    expect(stats.resultFileDeleteCalls).toBe(0);
+    const listed = (await fetch(`${env['GOOGLE_GEMINI_BASE_URL'] ?? ''}/v1beta/files?pageSize=100`, { headers: { 'x-goog-api-key': env['GEMINI_API_KEY'] ?? '' } })
+      .then((response) => response.json())) as { files?: { name: string }[] };
+    const names = (listed.files ?? []).map((file) => file.name);
+    expect(names).toHaveLength(stats.batchesCreated);
+    for (const name of names) expect(name).toMatch(/^files\/batch-[a-z0-9]{36}$/);
     const summary = JSON.parse(result.stdout) as { stages: { stage: string; valid: number; givenUp: number }[] };
     expect(summary.stages).toMatchObject([
       { stage: 'stage_1a', valid: 24, givenUp: 0 },
@@ -141,8 +147,28 @@ describe('truebatch run (end to end)', () => {
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
     expect(result.stdout + result.stderr).toMatch(/could not delete files\/\S+ at the provider .*it expires on its own/);
     const kept = queryLedger<{ n: number }>(project, "SELECT COUNT(*) AS n FROM events WHERE kind = 'provider-file-kept'");
-    expect(kept[0]?.n).toBe(2);
+    // Only the input file: the result file is never deleted (it cannot be, at Google).
+    expect(kept[0]?.n).toBe(1);
     expect(server.stats().filesDeleted).toBe(0);
+  });
+
+  it('reports a create refused for one bad line with the line, its request key and the field; nothing is lost', async () => {
+    // Google refuses the whole batch at create for one line outside the REST schema (inspect_ai#3257).
+    const project = makeProject({ count: 3 });
+    const { server, env } = await emulator({ faults: { jobs: [{ nth: 1, outcome: 'refused-bad-line', line: 2, field: 'thinking_config' }] } });
+    const refused = await runCli(['run', '--project', project], env);
+    expect(refused.code).not.toBe(0);
+    const [job] = queryLedger<{ state: string; input_path: string }>(project, 'SELECT state, input_path FROM jobs');
+    const secondKey = (JSON.parse(readFileSync(job!.input_path, 'utf8').split('\n')[1]!) as { key: string }).key;
+    expect(refused.stderr).toContain(`line 2 (key ${secondKey}): no such field: 'thinking_config'`);
+    expect(job?.state).toBe('uploaded');
+    expect(server.stats().batchesCreated).toBe(0);
+    expect(server.stats().endpointCalls['batches.create']).toBe(1);
+    // The next run creates the job (the fault refused only the first create) and every request comes back.
+    const again = await runCli(['run', '--project', project], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(3);
+    expect(server.stats().batchesCreated).toBe(1);
   });
 
   it('collects expired and failed jobs, keeps what finished, and resubmits only the rest', async () => {

@@ -13,7 +13,7 @@ import type { JobFault } from './faults.ts';
 import { fileIdOf, findFile } from './file-store.ts';
 import { keyOf, scanInputFile } from './input-scan.ts';
 import { requireKnownModel, unknownModelError } from './model-catalogue.ts';
-import { requestViolation } from './request-schema.ts';
+import { inlinedRequestViolation } from './request-schema.ts';
 import { describeJson, field, isJsonObject, optionalObject, optionalString, type JsonObject } from './proto-json.ts';
 
 function readInlineRequests(requests: JsonObject): InlineRequest[] {
@@ -35,10 +35,10 @@ function readInlineRequests(requests: JsonObject): InlineRequest[] {
  * "thinkingConfig" at 'batch.input_config.requests.requests[0].request.generation_config': Cannot find field.`,
  * one sentence per bad request joined by newlines, each also a `google.rpc.BadRequest` field violation.
  */
-function checkInlineRequests(list: readonly InlineRequest[]): void {
+function checkInlineRequests(list: readonly JsonObject[]): void {
   const violations: { field: string; description: string }[] = [];
   list.forEach((item, index) => {
-    const found = requestViolation(item.request, `batch.input_config.requests.requests[${index}].request`);
+    const found = inlinedRequestViolation(item, `batch.input_config.requests.requests[${index}]`);
     if (found === undefined) return;
     const description =
       found.kind === 'unknown-field'
@@ -87,8 +87,9 @@ function countSubmission(state: EmulatorState, key: string): number {
 }
 
 /**
- * The 20 MB inline limit (DOC-guide; spec §6): Google's answer to a larger request body, 400 "Request payload size
- * exceeds the limit: 20971520 bytes." (its standard wording for an over-limit payload).
+ * The 20 MB inline limit (DOC-guide; spec §6), read as 20 MiB. A larger body gets Google's front end's standard 400,
+ * "Request payload size exceeds the limit: N bytes." (Gemini API with its earlier 4 MiB limit:
+ * generative-ai-android#26; other Google APIs: googleworkspace/dotnet-samples#23). The batch wording is unsourced.
  */
 export const MAX_CREATE_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -124,7 +125,8 @@ export async function createBatch(state: EmulatorState, target: CreateTarget, bo
   }
   // Checked before anything is created, so a bad request leaves no trace.
   const inlineRequests = requests === undefined ? undefined : readInlineRequests(requests);
-  if (inlineRequests !== undefined) checkInlineRequests(inlineRequests);
+  // readInlineRequests checked that each item is an object.
+  if (requests !== undefined) checkInlineRequests(field(requests, 'requests') as JsonObject[]);
   const inputFile = fileName === undefined ? undefined : findFile(state, fileIdOf(fileName, 'batch.inputConfig.fileName'));
   const scanned = inputFile === undefined ? undefined : await scanInputFile(inputFile.path);
   if (scanned !== undefined && scanned.errors.length > 0) throw new GoogleApiError(400, scanned.errors.join('\n'));

@@ -44,7 +44,9 @@ function download(state: EmulatorState, id: string): Response {
  * files.get and files.delete refuse an id over 40 characters, which every batch result file `files/batch-<36>` has;
  * only `:download` reads it (python-genai#1613 gives the wording, #1759; go-genai#436; js-genai#1227).
  */
-function checkIdLength(id: string, request: 'GetFileRequest' | 'DeleteFileRequest'): void {
+function checkIdLength(state: EmulatorState, id: string, request: 'GetFileRequest' | 'DeleteFileRequest'): void {
+  // Counted so a test can prove a client never gets or deletes a result file.
+  if (id.startsWith('batch-')) state.counters[request === 'GetFileRequest' ? 'resultFileGetCalls' : 'resultFileDeleteCalls']++;
   if (id.length <= 40) return;
   throw new GoogleApiError(400, `* ${request}.name: File ID (name excluding 'files/') cannot be more than 40 characters.\n`);
 }
@@ -83,7 +85,7 @@ export function fileRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     if (verb !== undefined) return notFound(c.req.path);
     return guard(c, 'files.get', () => {
       const fileId = fileIdOf(id, 'name');
-      checkIdLength(fileId, 'GetFileRequest');
+      checkIdLength(state, fileId, 'GetFileRequest');
       return c.json(fileJson(findFile(state, fileId), publicUrls(c, state.options.basePath, v)));
     });
   });
@@ -108,7 +110,7 @@ export function fileRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     if (version(c) === undefined || verb !== undefined) return notFound(c.req.path);
     return guard(c, 'files.delete', async () => {
       const fileId = fileIdOf(id, 'name');
-      checkIdLength(fileId, 'DeleteFileRequest');
+      checkIdLength(state, fileId, 'DeleteFileRequest');
       await deleteStoredFile(state, findFile(state, fileId));
       state.counters.filesDeleted++;
       return c.json({});

@@ -116,6 +116,8 @@ const MESSAGES = {
   },
   ToolConfig: { functionCallingConfig: 'FunctionCallingConfig', retrievalConfig: 'any' },
   FunctionCallingConfig: { mode: 'scalar', allowedFunctionNames: 'scalar' },
+  /** An inline request: the request and its metadata (DOC-ref InlinedRequest). */
+  InlinedRequest: { request: 'GenerateContentRequest', metadata: 'any' },
   /** A JSONL input line: only `key` and `request` (DOC-guide "Input file"); a line-level `config` is refused. */
   BatchLine: { key: 'scalar', request: 'GenerateContentRequest' },
 } as const satisfies Record<string, Record<string, string>>;
@@ -176,9 +178,9 @@ function checkMessage(object: Record<string, unknown>, message: MessageName, pat
   return undefined;
 }
 
-/** The first schema violation of a GenerateContentRequest object, if any. `path` prefixes the reported location. */
-export function requestViolation(request: Record<string, unknown>, path: string): SchemaViolation | undefined {
-  return checkMessage(request, 'GenerateContentRequest', path);
+/** The first schema violation of an inline `{request, metadata}` item, if any. `path` prefixes the reported location. */
+export function inlinedRequestViolation(item: Record<string, unknown>, path: string): SchemaViolation | undefined {
+  return checkMessage(item, 'InlinedRequest', path);
 }
 
 /** The first schema violation of a parsed JSONL input line `{"key","request"}`, if any. */

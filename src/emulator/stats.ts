@@ -8,6 +8,9 @@ export interface StatsCounters {
   filesDeleted: number;
   /** Uploads that outlived their 48 hours and were forgotten. */
   filesExpired: number;
+  /** files.get and files.delete calls naming a batch result file (`files/batch-…`): Google refuses both. */
+  resultFileGetCalls: number;
+  resultFileDeleteCalls: number;
   bytesUploaded: number;
   /** Documents (PDFs, images, text files) whose bytes the simulated model read; each content is read once. */
   documentsRead: number;
@@ -90,6 +93,8 @@ export function zeroCounters(): StatsCounters {
     uploadsRejected: 0,
     filesDeleted: 0,
     filesExpired: 0,
+    resultFileGetCalls: 0,
+    resultFileDeleteCalls: 0,
     bytesUploaded: 0,
     documentsRead: 0,
     batchesCreated: 0,

@@ -4,7 +4,7 @@
  * no remote name is reconciled by looking its display name up at the provider before anything is created again.
  */
 import { type JobRow, UNSUBMITTED_STATES } from '../ledger/index.ts';
-import { ProviderError } from '../shared/index.ts';
+import { ProviderError, readLines } from '../shared/index.ts';
 import type { StageConfig } from '../config/index.ts';
 import type { EngineContext } from './context.ts';
 import { reserveBudget } from './costing.ts';
@@ -98,11 +98,56 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
       context.reporter.notice(`${job.display_name}: create failed (${error.message}); will check and retry`);
       return false;
     }
+    if (error instanceof ProviderError) throw await refusedCreate(context, job, error);
     throw error;
   }
   ledger.addEvent('job-submitted', `${job.display_name} → ${job.remote_name ?? ''}`, { stage: job.stage, jobId: job.id });
   context.reporter.job(job);
   return true;
+}
+
+/**
+ * A create the provider answered "no": nothing was created, so the intent is withdrawn (the job goes back to
+ * `uploaded`, its requests stay pending) and the run stops with the refusal, never retrying it blindly. When the
+ * provider names refused input lines (one bad line refuses a whole job at Gemini), each is told with its request
+ * key, read back from the job's input file.
+ */
+async function refusedCreate(context: EngineContext, job: JobRow, error: ProviderError): Promise<ProviderError> {
+  const { ledger } = context;
+  const keys = await keysAtLines(job.input_path, new Set(error.refusedLines.map((line) => line.lineNumber)));
+  const lines = error.refusedLines.map(
+    (line) => `line ${line.lineNumber} (key ${keys.get(line.lineNumber) ?? 'unknown'}): ${line.reason}`,
+  );
+  const message =
+    lines.length === 0
+      ? `${job.display_name}: the provider refused to create the job: ${error.message}`
+      : `${job.display_name}: the provider refused the whole job for ${lines.length === 1 ? 'a request' : `${lines.length} requests`} it does not accept: ${lines.join('; ')}`;
+  ledger.durably(() => ledger.updateJob(job.id, 'uploaded'));
+  ledger.addEvent('job-create-refused', message, { stage: job.stage, jobId: job.id });
+  return new ProviderError(error.provider, `${message}. Nothing was submitted; the job's requests stay pending.`, {
+    isRetryable: false,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    refusedLines: error.refusedLines,
+    cause: error,
+  });
+}
+
+/** The `key` of each wanted line (1-based) of a JSONL input file, streamed; stops after the last wanted line. */
+async function keysAtLines(path: string, wanted: ReadonlySet<number>): Promise<Map<number, string>> {
+  const keys = new Map<number, string>();
+  if (wanted.size === 0) return keys;
+  const last = Math.max(...wanted);
+  try {
+    for await (const { lineNumber, text } of readLines(path)) {
+      if (lineNumber > last) break;
+      if (!wanted.has(lineNumber)) continue;
+      const key: unknown = (JSON.parse(text) as { key?: unknown }).key;
+      if (typeof key === 'string') keys.set(lineNumber, key);
+    }
+  } catch {
+    // The keys only make the message clearer: a file that cannot be read leaves them unknown.
+  }
+  return keys;
 }
 
 /** Finds the remote job for an intent; returns the job as submitted, or back to `uploaded` if none exists. */

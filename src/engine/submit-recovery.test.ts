@@ -2,6 +2,7 @@
  * @module Exactly-once submission on the fake provider: a crash at each step, a lost create reply, failing uploads
  * and creates. After every repair: one remote job per display name, every request valid, one output per document.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createFakeProvider } from '../providers/index.ts';
 import { ProviderError } from '../shared/index.ts';
@@ -95,6 +96,26 @@ describe('submitting when the provider fails', () => {
     const project = await fakeProject({ script: { failures: [{ operation: 'createJob', retryable: false }] } });
     await expect(project.run()).rejects.toThrow(/fake createJob\(.+\) failed: HTTP 400 \(scripted\)/);
     expect(project.service.jobs()).toHaveLength(0);
+    await project.run();
+    expectAllValidOnce(project);
+  });
+
+  it('a create refused for a bad line names the line, its request key and the field; the job goes back unsubmitted', async () => {
+    const reason = "no such field: 'thinking_config'";
+    const project = await fakeProject({
+      script: { failures: [{ operation: 'createJob', retryable: false, status: 400, refusedLines: [{ lineNumber: 2, reason }] }] },
+    });
+    const error: unknown = await project.run().then(() => undefined, (caught: unknown) => caught);
+    const [job] = project.read((ledger) => ledger.jobs());
+    const secondKey = (JSON.parse(readFileSync(job!.input_path, 'utf8').split('\n')[1]!) as { key: string }).key;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).isRetryable).toBe(false);
+    expect((error as Error).message).toContain(`refused the whole job for a request it does not accept: line 2 (key ${secondKey}): ${reason}`);
+    expect((error as Error).message).toContain("Nothing was submitted; the job's requests stay pending.");
+    // Tried once, not retried; nothing is lost: the job is back to uploaded with its requests, and the refusal recorded.
+    expect(project.service.stats().calls.createJob).toBe(1);
+    expect(job).toMatchObject({ state: 'uploaded', remote_name: null });
+    expect(project.read((ledger) => ledger.requestCounts('extract'))).toMatchObject({ in_job: 4, valid: 0, given_up: 0 });
     await project.run();
     expectAllValidOnce(project);
   });

@@ -141,7 +141,10 @@ export interface BatchProvider {
   readonly capabilities: ProviderCapabilities;
   /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
   uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
-  /** Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. */
+  /**
+   * Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. A refusal for
+   * bad input lines is a non-retryable ProviderError whose `refusedLines` name them (1-based, in the input file).
+   */
   createJob(options: { model: string; inputFile: string; displayName: string }): Promise<RemoteJob>;
   /**
    * Reads one job by name. Rejects with `NotFoundError` (and only that) when the provider does not know the job:
@@ -155,8 +158,9 @@ export interface BatchProvider {
   /** Streams a job's result file to `destPath`. */
   downloadResults(job: RemoteJob, destPath: string): Promise<void>;
   /**
-   * Deletes an uploaded input file or a job's result file at the provider, to free its storage quota (Gemini's
-   * Files API holds 20 GB per project). A file that is already gone is not an error.
+   * Deletes an uploaded input file, or a job's result file where `capabilities.deletableResultFiles` allows it, at
+   * the provider, to free its storage quota (Gemini's Files API holds 20 GB per project). A file that is already
+   * gone is not an error.
    */
   deleteFile(name: string): Promise<void>;
   /**

@@ -50,21 +50,32 @@ export class InputError extends TrueBatchError {
   }
 }
 
-/** The provider refused or failed a call. `isRetryable` says whether the same call may succeed later. */
+/** One input line a provider refused a whole job for: its 1-based line number in the job's input file, and why. */
+export interface RefusedLine {
+  readonly lineNumber: number;
+  readonly reason: string;
+}
+
+/**
+ * The provider refused or failed a call. `isRetryable` says whether the same call may succeed later; `refusedLines`
+ * names the input lines a create was refused for, when the provider says which.
+ */
 export class ProviderError extends TrueBatchError {
   readonly provider: string;
   readonly status: number | undefined;
   readonly isRetryable: boolean;
+  readonly refusedLines: readonly RefusedLine[];
   constructor(
     provider: string,
     message: string,
-    options: { status?: number; isRetryable: boolean; cause?: unknown },
+    options: { status?: number; isRetryable: boolean; cause?: unknown; refusedLines?: readonly RefusedLine[] },
     kind: { code: 'provider' | 'api-key'; exitCode: ExitCodeValue } = { code: 'provider', exitCode: ExitCode.unexpected },
   ) {
     super(kind.code, message, { exitCode: kind.exitCode, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.provider = provider;
     this.status = options.status;
     this.isRetryable = options.isRetryable;
+    this.refusedLines = options.refusedLines ?? [];
   }
 }
 

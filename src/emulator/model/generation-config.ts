@@ -20,6 +20,10 @@ export interface GenerationSettings {
   readonly topK: number | undefined;
   /** `thinkingConfig.thinkingBudget`; 0 turns thinking off. */
   readonly thinkingBudget: number | undefined;
+  /** `thinkingConfig.includeThoughts`: answer with a thought summary part (`thought: true`) when the model thought. */
+  readonly includeThoughts: boolean | undefined;
+  /** `candidateCount`: how many candidates to answer with (1 when unset). */
+  readonly candidateCount: number | undefined;
   /**
    * `JSON.stringify` of these settings without `compiledSchema` and itself: what identifies them in a request's
    * hash, written here where the schema's JSON text is at hand.
@@ -66,11 +70,8 @@ function readGenerationConfig(value: unknown): GenerationSettings {
     const supported = [...MIME_TYPES].join(', ');
     throw new InputError(`${WHERE}.responseMimeType`, `unsupported "${responseMimeType}" (use ${supported})`);
   }
-  const candidateCount = optionalNumber(fields, 'candidateCount', WHERE, { integer: true, min: 1 });
-  if (candidateCount !== undefined && candidateCount > 1) {
-    const message = `the emulator answers with one candidate only, got ${candidateCount}`;
-    throw new InputError(`${WHERE}.candidateCount`, message);
-  }
+  // Google documents 1 to 8 candidates (DOC-ref GenerationConfig.candidateCount; 2.5 models allow up to 8).
+  const candidateCount = optionalNumber(fields, 'candidateCount', WHERE, { integer: true, min: 1, max: 8 });
   const responseSchema = readResponseSchema(fields, responseMimeType);
   const schema = responseSchema === undefined ? undefined : cachedSchema(responseSchema, schemaLocation(fields));
   const numbers = {
@@ -78,7 +79,8 @@ function readGenerationConfig(value: unknown): GenerationSettings {
     temperature: optionalNumber(fields, 'temperature', WHERE, { min: 0, max: 2 }),
     topP: optionalNumber(fields, 'topP', WHERE, { min: 0, max: 1 }),
     topK: optionalNumber(fields, 'topK', WHERE, { integer: true, min: 1 }),
-    thinkingBudget: readThinkingBudget(fields.get('thinkingConfig')),
+    ...readThinking(fields.get('thinkingConfig')),
+    candidateCount,
   };
   const schemaJson = schema === undefined ? '' : `,"responseSchema":${schema.json}`;
   // The numbers' JSON without its opening brace; `{}` when every one is unset.
@@ -115,8 +117,13 @@ function schemaLocation(fields: Map<string, unknown>): string {
   return `${WHERE}.${fields.has('responseSchema') ? 'responseSchema' : 'responseJsonSchema'}`;
 }
 
-function readThinkingBudget(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const fields = readObjectFields(value, `${WHERE}.thinkingConfig`, THINKING_FIELDS);
-  return optionalNumber(fields, 'thinkingBudget', `${WHERE}.thinkingConfig`, { integer: true, min: -1 });
+function readThinking(value: unknown): { thinkingBudget: number | undefined; includeThoughts: boolean | undefined } {
+  if (value === undefined) return { thinkingBudget: undefined, includeThoughts: undefined };
+  const where = `${WHERE}.thinkingConfig`;
+  const fields = readObjectFields(value, where, THINKING_FIELDS);
+  const includeThoughts = fields.get('includeThoughts');
+  if (includeThoughts !== undefined && typeof includeThoughts !== 'boolean') {
+    throw new InputError(`${where}.includeThoughts`, `must be a boolean, got ${typeof includeThoughts}`);
+  }
+  return { thinkingBudget: optionalNumber(fields, 'thinkingBudget', where, { integer: true, min: -1 }), includeThoughts };
 }

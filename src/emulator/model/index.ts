@@ -3,7 +3,7 @@
  * scripted per-line faults. The answer depends only on the request and the seed (never on the key); fault
  * decisions depend on the seed, the key and the submission number, so a retry can go differently.
  */
-import { errorMessage, InputError } from '../../shared/index.ts';
+import { errorMessage, InputError, type Rng } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
 import { withCachedTokens } from './cached-context.ts';
@@ -11,8 +11,11 @@ import { minedTexts, type DocumentLookup } from './document-parts.ts';
 import { builtInToolsOf, toolRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
+import { GoogleApiError } from '../api-errors.ts';
+import { thinkingModeOf } from '../model-catalogue.ts';
+import { answerParts, candidatesResponse, type CandidateAnswer } from './candidates.ts';
+import { forcedFunctionCall, functionCallPart } from './function-calls.ts';
 import {
-  answerResponse,
   blockedResponse,
   emptyResponse,
   modelVersionOf,
@@ -57,10 +60,11 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
     if ('refusal' in tools) return { error: { code: 400, message: tools.refusal } };
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    const response = respond(parsed, context.seed, context.model, plan, context.documents);
+    const response = respond(request, parsed, context.seed, context.model, plan, context.documents);
     return { response: decorate(response, parsed, tools, context.cachedTokens) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
+    if (error instanceof GoogleApiError) return { error: { code: error.code, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
   }
 }
@@ -73,7 +77,7 @@ export function simulateGenerateContent(
   const parsed = parseRequest(request);
   const tools = toolsFor(request, parsed, options.model);
   if ('refusal' in tools) throw new InputError('request.tools', tools.refusal);
-  return decorate(respond(parsed, options.seed, options.model, NO_FAULTS, options.documents), parsed, tools, options.cachedTokens);
+  return decorate(respond(request, parsed, options.seed, options.model, NO_FAULTS, options.documents), parsed, tools, options.cachedTokens);
 }
 
 /** The request's built-in tools, or the refusal of combining them with a JSON answer on `model`. */
@@ -96,7 +100,19 @@ export function countTokens(request: unknown, documents?: DocumentLookup): numbe
   return countPromptTokens(parseRequest(request), documents);
 }
 
+/**
+ * A thinking budget of 0 on a model that cannot stop thinking (2.5 Pro, Gemini 3) is refused with Google's words
+ * (allenai/tutormoments#48 records 2.5 Pro's 400; the DOC thinking guide: 2.5 Pro "cannot turn off thinking"). No
+ * source says whether a batch refuses it at create or per line: the emulator answers that line with the 400.
+ */
+function checkThinkingBudget(modelVersion: string, thinkingBudget: number | undefined): void {
+  if (thinkingBudget === 0 && thinkingModeOf(modelVersion) === 'always') {
+    throw new GoogleApiError(400, 'Budget 0 is invalid. This model only works in thinking mode.');
+  }
+}
+
 function respond(
+  raw: unknown,
   request: SimulatedRequest,
   seed: number,
   model: string,
@@ -115,9 +131,32 @@ function respond(
   if (plan.kind === 'safety-block') return blockedResponse(frame);
   if (plan.kind === 'empty') return emptyResponse(frame, plan.candidatesField);
   const { generation } = request;
+  checkThinkingBudget(frame.modelVersion, generation.thinkingBudget);
   const rng = rngFromLabel(`${seed}:${requestHash}`);
   const thoughts = thoughtsTokensFor(frame.modelVersion, generation.thinkingBudget, rng);
-  const answer = composeAnswer(generation, generation.compiledSchema, mineText(minedTexts(request, documents)), rng);
+  const corpus = mineText(minedTexts(request, documents));
+  const showThoughts = generation.includeThoughts === true && thoughts > 0;
+  const call = forcedFunctionCall(raw, rng);
+  const answers: CandidateAnswer[] = [];
+  for (let index = 0; index < (generation.candidateCount ?? 1); index++) {
+    answers.push(
+      call === undefined
+        ? textAnswer(generation, corpus, rng, plan, showThoughts)
+        : { parts: answerParts(functionCallPart(call, corpus, rng), showThoughts), finishReason: 'STOP' },
+    );
+  }
+  return candidatesResponse(frame, answers, thoughts);
+}
+
+/** One text candidate: the composed answer, with line faults applied and cut at maxOutputTokens. */
+function textAnswer(
+  generation: SimulatedRequest['generation'],
+  corpus: ReturnType<typeof mineText>,
+  rng: Rng,
+  plan: Extract<LinePlan, { kind: 'answer' }>,
+  showThoughts: boolean,
+): CandidateAnswer {
+  const answer = composeAnswer(generation, generation.compiledSchema, corpus, rng);
   let text: string;
   let cutShort = false;
   if (answer.kind === 'json') {
@@ -131,5 +170,5 @@ function respond(
     text = truncateToTokens(text, limit);
     cutShort = true;
   }
-  return answerResponse(frame, text, cutShort ? 'MAX_TOKENS' : 'STOP', thoughts);
+  return { parts: answerParts({ text }, showThoughts), finishReason: cutShort ? 'MAX_TOKENS' : 'STOP' };
 }

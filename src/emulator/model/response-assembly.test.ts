@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../shared/index.ts';
+import { candidatesResponse } from './candidates.ts';
 import {
-  answerResponse,
   blockedResponse,
   emptyResponse,
   modelVersionOf,
@@ -32,13 +32,13 @@ describe('response assembly', () => {
   });
 
   it('totals prompt, candidates and thoughts, omitting zero counters', () => {
-    expect(answerResponse(frame, 'abcdefgh', 'STOP', 3)['usageMetadata']).toEqual({
+    expect(candidatesResponse(frame, [{ parts: [{ text: 'abcdefgh' }], finishReason: 'STOP' }], 3)['usageMetadata']).toEqual({
       promptTokenCount: 10,
       candidatesTokenCount: 2,
       totalTokenCount: 15,
       thoughtsTokenCount: 3,
     });
-    expect(answerResponse({ ...frame, promptTokens: 0 }, '', 'MAX_TOKENS', 0)['usageMetadata']).toEqual({});
+    expect(candidatesResponse({ ...frame, promptTokens: 0 }, [{ parts: [{ text: '' }], finishReason: 'MAX_TOKENS' }], 0)['usageMetadata']).toEqual({});
   });
 
   it('builds blocked and empty responses without candidates', () => {

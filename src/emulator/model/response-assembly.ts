@@ -1,12 +1,11 @@
 /**
- * @module Assembles GenerateContentResponse bodies: the answer, a blocked prompt, or no candidates, each with
- * `usageMetadata` (zero counters omitted; total = prompt + candidates + thoughts), `modelVersion` and a
- * deterministic `responseId`.
+ * @module Assembles GenerateContentResponse bodies without answers (those are in candidates.ts): a blocked prompt
+ * or no candidates, each with `usageMetadata` (zero counters omitted; total = prompt + candidates + thoughts),
+ * `modelVersion` and a deterministic `responseId`.
  */
 import type { Rng } from '../../shared/index.ts';
 import { memoByKey } from './bounded-cache.ts';
 import { sha256HexOf } from './seeding.ts';
-import { estimateTextTokens } from './token-estimator.ts';
 
 /** What every response of one request shares. */
 export interface ResponseFrame {
@@ -39,28 +38,14 @@ export function thoughtsTokensFor(modelVersion: string, thinkingBudget: number |
   return thinkingBudget !== undefined && thinkingBudget > 0 ? Math.min(draw, thinkingBudget) : draw;
 }
 
-function usage(prompt: number, candidates: number, thoughts: number): Record<string, number> {
+/** `usageMetadata`: zero counters omitted, total = prompt + candidates + thoughts. */
+export function usageCounters(prompt: number, candidates: number, thoughts: number): Record<string, number> {
   const counters: Record<string, number> = {};
   if (prompt > 0) counters['promptTokenCount'] = prompt;
   if (candidates > 0) counters['candidatesTokenCount'] = candidates;
   if (prompt + candidates + thoughts > 0) counters['totalTokenCount'] = prompt + candidates + thoughts;
   if (thoughts > 0) counters['thoughtsTokenCount'] = thoughts;
   return counters;
-}
-
-/** A response with one candidate holding `text`. */
-export function answerResponse(
-  frame: ResponseFrame,
-  text: string,
-  finishReason: 'STOP' | 'MAX_TOKENS',
-  thoughtsTokens: number,
-): Record<string, unknown> {
-  return {
-    candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason, index: 0 }],
-    usageMetadata: usage(frame.promptTokens, estimateTextTokens(text), thoughtsTokens),
-    modelVersion: frame.modelVersion,
-    responseId: frame.responseId,
-  };
 }
 
 /** A response whose prompt was blocked for safety: `promptFeedback`, no candidates. */
@@ -70,7 +55,7 @@ export function blockedResponse(frame: ResponseFrame): Record<string, unknown> {
       blockReason: 'SAFETY',
       safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }],
     },
-    usageMetadata: usage(frame.promptTokens, 0, 0),
+    usageMetadata: usageCounters(frame.promptTokens, 0, 0),
     modelVersion: frame.modelVersion,
     responseId: frame.responseId,
   };
@@ -83,7 +68,7 @@ export function emptyResponse(
 ): Record<string, unknown> {
   return {
     ...(candidatesField === 'empty-array' ? { candidates: [] } : {}),
-    usageMetadata: usage(frame.promptTokens, 0, 0),
+    usageMetadata: usageCounters(frame.promptTokens, 0, 0),
     modelVersion: frame.modelVersion,
     responseId: frame.responseId,
   };

@@ -1,4 +1,5 @@
 /** @module How a test scripts the fake provider: job timing and outcomes, failing calls, and the model's answers. */
+import type { RefusedLine } from '../../shared/index.ts';
 
 /** The provider calls a script can make fail. */
 export type FakeOperation = 'uploadFile' | 'createJob' | 'getJob' | 'findJobsByDisplayName' | 'cancelJob' | 'downloadResults' | 'deleteFile';
@@ -40,6 +41,8 @@ export interface FakeCallFailure {
   retryable?: boolean;
   /** @default 503 when retryable, else 400 */
   status?: number;
+  /** Input lines the failure names (a create refused for bad lines, as Gemini refuses one). */
+  refusedLines?: RefusedLine[];
 }
 
 /** Everything a test can script. */

@@ -115,7 +115,11 @@ export class FakeBatchService {
     due.left--;
     const retryable = due.failure.retryable ?? true;
     const status = due.failure.status ?? (retryable ? 503 : 400);
-    throw new ProviderError(FAKE_PROVIDER_NAME, `fake ${where} failed: HTTP ${status} (scripted)`, { status, isRetryable: retryable });
+    throw new ProviderError(FAKE_PROVIDER_NAME, `fake ${where} failed: HTTP ${status} (scripted)`, {
+      status,
+      isRetryable: retryable,
+      ...(due.failure.refusedLines === undefined ? {} : { refusedLines: due.failure.refusedLines }),
+    });
   }
 
   /** Calls and creates so far. */

@@ -1,7 +1,7 @@
 import { ApiError } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRejectedError, InputError, ProviderError } from '../../shared/index.ts';
-import { describeErrorBody, httpStatusError, networkFailureCode, toProviderError } from './gemini-errors.ts';
+import { describeErrorBody, httpStatusError, networkFailureCode, refusedLinesOf, toProviderError } from './gemini-errors.ts';
 
 const KEY = 'AIzaSy-test-key-0123456789';
 
@@ -121,6 +121,20 @@ describe('toProviderError', () => {
     const own = new InputError('a.jsonl', 'is empty');
     expect(toProviderError(own, 'op', [])).toBe(own);
     expect(networkFailureCode(new TypeError('x is not a function'))).toBeUndefined();
+  });
+});
+
+describe('a create refused for bad input lines', () => {
+  it("reads every line Google lists (inspect_ai#3257) into refusedLines, only on a 400", () => {
+    const message = "Error on line 1: invalid JSON, near column 1032: no such field: 'thinking_config'\nError on line 2: invalid JSON, near column 9: no such field: 'config'";
+    const error = expectProviderError(toProviderError(apiError(400, { error: { code: 400, message, status: 'INVALID_ARGUMENT' } }), 'createJob(x)', []));
+    expect(error.isRetryable).toBe(false);
+    expect(error.refusedLines).toEqual([
+      { lineNumber: 1, reason: "no such field: 'thinking_config'" },
+      { lineNumber: 2, reason: "no such field: 'config'" },
+    ]);
+    expect(refusedLinesOf('Request payload size exceeds the limit: 20971520 bytes.')).toEqual([]);
+    expect(httpStatusError('createJob(x)', 503, JSON.stringify({ error: { message } }), []).refusedLines).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '@google/genai';
 import { z } from 'zod';
-import { ApiKeyRejectedError, ProviderError, TrueBatchError, errorMessage, redact } from '../../shared/index.ts';
+import { ApiKeyRejectedError, ProviderError, TrueBatchError, errorMessage, redact, type RefusedLine } from '../../shared/index.ts';
 
 /** The provider name every Gemini error carries. */
 export const GEMINI_PROVIDER_NAME = 'gemini';
@@ -82,6 +82,17 @@ export function isApiKeyRejection(status: number, bodyText: string): boolean {
   return status === 403 && !/access the File/i.test(bodyText);
 }
 
+/**
+ * The input lines a create was refused for: Google lists each as `Error on line N: invalid JSON, near column C:
+ * no such field: 'thinking_config'` (inspect_ai#3257), one per line of the message.
+ */
+export function refusedLinesOf(message: string): RefusedLine[] {
+  return [...message.matchAll(/Error on line (\d+): (?:invalid JSON, near column \d+: )?([^\n]+)/g)].map((match) => ({
+    lineNumber: Number(match[1]),
+    reason: (match[2] ?? '').trim(),
+  }));
+}
+
 /** The ProviderError for an HTTP error answer (status plus body text), e.g. from the raw REST client. */
 export function httpStatusError(
   operation: string,
@@ -99,6 +110,7 @@ export function httpStatusError(
   return new ProviderError(GEMINI_PROVIDER_NAME, redact(`Gemini ${operation} failed: ${label}: ${message}`, secrets), {
     status,
     isRetryable: isRetryableStatus(status),
+    refusedLines: status === 400 ? refusedLinesOf(message) : [],
     ...cause,
   });
 }
