@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { EmulatorState } from './emulator-state.ts';
 import { fileIdOfUri, fileUnavailable, isExpired } from './file-references.ts';
-import { MEDIA_PART_TOKENS, estimateTextTokens, type DocumentContent, type DocumentLookup } from './model/index.ts';
+import { imageSizeOf, imageTokens, readsImageSize, TOKENS_PER_IMAGE_TILE } from './image-size.ts';
+import { estimateTextTokens, type DocumentContent, type DocumentLookup } from './model/index.ts';
 import { readPdf, PDF_TEXT_CHARS, UnreadablePdfError } from './pdf-text.ts';
 import { field, isJsonObject, type JsonObject } from './proto-json.ts';
 import { tally } from './stats.ts';
@@ -59,12 +60,6 @@ const NO_DOCUMENTS: DocumentsRead = { documents: () => undefined };
 /** Standard or URL-safe base64, padded or not (proto-JSON accepts both alphabets). */
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-const IMAGE_SIGNATURES: Readonly<Record<string, (bytes: Uint8Array) => boolean>> = {
-  'image/png': (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47,
-  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  'image/webp': (b) => Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WEBP',
-};
-
 /** Text the model may read as text (Gemini reads these as plain text: ai.google.dev document-processing). */
 function isTextType(mimeType: string): boolean {
   return mimeType.startsWith('text/') || mimeType === 'application/json';
@@ -103,7 +98,7 @@ function failure(code: number, message: string, reason: string): PartError {
   return new PartError({ code, message, reason });
 }
 
-/** What `bytes` of `mimeType` give the model; undefined for kinds it does not read (audio, video...). */
+/** What `bytes` of `mimeType` give the model; undefined for kinds it does not read (audio, video...): a flat cost. */
 async function contentOf(bytes: Uint8Array, mimeType: string): Promise<DocumentContent | undefined> {
   if (mimeType === 'application/pdf') {
     try {
@@ -111,18 +106,18 @@ async function contentOf(bytes: Uint8Array, mimeType: string): Promise<DocumentC
       return { text: pdf.text, tokens: pdf.pages * TOKENS_PER_PDF_PAGE };
     } catch (error) {
       if (!(error instanceof UnreadablePdfError)) throw error;
-      // Google's answer to a PDF it cannot open, as users report it; the exact wording for each kind of damage is unsourced.
+      // Google's 400 for a PDF it cannot read, as apps quote it (one report: a PDF it could not fetch); whether every
+      // kind of damage gets these words is unsourced.
       throw failure(400, 'The document has no pages.', 'unreadable-document');
     }
   }
-  const signature = IMAGE_SIGNATURES[mimeType];
-  if (signature !== undefined || mimeType.startsWith('image/')) {
-    if (signature !== undefined && !signature(bytes)) {
-      throw failure(400, 'Unable to process input image. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', 'unreadable-image');
-    }
-    // An image answers from its metadata only: no text is mined. 258 tokens is what Gemini counts for an image
-    // of at most 384 px on both sides (ai.google.dev token counting); larger images are tiled, not simulated here.
-    return { text: '', tokens: MEDIA_PART_TOKENS };
+  if (mimeType.startsWith('image/')) {
+    // An image answers from its metadata only: no text is mined, its size sets its tokens.
+    if (!readsImageSize(mimeType)) return { text: '', tokens: TOKENS_PER_IMAGE_TILE };
+    const size = imageSizeOf(bytes, mimeType);
+    // Google's 400 INVALID_ARGUMENT for bytes that are not the image they claim to be, as apps quote it.
+    if (size === undefined) throw failure(400, 'Unable to process input image.', 'unreadable-image');
+    return { text: '', tokens: imageTokens(size) };
   }
   if (isTextType(mimeType)) {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

@@ -179,10 +179,15 @@ describe('the per-project file quota', () => {
   });
 });
 
-/** PNG bytes (signature, then a text chunk a real model might read but the emulator must not). */
-function pngWithText(text: string): string {
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, Buffer.from(`\u0000\u0000\u0000\u0020tEXtComment\u0000${text}`, 'latin1')]).toString('base64');
+/** PNG bytes: signature, IHDR with the size, then a text chunk a real model might read but the emulator must not. */
+function pngWithText(text: string, width = 300, height = 200): string {
+  const header = Buffer.alloc(8 + 8 + 13);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(header, 0);
+  header.writeUInt32BE(13, 8);
+  header.write('IHDR', 12, 'latin1');
+  header.writeUInt32BE(width, 16);
+  header.writeUInt32BE(height, 20);
+  return Buffer.concat([header, Buffer.from(`\u0000\u0000\u0000\u0020tEXtComment\u0000${text}`, 'latin1')]).toString('base64');
 }
 
 function inlineRequest(key: string, mimeType: string, data: string): InlinedRequest {
@@ -190,7 +195,7 @@ function inlineRequest(key: string, mimeType: string, data: string): InlinedRequ
 }
 
 describe('inline parts, through the official SDK', () => {
-  it('answers an image from its metadata only (258 tokens, no text mined) and a text part from its text', async () => {
+  it('answers an image from its metadata only (tokens by its size, no text mined) and a text part from its text', async () => {
     const { ai } = await start();
     const secret = 'Zanzibar lighthouse keeper logbook entry.';
     const job = await ai.batches.create({
@@ -200,10 +205,11 @@ describe('inline parts, through the official SDK', () => {
         inlineRequest('text', 'text/plain', Buffer.from(secret).toString('base64')),
         inlineRequest('not-base64', 'image/png', 'this is not base64!'),
         inlineRequest('not-a-png', 'image/png', Buffer.from('GIF89a pretending to be a PNG').toString('base64')),
+        inlineRequest('large-scan', 'image/png', pngWithText('scan', 1600, 900)),
       ],
     });
     const responses = (await waitForEnd(ai, job.name!)).dest?.inlinedResponses ?? [];
-    const [image, text, notBase64, notPng] = responses;
+    const [image, text, notBase64, notPng, largeScan] = responses;
     const questionTokens = Math.ceil(Buffer.byteLength('Describe this scan.') / 4);
     expect(image?.response?.usageMetadata?.promptTokenCount).toBe(questionTokens + 258);
     expect(answerText({ response: image?.response })).not.toBe('');
@@ -213,7 +219,9 @@ describe('inline parts, through the official SDK', () => {
     expect(notBase64?.error).toMatchObject({ code: 400 });
     expect(notBase64?.error?.message).toContain('Base64 decoding failed');
     expect(notPng?.error).toMatchObject({ code: 400 });
-    expect(notPng?.error?.message).toContain('Unable to process input image');
+    expect(notPng?.error?.message).toBe('Unable to process input image.');
+    // Over 384 px a side: 258 per 768x768 tile, 3 x 2 tiles.
+    expect(largeScan?.response?.usageMetadata?.promptTokenCount).toBe(questionTokens + 6 * 258);
   });
 
   it('fails a line whose inline data is over 20 MB, and only that line', async () => {
