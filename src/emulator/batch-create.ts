@@ -40,8 +40,11 @@ function countSubmission(state: EmulatorState, key: string): number {
   return submissions;
 }
 
-/** Validates a create body and registers the job. `model` is `models/<id>`. */
-export async function createBatch(state: EmulatorState, model: string, body: unknown): Promise<BatchRecord> {
+/**
+ * Validates a create body and registers the job. `model` is `models/<id>`. `task` is `embed` for
+ * `:asyncBatchEmbedContent` (same body shape, EmbedContentRequests inside; see model/embedding.ts).
+ */
+export async function createBatch(state: EmulatorState, model: string, body: unknown, task?: 'embed'): Promise<BatchRecord> {
   if (!isJsonObject(body)) throw new InputError('body', `must be a JSON object, got ${describeJson(body)}`);
   const batch = optionalObject(body, 'batch', 'body') ?? body;
   const displayName = optionalString(batch, 'displayName', 'batch');
@@ -88,6 +91,7 @@ export async function createBatch(state: EmulatorState, model: string, body: unk
     seq: state.nextSeq(),
     ordinal,
     model,
+    ...(task === undefined ? {} : { task }),
     displayName,
     input,
     requestCount,

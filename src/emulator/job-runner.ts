@@ -62,7 +62,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;
-    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1 };
+    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, task: batch.task };
   }
 
   function count(batch: BatchRecord, result: LineResult): void {

@@ -1,5 +1,5 @@
 /**
- * @module `POST /{v}/models/{model}:verb`: `batchGenerateContent` creates a batch; `generateContent` and
+ * @module `POST /{v}/models/{model}:verb`: `batchGenerateContent` and `asyncBatchEmbedContent` create a batch; `generateContent` and
  * `countTokens` are answered at once by the simulated model (its InputError is a 400); the batch path never uses
  * them, and stats count them.
  */
@@ -34,6 +34,12 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
       case 'batchGenerateContent':
         return guard(c, 'batches.create', async () => {
           const batch = await createBatch(state, `models/${model}`, await readBody(c, 'body'));
+          return c.json(operationJson(batch, { includeInlineResponses: true }));
+        });
+      case 'asyncBatchEmbedContent':
+        // batches.createEmbeddings (SDK 3.3.0 createEmbeddingsInternal; spec §3.2 "Embeddings", Part D.4).
+        return guard(c, 'batches.create', async () => {
+          const batch = await createBatch(state, `models/${model}`, await readBody(c, 'body'), 'embed');
           return c.json(operationJson(batch, { includeInlineResponses: true }));
         });
       case 'generateContent':

@@ -10,6 +10,9 @@ import type { JsonObject } from './proto-json.ts';
 
 const BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch';
 const OUTPUT_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput';
+// Embedding jobs: the JS SDK's fixture test/unit/batch_embedding_test.ts (spec §3.3).
+const EMBED_BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatch';
+const EMBED_OUTPUT_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatchOutput';
 
 function batchStats(batch: BatchRecord): JsonObject {
   const pending = isTerminal(batch.state) ? 0 : batch.requestCount - batch.processed;
@@ -37,7 +40,7 @@ export function operationJson(batch: BatchRecord, options: { includeInlineRespon
   return {
     name,
     metadata: {
-      '@type': BATCH_TYPE,
+      '@type': batch.task === 'embed' ? EMBED_BATCH_TYPE : BATCH_TYPE,
       model: batch.model,
       ...(batch.displayName === undefined ? {} : { displayName: batch.displayName }),
       ...(batch.input.kind === 'file' ? { inputConfig: { fileName: batch.input.fileName } } : {}),
@@ -50,7 +53,7 @@ export function operationJson(batch: BatchRecord, options: { includeInlineRespon
       name,
     },
     ...(done ? { done: true } : {}),
-    ...(done && output !== undefined ? { response: { '@type': OUTPUT_TYPE, ...output } } : {}),
+    ...(done && output !== undefined ? { response: { '@type': batch.task === 'embed' ? EMBED_OUTPUT_TYPE : OUTPUT_TYPE, ...output } } : {}),
     ...(batch.error === undefined ? {} : { error: batch.error }),
   };
 }

@@ -21,6 +21,7 @@ import { rngFromLabel, sha256HexOf } from './seeding.ts';
 import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
+export { simulateEmbedLine, defaultEmbeddingDimensions, embedText } from './embedding.ts';
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
 
 /** What a batch line's answer depends on besides the request. */
