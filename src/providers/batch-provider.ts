@@ -92,6 +92,8 @@ export interface ModelResponse {
   modelVersion: string | undefined;
   /** Sources cited or searched, when the provider reports any. */
   citations?: Citation[];
+  /** The vector, for an embedding request (then there is no text). */
+  embedding?: number[];
   raw: unknown;
 }
 
@@ -136,8 +138,11 @@ export interface BatchProvider {
   readonly capabilities: ProviderCapabilities;
   /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
   uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
-  /** Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. */
-  createJob(options: { model: string; inputFile: string; displayName: string }): Promise<RemoteJob>;
+  /**
+   * Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. `task: 'embed'`
+   * says the file's requests are embedding requests (see `NeutralRequest.embedding`); absent, they generate.
+   */
+  createJob(options: { model: string; inputFile: string; displayName: string; task?: 'generate' | 'embed' | undefined }): Promise<RemoteJob>;
   /**
    * Reads one job by name. Rejects with `NotFoundError` (and only that) when the provider does not know the job:
    * the engine then records it as lost and resubmits its requests.

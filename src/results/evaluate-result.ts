@@ -4,6 +4,7 @@
  */
 import type { ResultItem } from '../providers/index.ts';
 import { extractJson, type ValidationIssue, type Validator } from '../validation/index.ts';
+import { evaluateEmbedding } from './evaluate-embedding.ts';
 import type { Verdict } from './verdict.ts';
 
 /**
@@ -15,12 +16,19 @@ import type { Verdict } from './verdict.ts';
  * be extracted is `truncated` after the output limit, else `unparseable`; extracted JSON goes to the validator.
  * Messages quote the provider's own words (`rawFinish`, `finishNote`).
  */
-export function evaluateResult(item: Exclude<ResultItem, { kind: 'malformed' }>, validator: Validator): Verdict {
+export function evaluateResult(
+  item: Exclude<ResultItem, { kind: 'malformed' }>,
+  validator: Validator,
+  expected: { dimensions?: number | undefined } = {},
+): Verdict {
   const key = item.key;
   if (item.kind === 'error') {
     const { code, message } = item.error;
     return failed(key, 'provider-error', `provider error ${code}: ${message}`, undefined, undefined);
   }
+  // An embedding is judged as a vector (of `expected.dimensions` values, when the stage asks for a size).
+  const { embedding } = item.response;
+  if (embedding !== undefined) return evaluateEmbedding(key, { ...item.response, embedding }, expected.dimensions);
   const { text, finish, rawFinish, finishNote, promptBlocked, usage } = item.response;
   const hasText = text !== undefined && text.trim() !== '';
   const limit = rawFinish ?? 'the output limit';
