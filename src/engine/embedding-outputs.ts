@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
-import { AtomicFileWriter, float32Row, npyFloat32Header, NPY_HEADER_BYTES } from '../outputs/index.ts';
+import { AtomicFileWriter, ensureFolder, float32Row, npyFloat32Header, NPY_HEADER_BYTES } from '../outputs/index.ts';
 import { bareModelName } from '../requests/index.ts';
 import { errorMessage } from '../shared/index.ts';
 import type { EmbeddingOutput } from '../results/index.ts';
@@ -58,6 +58,7 @@ function readEmbedding(path: string): DocumentEmbedding {
  */
 export function consolidateEmbeddings(ledger: Ledger, stage: StageConfig): ConsolidatedEmbeddings {
   const dir = stage.output.dir;
+  ensureFolder(dir, `output folder of ${stage.name}`);
   const files = { jsonl: join(dir, EMBEDDING_FILES.jsonl), npy: join(dir, EMBEDDING_FILES.npy), ids: join(dir, EMBEDDING_FILES.ids) };
   const writers = [new AtomicFileWriter(files.jsonl), new AtomicFileWriter(files.npy), new AtomicFileWriter(files.ids)] as const;
   const [jsonl, npy, ids] = writers;
@@ -95,13 +96,15 @@ export function consolidateEmbeddings(ledger: Ledger, stage: StageConfig): Conso
   return result;
 }
 
-/** Consolidates every embedding stage of `stages`; returns what each got. */
-export function consolidateEmbeddingStages(ledger: Ledger, stages: readonly StageConfig[]): ConsolidatedEmbeddings[] {
-  return stages.filter((stage) => stage.task === 'embed').map((stage) => consolidateEmbeddings(ledger, stage));
+/** Consolidates every embedding stage of `stages` (after a run or a collect) and says where the vectors are. */
+export function consolidateEmbeddingStages(context: EngineContext, stages: readonly StageConfig[]): ConsolidatedEmbeddings[] {
+  const written = stages.filter((stage) => stage.task === 'embed').map((stage) => consolidateEmbeddings(context.ledger, stage));
+  for (const each of written) reportConsolidated(context, each);
+  return written;
 }
 
 /** Tells the user where a stage's vectors are, and which outputs were left out. */
-export function reportConsolidated(context: EngineContext, written: ConsolidatedEmbeddings): void {
+function reportConsolidated(context: EngineContext, written: ConsolidatedEmbeddings): void {
   const where = projectRelative(context.config.projectDir, written.files.npy);
   context.reporter.notice(`${written.stage}: ${written.rows} vector(s) of ${written.dimensions} values in ${where} (rows named in ${EMBEDDING_FILES.ids}; also ${EMBEDDING_FILES.jsonl})`);
   for (const skipped of written.skipped) context.reporter.notice(`${written.stage}: left out of ${EMBEDDING_FILES.npy}: ${skipped.path} ${skipped.reason}`);

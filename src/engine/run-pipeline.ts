@@ -10,7 +10,7 @@ import { describeMissingPlaceholder } from '../requests/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import { stageDocumentProblems } from './document-problems.ts';
-import { consolidateEmbeddingStages, reportConsolidated } from './embedding-outputs.ts';
+import { consolidateEmbeddingStages } from './embedding-outputs.ts';
 import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
 import { restoreOutputs } from './restore-outputs.ts';
@@ -45,7 +45,7 @@ export async function runPipeline(
   const judge = new ResultJudge();
   try {
     const outcome = await runStages(context, stages, options, judge);
-    for (const written of consolidateEmbeddingStages(context.ledger, stages)) reportConsolidated(context, written);
+    consolidateEmbeddingStages(context, stages);
     return outcome;
   } finally {
     await judge.close();
