@@ -82,6 +82,13 @@ describe('an embedding stage (end to end)', () => {
       expect(Array.from(npy.values.subarray(row * 768, (row + 1) * 768))).toEqual(vector.map(Math.fround));
     });
 
+    // Lineage names the row of a paper's vector in the consolidated matrix.
+    const [firstName] = names;
+    const lineage = await runCli(['lineage', join(dir, firstName ?? ''), '--project', project, '--json'], env);
+    expect(lineage.code).toBe(0);
+    const provenance = JSON.parse(lineage.stdout) as { document: { id: string }; vectors: { file: string; row: number } };
+    expect(provenance.vectors).toEqual({ file: join(dir, 'embeddings.npy'), row: ids.indexOf(provenance.document.id) });
+
     // Costed as input only, at the embedding model's batch price.
     const [usage] = queryLedger<{ output: number; input: number }>(project, "SELECT SUM(output_tokens) AS output, SUM(prompt_tokens) AS input FROM attempts");
     expect(usage).toMatchObject({ output: 0 });

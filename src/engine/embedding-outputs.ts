@@ -7,13 +7,13 @@
  * - `embeddings.ids.txt`: the document id of each row, one per line, in the same order.
  * Streamed: one document's vector is in memory at a time.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { AtomicFileWriter, ensureFolder, float32Row, npyFloat32Header, NPY_HEADER_BYTES } from '../outputs/index.ts';
 import { bareModelName } from '../requests/index.ts';
-import { errorMessage } from '../shared/index.ts';
+import { errorMessage, readLinesFrom } from '../shared/index.ts';
 import type { EmbeddingOutput } from '../results/index.ts';
 import type { EngineContext } from './context.ts';
 import { projectRelative } from './prepare-document.ts';
@@ -108,4 +108,24 @@ function reportConsolidated(context: EngineContext, written: ConsolidatedEmbeddi
   const where = projectRelative(context.config.projectDir, written.files.npy);
   context.reporter.notice(`${written.stage}: ${written.rows} vector(s) of ${written.dimensions} values in ${where} (rows named in ${EMBEDDING_FILES.ids}; also ${EMBEDDING_FILES.jsonl})`);
   for (const skipped of written.skipped) context.reporter.notice(`${written.stage}: left out of ${EMBEDDING_FILES.npy}: ${skipped.path} ${skipped.reason}`);
+}
+
+/** Where a document's vector is in its stage's consolidated files. */
+export interface VectorRow {
+  /** The `.npy` matrix (absolute); `row` is 0-based, the same line in the `.jsonl` and `.ids.txt` beside it. */
+  file: string;
+  row: number;
+}
+
+/** The row of `docId` in an embedding stage's consolidated files, streamed from its ids file; undefined if absent. */
+export async function vectorRowOf(stage: StageConfig, docId: string): Promise<VectorRow | undefined> {
+  if (stage.task !== 'embed') return undefined;
+  const ids = join(stage.output.dir, EMBEDDING_FILES.ids);
+  if (!existsSync(ids)) return undefined;
+  let row = 0;
+  for await (const { text } of readLinesFrom(ids)) {
+    if (text === docId) return { file: join(stage.output.dir, EMBEDDING_FILES.npy), row };
+    row++;
+  }
+  return undefined;
 }
