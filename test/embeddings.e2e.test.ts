@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readNpyFloat32 } from '../src/outputs/index.ts';
 import { runCli } from './support/cli.ts';
 import { emulatorPerTest } from './support/emulator.ts';
-import { copySoilK, outputFiles, queryLedger, useGeminiProvider } from './support/project.ts';
+import { copySoilK, makeProject, outputFiles, queryLedger, useGeminiProvider } from './support/project.ts';
 
 const emulator = emulatorPerTest({ jobDurationMs: 200 });
 
@@ -102,5 +102,25 @@ describe('an embedding stage (end to end)', () => {
     expect(server.stats().batchesCreated).toBe(stats.batchesCreated);
     expect(server.stats().requestsProcessed).toBe(24);
     expect(readFileSync(join(dir, 'embeddings.npy')).equals(npyBefore)).toBe(true);
+  });
+
+  it('retries embedding lines that failed at the provider, in a new job, until each document has its vector', async () => {
+    const project = makeProject({ count: 6 });
+    const path = join(project, 'truebatch.config.yaml');
+    const config = readFileSync(path, 'utf8');
+    writeFileSync(path, `${config.slice(0, config.indexOf('stages:\n'))}stages:\n  - name: vectors\n    task: embed\n    model: gemini-embedding-001\n    embedding: { outputDimensionality: 32 }\n    input: { dir: docs }\n    prompt: { template: '{{title}}: {{abstract}}' }\n`);
+    const { server, env } = await emulator({ faults: { lines: { errorRate: 0.5, maxSubmissionsPerKey: 1 } } });
+    const result = await runCli(['run', '--project', project, '--json'], env);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { stages: { stage: string; valid: number }[] };
+    expect(summary.stages).toMatchObject([{ stage: 'vectors', valid: 6 }]);
+    const retried = queryLedger<{ n: number }>(project, "SELECT COUNT(*) AS n FROM requests WHERE stage = 'vectors' AND attempts = 2");
+    expect(retried[0]?.n).toBeGreaterThan(0);
+    // Each request went out once per attempt, and every attempt's job was an embedding job.
+    const attempts = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM attempts');
+    expect(server.stats().requestsProcessed).toBe(attempts[0]?.n);
+    expect(server.stats().batchesCreated).toBe(2);
+    const npy = readNpyFloat32(readFileSync(join(project, 'outputs', 'vectors', 'embeddings.npy')));
+    expect(npy.shape).toEqual([6, 32]);
   });
 });
