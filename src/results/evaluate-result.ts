@@ -1,6 +1,6 @@
 /**
  * @module Classifies one result line: provider error, blocked, empty, truncated or unparseable (failed), or
- * extracted JSON that the validator finds valid or invalid.
+ * extracted JSON that the validator finds valid or invalid (an embedding: a vector of the right size).
  */
 import type { ResultItem } from '../providers/index.ts';
 import { extractJson, type ValidationIssue, type Validator } from '../validation/index.ts';
@@ -11,9 +11,10 @@ import type { Verdict } from './verdict.ts';
  * The verdict on one result line, judged on the neutral result (see `ModelResponse`): each provider has already said
  * what its finish reasons mean. Never throws: every per-line failure is data.
  *
- * Order: an error line is `provider-error`; a refused prompt or an answer stopped by a policy is `blocked`; no text is
- * `empty` (or `truncated` when the output limit was spent before any text, e.g. on thinking); text whose JSON cannot
- * be extracted is `truncated` after the output limit, else `unparseable`; extracted JSON goes to the validator.
+ * Order: an error line is `provider-error`; an embedding is judged as a vector (`evaluate-embedding.ts`); a refused
+ * prompt or an answer stopped by a policy is `blocked`; no text is `empty` (or `truncated` when the output limit was
+ * spent before any text, e.g. on thinking); text whose JSON cannot be extracted is `truncated` after the output
+ * limit, else `unparseable`; extracted JSON goes to the validator.
  * Messages quote the provider's own words (`rawFinish`, `finishNote`).
  */
 export function evaluateResult(
