@@ -83,6 +83,27 @@ describe('batch embeddings through the official SDK', () => {
     expect(done.dest?.inlinedResponses).toBeUndefined();
   });
 
+  it('gives texts that share most words nearer vectors than unrelated texts (cosine), at the default 3072 values', async () => {
+    const created = await ai.batches.createEmbeddings({
+      model: 'gemini-embedding-001',
+      src: {
+        inlinedRequests: {
+          contents: [
+            'Exchangeable potassium rose after potash fertiliser on the clay loam',
+            'Exchangeable potassium fell after potash fertiliser on the sandy loam',
+            'The orchestra rehearsed a new symphony in the concert hall',
+          ],
+        },
+      },
+    });
+    const done = await waitForEnd(created.name!);
+    const [base = [], similar = [], unrelated = []] = (done.dest?.inlinedEmbedContentResponses ?? []).map((item) => item.response?.embedding?.values ?? []);
+    expect(base).toHaveLength(3072);
+    const cosine = (a: number[], b: number[]): number => a.reduce((sum, value, index) => sum + value * (b[index] ?? 0), 0);
+    expect(cosine(base, similar)).toBeGreaterThan(0.5);
+    expect(cosine(base, unrelated)).toBeLessThan(0.2);
+  });
+
   it('names the job an EmbedContentBatch on the wire and refuses a bad dimension line by line', async () => {
     const path = writeJsonl(temp.dir, 'embed-bad.jsonl', lines(
       { key: 'ok', request: { content: { parts: [{ text: 'fine' }] }, output_dimensionality: 4 } },
