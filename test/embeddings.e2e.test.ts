@@ -102,7 +102,7 @@ describe('an embedding stage (end to end)', () => {
     expect(server.stats().batchesCreated).toBe(stats.batchesCreated);
     expect(server.stats().requestsProcessed).toBe(24);
     expect(readFileSync(join(dir, 'embeddings.npy')).equals(npyBefore)).toBe(true);
-  });
+  }, 120_000); // three CLI runs
 
   it('retries embedding lines that failed at the provider, in a new job, until each document has its vector', async () => {
     const project = makeProject({ count: 6 });
