@@ -75,11 +75,23 @@ export interface CanaryConfig {
   readonly minValidRate: number;
 }
 
+/** An embedding stage's options. */
+export interface EmbeddingConfig {
+  /** Values per vector; the model's own size when absent. */
+  readonly outputDimensionality?: number;
+  /** What the vectors are for, in the provider's words (e.g. `RETRIEVAL_DOCUMENT`). */
+  readonly taskType?: string;
+}
+
 /** One resolved pipeline stage. */
 export interface StageConfig {
   readonly name: string;
   /** The stage's model, or the project's. */
   readonly model: string;
+  /** `generate`: a JSON answer per document; `embed`: one vector per document (see README, `task: embed`). */
+  readonly task: 'generate' | 'embed';
+  /** How an `embed` stage's vectors are made (absent members: the provider's defaults). */
+  readonly embedding?: EmbeddingConfig;
   readonly input: StageInput;
   /** Request key template with `{id}` and `{stage}`. @default '{id}_{stage}' */
   readonly keyTemplate: string;

@@ -2,8 +2,8 @@
  * @module A stage's `generationConfig` (written in Gemini's names, as users know them) as neutral generation options.
  * Members keep the config's order, so the Gemini encoder sends the bytes it always sent.
  */
-import type { GenerationOptions } from '../requests/neutral-request.ts';
-import type { GenerationConfig } from './config-types.ts';
+import type { EmbeddingOptions, GenerationOptions } from '../requests/neutral-request.ts';
+import type { GenerationConfig, StageConfig } from './config-types.ts';
 
 /** The neutral name of each config member that is renamed (the others keep their names). */
 const NEUTRAL_NAMES: Readonly<Record<string, string>> = {
@@ -26,6 +26,25 @@ export function generationOptionsOf(config: GenerationConfig): GenerationOptions
     } else {
       options[NEUTRAL_NAMES[name] ?? name] = value;
     }
+  }
+  return options;
+}
+
+/**
+ * The neutral embedding options of an `embed` stage, frozen once per stage (every request of the stage shares them),
+ * members in a fixed order.
+ */
+const embeddingOptions = new WeakMap<StageConfig, EmbeddingOptions>();
+
+export function embeddingOptionsOf(stage: StageConfig): EmbeddingOptions {
+  let options = embeddingOptions.get(stage);
+  if (!options) {
+    const { outputDimensionality, taskType } = stage.embedding ?? {};
+    options = Object.freeze({
+      ...(outputDimensionality === undefined ? {} : { dimensions: outputDimensionality }),
+      ...(taskType === undefined ? {} : { taskType }),
+    });
+    embeddingOptions.set(stage, options);
   }
   return options;
 }

@@ -30,4 +30,4 @@ export type {
 } from './config-types.ts';
 export { apiKeyVariable, type Env } from './resolve-env.ts';
 export { suggestKey } from './suggest-key.ts';
-export { generationOptionsOf } from './generation-options.ts';
+export { embeddingOptionsOf, generationOptionsOf } from './generation-options.ts';

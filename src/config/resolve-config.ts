@@ -15,7 +15,7 @@ import { resolveApiKey, resolveBaseUrl, resolveProvider, type Env } from './reso
 import { topologicalOrder } from './stage-graph.ts';
 import type { ParsedStageInput } from './stage-input-schema.ts';
 import { displayPath } from './display-path.ts';
-import { DEFAULT_EXCLUDE, type ParsedStage } from './stage-schema.ts';
+import { DEFAULT_EMBED_TEMPLATE, DEFAULT_EXCLUDE, type ParsedStage } from './stage-schema.ts';
 
 /** Everything besides the file's contents that resolution needs. */
 export interface ResolveContext {
@@ -80,7 +80,8 @@ async function resolveStage(
 ): Promise<StageConfig> {
   const at = ['stages', index] as const;
   const { projectDir } = context;
-  const prompt = stage.prompt;
+  // An embedding stage without a prompt embeds the whole document.
+  const prompt = stage.prompt ?? { template: DEFAULT_EMBED_TEMPLATE };
   const templateFile =
     prompt.file === undefined
       ? undefined
@@ -100,6 +101,8 @@ async function resolveStage(
     name: stage.name,
     // The schema guarantees a stage model or a project model.
     model: stage.model ?? defaultModel ?? '',
+    task: stage.task,
+    ...(stage.embedding === undefined ? {} : { embedding: withoutUndefined(stage.embedding) }),
     input: resolveInput(stage.input, projectDir),
     keyTemplate: stage.key,
     prompt: {
@@ -119,7 +122,8 @@ async function resolveStage(
       fileNameTemplate: stage.output.fileName,
     },
     maxAttempts: stage.maxAttempts,
-    repairNote: stage.repairNote,
+    // A repair note would change the text an embedding embeds; a vector has nothing to repair.
+    repairNote: stage.task === 'embed' ? false : stage.repairNote,
     batching: { ...stage.batching },
     maxInputTokens: stage.maxInputTokens,
     budget: withoutUndefined(stage.budget),

@@ -28,6 +28,23 @@ describe('stageSchema', () => {
     expect(messages(stage({ prompt: { file: 'a', template: 'b' } }))).toHaveLength(1);
   });
 
+  it('takes an embedding stage without a prompt, and refuses what means nothing to one', () => {
+    const embed = { name: 'e', input: { dir: 'd' }, task: 'embed', embedding: { outputDimensionality: 768, taskType: 'RETRIEVAL_DOCUMENT' } };
+    expect(messages(embed)).toEqual([]);
+    expect(messages({ ...embed, embedding: { outputDimensionality: 4096 } })[0]).toMatch(/^embedding.outputDimensionality: /);
+    expect(messages({ ...embed, generationConfig: { temperature: 0 } })).toEqual([
+      'generationConfig: an embedding stage generates nothing; set `embedding.outputDimensionality` / `embedding.taskType` instead',
+    ]);
+    expect(messages({ ...embed, validation: { required: ['x'] } })).toEqual([
+      'validation: an embedding stage has no JSON to validate (a vector of the right size is valid)',
+    ]);
+    expect(messages({ ...embed, prompt: { template: '{{title}}', system: 's' } })).toEqual([
+      'prompt: an embedding stage takes no system text; expected only `file` or `template`',
+    ]);
+    expect(messages({ name: 's', input: { dir: 'd' } })).toEqual(['prompt: is required: give `file` (a path) or `template` (inline text)']);
+    expect(messages(stage({ embedding: { outputDimensionality: 8 } }))).toEqual(['embedding: applies only to a stage with `task: embed`']);
+  });
+
   it('allows only one response schema source', () => {
     const result = messages(stage({ generationConfig: { responseJsonSchema: {}, responseJsonSchemaFile: 'x.json' } }));
     expect(result).toEqual([

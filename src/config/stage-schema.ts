@@ -129,14 +129,33 @@ const outputSchema = z
   })
   .strict();
 
+/** The text an embedding stage embeds when it has no prompt: the whole document. */
+export const DEFAULT_EMBED_TEMPLATE = '{{document}}';
+
+/**
+ * How an embedding stage's vectors are made (`task: embed`). `outputDimensionality` from 1 to 3072 (the emulator's
+ * and gemini-embedding-001's largest; 128 and up is what Google recommends), `taskType` one of the provider's task
+ * types (RETRIEVAL_DOCUMENT, SEMANTIC_SIMILARITY, CLUSTERING...), checked by the provider at create.
+ */
+const embeddingSchema = z
+  .object({
+    outputDimensionality: z.number().int().min(1).max(3072).optional(),
+    taskType: z.string().regex(/^[A-Z_]+$/, 'expected an upper-case task type such as RETRIEVAL_DOCUMENT').optional(),
+  })
+  .strict();
+
 /** One stage as written in the config file. */
 export const stageSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, `_` and `-` only'),
     model: nonEmpty.optional(),
+    /** `generate` (the default): a model answers each document with JSON; `embed`: one vector per document. */
+    task: z.enum(['generate', 'embed']).default('generate'),
+    embedding: embeddingSchema.optional(),
     input: stageInputSchema,
     key: templateSchema(['id', 'stage'], ['id'], 'gets the same key').default(DEFAULT_KEY_TEMPLATE),
-    prompt: promptSchema,
+    /** Required for `generate`; for `embed`, the text to embed (default: the whole document). */
+    prompt: promptSchema.optional(),
     generationConfig: generationConfigSchema.prefault({}),
     validation: validationSchema.prefault({}),
     output: outputSchema.prefault({}),
@@ -147,7 +166,25 @@ export const stageSchema = z
     budget: budgetSchema.prefault({}),
     canary: canarySchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((stage, ctx) => {
+    if (stage.task === 'generate') {
+      if (stage.prompt === undefined) ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'is required: give `file` (a path) or `template` (inline text)' });
+      if (stage.embedding !== undefined) ctx.addIssue({ code: 'custom', path: ['embedding'], message: 'applies only to a stage with `task: embed`' });
+      return;
+    }
+    // What means nothing to an embedding is refused rather than silently ignored.
+    if (stage.prompt?.system !== undefined || stage.prompt?.systemFile !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'an embedding stage takes no system text; expected only `file` or `template`' });
+    }
+    if (Object.keys(stage.generationConfig).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['generationConfig'], message: 'an embedding stage generates nothing; set `embedding.outputDimensionality` / `embedding.taskType` instead' });
+    }
+    const { schema, schemaFile, aliases, required, anyOf } = stage.validation;
+    if (schema !== undefined || schemaFile !== undefined || Object.keys(aliases).length + required.length + anyOf.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['validation'], message: 'an embedding stage has no JSON to validate (a vector of the right size is valid)' });
+    }
+  });
 
 /** A stage after schema validation (defaults applied, files not yet read). */
 export type ParsedStage = z.output<typeof stageSchema>;

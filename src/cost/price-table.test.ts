@@ -11,6 +11,8 @@ const GEMINI_MODELS = [
   'gemini-3-flash-preview',
   'gemini-3-pro-preview',
 ];
+/** Embedding models: input only, no output tokens. */
+const EMBEDDING_MODELS = ['gemini-embedding-001'];
 
 function configErrorOf(action: () => unknown): ConfigError {
   try {
@@ -26,10 +28,14 @@ describe('the built-in price table', () => {
   const table = createPriceTable();
 
   it('prices every listed Gemini model at half price in batch, with a source and a date', () => {
-    expect(table.models).toEqual(GEMINI_MODELS);
+    expect(table.models).toEqual([...GEMINI_MODELS, ...EMBEDDING_MODELS]);
     expect(table.source).toBe('https://ai.google.dev/gemini-api/docs/pricing');
     expect(table.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const model of GEMINI_MODELS) expect(table.priceFor(model).batchFactor).toBe(0.5);
+    for (const model of [...GEMINI_MODELS, ...EMBEDDING_MODELS]) expect(table.priceFor(model).batchFactor).toBe(0.5);
+  });
+
+  it('prices gemini-embedding-001 at $0.15 per 1M input tokens and nothing for output', () => {
+    expect(table.priceFor('models/gemini-embedding-001')).toMatchObject({ inputPerMTok: 0.15, outputPerMTok: 0 });
   });
 
   it('has plausible numbers: output dearer than input, cache hits no dearer than input, tiers dearer than base', () => {

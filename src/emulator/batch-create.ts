@@ -98,15 +98,19 @@ export function oversizedBodyError(): GoogleApiError {
   return new GoogleApiError(400, `Request payload size exceeds the limit: ${MAX_CREATE_BODY_BYTES} bytes.`);
 }
 
-/** Where a create goes: `models/<id>` and the API version it was called under (for the 404's wording). */
+/**
+ * Where a create goes: `models/<id>`, the API version it was called under (for the 404's wording), and `task`:
+ * `embed` for `:asyncBatchEmbedContent` (same body shape, EmbedContentRequests inside; see model/embedding.ts).
+ */
 export interface CreateTarget {
   model: string;
   apiVersion: string;
+  task?: 'embed' | undefined;
 }
 
 /** Validates a create body and registers the job; a refused create leaves nothing behind. */
 export async function createBatch(state: EmulatorState, target: CreateTarget, body: unknown): Promise<BatchRecord> {
-  const { model } = target;
+  const { model, task } = target;
   if (!isJsonObject(body)) throw new InputError('body', `must be a JSON object, got ${describeJson(body)}`);
   const batch = optionalObject(body, 'batch', 'body') ?? body;
   const displayName = optionalString(batch, 'displayName', 'batch');
@@ -115,7 +119,8 @@ export async function createBatch(state: EmulatorState, target: CreateTarget, bo
   const fault = matchJobFault(state, ordinal, displayName);
   const refusal = scriptedRefusal(fault, bareModelId(model), target.apiVersion);
   if (refusal !== undefined) throw refusal;
-  requireKnownModel(bareModelId(model), target.apiVersion, 'batchGenerateContent');
+  const method = task === 'embed' ? 'asyncBatchEmbedContent' : 'batchGenerateContent';
+  requireKnownModel(bareModelId(model), target.apiVersion, method);
   const inputConfig = optionalObject(batch, 'inputConfig', 'batch');
   if (inputConfig === undefined) throw new InputError('batch.inputConfig', 'is required: give inputConfig.fileName or inputConfig.requests');
   const fileName = optionalString(inputConfig, 'fileName', 'batch.inputConfig');
@@ -126,9 +131,10 @@ export async function createBatch(state: EmulatorState, target: CreateTarget, bo
   // Checked before anything is created, so a bad request leaves no trace.
   const inlineRequests = requests === undefined ? undefined : readInlineRequests(requests);
   // readInlineRequests checked that each item is an object.
-  if (requests !== undefined) checkInlineRequests(field(requests, 'requests') as JsonObject[]);
+  // Embedding requests are EmbedContentRequests, checked line by line when they run (model/embedding.ts).
+  if (requests !== undefined && task !== 'embed') checkInlineRequests(field(requests, 'requests') as JsonObject[]);
   const inputFile = fileName === undefined ? undefined : findFile(state, fileIdOf(fileName, 'batch.inputConfig.fileName'));
-  const scanned = inputFile === undefined ? undefined : await scanInputFile(inputFile.path);
+  const scanned = inputFile === undefined ? undefined : await scanInputFile(inputFile.path, { checkSchema: task !== 'embed' });
   if (scanned !== undefined && scanned.errors.length > 0) throw new GoogleApiError(400, scanned.errors.join('\n'));
 
   // Real batch ids are 36 lowercase alphanumerics (CB `o08hk76gv328ihxcssjsgwt3g6omtfysxi46`, js-genai#1227).
@@ -164,6 +170,7 @@ export async function createBatch(state: EmulatorState, target: CreateTarget, bo
     seq: state.nextSeq(),
     ordinal,
     model,
+    ...(task === undefined ? {} : { task }),
     displayName,
     input,
     requestCount,

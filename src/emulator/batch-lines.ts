@@ -6,7 +6,7 @@
 import { errorMessage } from '../shared/index.ts';
 import type { DocumentReader } from './document-reading.ts';
 import type { LineFaults } from './faults.ts';
-import { resolveCachedContent, simulateLine, type CacheLookup, type SimulatedLine } from './model/index.ts';
+import { resolveCachedContent, simulateEmbedLine, simulateLine, type CacheLookup, type SimulatedLine } from './model/index.ts';
 import { describeJson, field, isJsonObject, type JsonObject } from './proto-json.ts';
 
 /** What a line's answer depends on besides the line. */
@@ -22,6 +22,8 @@ export interface LineContext {
   documents?: DocumentReader | undefined;
   /** Finds the live context caches a line may name (`cachedContent`). */
   caches?: CacheLookup | undefined;
+  /** `embed`: the line is an EmbedContentRequest (see model/embedding.ts). */
+  task?: 'embed' | undefined;
 }
 
 /** A result: the output file line (without `key` when there is none) and whether it succeeded. */
@@ -37,6 +39,10 @@ function badLine(key: string | undefined, message: string): LineResult {
 /** Asks the model, turning a model bug into an error line rather than a stuck job. */
 export async function answerRequest(request: JsonObject, key: string | undefined, context: LineContext): Promise<SimulatedLine> {
   try {
+    if (context.task === 'embed') {
+      const { seed, model, submission, faults } = context;
+      return simulateEmbedLine(request, { seed, model, key, submission, faults });
+    }
     const resolved = resolveCachedContent(request, context.model, context.caches);
     if ('error' in resolved) return resolved;
     const read = await context.documents?.read(resolved.request);

@@ -97,6 +97,8 @@ export interface BatchRecord {
   /** 1-based creation number, the `nth` of job faults and the label of seeded output faults. */
   ordinal: number;
   model: string;
+  /** `embed` for a job created by `:asyncBatchEmbedContent` (its lines are EmbedContentRequests); else generation. */
+  task?: 'embed';
   displayName: string | undefined;
   input: BatchInput;
   requestCount: number;

@@ -47,7 +47,7 @@ function describeViolation(violation: SchemaViolation): string {
 }
 
 /** One line read: its object, or why the real service would refuse it (the message's form). */
-export function readInputLine(text: string, lineNumber: number): { value: JsonObject } | { error: string } {
+export function readInputLine(text: string, lineNumber: number, checkSchema = true): { value: JsonObject } | { error: string } {
   const refused = (column: number, reason: string): { error: string } => ({
     error: `Error on line ${lineNumber}: invalid JSON, near column ${column}: ${reason}`,
   });
@@ -58,20 +58,23 @@ export function readInputLine(text: string, lineNumber: number): { value: JsonOb
     return refused(parseErrorColumn(error), error instanceof Error ? error.message : String(error));
   }
   if (!isJsonObject(value)) return refused(1, 'expected an object with "key" and "request"');
-  const violation = lineViolation(value);
+  const violation = checkSchema ? lineViolation(value) : undefined;
   if (violation === undefined) return { value };
   // "near": the field's first spelling in the line, as the real column points near the offending name.
   return refused(Math.max(text.indexOf(`"${violation.field}"`), 0) + 1, describeViolation(violation));
 }
 
-/** Scans a JSONL input file line by line (never whole in memory). Line numbers count blank lines too. */
-export async function scanInputFile(path: string): Promise<ScannedInput> {
+/**
+ * Scans a JSONL input file line by line (never whole in memory). Line numbers count blank lines too. Without
+ * `checkSchema` (embedding batches), lines are only checked to be JSON objects.
+ */
+export async function scanInputFile(path: string, options: { checkSchema: boolean } = { checkSchema: true }): Promise<ScannedInput> {
   const scanned: ScannedInput = { count: 0, keys: [], errors: [] };
   let lineNumber = 0;
   for await (const line of readLinesFrom(path)) {
     lineNumber++;
     if (isBlankLine(line.text)) continue;
-    const read = readInputLine(line.text, lineNumber);
+    const read = readInputLine(line.text, lineNumber, options.checkSchema);
     if ('error' in read) {
       if (scanned.errors.length < MAX_LISTED_ERRORS) scanned.errors.push(read.error);
     } else {

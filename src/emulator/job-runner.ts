@@ -65,7 +65,16 @@ export function createJobRunner(state: EmulatorState): JobRunner {
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;
-    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, documents, caches: cacheLookup(state) };
+    return {
+      seed,
+      model: bareModel(batch),
+      faults: faults.lines,
+      where,
+      submission: batch.resubmissions.get(index) ?? 1,
+      documents,
+      caches: cacheLookup(state),
+      task: batch.task,
+    };
   }
 
   function count(batch: BatchRecord, result: LineResult): void {

@@ -1,5 +1,5 @@
 /**
- * @module `POST /{v}/models/{model}:verb`: `batchGenerateContent` creates a batch; `generateContent` and
+ * @module `POST /{v}/models/{model}:verb`: `batchGenerateContent` and `asyncBatchEmbedContent` create a batch; `generateContent` and
  * `countTokens` are answered at once by the simulated model (its InputError is a 400); the batch path never uses
  * them, and stats count them.
  */
@@ -40,12 +40,15 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     const { seed } = state.options;
     switch (verb) {
       case 'batchGenerateContent':
+      // asyncBatchEmbedContent: batches.createEmbeddings (SDK 3.3.0 createEmbeddingsInternal; spec §3.2, Part D.4).
+      case 'asyncBatchEmbedContent':
         return guard(c, 'batches.create', async () => {
           const text = await c.req.text();
           // Inline requests travel in this body: over 20 MB it is refused before anything is read (spec §3.2, §6).
           if (Buffer.byteLength(text) > MAX_CREATE_BODY_BYTES) throw oversizedBodyError();
           const apiVersion = c.req.param('version');
-          const batch = await createBatch(state, { model: `models/${model}`, apiVersion }, parseRequestJson(text, 'body'));
+          const task = verb === 'asyncBatchEmbedContent' ? 'embed' : undefined;
+          const batch = await createBatch(state, { model: `models/${model}`, apiVersion, task }, parseRequestJson(text, 'body'));
           return c.json(operationJson(batch, { includeInlineResponses: true }));
         });
       case 'generateContent':

@@ -10,6 +10,9 @@ import type { JsonObject } from './proto-json.ts';
 
 const BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch';
 const OUTPUT_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput';
+// Embedding jobs: the JS SDK's fixture test/unit/batch_embedding_test.ts (spec §3.3).
+const EMBED_BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatch';
+const EMBED_OUTPUT_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatchOutput';
 
 /**
  * Counts that always add up: requested = succeeded + failed + pending. A cancelled, failed or expired job's
@@ -42,7 +45,7 @@ export function operationJson(batch: BatchRecord, options: { includeInlineRespon
   return {
     name,
     metadata: {
-      '@type': BATCH_TYPE,
+      '@type': batch.task === 'embed' ? EMBED_BATCH_TYPE : BATCH_TYPE,
       model: batch.model,
       ...(batch.displayName === undefined ? {} : { displayName: batch.displayName }),
       ...(batch.input.kind === 'file' ? { inputConfig: { fileName: batch.input.fileName } } : {}),
@@ -58,6 +61,6 @@ export function operationJson(batch: BatchRecord, options: { includeInlineRespon
     // Done: exactly one of error or response (DOC-ref Operation: "If done == true, exactly one of error or
     // response can be set"). A cancelled or failed job's processed lines stay reachable in metadata.output.
     ...(done && batch.error !== undefined ? { error: batch.error } : {}),
-    ...(done && batch.error === undefined && output !== undefined ? { response: { '@type': OUTPUT_TYPE, ...output } } : {}),
+    ...(done && batch.error === undefined && output !== undefined ? { response: { '@type': batch.task === 'embed' ? EMBED_OUTPUT_TYPE : OUTPUT_TYPE, ...output } } : {}),
   };
 }

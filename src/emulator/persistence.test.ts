@@ -164,4 +164,22 @@ describe('a state.json it cannot use', () => {
     await emulator.close();
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
   });
+
+  it('keeps an embedding job an embedding job across a restart (its lines are embedded, its @type says so)', async () => {
+    const clock = createManualClock();
+    const dir = tempDir();
+    const options = { pendingMs: 100, jobDurationMs: 1000, clock, storageDir: dir, persist: true };
+    const first = track(createEmulator(options));
+    const body = { batch: { inputConfig: { requests: { requests: [{ request: { content: { parts: [{ text: 'soil potassium' }] }, outputDimensionality: 4 } }] } } } };
+    const created = await callJson(first, '/v1beta/models/gemini-embedding-001:asyncBatchEmbedContent', { method: 'POST', body: JSON.stringify(body) });
+    expect(created.status).toBe(200);
+    const name = created.body.name ?? '';
+    await closeEmulator(first);
+
+    const second = track(createEmulator(options));
+    const done = await runToEnd(second, clock, name);
+    expect((done.metadata as Record<string, unknown>)['@type']).toBe('type.googleapis.com/google.ai.generativelanguage.v1main.EmbedContentBatch');
+    const [result] = (done.metadata.output?.inlinedResponses?.inlinedResponses ?? []) as { response?: { embedding?: { values: number[] } } }[];
+    expect(result?.response?.embedding?.values).toHaveLength(4);
+  });
 });

@@ -49,6 +49,7 @@ const batchSchema = z
     seq: count,
     ordinal: z.number().int().positive(),
     model: z.string(),
+    task: z.literal('embed').optional(),
     displayName: z.string().optional(),
     input: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('file'), fileName: z.string() }).strict(),
@@ -125,6 +126,7 @@ function batchEntry(batch: BatchRecord): SnapshotBatch {
     seq: batch.seq,
     ordinal: batch.ordinal,
     model: batch.model,
+    task: batch.task,
     displayName: batch.displayName,
     input: input.kind === 'file' ? { kind: 'file', fileName: input.fileName } : { kind: 'inline', requests: input.requests },
     requestCount: batch.requestCount,
@@ -180,6 +182,7 @@ export function batchFromSnapshot(entry: SnapshotBatch, options: ResolvedOptions
     seq: entry.seq,
     ordinal: entry.ordinal,
     model: entry.model,
+    ...(entry.task === undefined ? {} : { task: entry.task }),
     displayName: entry.displayName,
     input:
       entry.input.kind === 'file'

@@ -6,6 +6,7 @@ import type { StageConfig } from '../config/index.ts';
 import { LIVE_REMOTE_STATES } from '../ledger/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import type { EngineContext } from './context.ts';
+import { consolidateEmbeddingStages } from './embedding-outputs.ts';
 import { summarizeStages, type StageSummary } from './summary.ts';
 import { pollLiveJobsOnce } from './watch-jobs.ts';
 
@@ -14,6 +15,7 @@ export async function collectFinished(context: EngineContext, stages: readonly S
   const names = stages.map((stage) => stage.name);
   await pollLiveJobsOnce(context, names);
   await collectJobs(context, stages);
+  consolidateEmbeddingStages(context, stages);
   return summarizeStages(context.ledger, stages, context.prices);
 }
 

@@ -8,6 +8,7 @@ export { pollInterval } from './watch-jobs.ts';
 export { collectFinished, cancelJobs, liveJobs } from './collect-and-cancel.ts';
 export { revalidate, type RevalidationSummary, type RevalidationChange } from './revalidate.ts';
 export { findRequest, provenanceOf, dependentsOf, type Provenance } from './lineage.ts';
+export { vectorRowOf, type VectorRow } from './embedding-outputs.ts';
 export { planStage, type PlanMemory } from './plan-stage.ts';
 export { previewRun, type RunPreview, type StagePreview } from './plan-run.ts';
 export { stageDocumentProblems } from './document-problems.ts';

@@ -47,7 +47,7 @@ export function createLineJudge(job: JudgeJob): (item: ResultItem) => LineOutcom
     if (seen === 'duplicate') return { kind: 'duplicates', key: item.key };
     const docId = open.get(item.key);
     if (docId === undefined) return { kind: 'alreadyRecorded' };
-    const verdict = evaluateResult(item, validator);
+    const verdict = evaluateResult(item, validator, { dimensions: stage.embedding?.outputDimensionality });
     if (verdict.status !== 'valid') return { kind: verdict.status, key: item.key, record: resultRecord(stage, item, verdict, undefined) };
     try {
       const written = writeOutputFile(outputFile(stage, docId, item.key, verdict.output, job.finishedAt));

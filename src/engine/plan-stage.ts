@@ -5,7 +5,7 @@
  * them in `decided` instead of writing them. Identical work already done (same fingerprint, valid answer stored)
  * is reused, not resubmitted.
  */
-import { generationOptionsOf, type ProjectConfig, type StageConfig } from '../config/index.ts';
+import { embeddingOptionsOf, generationOptionsOf, type ProjectConfig, type StageConfig } from '../config/index.ts';
 import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../corpus/index.ts';
 import { upsertDecision, type Ledger, type Lineage, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
@@ -68,6 +68,7 @@ export function requestSpecOf(stage: StageConfig): RequestSpec {
     promptTemplate: stage.prompt.template,
     ...(stage.prompt.system === undefined ? {} : { system: stage.prompt.system }),
     generation: generationOptionsOf(stage.generationConfig),
+    ...(stage.task === 'embed' ? { embedding: embeddingOptionsOf(stage) } : {}),
   };
 }
 

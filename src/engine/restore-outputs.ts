@@ -14,7 +14,7 @@ import type { ModelResponse } from '../providers/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import type { EngineContext } from './context.ts';
-import { outputFileAt, writeOutputFile, type OutputFile } from './verdicts.ts';
+import { stageOutputFileAt, writeOutputFile, type OutputFile } from './verdicts.ts';
 
 /** What restoring found in one stage. */
 export interface RestoreSummary {
@@ -62,10 +62,10 @@ export function restoreOutputs(context: EngineContext, stages: readonly StageCon
 export function restoredOutput(ledger: Ledger, stage: StageConfig, validator: Validator, output: RecordedOutput): OutputFile | undefined {
   const answer = ledger.outputs.answerOf(output.requestId);
   const response = answer ? (JSON.parse(answer.response) as ModelResponse) : undefined;
-  const verdict = response && evaluateResult({ kind: 'response', key: output.key, lineNumber: 0, response }, validator);
+  const verdict = response && evaluateResult({ kind: 'response', key: output.key, lineNumber: 0, response }, validator, { dimensions: stage.embedding?.outputDimensionality });
   if (verdict?.status !== 'valid') return undefined;
   // Under the stage's current output folder, by the same name: the folder may have moved in the config.
-  return outputFileAt(resolveInside(stage.output.dir, basename(output.path)), verdict.output);
+  return stageOutputFileAt(stage, resolveInside(stage.output.dir, basename(output.path)), output.docId, verdict.output);
 }
 
 /** True when the file is gone, is not a file, or is not the size it was written at. */

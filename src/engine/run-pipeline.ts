@@ -10,6 +10,7 @@ import { describeMissingPlaceholder } from '../requests/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import { stageDocumentProblems } from './document-problems.ts';
+import { consolidateEmbeddingStages } from './embedding-outputs.ts';
 import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
 import { restoreOutputs } from './restore-outputs.ts';
@@ -43,7 +44,9 @@ export async function runPipeline(
   // One collect worker for the whole run: a run collects dozens of times.
   const judge = new ResultJudge();
   try {
-    return await runStages(context, stages, options, judge);
+    const outcome = await runStages(context, stages, options, judge);
+    consolidateEmbeddingStages(context, stages);
+    return outcome;
   } finally {
     await judge.close();
   }

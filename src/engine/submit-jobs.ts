@@ -82,6 +82,7 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
       model: job.model,
       inputFile: job.input_file ?? '',
       displayName: job.display_name,
+      ...(stage.task === 'embed' ? { task: 'embed' as const } : {}),
     });
     context.failpoint('after-create');
     job = ledger.durably(() =>

@@ -6,8 +6,9 @@ import type { StageConfig } from '../config/index.ts';
 import type { FailureKind, ResultRecord, WrittenOutput } from '../ledger/index.ts';
 import { outputFileName, resolveInside, writeFileAtomic } from '../outputs/index.ts';
 import type { ResultItem } from '../providers/index.ts';
-import type { Verdict } from '../results/index.ts';
+import type { EmbeddingOutput, Verdict } from '../results/index.ts';
 import { describeIssues } from '../validation/index.ts';
+import { embeddingOutputFile } from './embedding-outputs.ts';
 
 /** An output file to write: where, and its text. */
 export interface OutputFile {
@@ -23,7 +24,12 @@ export function outputFile(stage: StageConfig, docId: string, key: string, outpu
     stage: stage.name,
     timestamp: new Date(finishedAt),
   });
-  return outputFileAt(resolveInside(stage.output.dir, name), output);
+  return stageOutputFileAt(stage, resolveInside(stage.output.dir, name), docId, output);
+}
+
+/** The output file of `output` at `path` as the stage writes it: an embedding with its document id and model. */
+export function stageOutputFileAt(stage: StageConfig, path: string, docId: string, output: unknown): OutputFile {
+  return stage.task === 'embed' ? embeddingOutputFile(path, docId, stage.model, output as EmbeddingOutput) : outputFileAt(path, output);
 }
 
 /** The output file of `output` at `path`. */

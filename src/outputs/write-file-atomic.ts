@@ -51,7 +51,7 @@ let tempCounter = 0;
  * A unique temporary name beside `path` (a per-process random tag and a counter: cheaper than fresh randomness for
  * every file); the final name is kept short so the temp name stays a legal length.
  */
-function tempPathFor(path: string): string {
+export function tempPathFor(path: string): string {
   const stem = [...basename(path)].slice(0, 48).join('');
   return join(dirname(path), `${TEMP_FILE_PREFIX}${stem}-${processTag}${(tempCounter++).toString(36)}`);
 }

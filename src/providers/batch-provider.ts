@@ -92,6 +92,8 @@ export interface ModelResponse {
   modelVersion: string | undefined;
   /** Sources cited or searched, when the provider reports any. */
   citations?: Citation[];
+  /** The vector, for an embedding request (then there is no text). */
+  embedding?: number[];
   raw: unknown;
 }
 
@@ -144,8 +146,10 @@ export interface BatchProvider {
   /**
    * Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. A refusal for
    * bad input lines is a non-retryable ProviderError whose `refusedLines` name them (1-based, in the input file).
+   * `task: 'embed'` says the file's requests are embedding requests (see `NeutralRequest.embedding`); absent, they
+   * generate.
    */
-  createJob(options: { model: string; inputFile: string; displayName: string }): Promise<RemoteJob>;
+  createJob(options: { model: string; inputFile: string; displayName: string; task?: 'generate' | 'embed' | undefined }): Promise<RemoteJob>;
   /**
    * Reads one job by name. Rejects with `NotFoundError` (and only that) when the provider does not know the job:
    * the engine then records it as lost and resubmits its requests.

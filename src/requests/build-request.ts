@@ -1,6 +1,6 @@
 /** @module One (stage, document) pair rendered as a {@link NeutralRequest}, with its batch key. */
 import { ConfigError, deepFreeze } from '../shared/index.ts';
-import type { GenerationOptions, NeutralRequest, RequestPart } from './neutral-request.ts';
+import type { EmbeddingOptions, GenerationOptions, NeutralRequest, RequestPart } from './neutral-request.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
 /** What a stage says about how to turn a document into a request. */
@@ -15,6 +15,8 @@ export interface RequestSpec {
   system?: string;
   /** Passed through in their order; undefined members are omitted. */
   generation: { readonly [Name in keyof GenerationOptions]?: GenerationOptions[Name] | undefined };
+  /** Set for a stage that embeds: each request asks for one vector of its content. */
+  embedding?: EmbeddingOptions;
 }
 
 /** A built request: its batch key and the neutral request. */
@@ -70,6 +72,7 @@ export function buildRequest(
     ...(spec.system === undefined ? {} : { system: spec.system }),
     content,
     generation: optionsOf(spec),
+    ...(spec.embedding === undefined ? {} : { embedding: spec.embedding }),
   };
   return { key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }), request };
 }

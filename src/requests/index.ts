@@ -21,6 +21,7 @@ export {
   type NeutralRequest,
   type RequestPart,
   type GenerationOptions,
+  type EmbeddingOptions,
   type ToolSpec,
   type JsonObject,
 } from './neutral-request.ts';

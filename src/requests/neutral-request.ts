@@ -42,6 +42,16 @@ export type ToolSpec =
   | { readonly kind: 'function'; readonly name: string; readonly description?: string; readonly parameters?: JsonObject }
   | { readonly kind: 'web-search' };
 
+/**
+ * An embedding request: the content becomes one vector instead of an answer. Members absent: the model's defaults.
+ */
+export interface EmbeddingOptions {
+  /** Values in the vector (models trained for it keep the leading ones). */
+  readonly dimensions?: number;
+  /** What the vector is for, passed verbatim (e.g. `RETRIEVAL_DOCUMENT`, `CLUSTERING`). */
+  readonly taskType?: string;
+}
+
 /** One request, as truebatch means it. */
 export interface NeutralRequest {
   /** System text, verbatim. */
@@ -52,6 +62,8 @@ export interface NeutralRequest {
   readonly tools?: readonly ToolSpec[];
   /** A context cached at the provider beforehand, by the provider's name for it (types only for now). */
   readonly cachedContext?: { readonly name: string };
+  /** Set: embed the content into one vector (no system, tools or generation options then). */
+  readonly embedding?: EmbeddingOptions;
 }
 
 /** `request` with one more text part at the end (a repair note). */

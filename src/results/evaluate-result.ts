@@ -1,26 +1,35 @@
 /**
  * @module Classifies one result line: provider error, blocked, empty, truncated or unparseable (failed), or
- * extracted JSON that the validator finds valid or invalid.
+ * extracted JSON that the validator finds valid or invalid (an embedding: a vector of the right size).
  */
 import type { ResultItem } from '../providers/index.ts';
 import { extractJson, type ValidationIssue, type Validator } from '../validation/index.ts';
+import { evaluateEmbedding } from './evaluate-embedding.ts';
 import type { Verdict } from './verdict.ts';
 
 /**
  * The verdict on one result line, judged on the neutral result (see `ModelResponse`): each provider has already said
  * what its finish reasons mean. Never throws: every per-line failure is data.
  *
- * Order: an error line is `provider-error`; a refused prompt or an answer stopped by a policy is `blocked`; no text is
- * `empty` (or `truncated` when the output limit was spent before any text, e.g. on thinking); text whose JSON cannot
- * be extracted is `truncated` after the output limit, else `unparseable`; extracted JSON goes to the validator.
+ * Order: an error line is `provider-error`; an embedding is judged as a vector (`evaluate-embedding.ts`); a refused
+ * prompt or an answer stopped by a policy is `blocked`; no text is `empty` (or `truncated` when the output limit was
+ * spent before any text, e.g. on thinking); text whose JSON cannot be extracted is `truncated` after the output
+ * limit, else `unparseable`; extracted JSON goes to the validator.
  * Messages quote the provider's own words (`rawFinish`, `finishNote`).
  */
-export function evaluateResult(item: Exclude<ResultItem, { kind: 'malformed' }>, validator: Validator): Verdict {
+export function evaluateResult(
+  item: Exclude<ResultItem, { kind: 'malformed' }>,
+  validator: Validator,
+  expected: { dimensions?: number | undefined } = {},
+): Verdict {
   const key = item.key;
   if (item.kind === 'error') {
     const { code, message } = item.error;
     return failed(key, 'provider-error', `provider error ${code}: ${message}`, undefined, undefined);
   }
+  // An embedding is judged as a vector (of `expected.dimensions` values, when the stage asks for a size).
+  const { embedding } = item.response;
+  if (embedding !== undefined) return evaluateEmbedding(key, { ...item.response, embedding }, expected.dimensions);
   const { text, finish, rawFinish, finishNote, promptBlocked, usage } = item.response;
   const hasText = text !== undefined && text.trim() !== '';
   const limit = rawFinish ?? 'the output limit';

@@ -1,16 +1,17 @@
 /** @module `truebatch lineage`: where an output came from, or what depends on a document. */
 import type { Command } from 'commander';
-import { dependentsOf, findRequest, provenanceOf, type Provenance } from '../../engine/index.ts';
+import { dependentsOf, findRequest, provenanceOf, vectorRowOf, type Provenance, type VectorRow } from '../../engine/index.ts';
 import { ConfigError, NotFoundError } from '../../shared/index.ts';
 import { table } from '../format.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
 
-function describe(node: Provenance, indent = ''): string {
+function describe(node: Provenance & { vectors?: VectorRow }, indent = ''): string {
   const lines = [
     `${indent}${node.stage} ${node.key}: ${node.state}${node.outputPath ? ` → ${node.outputPath}` : ''}`,
     `${indent}  fingerprint ${node.fingerprint.slice(0, 16)}…  model ${node.model}`,
   ];
+  if (node.vectors) lines.push(`${indent}  vector row ${node.vectors.row} of ${node.vectors.file}`);
   if (node.document) lines.push(`${indent}  document ${node.document.id} (${node.document.path}, sha256 ${node.document.contentHash.slice(0, 12)}…)`);
   if (node.prompt) lines.push(`${indent}  prompt ${node.prompt.file ?? '(inline)'} sha256 ${node.prompt.sha256.slice(0, 12)}…; generationConfig sha256 ${(node.generationConfigSha256 ?? '').slice(0, 12)}…`);
   if (node.reusedAttempt !== null) lines.push(`${indent}  answer reused from attempt ${node.reusedAttempt} (identical request)`);
@@ -40,7 +41,7 @@ export function registerLineageCommand(program: Command): void {
     .option('--dependents', 'list every request derived from the document id <target>', false)
     .action(async (target: string, flags: { dependents: boolean }, command: Command) => {
       const options = globalOptions(command);
-      await withLedger(options, false, (ledger, config) => {
+      await withLedger(options, false, async (ledger, config) => {
         if (flags.dependents) {
           const dependents = lookUp(() => dependentsOf(ledger, target));
           printResult(options, { document: target, dependents }, () =>
@@ -48,7 +49,11 @@ export function registerLineageCommand(program: Command): void {
           );
           return;
         }
-        const provenance = provenanceOf(ledger, lookUp(() => findRequest(ledger, target, [process.cwd(), config.projectDir])));
+        const found = provenanceOf(ledger, lookUp(() => findRequest(ledger, target, [process.cwd(), config.projectDir])));
+        // An embedding's row in its stage's consolidated files, beside its own output.
+        const stage = config.stages.find((each) => each.name === found.stage);
+        const vectors = stage && found.document ? await vectorRowOf(stage, found.document.id) : undefined;
+        const provenance = vectors === undefined ? found : { ...found, vectors };
         printResult(options, provenance, () => describe(provenance));
       });
     });

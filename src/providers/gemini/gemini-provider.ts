@@ -129,11 +129,14 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
       return { name: file.name, sizeBytes: Number.isFinite(reported) ? reported : localSize };
     },
 
-    async createJob({ model, inputFile, displayName }) {
+    async createJob({ model, inputFile, displayName, task }) {
       const where = `createJob(${displayName})`;
       // Never retried: create is not idempotent; after an error the engine reconciles by displayName.
       const job = await translatingErrors(where, secrets, () =>
-        ai.batches.create({ model, src: inputFile, config: { displayName } }),
+        task === 'embed'
+          ? // models/{m}:asyncBatchEmbedContent (spec §3.2 "Embeddings"); the SDK warns once per call that it is experimental.
+            ai.batches.createEmbeddings({ model, src: { fileName: inputFile }, config: { displayName } })
+          : ai.batches.create({ model, src: inputFile, config: { displayName } }),
       );
       return batchJobToRemoteJob(job, where);
     },

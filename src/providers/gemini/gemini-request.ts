@@ -6,6 +6,7 @@
 import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '../../requests/index.ts';
 import { InputError, deepFreeze, errorMessage } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
+import { decodeGeminiEmbedRequest, encodeGeminiEmbedRequest, estimateEmbedTokens, isEmbedRequestJson } from './gemini-embed-request.ts';
 import { estimateRequestTokens } from './gemini-request-tokens.ts';
 
 /** Neutral options that Gemini's config names alike; the others are renamed (and `thinking` reshaped) below. */
@@ -143,6 +144,7 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
     throw new InputError('request', `is not JSON: ${errorMessage(error)}`);
   }
   if (!isRecord(body)) throw new InputError('request', 'must be a JSON object');
+  if (isEmbedRequestJson(body)) return decodeGeminiEmbedRequest(body);
   const known = new Set(['contents', 'systemInstruction', 'generationConfig', 'cachedContent']);
   const unknown = Object.keys(body).filter((name) => !known.has(name));
   if (unknown.length > 0) throw new InputError('request', `has members truebatch never wrote: ${unknown.join(', ')}`);
@@ -173,16 +175,16 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
 /** The Gemini codec: Google's Batch API and the emulator write and read the same lines. */
 export const geminiRequestCodec: RequestCodec = {
   provider: 'gemini',
-  encode: encodeGeminiRequest,
+  encode: (request) => (request.embedding === undefined ? encodeGeminiRequest(request) : encodeGeminiEmbedRequest({ ...request, embedding: request.embedding })),
   decode: decodeGeminiRequest,
   appendText(requestJson, text) {
     // The stored body as it is, one part longer: its bytes stay what was planned (and shown by `show`).
-    const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[] };
-    request.contents?.[0]?.parts?.push({ text });
+    const request = JSON.parse(requestJson) as { contents?: { parts?: { text?: string }[] }[]; content?: { parts?: { text?: string }[] } };
+    (request.content ?? request.contents?.[0])?.parts?.push({ text });
     return JSON.stringify(request);
   },
   estimateTokens(request) {
-    return estimateRequestTokens(geminiRequestOf(request));
+    return request.embedding === undefined ? estimateRequestTokens(geminiRequestOf(request)) : estimateEmbedTokens(request);
   },
 };
 

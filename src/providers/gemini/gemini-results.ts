@@ -5,16 +5,14 @@
 import { z } from 'zod';
 import { readJsonl, type ParsedLine } from '../../shared/index.ts';
 import type { ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
+import { embedModelResponse, isEmbedResponse } from './gemini-embed-results.ts';
 import { geminiFinish } from './gemini-finish.ts';
+import { tokenCountSchema } from './gemini-token-count.ts';
 import { camelCaseKeys } from './gemini-json.ts';
 
 /** How much of a bad line a `malformed` item keeps, so a huge broken line cannot blow up memory downstream. */
 export const MALFORMED_RAW_MAX_CHARS = 2000;
 
-const tokenCountSchema = z.union([
-  z.number().int().nonnegative(),
-  z.string().regex(/^\d+$/, 'expected a non-negative integer string').transform(Number),
-]);
 
 const responseSchema = z.object({
   candidates: z
@@ -85,6 +83,10 @@ export function parseResultLine(line: ParsedLine): ResultItem {
   const responseValue = fields.get('response');
   if (responseValue === undefined || responseValue === null) {
     return malformed(lineNumber, 'has neither "response" nor "error"', raw());
+  }
+  if (isEmbedResponse(responseValue)) {
+    const embedded = embedModelResponse(camelCaseKeys(responseValue));
+    return embedded.ok ? { kind: 'response', key, lineNumber, response: embedded.response } : malformed(lineNumber, embedded.reason, raw());
   }
   const parsed = responseSchema.safeParse(camelCaseKeys(responseValue));
   if (!parsed.success) return malformed(lineNumber, `"response" is invalid: ${z.prettifyError(parsed.error)}`, raw());
