@@ -12,8 +12,6 @@ import {
   NotFoundError,
   ProviderError,
   errorMessage,
-  systemClock,
-  type Clock,
 } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
@@ -21,7 +19,6 @@ import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
 import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
 import { createGeminiRestClient } from './gemini-rest.ts';
 import { readGeminiResults } from './gemini-results.ts';
-import { DEFAULT_READ_RETRY, retryingRead, type ReadRetryPolicy } from './gemini-retry.ts';
 
 /** Google's endpoint for the Gemini Developer API. */
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -46,14 +43,6 @@ export interface GeminiProviderSettings {
    * @default 'application/json'
    */
   uploadMimeType?: string;
-  /** Sleeps between read retries. @default systemClock */
-  clock?: Clock;
-  /**
-   * In-provider retries of idempotent reads (getJob, the listing in findJobsByDisplayName, downloadResults) on
-   * retryable failures. Uploads, creates and cancels are never retried here: the engine decides.
-   * @default { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 }
-   */
-  readRetry?: Partial<ReadRetryPolicy>;
   /** Page size when listing batches. @default 100 */
   listPageSize?: number;
 }
@@ -72,8 +61,6 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
   const baseUrl = settings.baseUrl ?? GEMINI_DEFAULT_BASE_URL;
   const apiVersion = settings.apiVersion ?? 'v1beta';
   const mimeType = settings.uploadMimeType ?? 'application/json';
-  const clock = settings.clock ?? systemClock;
-  const retryPolicy: ReadRetryPolicy = { ...DEFAULT_READ_RETRY, ...settings.readRetry };
   const pageSize = settings.listPageSize ?? 100;
   const secrets = [apiKey];
 
@@ -81,8 +68,9 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
   const ai = new GoogleGenAI({ apiKey, vertexai: false, apiVersion, httpOptions: { baseUrl, apiVersion } });
   const rest = createGeminiRestClient({ apiKey, baseUrl, apiVersion });
 
-  const read = <T>(where: string, call: () => Promise<T>): Promise<T> =>
-    retryingRead(retryPolicy, clock, () => translatingErrors(where, secrets, call));
+  // One try per call: repeatable calls are retried by the one retry policy around every provider
+  // (src/providers/resilient-provider.ts), with the delay hints toProviderError reads.
+  const read = <T>(where: string, call: () => Promise<T>): Promise<T> => translatingErrors(where, secrets, call);
 
   const getJob = async (name: string): Promise<RemoteJob> => {
     const where = `getJob(${name})`;
