@@ -21,7 +21,12 @@ let inputPath: string;
 function recordingClock(): Clock & { sleeps: number[] } {
   const manual = createManualClock();
   const sleeps: number[] = [];
-  return { sleeps, now: () => manual.now(), sleep: (ms) => Promise.resolve(void sleeps.push(ms), manual.advance(ms)) };
+  return { sleeps, now: () => manual.now(), sleep: (ms) => {
+      sleeps.push(ms);
+      manual.advance(ms);
+      return Promise.resolve();
+    },
+  };
 }
 
 async function start(options: EmulatorOptions = {}): Promise<Emulator> {

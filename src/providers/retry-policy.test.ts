@@ -13,13 +13,13 @@ const transient = (retryAfterMs?: number) =>
   new ProviderError('test', 'HTTP 503', { status: 503, isRetryable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 
 /** A call failing with `failures` one after another, then answering `ok`. */
-function failing(failures: unknown[]): { call: () => Promise<string>; calls: () => number } {
+function failing(failures: Error[]): { call: () => Promise<string>; calls: () => number } {
   let calls = 0;
   return {
     calls: () => calls,
     call: () => {
       const failure = failures[calls++];
-      return failure === undefined ? Promise.resolve('ok') : Promise.reject(failure as Error);
+      return failure === undefined ? Promise.resolve('ok') : Promise.reject(failure);
     },
   };
 }
