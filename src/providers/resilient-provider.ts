@@ -19,11 +19,13 @@ export interface HealthObserver {
 }
 
 /**
- * Whether the provider answers: when it last did, and since when it has not. A failure that is not transient (a
- * 404, a 400) is an answer too. The provider is reported unhealthy once no call has succeeded for `thresholdMs`.
+ * Whether the provider answers: when it last did, and whether a call has failed since. A failure that is not
+ * transient (a 404, a 400) is an answer too; time without calls (a long poll interval) is not silence. The provider
+ * is reported unhealthy once calls have failed and none has succeeded for `thresholdMs`.
  */
 export class ProviderHealth {
   #lastAnswerAt: number;
+  #failedSinceAnswer = false;
   #unhealthySince: number | undefined;
   readonly #clock: Clock;
   readonly #thresholdMs: number;
@@ -46,13 +48,14 @@ export class ProviderHealth {
     return this.#unhealthySince;
   }
 
-  /** How long no call has succeeded, in ms (0 while the provider answers). */
+  /** How long no call has succeeded while calls failed, in ms: 0 unless a call has failed since the last answer. */
   silentForMs(): number {
-    return this.#clock.now() - this.#lastAnswerAt;
+    return this.#failedSinceAnswer ? this.#clock.now() - this.#lastAnswerAt : 0;
   }
 
   answered(): void {
     this.#lastAnswerAt = this.#clock.now();
+    this.#failedSinceAnswer = false;
     if (this.#unhealthySince === undefined) return;
     this.#unhealthySince = undefined;
     this.#observer.recovered?.(this.#lastAnswerAt);
@@ -64,14 +67,15 @@ export class ProviderHealth {
       this.answered();
       return;
     }
+    this.#failedSinceAnswer = true;
     if (this.#unhealthySince === undefined && this.silentForMs() >= this.#thresholdMs) this.markUnhealthy(reason);
   }
 
-  /** Reports the provider unhealthy since its last answer, unless it already is. */
-  markUnhealthy(reason: string): void {
+  /** Reports the provider unhealthy since `since` (its last answer unless said), unless it already is. */
+  markUnhealthy(reason: string, since: number = this.#lastAnswerAt): void {
     if (this.#unhealthySince !== undefined) return;
-    this.#unhealthySince = this.#lastAnswerAt;
-    this.#observer.unhealthy?.(this.#lastAnswerAt, reason);
+    this.#unhealthySince = since;
+    this.#observer.unhealthy?.(since, reason);
   }
 }
 

@@ -40,6 +40,8 @@ export interface FakeCallFailure {
   retryable?: boolean;
   /** @default 503 when retryable, else 400 */
   status?: number;
+  /** How long the failure asks the caller to wait (as a `Retry-After` would). */
+  retryAfterMs?: number;
 }
 
 /** Everything a test can script. */
