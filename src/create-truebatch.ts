@@ -161,7 +161,11 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
       unhealthy: (since: number, reason: string) => openedLedger.providerHealth.recordUnhealthy(since, reason),
       recovered: (at: number) => openedLedger.providerHealth.recordRecovered(at),
     };
-    const health = new ProviderHealth(clock, { thresholdMs: Math.min(UNHEALTHY_AFTER_MS, resilience.patienceMs), observer });
+    const health = new ProviderHealth(clock, {
+      thresholdMs: Math.min(UNHEALTHY_AFTER_MS, resilience.patienceMs),
+      observer,
+      unhealthySince: openedLedger.providerHealth.state().unhealthySince,
+    });
     const provider = resilientProvider(connection.provider, {
       policy: resilience.retry,
       clock,

@@ -31,9 +31,11 @@ export class ProviderHealth {
   readonly #thresholdMs: number;
   readonly #observer: HealthObserver;
 
-  constructor(clock: Clock, options: { thresholdMs: number; observer?: HealthObserver }) {
+  /** `unhealthySince`: as an earlier process left it (its first answer then reports the recovery). */
+  constructor(clock: Clock, options: { thresholdMs: number; observer?: HealthObserver; unhealthySince?: number | undefined }) {
     this.#clock = clock;
     this.#lastAnswerAt = clock.now();
+    this.#unhealthySince = options.unhealthySince;
     this.#thresholdMs = options.thresholdMs;
     this.#observer = options.observer ?? {};
   }
