@@ -53,6 +53,8 @@ export interface UploadSession {
   displayName: string | undefined;
   fileId: string;
   busy: boolean;
+  /** A chunk of this session failed or was dropped (so finishing it is a resumed upload). */
+  interrupted: boolean;
 }
 
 /** The wire states of a batch. */

@@ -12,9 +12,9 @@ import { errorResponse, responseForThrown } from './api-errors.ts';
 import { batchRoutes } from './batch-routes.ts';
 import { createEndpointGuard } from './endpoint-guard.ts';
 import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
-import { faultConfigSchema, type FaultConfigInput } from './faults.ts';
+import { faultConfigSchema, outageSchema, type FaultConfigInput } from './faults.ts';
 import { fileRoutes } from './file-routes.ts';
-import { DROPPED_CONNECTION_PROVIDER, createHttpFaultInjector } from './http-faults.ts';
+import { DROPPED_CONNECTION_PROVIDER, createHttpFaultInjector, createOutageSchedule } from './http-faults.ts';
 import { createJobLoop, type JobLoop } from './job-loop.ts';
 import { createJobRunner } from './job-runner.ts';
 import { modelRoutes } from './model-routes.ts';
@@ -128,7 +128,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   // What restoring changed is saved at once; a save that fails here fails again, and is reported, at the next change.
   const restoring = restored?.changed === true ? state.saveSnapshot().catch(() => undefined) : Promise.resolve();
   const runner = createJobRunner(state);
-  const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed));
+  const outages = createOutageSchedule(resolved.faults.outages, resolved.clock);
+  const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed), outages);
   const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey);
 
   const api = new Hono();
@@ -137,6 +138,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   api.route('/', batchRoutes(state, runner, guard));
   api.route('/', modelRoutes(state, guard));
   api.get('/emulator/stats', (c) => c.json(stats()));
+  // Opens an outage now ({durationMs, fault?, retryAfterSeconds?}, as in faults.outages), so a test can script one
+  // mid-run; DELETE ends every outage.
+  api.post('/emulator/outage', async (c) => {
+    const parsed = outageSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return errorResponse(400, `emulator outage: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const opened = outages.open(parsed.data);
+    return c.json({ endsAt: new Date(opened.endsAt).toISOString() });
+  });
+  api.delete('/emulator/outage', (c) => {
+    outages.end();
+    return c.json({});
+  });
   const app = resolved.basePath === '' ? api : new Hono().route(resolved.basePath, api);
   app.notFound((c) => errorResponse(404, `The emulator has no endpoint for ${c.req.method} ${c.req.path}.`));
   app.onError((error) => {

@@ -80,15 +80,72 @@ export const endpointNames = [
 /** An endpoint name, e.g. `batches.get`. */
 export type EndpointName = (typeof endpointNames)[number];
 
-/** An HTTP-level fault: an error status or a dropped connection on a share of calls to an endpoint. */
+/** The error statuses an HTTP fault or an outage can answer with. */
+const errorStatus = z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]);
+
+/**
+ * Seconds a 429 or 503 asks the client to wait: sent as Google's `RetryInfo` detail (`retryDelay`, exact; as real
+ * Gemini 429s carry it, python-genai#1875; google/rpc/error_details.proto, AIP-193) and as a `Retry-After` header
+ * (whole seconds, rounded up, RFC 9110 §10.2.3). Unset: neither is sent.
+ */
+const retryAfterSeconds = z.number().min(0).max(86_400).optional();
+
+/**
+ * An HTTP-level fault on a share of calls to an endpoint: an error status; `drop` (destroy the socket before
+ * handling, so nothing happened); `dropAfter` (handle the call fully, then destroy the socket: a create makes the
+ * job but the client sees a network error); `delay` (handle the call, then hold the answer `delayMs` on the
+ * emulator's clock, past a client's timeout).
+ */
 export const httpFaultSchema = z
   .object({
     endpoint: z.union([z.enum(endpointNames), z.literal('*')]),
-    /** An HTTP status (429, 500, 503, …) or `drop` to destroy the socket without answering. */
-    fault: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal('drop')]),
+    fault: z.union([errorStatus, z.literal('drop'), z.literal('dropAfter'), z.literal('delay')]),
     rate: rate.default(1),
+    /** Fire only on the n-th matching call (1-based; `rate` and `limit` still apply). Unset: any call. */
+    nth: z.number().int().positive().optional(),
     /** Stop after this many injected faults (per rule). */
     limit: z.number().int().positive().optional(),
+    /** How long a `delay` holds the answer. */
+    delayMs: z.number().int().min(0).optional(),
+    retryAfterSeconds,
+  })
+  .strict()
+  .superRefine((fault, ctx) => {
+    if (fault.fault === 'delay' && fault.delayMs === undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'a delay fault needs delayMs' });
+    if (fault.fault !== 'delay' && fault.delayMs !== undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'delayMs is only for fault "delay"' });
+    if (fault.retryAfterSeconds !== undefined && fault.fault !== 429 && fault.fault !== 503) {
+      ctx.addIssue({ code: 'custom', path: ['retryAfterSeconds'], message: 'retryAfterSeconds is only for faults 429 and 503' });
+    }
+  });
+
+/**
+ * A window in which every API call fails (upload chunks included). It opens `startAfterMs` after the emulator
+ * starts (its clock), or at its `startAtCall`-th API call, and lasts `durationMs`. `POST /emulator/outage` opens
+ * one on demand.
+ */
+export const outageSchema = z
+  .object({
+    startAfterMs: z.number().int().min(0).optional(),
+    startAtCall: z.number().int().positive().optional(),
+    durationMs: z.number().int().positive(),
+    /** An error status (503 UNAVAILABLE by default) or `drop` (no answer at all). */
+    fault: z.union([errorStatus, z.literal('drop')]).default(503),
+    retryAfterSeconds,
+  })
+  .strict()
+  .superRefine((outage, ctx) => {
+    if (outage.startAfterMs !== undefined && outage.startAtCall !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected at most one of startAfterMs and startAtCall' });
+    }
+  });
+
+/** Drops the connection in the middle of the n-th upload chunk the emulator receives, after committing part of it. */
+export const uploadChunkDropSchema = z
+  .object({
+    /** Which chunk request (1-based, counted over every `upload` chunk this emulator receives). */
+    nth: z.number().int().positive(),
+    /** The share of the chunk's bytes kept (committed) before the connection drops. */
+    committedFraction: rate.default(0.5),
   })
   .strict();
 
@@ -99,6 +156,8 @@ export const faultConfigSchema = z
     output: outputFaultsSchema.default(outputFaultsSchema.parse({})),
     jobs: z.array(jobFaultSchema).default([]),
     http: z.array(httpFaultSchema).default([]),
+    outages: z.array(outageSchema).default([]),
+    dropUploadChunk: z.array(uploadChunkDropSchema).default([]),
     /** MIME types the upload refuses with HTTP 200 and an `{error}` body (the real server's quirk). */
     rejectMimeTypes: z.array(z.string()).default([]),
   })
@@ -108,6 +167,8 @@ export type LineFaults = z.infer<typeof lineFaultsSchema>;
 export type OutputFaults = z.infer<typeof outputFaultsSchema>;
 export type JobFault = z.infer<typeof jobFaultSchema>;
 export type HttpFault = z.infer<typeof httpFaultSchema>;
+export type Outage = z.infer<typeof outageSchema>;
+export type UploadChunkDrop = z.infer<typeof uploadChunkDropSchema>;
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 /** Faults as a user writes them: every field optional. */
 export type FaultConfigInput = z.input<typeof faultConfigSchema>;

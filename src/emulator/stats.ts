@@ -14,6 +14,23 @@ export interface StatsCounters {
   generateContentCalls: number;
   countTokensCalls: number;
   httpFaultsInjected: number;
+  /** API calls refused because they fell in an outage window. */
+  outageCallsRefused: number;
+  /** Upload chunk requests that carried bytes (`upload`), including ones that failed or were dropped. */
+  uploadChunks: number;
+  /** Body bytes that reached the emulator on upload chunks, kept or not (a resent byte counts again). */
+  uploadBytesReceived: number;
+  /** `x-goog-upload-command: query` calls answered. */
+  uploadQueries: number;
+  /** Chunks dropped by the `dropUploadChunk` fault. */
+  uploadChunksDropped: number;
+  /** Uploads finalized on a session that had lost a chunk: resumed from the committed offset. */
+  uploadsResumed: number;
+  /**
+   * Upload sessions started for the same display name and size as an unfinished session that had bytes or lost a
+   * chunk: the client began again from byte 0.
+   */
+  uploadsRestarted: number;
 }
 
 /** A snapshot of the emulator's counters (GET /emulator/stats). */
@@ -42,6 +59,13 @@ export function zeroCounters(): StatsCounters {
     generateContentCalls: 0,
     countTokensCalls: 0,
     httpFaultsInjected: 0,
+    outageCallsRefused: 0,
+    uploadChunks: 0,
+    uploadBytesReceived: 0,
+    uploadQueries: 0,
+    uploadChunksDropped: 0,
+    uploadsResumed: 0,
+    uploadsRestarted: 0,
   };
 }
 

@@ -2,7 +2,10 @@
  * @module Resumable uploads, as the SDK and Google's curl samples do them: `POST /upload/{v}/files` with
  * `X-Goog-Upload-Command: start` answers an absolute `x-goog-upload-url` (this server, this path, any prefix);
  * chunks go to that URL with `upload` / `upload, finalize`, an offset, and need no API key (the URL is the
- * credential). Every chunk answer carries `x-goog-upload-status`, or the SDK sleeps and re-sends.
+ * credential). Every chunk answer carries `x-goog-upload-status`, or the SDK sleeps and re-sends. A client that lost
+ * a chunk asks `query` for the committed size (`x-goog-upload-size-received`, status `active` or `final`) and resumes
+ * from it (Google's resumable protocol as firebase-js-sdk storage `getResumableUploadStatus` and
+ * `continueResumableUpload` speak it; spec §2.1).
  */
 import { Hono, type Context } from 'hono';
 import type { IncomingMessage } from 'node:http';
@@ -15,6 +18,7 @@ import { fileJson } from './file-json.ts';
 import { fileIdOf, isValidFileId, storeFile } from './file-store.ts';
 import { parseRequestJson } from './lenient-json.ts';
 import { describeJson, field, isJsonObject, optionalObject, optionalString } from './proto-json.ts';
+import { dropConnection } from './http-faults.ts';
 import { isApiVersion, publicUrls } from './public-urls.ts';
 import { appendChunk, discardUploadSession, openUploadSession } from './upload-session.ts';
 
@@ -55,6 +59,10 @@ async function startUpload(c: Context, state: EmulatorState): Promise<Response> 
     declaredSize,
     fileId,
   });
+  const earlier = [...state.uploads.values()].some(
+    (other) => other.displayName === session.displayName && other.declaredSize === declaredSize && (other.received > 0 || other.interrupted),
+  );
+  if (earlier) state.counters.uploadsRestarted++;
   state.uploads.set(session.id, session);
   const here = new URL(c.req.url);
   const uploadUrl = `${here.origin}${here.pathname}?upload_id=${session.id}&upload_protocol=resumable`;
@@ -79,7 +87,10 @@ function uploadStatus(status: 'active' | 'final' | 'cancelled', session: UploadS
   return new Response(JSON.stringify(body), { status: 200, headers });
 }
 
-async function finalizeUpload(c: Context, state: EmulatorState, session: UploadSession, version: string): Promise<Response> {
+/** Sessions that ended with a file: a `query` after a lost final answer learns it is `final` and gets the file. */
+type FinishedUploads = Map<string, string>;
+
+async function finalizeUpload(c: Context, state: EmulatorState, session: UploadSession, version: string, finished: FinishedUploads): Promise<Response> {
   state.uploads.delete(session.id);
   const fail = async (code: number, message: string): Promise<Response> => {
     await discardUploadSession(session);
@@ -107,13 +118,18 @@ async function finalizeUpload(c: Context, state: EmulatorState, session: UploadS
   });
   state.counters.filesUploaded++;
   state.counters.bytesUploaded += record.sizeBytes;
+  if (session.interrupted) state.counters.uploadsResumed++;
+  finished.set(session.id, record.id);
   await state.saveSnapshot();
   return uploadStatus('final', session, { file: fileJson(record, publicUrls(c, state.options.basePath, version)) });
 }
 
-async function uploadChunk(c: Context, state: EmulatorState, session: UploadSession, version: string): Promise<Response> {
+async function uploadChunk(c: Context, state: EmulatorState, session: UploadSession, version: string, finished: FinishedUploads): Promise<Response> {
   const commands = (c.req.header('x-goog-upload-command') ?? '').split(',').map((part) => part.trim().toLowerCase());
-  if (commands.includes('query')) return uploadStatus('active', session);
+  if (commands.includes('query')) {
+    state.counters.uploadQueries++;
+    return uploadStatus('active', session);
+  }
   if (commands.includes('cancel')) {
     state.uploads.delete(session.id);
     await discardUploadSession(session);
@@ -138,22 +154,53 @@ async function uploadChunk(c: Context, state: EmulatorState, session: UploadSess
       // On a real socket the body is read from Node's own stream: the web stream wrapped around it costs a promise
       // and a copy per piece. `app.request()` has no socket, only the web stream.
       const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-      await appendChunk(session, incoming ?? (c.req.raw.body as ReadableStream<Uint8Array> | null));
+      const body = incoming ?? (c.req.raw.body as ReadableStream<Uint8Array> | null);
+      const chunkNumber = ++state.counters.uploadChunks;
+      const onBytes = (bytes: number): void => void (state.counters.uploadBytesReceived += bytes);
+      const drop = state.options.faults.dropUploadChunk.find((rule) => rule.nth === chunkNumber);
+      if (drop !== undefined) {
+        // Part of the chunk is committed, then the connection breaks mid-body: only a query tells the client how much.
+        const length = Number(c.req.header('content-length'));
+        const maxBytes = Number.isFinite(length) ? Math.floor(length * drop.committedFraction) : 0;
+        await appendChunk(session, body, { maxBytes, onBytes });
+        session.interrupted = true;
+        state.counters.uploadChunksDropped++;
+        return dropConnection(c, `emulator fault dropUploadChunk nth ${chunkNumber}`);
+      }
+      try {
+        await appendChunk(session, body, { onBytes });
+      } catch (error) {
+        session.interrupted = true;
+        throw error;
+      }
       if (session.declaredSize !== undefined && session.received > session.declaredSize) {
         state.uploads.delete(session.id);
         await discardUploadSession(session);
         throw new InputError('upload', `received ${session.received} bytes, more than the ${session.declaredSize} declared`);
       }
     }
-    return isFinal ? await finalizeUpload(c, state, session, version) : uploadStatus('active', session);
+    return isFinal ? await finalizeUpload(c, state, session, version, finished) : uploadStatus('active', session);
   } finally {
     session.busy = false;
   }
 }
 
+/** A query on a session that already ended with a file answers `final` and the file; anything else is 404. */
+function finishedQuery(c: Context, state: EmulatorState, fileId: string | undefined, version: string): Response {
+  const record = fileId === undefined ? undefined : state.files.get(fileId);
+  const isQuery = (c.req.header('x-goog-upload-command') ?? '').toLowerCase().includes('query');
+  if (!isQuery || record === undefined) return errorResponse(404, 'Unknown, finished or cancelled upload session.');
+  state.counters.uploadQueries++;
+  return new Response(JSON.stringify({ file: fileJson(record, publicUrls(c, state.options.basePath, version)) }), {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=UTF-8', 'x-goog-upload-status': 'final', 'x-goog-upload-size-received': String(record.sizeBytes) },
+  });
+}
+
 /** The `/upload/{v}/files` routes. */
 export function uploadRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
   const app = new Hono();
+  const finished: FinishedUploads = new Map();
   app.post('/upload/:version/files', (c) => {
     const version = c.req.param('version');
     if (!isApiVersion(version)) return errorResponse(404, `Unknown API version "${version}".`);
@@ -164,8 +211,8 @@ export function uploadRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
       'upload.chunk',
       () => {
         const session = state.uploads.get(uploadId);
-        if (session === undefined) return errorResponse(404, 'Unknown, finished or cancelled upload session.');
-        return uploadChunk(c, state, session, version);
+        if (session === undefined) return finishedQuery(c, state, finished.get(uploadId), version);
+        return uploadChunk(c, state, session, version, finished);
       },
       { authenticate: false },
     );

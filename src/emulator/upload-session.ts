@@ -16,19 +16,28 @@ export async function openUploadSession(
   const id = randomId(40);
   const path = join(uploadsDir, id);
   await writeFile(path, '');
-  return { id, path, received: 0, hash: createHash('sha256'), busy: false, ...details };
+  return { id, path, received: 0, hash: createHash('sha256'), busy: false, interrupted: false, ...details };
 }
 
 /** Body bytes received but not yet on disk before reading waits for the disk (bounds memory per upload). */
 const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
+
+/** How much of a body to take, and who hears of each piece as it arrives. */
+export interface AppendOptions {
+  /** Stop reading after this many bytes and keep them (the `dropUploadChunk` fault). @default the whole body */
+  maxBytes?: number;
+  /** Called with each piece's size as it arrives, kept or not (the emulator's byte counter). */
+  onBytes?: (bytes: number) => void;
+}
 
 /**
  * Appends a request body to the session; returns the bytes it held. On any error the chunk is undone. Pieces
  * that arrive while a write is under way are written together with the next one, so a busy event loop costs a
  * few large writes instead of one round trip per piece.
  */
-export async function appendChunk(session: UploadSession, body: AsyncIterable<Uint8Array> | null): Promise<number> {
-  if (body === null) return 0;
+export async function appendChunk(session: UploadSession, body: AsyncIterable<Uint8Array> | null, options: AppendOptions = {}): Promise<number> {
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  if (body === null || maxBytes <= 0) return 0;
   const hash = session.hash.copy();
   let bytes = 0;
   const handle = await open(session.path, 'a');
@@ -49,8 +58,10 @@ export async function appendChunk(session: UploadSession, body: AsyncIterable<Ui
   // One write at a time, in order; a failed write fails every later one, and awaiting `writes` rethrows it.
   let writes: Promise<void> = Promise.resolve();
   try {
-    for await (const chunk of body) {
+    for await (const piece of body) {
       if (writeFailed) await writes;
+      options.onBytes?.(piece.byteLength);
+      const chunk = bytes + piece.byteLength > maxBytes ? piece.subarray(0, maxBytes - bytes) : piece;
       hash.update(chunk);
       bytes += chunk.byteLength;
       queued.push(chunk);
@@ -63,6 +74,7 @@ export async function appendChunk(session: UploadSession, body: AsyncIterable<Ui
         });
       }
       if (unwritten >= MAX_UNWRITTEN_BYTES) await writes;
+      if (bytes >= maxBytes) break;
     }
     await writes;
   } catch (error) {

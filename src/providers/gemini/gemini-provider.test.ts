@@ -62,6 +62,15 @@ afterAll(async () => {
 });
 
 describe('uploadFile', () => {
+  it('resumes a chunk dropped mid-way from the committed offset (emulator stats)', async () => {
+    const emulator = await start({ faults: { dropUploadChunk: [{ nth: 2, committedFraction: 0.5 }] } });
+    const big = join(dir, 'big.json');
+    await writeFile(big, Buffer.alloc(3 * 64 * 1024 + 7, 'x'));
+    const file = await gemini(emulator, { uploadChunkBytes: 64 * 1024 }).uploadFile(big, { displayName: 'resumed' });
+    expect(file.sizeBytes).toBe(3 * 64 * 1024 + 7);
+    expect(emulator.stats()).toMatchObject({ uploadsResumed: 1, uploadsRestarted: 0, uploadQueries: 1, filesUploaded: 1 });
+  });
+
   it('turns an HTTP 200 {error} answer to the MIME type into a ProviderError that says how to fix it', async () => {
     const emulator = await start({ faults: { rejectMimeTypes: ['application/json'] } });
     const error = await rejection(gemini(emulator).uploadFile(inputPath, { displayName: 'refused' }));
