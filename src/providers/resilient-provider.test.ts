@@ -96,6 +96,17 @@ describe('resilientProvider over Gemini', () => {
     expect(emulator.stats().endpointCalls['batches.get']).toBe(3);
   });
 
+  it("waits what Google's RetryInfo (or Retry-After) asks for, over the wire, instead of its own backoff", async () => {
+    const emulator = await start({
+      faults: { http: [{ endpoint: 'batches.get', fault: 429, limit: 1, retryAfterSeconds: 3 }, { endpoint: 'files.download', fault: 503, limit: 1, retryAfterSeconds: 1.5 }] },
+    });
+    const { provider, clock, retries } = resilient(emulator);
+    const job = await waitForTerminal(provider, (await submit(provider, 'retry-info')).name);
+    await provider.downloadResults(job, join(dir, 'retry-info.jsonl'));
+    expect(clock.sleeps).toEqual([3000, 1500]);
+    expect(retries.map((event) => `${event.endpoint} ${event.status} ${event.delayMs}`)).toEqual(['getJob 429 3000', 'downloadResults 503 1500']);
+  });
+
   it('retries a dropped download and then reads every line', async () => {
     const emulator = await start({ faults: { http: [{ endpoint: 'files.download', fault: 'drop', limit: 1 }] } });
     const { provider, retries } = resilient(emulator);
