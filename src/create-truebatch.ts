@@ -9,7 +9,15 @@ import { createPriceTable, type PriceTable } from './cost/index.ts';
 import { failpointFrom, type EngineContext, type RunReporter } from './engine/index.ts';
 import { acquireProjectLock, openLedger, upgradeLegacyLedger, type Ledger, type ProjectLock } from './ledger/index.ts';
 import { GEMINI_LEGACY_RULES } from './providers/gemini/gemini-legacy-ledger.ts';
-import { providerEntry, type ProviderCapabilities, type ProviderConnection, type ProviderEntry } from './providers/index.ts';
+import {
+  ProviderHealth,
+  providerEntry,
+  resilientProvider,
+  type ProviderCapabilities,
+  type ProviderConnection,
+  type ProviderEntry,
+  type Random,
+} from './providers/index.ts';
 import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
 
 /** The folder of truebatch's own files in a project. */
@@ -114,7 +122,12 @@ export interface OpenProjectOptions {
   provider?: string | ProviderEntry;
   /** Handed to the provider's registry entry as its settings (e.g. a test's fake service). */
   providerSettings?: unknown;
+  /** The jitter of retry waits. @default Math.random */
+  random?: Random;
 }
+
+/** The provider is reported unhealthy (in the ledger, for `status`) once it has not answered for this long. */
+const UNHEALTHY_AFTER_MS = 60_000;
 
 /** A project opened for work that submits or collects: locked, with ledger and provider. */
 export interface OpenProject {
@@ -142,11 +155,30 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
     requireDrivable(entry.name, entry.capabilities);
     const connection = await entry.connect({ config, stateDir, clock, settings: options.providerSettings });
     const openedLedger = ledger;
+    const { resilience } = config;
+    const observer = {
+      retried: (event: { endpoint: string; status: string }) => openedLedger.providerHealth.recordRetry(clock.now(), event.endpoint, event.status),
+      unhealthy: (since: number, reason: string) => openedLedger.providerHealth.recordUnhealthy(since, reason),
+      recovered: (at: number) => openedLedger.providerHealth.recordRecovered(at),
+    };
+    const health = new ProviderHealth(clock, {
+      thresholdMs: Math.min(UNHEALTHY_AFTER_MS, resilience.patienceMs),
+      observer,
+      unhealthySince: openedLedger.providerHealth.state().unhealthySince,
+    });
+    const provider = resilientProvider(connection.provider, {
+      policy: resilience.retry,
+      clock,
+      random: options.random ?? Math.random,
+      health,
+      observer,
+    });
     const context: EngineContext = {
       // The engine encodes requests with the codec of the provider it was handed, which a test may choose.
       config: withProviderLimits({ ...config, provider: entry.name }, connection.provider.capabilities),
       ledger,
-      provider: connection.provider,
+      provider,
+      health,
       prices: projectPrices(config),
       clock,
       reporter: options.reporter,

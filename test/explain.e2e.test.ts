@@ -148,13 +148,16 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
 
   it('a schema-3 ledger (the new columns dropped again) migrates on open, recovers the same counts, and submits nothing', async () => {
     const db = new Database(join(project, '.truebatch', 'ledger.db'));
+    // Every migration after the fourth (tables of their own) is applied again on open, ending where it was.
+    const current = db.pragma('user_version', { simple: true }) as number;
     db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; PRAGMA user_version = 3');
+    for (const table of ['provider_retries', 'provider_health']) db.exec(`DROP TABLE IF EXISTS ${table}`);
     db.close();
     const migrated = await runCli(['run', '--project', project, '--json']);
     expect(migrated.code).toBe(0);
     expect((JSON.parse(migrated.stdout) as { stages: StageJson[] }).stages).toMatchObject(EXPECTED_STAGES);
     expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(jobsOfFirstRun);
-    expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
+    expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: current }]);
   }, SLOW);
 });
 

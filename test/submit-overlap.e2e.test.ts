@@ -50,7 +50,7 @@ describe('collecting while an input file uploads', () => {
       expect(notices.some((message) => message.includes('download failed'))).toBe(false);
 
       // The next pass submits the rest, and nothing twice.
-      expect(await submitJobs(context, [stage])).toBe(1);
+      expect((await submitJobs(context, [stage])).submitted).toBe(1);
       expect(server.stats().batchesCreated).toBe(2);
       expect(Object.values(server.stats().submissionsByKey)).toEqual([1, 1, 1, 1]);
     } finally {
@@ -64,7 +64,7 @@ describe('collecting while an input file uploads', () => {
       expect(await shardStage(context, stage, context.clock.now(), { maxJobs: 1, maxRequests: Infinity })).toHaveLength(1);
       expect(context.ledger.requestCounts(stage.name)).toMatchObject({ pending: 3, in_job: 2 });
       let cuts = 0;
-      const submitted = await submitJobs(context, [stage], async () => {
+      const { submitted } = await submitJobs(context, [stage], async () => {
         cuts += (await shardStage(context, stage, context.clock.now(), { maxJobs: 1, maxRequests: Infinity })).length;
       });
       expect(cuts).toBe(2);

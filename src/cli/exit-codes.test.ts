@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, finishedExitCode } from './exit-codes.ts';
-import { BudgetError, CancelledError, CanaryError, ConfigError, LockedError, ProviderError, ApiKeyRejectedError } from '../shared/index.ts';
+import { BudgetError, CancelledError, CanaryError, ConfigError, LockedError, ProviderError, ApiKeyRejectedError, ProviderUnreachableError } from '../shared/index.ts';
 
 /** The codes in the README's "Exit codes" table, in order. */
 function readmeExitCodes(): number[] {
@@ -23,6 +23,7 @@ describe('exit codes', () => {
     expect(new BudgetError('x').exitCode).toBe(ExitCode.budget);
     expect(new CanaryError('x').exitCode).toBe(ExitCode.canary);
     expect(new CancelledError('x').exitCode).toBe(ExitCode.interrupted);
+    expect(new ProviderUnreachableError('x', 0).exitCode).toBe(ExitCode.providerUnreachable);
     expect(new ProviderError('gemini', 'x', { isRetryable: false }).exitCode).toBe(ExitCode.unexpected);
     const rejected = new ApiKeyRejectedError('gemini', 'x', { status: 403 });
     expect(rejected).toBeInstanceOf(ProviderError);

@@ -2,7 +2,7 @@
  * @module The one table of the `truebatch` command's exit codes. The README's table is checked against it by a test,
  * and errors (src/shared/errors.ts) take their codes from it. It imports nothing, so any layer may read it.
  *
- * When several apply, the first in this order wins: an error that stops the command (130, 2, 4, 6, 1), then
+ * When several apply, the first in this order wins: an error that stops the command (130, 2, 4, 6, 8, 1), then
  * 5 detached, 3 given up, 7 invalid documents; 0 only when none applies.
  */
 export const ExitCode = {
@@ -22,6 +22,8 @@ export const ExitCode = {
   canary: 6,
   /** Finished (or planned), but some documents could not become requests: invalid files, missing fields, id clashes. */
   invalidDocuments: 7,
+  /** No call to the provider succeeded for `resilience.patienceMs`; nothing is lost, and running again resumes. */
+  providerUnreachable: 8,
   /** Interrupted (Ctrl-C); submitted jobs keep running and the next run resumes. */
   interrupted: 130,
 } as const;

@@ -5,7 +5,7 @@
 import { displayPath } from '../config/index.ts';
 import { formatUsd } from '../cost/index.ts';
 import { totalCost, type ActualStageCost, type StageSummary } from '../engine/index.ts';
-import { FAILURE_LABELS, REPAIR_LABELS } from '../ledger/index.ts';
+import { FAILURE_LABELS, REPAIR_LABELS, type ProviderHealthState, type RetryCount } from '../ledger/index.ts';
 
 /** `$0.028 at the batch price, $0.056 for the same tokens at the interactive price: saved $0.028 (50%)`. */
 export function costText(cost: ActualStageCost): string {
@@ -48,4 +48,18 @@ export function formatRunExplanation(summaries: readonly StageSummary[]): string
   }
   if (summaries.length > 1) lines.push(`Total cost: ${costText(totalCost(summaries.map((s) => s.cost)))}`);
   return lines.join('\n');
+}
+
+/** `Provider calls retried: 7 (getJob 503 ×4, downloadResults network ×3)`, or `none`. */
+export function retriesText(retries: readonly RetryCount[]): string {
+  const total = retries.reduce((sum, retry) => sum + retry.count, 0);
+  if (total === 0) return 'Provider calls retried: none';
+  return `Provider calls retried: ${total} (${retries.map((retry) => `${retry.endpoint} ${retry.status} ×${retry.count}`).join(', ')})`;
+}
+
+/** `provider unhealthy since 2026-…Z (last failure: …)`, or undefined when the provider last answered. */
+export function healthText(health: ProviderHealthState): string | undefined {
+  if (health.unhealthySince === undefined) return undefined;
+  const reason = health.reason === undefined ? '' : ` (${health.reason})`;
+  return `provider unhealthy since ${new Date(health.unhealthySince).toISOString()}${reason}`;
 }

@@ -65,6 +65,23 @@ const pollingSchema = z
     }
   });
 
+/** How calls to the provider are retried, and how long a run waits for a provider that does not answer. */
+const resilienceSchema = z
+  .object({
+    /** The retry policy of every call that is safe to repeat (see src/providers/retry-policy.ts). */
+    retry: z
+      .object({
+        attempts: positiveInt.max(100).default(5),
+        initialDelayMs: positiveInt.default(1000),
+        maxDelayMs: positiveInt.default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    /** The run stops (exit 8) only when no call to the provider has succeeded for this long. */
+    patienceMs: positiveInt.default(1_800_000),
+  })
+  .strict();
+
 const shardingSchema = z
   .object({
     maxRequestsPerJob: positiveInt.default(10_000),
@@ -85,6 +102,7 @@ export const projectConfigSchema = z
     gemini: geminiSchema.prefault({}),
     emulator: emulatorSchema.prefault({}),
     polling: pollingSchema.prefault({}),
+    resilience: resilienceSchema.prefault({}),
     sharding: shardingSchema.prefault({}),
     prices: priceOverridesSchema.default({}),
     budget: budgetSchema.prefault({}),

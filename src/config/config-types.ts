@@ -159,6 +159,13 @@ export interface ProjectConfig {
     /** A job PENDING this long after submission is reported as stale. @default 86400000 (24 h) */
     readonly staleAfterMs: number;
   };
+  /** Retries of repeatable provider calls, and how long a run waits for a silent provider. */
+  readonly resilience: {
+    /** Full-jitter exponential backoff; a provider's Retry-After or RetryInfo wins. @default { attempts: 5, initialDelayMs: 1000, maxDelayMs: 30000 } */
+    readonly retry: { readonly attempts: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
+    /** The run exits 8 when no call to the provider has succeeded for this long. @default 1800000 (30 min) */
+    readonly patienceMs: number;
+  };
   readonly sharding: { readonly maxRequestsPerJob: number; readonly maxBytesPerJob: number };
   /** Model id → price override (USD per 1M tokens) over the built-in table; checked by `createPriceTable`. @default {} */
   readonly prices: Record<string, PriceOverride>;

@@ -191,6 +191,7 @@ export async function resolveProjectConfig(parsed: ParsedProjectConfig, context:
       faults: await resolveFaults(parsed.emulator, context),
     },
     polling: { ...parsed.polling },
+    resilience: { retry: { ...parsed.resilience.retry }, patienceMs: parsed.resilience.patienceMs },
     sharding: { ...parsed.sharding },
     prices: resolvePrices(parsed.prices, context),
     budget: withoutUndefined(parsed.budget),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { StageConfig } from '../config/index.ts';
 import { COLLECTABLE_STATES, type FailureKind, type JobAttempt, type JobRow } from '../ledger/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
+import { isTransient } from '../providers/index.ts';
 import { errorMessage, FilesystemError } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
@@ -49,6 +50,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
   const summary: CollectSummary = { valid: 0, invalid: 0, failed: 0, missing: 0, duplicates: 0, unknown: 0, malformed: 0, alreadyRecorded: 0 };
   if (job.output_file !== null) {
     const resultPath = await downloadOnce(context, job);
+    if (resultPath === undefined) return;
     ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
     const attempts = ledger.jobAttempts(job.id);
     const judged = judge.judge({
@@ -136,18 +138,29 @@ function recordOutcome(
   }
 }
 
-/** Downloads the result file unless a complete copy is already on disk (a crash after the download). */
-async function downloadOnce(context: EngineContext, job: JobRow): Promise<string> {
+/**
+ * Downloads the result file unless a complete copy is already on disk (a crash after the download). A download the
+ * provider fails transiently (after the retry policy's tries) leaves the job to collect later: undefined.
+ */
+async function downloadOnce(context: EngineContext, job: JobRow): Promise<string | undefined> {
   const dir = join(context.stateDir, 'results');
   mkdirSync(dir, { recursive: true });
   const finalPath = join(dir, `${job.display_name}.jsonl`);
   if (existsSync(finalPath)) return finalPath;
   const partPath = `${finalPath}.part`;
-  await context.provider.downloadResults(
-    { name: job.remote_name ?? '', displayName: job.display_name, state: 'succeeded', rawState: job.remote_state ?? '',
-      requestCounts: undefined, outputFile: job.output_file ?? undefined, error: undefined, createTime: undefined, endTime: undefined },
-    partPath,
-  );
+  try {
+    await context.provider.downloadResults(
+      { name: job.remote_name ?? '', displayName: job.display_name, state: 'succeeded', rawState: job.remote_state ?? '',
+        requestCounts: undefined, outputFile: job.output_file ?? undefined, error: undefined, createTime: undefined, endTime: undefined },
+      partPath,
+    );
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    const message = `${job.display_name}: download failed (${error.message}); will collect it later`;
+    context.ledger.addEvent('job-collect-later', message, { stage: job.stage, jobId: job.id });
+    context.reporter.notice(message);
+    return undefined;
+  }
   context.failpoint('while-downloading');
   renameSync(partPath, finalPath);
   return finalPath;

@@ -5,7 +5,7 @@
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import type { Ledger, JobRow } from '../ledger/index.ts';
 import type { PriceTable } from '../cost/index.ts';
-import type { BatchProvider } from '../providers/index.ts';
+import type { BatchProvider, ProviderHealth } from '../providers/index.ts';
 import type { Clock, Logger } from '../shared/index.ts';
 
 /** Progress and notices from a run, for the CLI to render (a bar on a terminal, lines otherwise). */
@@ -37,7 +37,10 @@ export type Failpoint =
 export interface EngineContext {
   config: ProjectConfig;
   ledger: Ledger;
+  /** Retries its repeatable calls and reports every answer to `health`. */
   provider: BatchProvider;
+  /** Whether, and since when, the provider answers: the run's patience is measured on it. */
+  health: ProviderHealth;
   prices: PriceTable;
   clock: Clock;
   reporter: RunReporter;

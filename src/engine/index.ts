@@ -1,6 +1,6 @@
 /** @module The engine: plan, shard, submit, watch, collect and retry, as one resumable run loop. */
 export { runPipeline, type RunOutcome } from './run-pipeline.ts';
-export { summarizeStages, type StageSummary } from './summary.ts';
+export { summarizeRetries, summarizeStages, type StageSummary } from './summary.ts';
 export { totalCost, type ActualStageCost } from './actual-cost.ts';
 export { selectStages, loggerReporter, failpointFrom, type EngineContext, type RunReporter, type Failpoint } from './context.ts';
 export type { StagePlan } from './plan-stage.ts';

@@ -4,20 +4,21 @@
  * together: a document enters a downstream stage as soon as its upstream output is valid.
  */
 import type { StageConfig } from '../config/index.ts';
-import { LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
+import { COLLECTABLE_STATES, LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
 import { describeMissingPlaceholder } from '../requests/index.ts';
-import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import { stageDocumentProblems } from './document-problems.ts';
 import { consolidateEmbeddingStages } from './embedding-outputs.ts';
 import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
+import { ensurePatience, ensureSubmitPatience } from './patience.ts';
 import { restoreOutputs } from './restore-outputs.ts';
 import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
 import { submitJobs } from './submit-jobs.ts';
-import { summarizeStages, type StageSummary } from './summary.ts';
+import { summarizeRetries, summarizeStages, type StageSummary } from './summary.ts';
+import type { RetryCount } from '../ledger/index.ts';
 import { pollDueJobs, watchJobs, type PollSchedule } from './watch-jobs.ts';
 
 /** How a run ended. */
@@ -27,14 +28,14 @@ export interface RunOutcome {
   stages: StageSummary[];
   /** True when `detach` returned with jobs still at the provider. */
   detached: boolean;
+  /** Provider calls this run retried, by endpoint and status (HTTP status, or `network`). */
+  retries: RetryCount[];
 }
-
-/** How many passes in a row may fail to submit anything before the run gives up (retryable provider errors). */
-const MAX_STALLED_PASSES = 8;
 
 /**
  * Runs the stages to completion (or, with `detach`, until everything that can be submitted is).
- * @throws ConfigError on an expected-count mismatch; ProviderError when the provider keeps refusing.
+ * @throws ConfigError on an expected-count mismatch; ProviderUnreachableError when the provider has not answered (or
+ * has refused every create, with nothing live) for `resilience.patienceMs`.
  */
 export async function runPipeline(
   context: EngineContext,
@@ -69,9 +70,12 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     reportPlan(context, stage, plan);
   }
   const schedule: PollSchedule = new Map();
+  /** Passes in a row that submitted nothing while jobs waited, and since when (the wait grows with them). */
   let stalled = 0;
+  let stalledSince: number | undefined;
   for (;;) {
     context.signal.throwIfAborted();
+    ensurePatience(context);
     await collectJobs(context, stages, judge);
     let wakeAt: number | undefined;
     /** Stages found ready, with how many of their requests are still to cut in this pass. */
@@ -102,34 +106,39 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     };
     await cutNextJobs();
     // An upload mostly waits for the provider: collect the jobs that finished meanwhile, and cut the next job.
-    const submitted = await submitJobs(context, stages, async () => {
+    const { submitted, waitMs } = await submitJobs(context, stages, async () => {
       if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages, judge);
       await cutNextJobs();
     });
     // Whatever is still to cut (no upload ran beside it, say) is cut on the next pass, without waiting.
     if (cutting.size > 0) {
-      if (submitted > 0) stalled = 0;
+      if (submitted > 0) [stalled, stalledSince] = [0, undefined];
       continue;
     }
     const live = countJobs(context, names, LIVE_REMOTE_STATES);
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
+    // Finished jobs whose download failed: collected again on a later pass.
+    const uncollected = countJobs(context, names, COLLECTABLE_STATES);
     const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);
-    if (live === 0 && unsubmitted === 0 && pending === 0) break;
+    if (live === 0 && unsubmitted === 0 && pending === 0 && uncollected === 0) break;
     if (options.detach && unsubmitted === 0) {
-      return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: true };
+      return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: true, retries: summarizeRetries(context.ledger, runStartedAt) };
     }
+    if (uncollected > 0) wakeAt = Math.min(wakeAt ?? Infinity, context.clock.now() + retryWaitMs(context, 1));
     if (unsubmitted > 0) {
       // Counted by submissions, not live jobs: jobs collected while files upload leave the live count flat.
-      stalled = submitted > 0 ? 0 : stalled + 1;
-      if (stalled >= MAX_STALLED_PASSES) {
-        throw new ProviderError(context.provider.name, `${unsubmitted} job(s) could not be submitted after ${stalled} tries; run again later`, {
-          isRetryable: true,
-        });
+      if (submitted > 0 || live > 0) [stalled, stalledSince] = [0, undefined];
+      else {
+        stalled++;
+        stalledSince ??= context.clock.now();
+        ensureSubmitPatience(context, stalledSince);
       }
       if (live === 0) {
-        await context.clock.sleep(context.config.polling.initialIntervalMs * 2 ** stalled, context.signal);
+        await context.clock.sleep(Math.max(retryWaitMs(context, stalled), waitMs ?? 0), context.signal);
         continue;
       }
+      // Jobs are live: watch them, and try the refused creates again when the provider asked to be asked.
+      if (waitMs !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, context.clock.now() + waitMs);
     }
     if (live === 0) {
       // Only requests waiting for their batch to fill up: wait for its deadline.
@@ -138,7 +147,13 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     }
     await watchJobs(context, names, schedule, wakeAt);
   }
-  return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: false };
+  return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: false, retries: summarizeRetries(context.ledger, runStartedAt) };
+}
+
+/** The wait before the `pass`-th pass in a row that could not do its work: doubling from the polling interval, capped. */
+function retryWaitMs(context: EngineContext, pass: number): number {
+  const { polling, resilience } = context.config;
+  return Math.min(resilience.retry.maxDelayMs, polling.initialIntervalMs * 2 ** pass);
 }
 
 /**

@@ -9,8 +9,15 @@ import type { StageConfig } from '../config/index.ts';
 import type { EngineContext } from './context.ts';
 import { reserveBudget } from './costing.ts';
 
+/** What one submitting pass did: how many jobs it submitted, and how long the provider asked it to wait, if it did. */
+export interface SubmitPass {
+  submitted: number;
+  /** The longest `Retry-After` of a create the provider refused with 429 (the run waits at least this long). */
+  waitMs: number | undefined;
+}
+
 /**
- * Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets; returns how many it
+ * Brings every unsubmitted job (of the given stages) to `submitted`, within the budgets; says how many it
  * submitted. `whileUploading` runs while each input file uploads (the run collects finished jobs and cuts the next
  * job then) and must not touch the uploading job in the ledger; jobs it plans are submitted in the same call. If it
  * fails, the job it ran beside is still submitted, then its error is thrown, as if it had failed on its own.
@@ -19,8 +26,8 @@ export async function submitJobs(
   context: EngineContext,
   stages: readonly StageConfig[],
   whileUploading: () => Promise<void> = () => Promise.resolve(),
-): Promise<number> {
-  let submitted = 0;
+): Promise<SubmitPass> {
+  const pass: SubmitPass = { submitted: 0, waitMs: undefined };
   let sideFailure: { error: unknown } | undefined;
   const sideWork = async (): Promise<void> => {
     if (sideFailure) return;
@@ -40,7 +47,7 @@ export async function submitJobs(
     if (!stage) continue;
     context.signal.throwIfAborted();
     try {
-      if (await submitJob(context, stage, job, sideWork)) submitted++;
+      if (await submitJob(context, stage, job, sideWork, pass)) pass.submitted++;
     } catch (error) {
       // A transient failure (upload, lookup) leaves the job where it was; the run loop backs off and retries.
       if (!(error instanceof ProviderError && error.isRetryable)) throw error;
@@ -48,11 +55,17 @@ export async function submitJobs(
     }
     if (sideFailure) throw sideFailure.error;
   }
-  return submitted;
+  return pass;
 }
 
 /** Submits one job; true when it is now submitted (created, or found at the provider). `whileUploading` never throws. */
-async function submitJob(context: EngineContext, stage: StageConfig, initial: JobRow, whileUploading: () => Promise<void>): Promise<boolean> {
+async function submitJob(
+  context: EngineContext,
+  stage: StageConfig,
+  initial: JobRow,
+  whileUploading: () => Promise<void>,
+  pass: SubmitPass,
+): Promise<boolean> {
   const { ledger, provider } = context;
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
@@ -89,6 +102,16 @@ async function submitJob(context: EngineContext, stage: StageConfig, initial: Jo
       ledger.updateJob(job.id, 'submitted', { remote_name: remote.name, remote_state: remote.rawState, submitted_at: context.clock.now() }),
     );
   } catch (error) {
+    // A 429 (quota, enqueued tokens) is a definite no: nothing was created, so the job waits to be created later,
+    // without a lookup and without counting against it.
+    if (error instanceof ProviderError && error.status === 429) {
+      job = ledger.updateJob(job.id, 'uploaded');
+      if (error.retryAfterMs !== undefined) pass.waitMs = Math.max(pass.waitMs ?? 0, error.retryAfterMs);
+      const wait = error.retryAfterMs === undefined ? '' : ` (asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s)`;
+      ledger.addEvent('job-create-deferred', `${job.display_name}: ${error.message}${wait}; will create later`, { stage: job.stage, jobId: job.id });
+      context.reporter.notice(`${job.display_name}: the provider is at its limit${wait}; will create it later`);
+      return false;
+    }
     // A retryable failure may still have created the job (the reply was lost): leave the intent in place, so the
     // next pass reconciles by display name instead of creating a second job.
     if (error instanceof ProviderError && error.isRetryable) {

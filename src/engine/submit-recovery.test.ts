@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createFakeProvider } from '../providers/index.ts';
-import { ProviderError } from '../shared/index.ts';
+import { ExitCode } from '../cli/exit-codes.ts';
+import { ProviderError, ProviderUnreachableError } from '../shared/index.ts';
 import type { Failpoint } from './context.ts';
 import { fakeProjects, type FakeProject } from './test-support/fake-project.ts';
 
@@ -128,14 +129,27 @@ describe('submitting when the provider fails', () => {
     expect(project.clock.slept()).toBeGreaterThan(0);
   });
 
-  it('a provider that keeps failing creates stops the run after 8 stalled passes, with growing waits', async () => {
-    const project = await fakeProject({ script: { failures: [{ operation: 'createJob', times: 1000 }] } });
+  it('a provider that refuses every create, with nothing live, stops the run (exit 8) after the patience; nothing is created', async () => {
+    const project = await fakeProject({ script: { failures: [{ operation: 'createJob', times: 100_000 }] } });
     const error: unknown = await project.run().then(() => undefined, (caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).message).toMatch(/1 job\(s\) could not be submitted after 8 tries/);
+    expect(error).toBeInstanceOf(ProviderUnreachableError);
+    expect((error as ProviderUnreachableError).exitCode).toBe(ExitCode.providerUnreachable);
+    expect((error as ProviderUnreachableError).message).toMatch(/has refused every job .* for 30 min .*Nothing is lost.*truebatch run/);
     expect(project.service.jobs()).toHaveLength(0);
-    // initialIntervalMs 1000, doubled per stalled pass: 2 s + 4 s + … + 128 s.
-    expect(project.clock.slept()).toBe(254_000);
+    // Waits doubling from the polling interval, capped at resilience.retry.maxDelayMs, for the 30 minutes' patience.
+    expect(project.clock.slept()).toBeGreaterThanOrEqual(1_800_000);
+    expect(project.clock.slept()).toBeLessThan(1_800_000 + 60_000);
+    expect(project.read((ledger) => ledger.providerHealth.state().unhealthySince)).toBeDefined();
+  });
+
+  it('a 429 on create waits and creates later, without a lookup: the provider said no, so nothing was created', async () => {
+    const project = await fakeProject({ script: { failures: [{ operation: 'createJob', status: 429, times: 2, retryAfterMs: 20_000 }] } });
+    await project.run();
+    expectAllValidOnce(project);
+    expect(project.service.stats().calls).toMatchObject({ createJob: 3, findJobsByDisplayName: 0 });
+    expect(project.notices.filter((notice) => notice.includes('at its limit (asked to wait 20 s); will create it later'))).toHaveLength(2);
+    // Each refusal's Retry-After was waited out before the next create.
+    expect(project.clock.slept()).toBeGreaterThanOrEqual(40_000);
   });
 
   it('two remote jobs with the intent’s display name: tracks one, says so, and creates none', async () => {

@@ -5,7 +5,7 @@ import type { StageConfig } from '../config/index.ts';
 import type { MissingPlaceholder } from '../requests/index.ts';
 import { stageDocumentProblems } from './document-problems.ts';
 import type { PriceTable } from '../cost/index.ts';
-import type { FailureCount, GivenUpRequest, Ledger, RepairCount } from '../ledger/index.ts';
+import type { FailureCount, GivenUpRequest, Ledger, RepairCount, RetryCount } from '../ledger/index.ts';
 import { actualStageCost, type ActualStageCost } from './actual-cost.ts';
 
 /** One stage's state of play. */
@@ -81,4 +81,9 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
         .missingPlaceholders,
     };
   });
+}
+
+/** Provider calls retried at or after `since` (a run's start; all when unset), by endpoint and status, most first. */
+export function summarizeRetries(ledger: Ledger, since?: number): RetryCount[] {
+  return ledger.providerHealth.retryCounts(since);
 }

@@ -40,11 +40,13 @@ describe('watching jobs', () => {
     expect(jobs(project)).toEqual([{ state: 'submitted', requests: 4 }]);
   });
 
-  it('a failing status check is retried at the next poll, and the job is still collected', async () => {
-    const project = await fakeProject({ script: { failures: [{ operation: 'getJob', times: 3 }] } });
+  it('a failing status check is retried by the retry policy, then at the next poll, and the job is still collected', async () => {
+    // 5 tries per call: the first poll fails after 4 retries, the next succeeds after 2.
+    const project = await fakeProject({ script: { failures: [{ operation: 'getJob', times: 7 }] } });
     await project.run();
     expect(counts(project).valid).toBe(4);
-    expect(project.notices.filter((notice) => notice.includes('status check failed'))).toHaveLength(3);
+    expect(project.notices.filter((notice) => notice.includes('status check failed'))).toHaveLength(1);
+    expect(project.read((ledger) => ledger.providerHealth.retryCounts())).toEqual([{ endpoint: 'getJob', status: '503', count: 6 }]);
   });
 
   it('says once that a job is stale, and never cancels it', async () => {

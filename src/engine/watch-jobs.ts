@@ -6,6 +6,7 @@ import { LIVE_REMOTE_STATES, type JobRow, type JobState } from '../ledger/index.
 import type { RemoteJob } from '../providers/index.ts';
 import { NotFoundError, ProviderError, errorMessage } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
+import { ensurePatience } from './patience.ts';
 
 /** When each job is next due for a status call, its last interval, and whether it was reported stale. Lives for one `run`. */
 export type PollSchedule = Map<number, { dueAt: number; intervalMs: number; staleReported?: boolean }>;
@@ -42,6 +43,7 @@ export async function watchJobs(
 ): Promise<void> {
   const { clock, config } = context;
   for (;;) {
+    ensurePatience(context);
     const live = context.ledger.jobs({ states: LIVE_REMOTE_STATES }).filter((job) => stages.includes(job.stage));
     if (live.length === 0) return;
     const now = clock.now();

@@ -16,6 +16,7 @@ export type {
 export { FAILURE_LABELS, REPAIR_LABELS } from './outcome-labels.ts';
 export type { ReportAttempt, ReportGivenUp, ReportJob, ReportQueries, ReportRequest } from './report-queries.ts';
 export type { AttemptHistoryEntry, ProvenanceQueries } from './provenance-queries.ts';
+export type { ProviderHealthQueries, ProviderHealthState, RetryCount } from './provider-health-queries.ts';
 export * from './job-states.ts';
 export type { NewJob, CanaryOutcome } from './job-queries.ts';
 export type * from './rows.ts';

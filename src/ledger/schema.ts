@@ -175,4 +175,20 @@ export const migrations: readonly string[] = [
     WHERE state IN ('valid', 'invalid') AND json_valid(issues);
   UPDATE attempts SET repairs = NULL WHERE repairs = '[]';
   `,
+  // Provider storms (issue 23): each retried call by endpoint and status, and when the provider stopped and started
+  // answering again.
+  `
+  CREATE TABLE provider_retries (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    endpoint TEXT NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE TABLE provider_health (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    healthy INTEGER NOT NULL CHECK (healthy IN (0, 1)),
+    reason TEXT
+  );
+  `,
 ];

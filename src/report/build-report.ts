@@ -64,5 +64,6 @@ export function buildReport(ledger: Ledger, config: ProjectConfig, options: Repo
     prices: { source: table.source, asOf: table.asOf },
     stages: [...accumulators.values()].map((accumulator) => accumulator.stageReport()),
     total: total.figures(),
+    providerRetries: ledger.providerHealth.retryCounts(),
   };
 }

@@ -109,6 +109,13 @@ function failuresSection(report: RunReport): string {
     ['stage', 'reason', 'attempts', 'resubmitted'], rows, (column) => column >= 2);
 }
 
+function retriesSection(report: RunReport): string {
+  if (report.providerRetries.length === 0) return '<p>No provider call had to be retried.</p>';
+  return htmlTable('Provider calls that failed transiently and were tried again (rate limits, server errors, dropped connections)',
+    ['call', 'status', 'retries'], report.providerRetries.map((retry) => [retry.endpoint, retry.status, countText(retry.count)]),
+    (column) => column === 2);
+}
+
 function problemsSection(stage: StageReport): string {
   const shown = stage.problems.length < stage.problemKinds ? `, the ${stage.problems.length} most frequent` : '';
   const caption = `${countText(stage.problemCount)} error(s) of ${countText(stage.problemKinds)} kind(s)${shown}`;
@@ -171,6 +178,8 @@ ${repairsSection(report)}
 ${failuresSection(report)}
 <h2>Top validation problems</h2>
 ${withProblems.length === 0 ? `<p>${escapeHtml(noProblemsText(report.total))}</p>` : withProblems.map(problemsSection).join('\n')}
+<h2>Provider retries</h2>
+${retriesSection(report)}
 ${withGivenUp.length === 0 ? '' : `<h2>Given up</h2>\n${withGivenUp.map(givenUpSection).join('\n')}`}
 <footer>Made by truebatch from the project's ledger (.truebatch/ledger.db).</footer>
 </main>

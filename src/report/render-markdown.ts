@@ -123,6 +123,13 @@ function repairsSection(report: RunReport): string {
     markdownTable(['stage', 'repair', 'answers'], rows, (column) => column === 2);
 }
 
+function retriesSection(report: RunReport): string {
+  if (report.providerRetries.length === 0) return 'No provider call had to be retried.';
+  return 'Provider calls that failed transiently and were tried again (rate limits, server errors, dropped connections).\n\n' +
+    markdownTable(['call', 'status', 'retries'], report.providerRetries.map((retry) => [cell(retry.endpoint), cell(retry.status), countText(retry.count)]),
+      (column) => column === 2);
+}
+
 function failuresSection(report: RunReport): string {
   const rows = report.stages.flatMap((stage) => stage.failureReasons.map((failure) =>
     [cell(stage.stage), cell(failure.label), countText(failure.attempts), countText(failure.resubmitted)]));
@@ -173,6 +180,7 @@ export function renderMarkdown(report: RunReport): string {
   sections.push(`## Repairs\n\n${repairsSection(report)}`, `## Why attempts failed\n\n${failuresSection(report)}`);
   const problems = report.stages.map(problemsSection).filter((text) => text !== undefined);
   sections.push(`## Top validation problems\n\n${problems.length === 0 ? noProblemsText(report.total) : problems.join('\n\n')}`);
+  sections.push(`## Provider retries\n\n${retriesSection(report)}`);
   const givenUp = report.stages.map(givenUpSection).filter((text) => text !== undefined);
   if (givenUp.length > 0) sections.push(`## Given up\n\n${givenUp.join('\n\n')}`);
   return `${sections.join('\n\n')}\n`;

@@ -127,3 +127,30 @@ describe('noProblemsText', () => {
         'see Why attempts failed.');
   });
 });
+
+describe('provider retries', () => {
+  it('are counted by call and status in the report, and shown in Markdown and HTML', async () => {
+    const retryDir = writeReportProject();
+    try {
+      const config = await loadProjectConfig({ projectDir: retryDir, env: {} });
+      const { ledger, clock } = openFixtureLedger(retryDir);
+      const quiet = buildReport(ledger, config, { clock });
+      expect(quiet.providerRetries).toEqual([]);
+      expect(renderMarkdown(quiet)).toContain('## Provider retries\n\nNo provider call had to be retried.');
+      for (const [endpoint, status] of [['getJob', '503'], ['getJob', '503'], ['downloadResults', 'network'], ['getJob', '429']]) {
+        ledger.providerHealth.recordRetry(clock.now(), endpoint ?? '', status ?? '');
+      }
+      const stormy = buildReport(ledger, config, { clock });
+      ledger.close();
+      expect(stormy.providerRetries).toEqual([
+        { endpoint: 'getJob', status: '503', count: 2 },
+        { endpoint: 'downloadResults', status: 'network', count: 1 },
+        { endpoint: 'getJob', status: '429', count: 1 },
+      ]);
+      expect(renderMarkdown(stormy)).toMatch(/## Provider retries\n\n.*\n\n\| call \| status \| retries \|[\s\S]*\| getJob \| 503 \| 2 \|/);
+      expect(renderHtml(stormy)).toMatch(/<h2>Provider retries<\/h2>[\s\S]*downloadResults[\s\S]*network/);
+    } finally {
+      rmSync(retryDir, { recursive: true, force: true });
+    }
+  });
+});

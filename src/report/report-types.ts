@@ -145,6 +145,8 @@ export interface RunReport {
   prices: { source: string; asOf: string };
   stages: StageReport[];
   total: ReportFigures;
+  /** Provider calls retried over all runs, by endpoint and status (HTTP status, or `network`), most first. */
+  providerRetries: { endpoint: string; status: string; count: number }[];
 }
 
 /** How many problem groups a report lists per stage and for the run. */

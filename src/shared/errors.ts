@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'canary'
   | 'filesystem'
   | 'cancelled'
+  | 'unreachable'
   | 'worker';
 
 /** Base of every error truebatch throws on purpose. */
@@ -65,10 +66,18 @@ export class ProviderError extends TrueBatchError {
   readonly status: number | undefined;
   readonly isRetryable: boolean;
   readonly refusedLines: readonly RefusedLine[];
+  /** How long the provider asked to wait before trying again (`Retry-After`, `RetryInfo`), when it said. */
+  readonly retryAfterMs: number | undefined;
   constructor(
     provider: string,
     message: string,
-    options: { status?: number; isRetryable: boolean; cause?: unknown; refusedLines?: readonly RefusedLine[] },
+    options: {
+      status?: number;
+      isRetryable: boolean;
+      retryAfterMs?: number;
+      cause?: unknown;
+      refusedLines?: readonly RefusedLine[];
+    },
     kind: { code: 'provider' | 'api-key'; exitCode: ExitCodeValue } = { code: 'provider', exitCode: ExitCode.unexpected },
   ) {
     super(kind.code, message, { exitCode: kind.exitCode, ...(options.cause === undefined ? {} : { cause: options.cause }) });
@@ -76,6 +85,20 @@ export class ProviderError extends TrueBatchError {
     this.status = options.status;
     this.isRetryable = options.isRetryable;
     this.refusedLines = options.refusedLines ?? [];
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * No call to the provider succeeded for the configured patience (`resilience.patienceMs`): the run stops (exit 8),
+ * losing nothing; running again resumes.
+ */
+export class ProviderUnreachableError extends TrueBatchError {
+  /** When the provider last answered (or the run started, if it never did). */
+  readonly since: number;
+  constructor(message: string, since: number) {
+    super('unreachable', message, { exitCode: ExitCode.providerUnreachable });
+    this.since = since;
   }
 }
 

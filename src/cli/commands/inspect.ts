@@ -4,6 +4,7 @@ import { revalidate, summarizeStages, type RevalidationSummary } from '../../eng
 import type { JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
 import { formatStageSummaries, table } from '../format.ts';
+import { healthText } from '../format-outcome.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
 import { stagesFromFlag } from '../project-session.ts';
@@ -29,12 +30,15 @@ export function registerInspectCommands(program: Command): void {
             // Stale: still PENDING long after submission. Reported, never cancelled automatically.
             stale: job.state === 'pending' && now - (job.submitted_at ?? job.created_at) > config.polling.staleAfterMs,
           }));
-        printResult(options, { stages, liveJobs: jobs }, () => {
+        const providerHealth = ledger.providerHealth.state();
+        printResult(options, { stages, liveJobs: jobs, providerHealth }, () => {
           const live = jobs.map((job) => [
             job.display_name, job.stale ? 'pending (STALE)' : job.state, job.remote_name ?? '-',
             `${job.succeeded_count + job.failed_count}/${job.request_count}`,
           ]);
-          return formatStageSummaries(stages) + (live.length > 0 ? `\n\n${table([['job', 'state', 'remote', 'done'], ...live])}` : '');
+          const health = healthText(providerHealth);
+          return (health === undefined ? '' : `${health}\n\n`) + formatStageSummaries(stages) +
+            (live.length > 0 ? `\n\n${table([['job', 'state', 'remote', 'done'], ...live])}` : '');
         });
       });
     });

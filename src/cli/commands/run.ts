@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runPipeline, totalCost } from '../../engine/index.ts';
 import { finishedExitCode } from '../exit-codes.ts';
 import { formatStageSummaries } from '../format.ts';
+import { retriesText } from '../format-outcome.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
 import { requireUpstreamsRun, stagesFromFlag, withOpenProject } from '../project-session.ts';
@@ -25,7 +26,7 @@ export function registerRunCommand(program: Command): void {
         // --json: the run's total cost beside the stages' own.
         printResult(options, { ...outcome, cost: totalCost(outcome.stages.map((stage) => stage.cost)) }, () =>
           (outcome.detached ? 'Detached: jobs are running at the provider; run `truebatch run` again to collect.\n\n' : '') +
-          formatStageSummaries(outcome.stages),
+          `${formatStageSummaries(outcome.stages)}\n${retriesText(outcome.retries)}`,
         );
         const invalidDocuments = outcome.plans.reduce((sum, plan) => sum + plan.invalid.length, 0);
         process.exitCode = finishedExitCode({ detached: outcome.detached, givenUp, invalidDocuments });

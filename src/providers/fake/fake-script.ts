@@ -43,6 +43,8 @@ export interface FakeCallFailure {
   status?: number;
   /** Input lines the failure names (a create refused for bad lines, as Gemini refuses one). */
   refusedLines?: RefusedLine[];
+  /** How long the failure asks the caller to wait (as a `Retry-After` would). */
+  retryAfterMs?: number;
 }
 
 /** Everything a test can script. */

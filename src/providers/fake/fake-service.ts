@@ -101,6 +101,11 @@ export class FakeBatchService {
     this.#failures.push({ failure, left: failure.times ?? 1 });
   }
 
+  /** Ends every scripted failure still due: the outage is over. */
+  recover(): void {
+    this.#failures.splice(0);
+  }
+
   /** Makes the provider forget a job at once (later reads of it reject with NotFoundError). */
   forget(name: string): void {
     const job = this.#jobs.get(name);
@@ -115,9 +120,11 @@ export class FakeBatchService {
     due.left--;
     const retryable = due.failure.retryable ?? true;
     const status = due.failure.status ?? (retryable ? 503 : 400);
+    const { retryAfterMs } = due.failure;
     throw new ProviderError(FAKE_PROVIDER_NAME, `fake ${where} failed: HTTP ${status} (scripted)`, {
       status,
       isRetryable: retryable,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       ...(due.failure.refusedLines === undefined ? {} : { refusedLines: due.failure.refusedLines }),
     });
   }

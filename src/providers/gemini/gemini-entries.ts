@@ -35,6 +35,7 @@ export const geminiEntry: ProviderEntry = {
       ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
       apiVersion: config.gemini.apiVersion,
       uploadMimeType: config.gemini.uploadMimeType,
+      uploadRetry: config.resilience.retry,
     });
     return { provider, notice: undefined, close: () => Promise.resolve() };
   },
@@ -68,6 +69,7 @@ export const emulatorEntry: ProviderEntry = {
       baseUrl: emulator.url,
       apiVersion: config.gemini.apiVersion,
       uploadMimeType: config.gemini.uploadMimeType,
+      uploadRetry: config.resilience.retry,
     });
     return {
       provider,

@@ -1,7 +1,7 @@
 import { ApiError } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyRejectedError, InputError, ProviderError } from '../../shared/index.ts';
-import { describeErrorBody, httpStatusError, networkFailureCode, refusedLinesOf, toProviderError } from './gemini-errors.ts';
+import { describeErrorBody, httpStatusError, networkFailureCode, refusedLinesOf, retryDelayHint, toProviderError } from './gemini-errors.ts';
 
 const KEY = 'AIzaSy-test-key-0123456789';
 
@@ -149,5 +149,40 @@ describe('httpStatusError and describeErrorBody', () => {
     const error = httpStatusError('getJob(batches/x)', 429, '{"error":{"message":"quota","status":"RESOURCE_EXHAUSTED"}}', []);
     expect(error).toMatchObject({ status: 429, isRetryable: true });
     expect(error.message).toBe('Gemini getJob(batches/x) failed: HTTP 429 RESOURCE_EXHAUSTED: quota');
+  });
+});
+
+describe('retryDelayHint', () => {
+  const retryInfo = (delay: string) =>
+    JSON.stringify({
+      error: {
+        code: 429,
+        message: 'quota',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: delay },
+        ],
+      },
+    });
+
+  it("reads RetryInfo.retryDelay from the error body's details (whole and fractional seconds)", () => {
+    expect(retryDelayHint(retryInfo('30s'))).toBe(30_000);
+    expect(retryDelayHint(retryInfo('1.5s'))).toBe(1500);
+  });
+
+  it('falls back to Retry-After, in seconds or as an HTTP date', () => {
+    const body = '{"error":{"code":503,"status":"UNAVAILABLE"}}';
+    expect(retryDelayHint(body, '12')).toBe(12_000);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryDelayHint(body, 'Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+    expect(retryDelayHint(body, null)).toBeUndefined();
+    expect(retryDelayHint('not json', 'soon')).toBeUndefined();
+  });
+
+  it('RetryInfo in the body wins over the header, and the ProviderError carries it', () => {
+    expect(retryDelayHint(retryInfo('2s'), '60')).toBe(2000);
+    const error = httpStatusError('getJob(batches/x)', 429, retryInfo('7s'), []);
+    expect(error).toMatchObject({ status: 429, isRetryable: true, retryAfterMs: 7000 });
   });
 });

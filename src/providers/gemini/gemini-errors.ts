@@ -35,7 +35,14 @@ const errorEnvelopeSchema = z.object({
     code: z.number().optional(),
     message: z.string().optional(),
     status: z.string().optional(),
+    details: z.array(z.unknown()).optional(),
   }),
+});
+
+/** Google's `google.rpc.RetryInfo` detail: `{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "30s"}`. */
+const retryInfoSchema = z.object({
+  '@type': z.string().endsWith('google.rpc.RetryInfo'),
+  retryDelay: z.string().regex(/^\d+(\.\d+)?s$/),
 });
 
 /** Whether an HTTP status is worth retrying later. */
@@ -54,6 +61,36 @@ export function describeErrorBody(bodyText: string): { message: string; status: 
   const envelope = errorEnvelopeSchema.safeParse(parsed);
   if (!envelope.success) return { message: truncate(bodyText.trim()), status: undefined };
   return { message: envelope.data.error.message ?? '(no message)', status: envelope.data.error.status };
+}
+
+/**
+ * How long Google asks the caller to wait, in ms: the `RetryInfo.retryDelay` of the error body's details (a proto
+ * Duration such as `"30s"` or `"1.5s"`; AIP-193), else the `Retry-After` header (seconds or an HTTP date; RFC 9110
+ * 10.2.3). Undefined when neither says.
+ */
+export function retryDelayHint(bodyText: string, retryAfterHeader?: string | null, now: number = Date.now()): number | undefined {
+  const fromBody = retryInfoDelay(bodyText);
+  if (fromBody !== undefined) return fromBody;
+  if (retryAfterHeader === undefined || retryAfterHeader === null || retryAfterHeader.trim() === '') return undefined;
+  const text = retryAfterHeader.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function retryInfoDelay(bodyText: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  const envelope = errorEnvelopeSchema.safeParse(parsed);
+  for (const detail of envelope.success ? (envelope.data.error.details ?? []) : []) {
+    const info = retryInfoSchema.safeParse(detail);
+    if (info.success) return Math.round(Number.parseFloat(info.data.retryDelay) * 1000);
+  }
+  return undefined;
 }
 
 /** What went wrong at the network level (no HTTP answer, or the answer broke off), if that is what `error` is. */
@@ -100,6 +137,7 @@ export function httpStatusError(
   bodyText: string,
   secrets: readonly string[],
   cause: { cause?: unknown } = {},
+  retryAfterHeader?: string | null,
 ): ProviderError {
   const { message, status: statusName } = describeErrorBody(bodyText);
   const label = statusName === undefined ? `HTTP ${status}` : `HTTP ${status} ${statusName}`;
@@ -107,10 +145,12 @@ export function httpStatusError(
     const text = `Gemini rejected the API key (${operation}: ${label}: ${message})`;
     return new ApiKeyRejectedError(GEMINI_PROVIDER_NAME, redact(text, secrets), { status, ...cause });
   }
+  const retryAfterMs = retryDelayHint(bodyText, retryAfterHeader);
   return new ProviderError(GEMINI_PROVIDER_NAME, redact(`Gemini ${operation} failed: ${label}: ${message}`, secrets), {
     status,
     isRetryable: isRetryableStatus(status),
     refusedLines: status === 400 ? refusedLinesOf(message) : [],
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...cause,
   });
 }

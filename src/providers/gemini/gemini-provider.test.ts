@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.ts';
-import { InputError, NotFoundError, ProviderError, systemClock, type Clock } from '../../shared/index.ts';
+import { InputError, NotFoundError, ProviderError, systemClock } from '../../shared/index.ts';
 import { TERMINAL_JOB_STATES, type BatchProvider, type RemoteJob } from '../batch-provider.ts';
 import { createGeminiProvider, type GeminiProviderSettings } from './index.ts';
 
@@ -15,12 +15,6 @@ const emulators: Emulator[] = [];
 let dir: string;
 let inputPath: string;
 
-/** Sleeps return at once and are recorded: retries are checked without waiting. */
-function recordingClock(): Clock & { sleeps: number[] } {
-  const sleeps: number[] = [];
-  return { sleeps, now: () => 0, sleep: (ms) => Promise.resolve(void sleeps.push(ms)) };
-}
-
 async function start(options: EmulatorOptions = {}): Promise<Emulator> {
   const emulator = await startEmulator({ apiKey: KEY, seed: 11, pendingMs: 20, jobDurationMs: 100, ...options });
   emulators.push(emulator);
@@ -28,7 +22,7 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
 }
 
 function gemini(emulator: Emulator, settings: Partial<GeminiProviderSettings> = {}): BatchProvider {
-  return createGeminiProvider({ apiKey: KEY, baseUrl: emulator.url, clock: recordingClock(), ...settings });
+  return createGeminiProvider({ apiKey: KEY, baseUrl: emulator.url, ...settings });
 }
 
 async function waitForTerminal(provider: BatchProvider, name: string): Promise<RemoteJob> {
@@ -118,30 +112,19 @@ describe('createJob', () => {
 });
 
 describe('getJob', () => {
-  it('rides out two 503s with its own short backoff', async () => {
-    const emulator = await start({ faults: { http: [{ endpoint: 'batches.get', fault: 503, limit: 2 }] } });
-    const clock = recordingClock();
-    const provider = gemini(emulator, { clock });
-    const created = await submit(provider, 'get-503');
-    const job = await provider.getJob(created.name);
-    expect(job.name).toBe(created.name);
-    expect(clock.sleeps).toEqual([1000, 2000]);
-    expect(emulator.stats().endpointCalls['batches.get']).toBe(3);
-  });
-
-  it('surfaces a retryable ProviderError once its attempts are spent', async () => {
+  it('tries once and surfaces a 503 as a retryable ProviderError (the retry policy wraps every provider)', async () => {
     const emulator = await start({ faults: { http: [{ endpoint: 'batches.get', fault: 503 }] } });
-    const provider = gemini(emulator, { readRetry: { attempts: 2 } });
+    const provider = gemini(emulator);
     const created = await submit(provider, 'get-503-always');
     const error = await rejection(provider.getJob(created.name));
     expect(error).toMatchObject({ status: 503, isRetryable: true });
     expect(error.message).toMatch(/^Gemini getJob\(batches\/.+\) failed: HTTP 503 UNAVAILABLE: /);
-    expect(emulator.stats().endpointCalls['batches.get']).toBe(2);
+    expect(emulator.stats().endpointCalls['batches.get']).toBe(1);
   });
 
   it('reports a dropped connection as a retryable ProviderError', async () => {
     const emulator = await start({ faults: { http: [{ endpoint: 'batches.get', fault: 'drop' }] } });
-    const provider = gemini(emulator, { readRetry: { attempts: 1 } });
+    const provider = gemini(emulator);
     const created = await submit(provider, 'get-drop');
     const error = await rejection(provider.getJob(created.name));
     expect(error.isRetryable).toBe(true);
@@ -184,19 +167,6 @@ describe('downloadResults', () => {
     );
   });
 
-  it('retries a dropped download and then reads every line', async () => {
-    const emulator = await start({ faults: { http: [{ endpoint: 'files.download', fault: 'drop', limit: 1 }] } });
-    const clock = recordingClock();
-    const provider = gemini(emulator, { clock });
-    const job = await waitForTerminal(provider, (await submit(provider, 'download-drop')).name);
-    const path = join(dir, 'download-drop.jsonl');
-    await provider.downloadResults(job, path);
-    const keys: string[] = [];
-    for await (const item of provider.readResults(path)) if (item.kind !== 'malformed') keys.push(item.key);
-    expect(keys.sort()).toEqual(['doc-1', 'doc-2', 'doc-3']);
-    expect(clock.sleeps).toEqual([1000]);
-    expect(emulator.stats().endpointCalls['files.download']).toBe(2);
-  });
 });
 
 describe('the API key', () => {
@@ -205,7 +175,7 @@ describe('the API key', () => {
     const right = gemini(emulator);
     const job = await waitForTerminal(right, (await submit(right, 'key-test')).name);
     const wrongKey = 'wrong-key-456';
-    const wrong = gemini(emulator, { apiKey: wrongKey, readRetry: { attempts: 1 } });
+    const wrong = gemini(emulator, { apiKey: wrongKey });
     const errors = [
       await rejection(wrong.uploadFile(inputPath, { displayName: 'x' })),
       await rejection(wrong.createJob({ model: 'gemini-2.5-flash', inputFile: 'files/abc', displayName: 'x' })),

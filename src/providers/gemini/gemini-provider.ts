@@ -16,13 +16,13 @@ import {
   type Clock,
 } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
+import { DEFAULT_RETRY_POLICY, type Random, type RetryPolicy } from '../retry-policy.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
 import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
 import { createGeminiRestClient } from './gemini-rest.ts';
 import { uploadResumable, UPLOAD_CHUNK_BYTES } from './gemini-resumable-upload.ts';
 import { readGeminiResults } from './gemini-results.ts';
-import { DEFAULT_READ_RETRY, retryingRead, type ReadRetryPolicy } from './gemini-retry.ts';
 
 /** Google's endpoint for the Gemini Developer API. */
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -47,16 +47,17 @@ export interface GeminiProviderSettings {
    * @default 'application/json'
    */
   uploadMimeType?: string;
-  /** Sleeps between read retries. @default systemClock */
+  /** Sleeps between the tries of an upload step. @default systemClock */
   clock?: Clock;
   /**
-   * In-provider retries of idempotent reads (getJob, the listing in findJobsByDisplayName, downloadResults) on
-   * retryable failures, and of upload steps (a failed chunk is resumed from the server's committed offset; the
-   * tries count failures in a row without a new committed byte). Creates and cancels are never retried here: the
-   * engine decides.
-   * @default { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 }
+   * The retry policy of upload steps (src/providers/retry-policy.ts): a failed chunk is resumed from the server's
+   * committed offset, and `attempts` counts failures in a row without a new committed byte. Every other call that
+   * is safe to repeat is retried around the provider (resilient-provider.ts); creates are never retried.
+   * @default DEFAULT_RETRY_POLICY
    */
-  readRetry?: Partial<ReadRetryPolicy>;
+  uploadRetry?: Partial<RetryPolicy>;
+  /** The jitter of upload retry waits. @default Math.random */
+  random?: Random;
   /** Bytes per upload chunk (the SDK's 8 MiB; smaller only to test resuming). @default 8 MiB */
   uploadChunkBytes?: number;
   /** Page size when listing batches. @default 100 */
@@ -77,17 +78,19 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
   const baseUrl = settings.baseUrl ?? GEMINI_DEFAULT_BASE_URL;
   const apiVersion = settings.apiVersion ?? 'v1beta';
   const mimeType = settings.uploadMimeType ?? 'application/json';
-  const clock = settings.clock ?? systemClock;
-  const retryPolicy: ReadRetryPolicy = { ...DEFAULT_READ_RETRY, ...settings.readRetry };
   const pageSize = settings.listPageSize ?? 100;
+  const clock = settings.clock ?? systemClock;
+  const uploadRetry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.uploadRetry };
+  const random = settings.random ?? Math.random;
   const secrets = [apiKey];
 
   // vertexai: false so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend underneath us.
   const ai = new GoogleGenAI({ apiKey, vertexai: false, apiVersion, httpOptions: { baseUrl, apiVersion } });
   const rest = createGeminiRestClient({ apiKey, baseUrl, apiVersion });
 
-  const read = <T>(where: string, call: () => Promise<T>): Promise<T> =>
-    retryingRead(retryPolicy, clock, () => translatingErrors(where, secrets, call));
+  // One try per call: repeatable calls are retried by the one retry policy around every provider
+  // (src/providers/resilient-provider.ts), with the delay hints toProviderError reads.
+  const read = <T>(where: string, call: () => Promise<T>): Promise<T> => translatingErrors(where, secrets, call);
 
   const getJob = async (name: string): Promise<RemoteJob> => {
     const where = `getJob(${name})`;
@@ -110,7 +113,7 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
       if (localSize === 0) throw new InputError(path, 'is empty; Gemini cannot take a zero-byte upload');
       // Spoken here, not through ai.files.upload: the SDK throws on the first broken chunk; this resumes it.
       const final = await uploadResumable(
-        { apiKey, baseUrl, apiVersion, clock, retry: retryPolicy, chunkBytes: settings.uploadChunkBytes ?? UPLOAD_CHUNK_BYTES },
+        { apiKey, baseUrl, apiVersion, clock, random, retry: uploadRetry, chunkBytes: settings.uploadChunkBytes ?? UPLOAD_CHUNK_BYTES },
         { path, sizeBytes: localSize, mimeType, displayName, where },
       );
       const file = final.file;

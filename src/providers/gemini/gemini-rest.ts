@@ -61,7 +61,7 @@ export function createGeminiRestClient(settings: GeminiRestSettings): GeminiRest
   const secrets = [settings.apiKey];
   const get = async (url: string, where: string): Promise<Response> => {
     const response = await fetch(url, { method: 'GET', headers: { 'x-goog-api-key': settings.apiKey } });
-    if (!response.ok) throw httpStatusError(where, response.status, await response.text(), secrets);
+    if (!response.ok) throw httpStatusError(where, response.status, await response.text(), secrets, {}, response.headers.get('retry-after'));
     return response;
   };
   return {

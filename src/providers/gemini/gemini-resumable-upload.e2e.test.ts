@@ -35,7 +35,7 @@ describe('a 200 MB upload with a chunk dropped half-way', () => {
   it('is resumed from the committed offset, not restarted: the emulator received the file once plus at most one chunk', async () => {
     const emulator = await startEmulator({ apiKey: 'k-200', faults: { dropUploadChunk: [{ nth: 13, committedFraction: 0.5 }] } });
     try {
-      const provider = createGeminiProvider({ apiKey: 'k-200', baseUrl: emulator.url, readRetry: { initialDelayMs: 10 } });
+      const provider = createGeminiProvider({ apiKey: 'k-200', baseUrl: emulator.url, uploadRetry: { initialDelayMs: 10 } });
       const file = await provider.uploadFile(path, { displayName: 'run-1-stage-a-shard-0' });
       expect(file.sizeBytes).toBe(SIZE);
       const stats = emulator.stats();

@@ -34,6 +34,7 @@ function settings(emulator: RunningEmulator, extra: Partial<ResumableUploadSetti
     apiVersion: 'v1beta',
     clock: recordingClock(),
     retry: { attempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 },
+    random: () => 0.5,
     chunkBytes: MiB,
     ...extra,
   };
@@ -79,7 +80,8 @@ describe('resumable upload against the emulator over HTTP', () => {
     const clock = recordingClock();
     const final = await uploadResumable(settings(emulator, { clock }), request());
     expect(final.file?.sizeBytes).toBe(String(SIZE));
-    expect(clock.sleeps).toEqual([1000]);
+    // Full jitter below the first ceiling (1 s), drawn at its middle here.
+    expect(clock.sleeps).toEqual([500]);
     expect(emulator.stats()).toMatchObject({ uploadQueries: 1, uploadsRestarted: 0, filesUploaded: 1 });
   });
 

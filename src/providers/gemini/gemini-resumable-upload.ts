@@ -10,7 +10,7 @@
 import { openAsBlob } from 'node:fs';
 import { ProviderError, type Clock } from '../../shared/index.ts';
 import { GEMINI_PROVIDER_NAME, httpStatusError, toProviderError } from './gemini-errors.ts';
-import type { ReadRetryPolicy } from './gemini-retry.ts';
+import { retryDelay, type Random, type RetryPolicy } from '../retry-policy.ts';
 
 /** The SDK's chunk size (`MAX_CHUNK_SIZE`, 8 MiB), also the server's `x-goog-upload-chunk-granularity`. */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -23,9 +23,11 @@ export interface ResumableUploadSettings {
   clock: Clock;
   /**
    * Tries per step: a step fails this many times in a row without the server committing a new byte, and the upload
-   * gives up. Waits double from `initialDelayMs` up to `maxDelayMs`.
+   * gives up. Waits follow the one retry policy (full jitter; the server's Retry-After or RetryInfo wins).
    */
-  retry: ReadRetryPolicy;
+  retry: RetryPolicy;
+  /** The jitter of retry waits. @default Math.random */
+  random?: Random;
   /** @default UPLOAD_CHUNK_BYTES */
   chunkBytes?: number;
   /** One request's time limit (a chunk that hangs is then treated as dropped). @default 10 minutes */
@@ -66,7 +68,7 @@ export async function uploadResumable(settings: ResumableUploadSettings, request
       ...(body === undefined ? {} : { body }),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (!response.ok) throw httpStatusError(where, response.status, await response.text(), secrets);
+    if (!response.ok) throw httpStatusError(where, response.status, await response.text(), secrets, {}, response.headers.get('retry-after'));
     return response;
   };
 
@@ -76,8 +78,7 @@ export async function uploadResumable(settings: ResumableUploadSettings, request
     const failure = toProviderError(error, where, secrets);
     failures++;
     if (!(failure instanceof ProviderError) || !failure.isRetryable || failures >= settings.retry.attempts) throw failure;
-    // h23-run's shared retry policy (backoff with jitter, Retry-After/RetryInfo) plugs in here.
-    await settings.clock.sleep(Math.min(settings.retry.initialDelayMs * 2 ** (failures - 1), settings.retry.maxDelayMs));
+    await settings.clock.sleep(retryDelay(settings.retry, failures, settings.random ?? Math.random, failure.retryAfterMs));
   };
 
   const startUrl = `${settings.baseUrl.replace(/\/+$/, '')}/upload/${settings.apiVersion === '' ? '' : `${settings.apiVersion}/`}files`;
