@@ -96,9 +96,11 @@ function costSection(report: RunReport): string {
 
 function tokensTable(report: RunReport): string {
   return markdownTable(
-    ['stage', 'prompt', 'of which cached', 'output', 'thoughts'],
-    rowsOf(report).map(({ label, figures: { tokens } }) => [
-      label, countText(tokens.prompt), countText(tokens.cached), countText(tokens.output), countText(tokens.thoughts),
+    ['stage', 'prompt', 'of which cached', 'cache saving (batch)', 'output', 'thoughts'],
+    rowsOf(report).map(({ label, figures: { tokens, actual } }) => [
+      label, countText(tokens.prompt), countText(tokens.cached),
+      tokens.cached === 0 ? '—' : costText(actual, 'cacheSavingUsd'), countText(tokens.output),
+      countText(tokens.thoughts),
     ]),
   );
 }

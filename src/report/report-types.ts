@@ -6,6 +6,8 @@ export interface PricedCost {
   standardUsd: number;
   batchUsd: number;
   savingUsd: number;
+  /** What context-cache hits saved at batch prices (hits at the input price minus hits at the cached price). */
+  cacheSavingUsd: number;
 }
 
 /** A cost that cannot be given because a model has no price: never shown as $0. */

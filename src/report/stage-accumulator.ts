@@ -1,5 +1,5 @@
 /** @module Running totals for one stage (or the whole run), fed row by row from the ledger. */
-import { costOfUsage, estimateCost } from '../cost/index.ts';
+import { cacheSavingOfUsage, costOfUsage, estimateCost } from '../cost/index.ts';
 import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type RepairCount, type ReportAttempt } from '../ledger/index.ts';
 import { CostTally, type PriceLookup } from './cost-tally.ts';
 import { durationStats } from './durations.ts';
@@ -125,7 +125,7 @@ export class FigureAccumulator {
     this.tokens.cached += usage.cachedTokens;
     const price = this.#prices.priceOf(row.model);
     if (typeof price === 'string') this.actual.addUnknown(price);
-    else this.actual.add(costOfUsage(usage, price));
+    else this.actual.add(costOfUsage(usage, price), cacheSavingOfUsage(usage, price));
   }
 
   addJob(state: string, submittedAt: number | null, finishedAt: number | null): void {
