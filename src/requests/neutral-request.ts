@@ -37,10 +37,11 @@ export interface GenerationOptions {
   readonly thinking?: { readonly budgetTokens?: number; readonly includeThoughts?: boolean };
 }
 
-/** A tool the model may call (types only: no stage declares tools yet). */
+/** A tool the model may call: a declared function, web search (grounding), or reading the URLs a prompt names. */
 export type ToolSpec =
   | { readonly kind: 'function'; readonly name: string; readonly description?: string; readonly parameters?: JsonObject }
-  | { readonly kind: 'web-search' };
+  | { readonly kind: 'web-search' }
+  | { readonly kind: 'url-context' };
 
 /** One request, as truebatch means it. */
 export interface NeutralRequest {
@@ -50,7 +51,10 @@ export interface NeutralRequest {
   readonly content: readonly RequestPart[];
   readonly generation: GenerationOptions;
   readonly tools?: readonly ToolSpec[];
-  /** A context cached at the provider beforehand, by the provider's name for it (types only for now). */
+  /**
+   * A context cached at the provider beforehand, by the provider's name for it. Bound only when a shard is written
+   * (like an uploaded file's URI): the fingerprinted request carries the context inline instead.
+   */
   readonly cachedContext?: { readonly name: string };
 }
 

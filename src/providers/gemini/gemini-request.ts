@@ -70,6 +70,7 @@ function geminiConfig(options: GenerationOptions): { config: Readonly<Record<str
 
 function toolJson(tool: ToolSpec): unknown {
   if (tool.kind === 'web-search') return { googleSearch: {} };
+  if (tool.kind === 'url-context') return { urlContext: {} };
   const { name, description, parameters } = tool;
   return { functionDeclarations: [{ name, ...(description === undefined ? {} : { description }), ...(parameters === undefined ? {} : { parametersJsonSchema: parameters }) }] };
 }
