@@ -166,7 +166,7 @@ export type ContextPart = { readonly kind: 'text'; readonly text: string; readon
 
 /** A stage's shared context: its parts in order, and how to decide on an explicit cache. */
 export interface StageContext {
-  readonly parts: readonly ContextPart[];
+  readonly pieces: readonly ContextPart[];
   readonly cache: 'auto' | 'always' | 'never';
   /** Hours from cache creation to collection that `plan` prices storage for, when the config says. */
   readonly expectedHours?: number;

@@ -142,13 +142,13 @@ async function resolveContext(
   at: readonly (string | number)[],
   context: ResolveContext,
 ): Promise<StageContext> {
-  const parts: ContextPart[] = [];
-  if (parsed.text !== undefined) parts.push({ kind: 'text', text: parsed.text, source: 'context.text' });
+  const pieces: ContextPart[] = [];
+  if (parsed.text !== undefined) pieces.push({ kind: 'text', text: parsed.text, source: 'context.text' });
   for (const [index, file] of (parsed.files ?? []).entries()) {
     const read = await readReferencedText(context.projectDir, file, field(context, [...at, 'context', 'files', index]));
-    parts.push({ kind: 'text', text: read.text, source: file });
+    pieces.push({ kind: 'text', text: read.text, source: file });
   }
-  return { parts, cache: parsed.cache, ...(parsed.expectedHours === undefined ? {} : { expectedHours: parsed.expectedHours }) };
+  return { pieces, cache: parsed.cache, ...(parsed.expectedHours === undefined ? {} : { expectedHours: parsed.expectedHours }) };
 }
 
 async function resolveFaults(emulator: ParsedProjectConfig['emulator'], context: ResolveContext): Promise<FaultConfig> {

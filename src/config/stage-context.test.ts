@@ -33,7 +33,7 @@ describe('a stage context and tools', () => {
     );
     const [stage] = (await resolveProjectConfig(parsed, context)).stages;
     expect(stage!.context).toEqual({
-      parts: [
+      pieces: [
         { kind: 'text', text: 'Shared rules.', source: 'context.text' },
         { kind: 'text', text: 'K methods codebook', source: 'context/codebook.md' },
         { kind: 'text', text: 'Units: mg/kg', source: 'context/units.md' },

@@ -6,6 +6,7 @@
 import type { StageConfig } from '../config/index.ts';
 import { LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
+import { requestCodecFor } from '../providers/registry.ts';
 import { describeMissingPlaceholder } from '../requests/index.ts';
 import { ProviderError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
@@ -15,6 +16,7 @@ import type { EngineContext } from './context.ts';
 import { restoreOutputs } from './restore-outputs.ts';
 import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
+import { refuseUnsupportedStage } from './stage-context.ts';
 import { submitJobs } from './submit-jobs.ts';
 import { summarizeStages, type StageSummary } from './summary.ts';
 import { pollDueJobs, watchJobs, type PollSchedule } from './watch-jobs.ts';
@@ -54,6 +56,8 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   const runStartedAt = context.clock.now();
   // An unknown model without a configured price is refused before anything is planned or sent.
   for (const stage of stages) context.prices.priceFor(stage.model);
+  // So is a stage the provider would refuse whole (tools with a response schema on a model that cannot).
+  for (const stage of stages) refuseUnsupportedStage(requestCodecFor(context.config.provider), stage);
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
   restoreOutputs(context, stages);

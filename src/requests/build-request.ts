@@ -1,6 +1,6 @@
 /** @module One (stage, document) pair rendered as a {@link NeutralRequest}, with its batch key. */
 import { ConfigError, deepFreeze } from '../shared/index.ts';
-import type { GenerationOptions, NeutralRequest, RequestPart } from './neutral-request.ts';
+import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from './neutral-request.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
 /** What a stage says about how to turn a document into a request. */
@@ -15,6 +15,12 @@ export interface RequestSpec {
   system?: string;
   /** Passed through in their order; undefined members are omitted. */
   generation: { readonly [Name in keyof GenerationOptions]?: GenerationOptions[Name] | undefined };
+  /**
+   * Parts every request of the stage shares (its `context`), put before the document's prompt so the shared prefix
+   * comes first (a provider's implicit caching matches prefixes) and an explicit cache can take them out whole.
+   */
+  context?: readonly RequestPart[];
+  tools?: readonly ToolSpec[];
 }
 
 /** A built request: its batch key and the neutral request. */
@@ -64,12 +70,13 @@ export function buildRequest(
   doc: TemplateDocument,
   options: BuildRequestOptions = {},
 ): BuiltRequest {
-  const content: RequestPart[] = [{ kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
+  const content: RequestPart[] = [...(spec.context ?? []), { kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
   if (options.repairNote !== undefined) content.push({ kind: 'text', text: options.repairNote });
   const request: NeutralRequest = {
     ...(spec.system === undefined ? {} : { system: spec.system }),
     content,
     generation: optionsOf(spec),
+    ...(spec.tools === undefined ? {} : { tools: spec.tools }),
   };
   return { key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }), request };
 }

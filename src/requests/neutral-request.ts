@@ -62,3 +62,29 @@ export interface NeutralRequest {
 export function withTextPart(request: NeutralRequest, text: string): NeutralRequest {
   return { ...request, content: [...request.content, { kind: 'text', text }] };
 }
+
+/** What an explicit cache of a request's first `sharedParts` parts holds: the system text, those parts and the tools. */
+export interface CachedContextContent {
+  readonly system?: string;
+  readonly content: readonly RequestPart[];
+  readonly tools?: readonly ToolSpec[];
+}
+
+/** The part of `request` that a cache of its first `sharedParts` parts holds. */
+export function sharedContextOf(request: NeutralRequest, sharedParts: number): CachedContextContent {
+  return {
+    ...(request.system === undefined ? {} : { system: request.system }),
+    content: request.content.slice(0, sharedParts),
+    ...(request.tools === undefined ? {} : { tools: request.tools }),
+  };
+}
+
+/**
+ * `request` served from the cache `name`, which holds its system text, its first `sharedParts` parts and its tools
+ * (see {@link sharedContextOf}): those leave the request, which names the cache instead (a provider refuses a request
+ * that repeats what its cache holds).
+ */
+export function withCachedContext(request: NeutralRequest, name: string, sharedParts: number): NeutralRequest {
+  const { system: _system, tools: _tools, cachedContext: _previous, ...rest } = request;
+  return { ...rest, content: request.content.slice(sharedParts), cachedContext: { name } };
+}

@@ -7,6 +7,7 @@ import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '.
 import { InputError, deepFreeze, errorMessage } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
 import { estimateRequestTokens } from './gemini-request-tokens.ts';
+import { geminiRequestProblem } from './gemini-tool-rules.ts';
 
 /** Neutral options that Gemini's config names alike; the others are renamed (and `thinking` reshaped) below. */
 const PLAIN_OPTIONS = ['temperature', 'topP', 'topK', 'maxOutputTokens', 'candidateCount', 'stopSequences', 'seed'] as const;
@@ -185,5 +186,6 @@ export const geminiRequestCodec: RequestCodec = {
   estimateTokens(request) {
     return estimateRequestTokens(geminiRequestOf(request));
   },
+  requestProblem: geminiRequestProblem,
 };
 
