@@ -16,6 +16,7 @@ import {
   type Clock,
 } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
+import { createGeminiCaches } from './gemini-caches.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
 import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
@@ -185,6 +186,8 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
     },
 
     readResults: readGeminiResults,
+
+    caches: createGeminiCaches({ ai, secrets, read, pageSize }),
   };
 }
 
