@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../shared/index.ts';
 import type { LineFaults } from './faults.ts';
-import { simulateLine, type SimulatedLine } from './model/index.ts';
+import { resolveCachedContent, simulateLine, type CacheLookup, type SimulatedLine } from './model/index.ts';
 import { describeJson, field, isJsonObject, type JsonObject } from './proto-json.ts';
 
 /** What a line's answer depends on besides the line. */
@@ -17,6 +17,8 @@ export interface LineContext {
   /** Where the line came from, for error messages: `files/abc line 7`. */
   where: string;
   submission: number;
+  /** Finds the live context caches a line may name (`cachedContent`). */
+  caches?: CacheLookup | undefined;
 }
 
 /** A result: the output file line (without `key` when there is none) and whether it succeeded. */
@@ -32,7 +34,10 @@ function badLine(key: string | undefined, message: string): LineResult {
 /** Asks the model, turning a model bug into an error line rather than a stuck job. */
 export function answerRequest(request: JsonObject, key: string | undefined, context: LineContext): SimulatedLine {
   try {
-    return simulateLine(request, { seed: context.seed, model: context.model, key, submission: context.submission, faults: context.faults });
+    const resolved = resolveCachedContent(request, context.model, context.caches);
+    if ('error' in resolved) return resolved;
+    const { seed, model, submission, faults } = context;
+    return simulateLine(resolved.request, { seed, model, key, submission, faults, cachedTokens: resolved.cachedTokens });
   } catch (error) {
     return { error: { code: 500, message: `${context.where}: the simulated model failed: ${errorMessage(error)}` } };
   }

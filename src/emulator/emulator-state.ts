@@ -5,6 +5,7 @@
 import type { Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock } from '../shared/index.ts';
+import type { CacheRecord } from './cache-store.ts';
 import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
 import type { OffsetLine } from '../shared/index.ts';
 import type { JsonObject } from './proto-json.ts';
@@ -131,6 +132,8 @@ export interface EmulatorState {
   files: Map<string, FileRecord>;
   uploads: Map<string, UploadSession>;
   batches: Map<string, BatchRecord>;
+  /** Context caches (`cachedContents`), expired ones forgotten when next looked at (cache-store.ts). */
+  caches: Map<string, CacheRecord>;
   counters: StatsCounters;
   endpointCalls: Record<EndpointName, number>;
   /** How many times each request key has been submitted, in any batch. */

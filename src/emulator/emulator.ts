@@ -10,6 +10,8 @@ import { Hono } from 'hono';
 import { ConfigError, ProviderError, systemClock, type Clock } from '../shared/index.ts';
 import { errorResponse, responseForThrown } from './api-errors.ts';
 import { batchRoutes } from './batch-routes.ts';
+import { cacheRoutes } from './cache-routes.ts';
+import { liveCacheCount, type CacheRecord } from './cache-store.ts';
 import { createEndpointGuard } from './endpoint-guard.ts';
 import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import { faultConfigSchema, type FaultConfigInput } from './faults.ts';
@@ -102,6 +104,7 @@ function createState(options: ResolvedOptions, restored: RestoredState | undefin
     files: restored?.files ?? new Map<string, FileRecord>(),
     uploads: new Map(),
     batches: restored?.batches ?? new Map<string, BatchRecord>(),
+    caches: restored?.caches ?? new Map<string, CacheRecord>(),
     counters: zeroCounters(),
     endpointCalls: zeroEndpointCalls(),
     submissionsByKey: restored?.submissionsByKey ?? new Map<string, number>(),
@@ -129,13 +132,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const restoring = restored?.changed === true ? state.saveSnapshot().catch(() => undefined) : Promise.resolve();
   const runner = createJobRunner(state);
   const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed));
-  const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey);
+  const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, liveCacheCount(state));
 
   const api = new Hono();
   api.route('/', uploadRoutes(state, guard));
   api.route('/', fileRoutes(state, guard));
   api.route('/', batchRoutes(state, runner, guard));
   api.route('/', modelRoutes(state, guard));
+  api.route('/', cacheRoutes(state, guard));
   api.get('/emulator/stats', (c) => c.json(stats()));
   const app = resolved.basePath === '' ? api : new Hono().route(resolved.basePath, api);
   app.notFound((c) => errorResponse(404, `The emulator has no endpoint for ${c.req.method} ${c.req.path}.`));

@@ -75,6 +75,11 @@ export const endpointNames = [
   'batches.delete',
   'models.generateContent',
   'models.countTokens',
+  'caches.create',
+  'caches.get',
+  'caches.list',
+  'caches.update',
+  'caches.delete',
 ] as const;
 
 /** An endpoint name, e.g. `batches.get`. */

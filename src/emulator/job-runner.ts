@@ -7,6 +7,7 @@
  */
 import { readLinesFrom, isBlankLine } from '../shared/index.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
+import { cacheLookup } from './cache-store.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';
 import { appendFileResult, appendInlineResult, bareModel, closeJobFiles, discardJobOutput, finishJob, openJobOutput } from './job-output.ts';
@@ -62,7 +63,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;
-    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1 };
+    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, caches: cacheLookup(state) };
   }
 
   function count(batch: BatchRecord, result: LineResult): void {

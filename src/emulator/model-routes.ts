@@ -6,10 +6,11 @@
 import { Hono, type Context } from 'hono';
 import { errorResponse } from './api-errors.ts';
 import { createBatch } from './batch-create.ts';
+import { cacheLookup } from './cache-store.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { parseRequestJson } from './lenient-json.ts';
-import { countTokens, simulateGenerateContent } from './model/index.ts';
+import { countTokens, resolveCachedContent, simulateGenerateContent } from './model/index.ts';
 import { operationJson } from './operation-json.ts';
 import { field, isJsonObject } from './proto-json.ts';
 import { isApiVersion } from './public-urls.ts';
@@ -40,7 +41,9 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
         return guard(c, 'models.generateContent', async () => {
           state.counters.generateContentCalls++;
           const body = await readBody(c, 'body');
-          return c.json(simulateGenerateContent(body, { seed, model }));
+          const resolved = isJsonObject(body) ? resolveCachedContent(body, model, cacheLookup(state)) : { request: body, cachedTokens: 0 };
+          if ('error' in resolved) return errorResponse(resolved.error.code, resolved.error.message);
+          return c.json(simulateGenerateContent(resolved.request, { seed, model, cachedTokens: resolved.cachedTokens }));
         });
       case 'countTokens':
         return guard(c, 'models.countTokens', async () => {

@@ -36,6 +36,7 @@ function writerState(storageDir: string): { state: EmulatorState; snapshotsTaken
     files: new Map(),
     uploads: new Map(),
     batches: new Map(),
+    caches: new Map(),
     counters: zeroCounters(),
     endpointCalls: zeroEndpointCalls(),
     submissionsByKey: new Map(),

@@ -16,7 +16,8 @@ import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FilesystemError, errorMessage, fileErrorReason } from '../shared/index.ts';
 import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
-import { batchFromSnapshot, fileFromSnapshot, snapshotOf, snapshotSchema, type Snapshot } from './snapshot.ts';
+import type { CacheRecord } from './cache-store.ts';
+import { batchFromSnapshot, cacheFromSnapshot, fileFromSnapshot, snapshotOf, snapshotSchema, type Snapshot } from './snapshot.ts';
 
 /** The snapshot's file name in the storage folder. */
 export const STATE_FILE_NAME = 'state.json';
@@ -31,6 +32,8 @@ export interface RestoredState {
   files: Map<string, FileRecord>;
   batches: Map<string, BatchRecord>;
   submissionsByKey: Map<string, number>;
+  /** Context caches still alive by the clock. */
+  caches: Map<string, CacheRecord>;
   issued: { seq: number; ordinal: number };
   /** Restoring changed something (a job failed for a lost input, an expired file dropped): save it at once. */
   changed: boolean;
@@ -104,20 +107,22 @@ export function restoreState(options: ResolvedOptions): RestoredState | undefine
     if (batch.state === 'BATCH_STATE_PENDING') prepareRestart(batch, now);
     batches.set(batch.id, batch);
   }
+  const caches = new Map<string, CacheRecord>();
+  for (const entry of snapshot.caches) if (entry.expireTimeMs > now) caches.set(entry.id, cacheFromSnapshot(entry));
   // Expired files' bytes, upload sessions (a client uploads again) and what a killed process left half done.
   removeUnknown(dirs.files, (name) => files.has(name));
   removeUnknown(dirs.uploads, () => false);
   removeUnknown(dirs.jobs, (name) => batches.get(name)?.state === 'BATCH_STATE_PENDING');
   rmSync(`${path}.tmp`, { force: true, recursive: true });
   const issued = { ...snapshot.issued };
-  for (const record of [...files.values(), ...batches.values()]) issued.seq = Math.max(issued.seq, record.seq);
+  for (const record of [...files.values(), ...batches.values(), ...caches.values()]) issued.seq = Math.max(issued.seq, record.seq);
   for (const batch of batches.values()) issued.ordinal = Math.max(issued.ordinal, batch.ordinal);
   const failedOnRestore = snapshot.batches.some((entry) => {
     const live = entry.state === 'BATCH_STATE_PENDING' || entry.state === 'BATCH_STATE_RUNNING';
     return live && batches.get(entry.id)?.state === 'BATCH_STATE_FAILED';
   });
-  const changed = failedOnRestore || files.size !== snapshot.files.length;
-  return { files, batches, submissionsByKey: new Map(snapshot.submissionsByKey), issued, changed };
+  const changed = failedOnRestore || files.size !== snapshot.files.length || caches.size !== snapshot.caches.length;
+  return { files, batches, submissionsByKey: new Map(snapshot.submissionsByKey), caches, issued, changed };
 }
 
 /**

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { unstartedWork, type BatchOutput, type BatchRecord, type BatchState, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
+import type { CacheRecord } from './cache-store.ts';
 import { jobFaultSchema } from './faults.ts';
 
 /** The snapshot format's version; a file with another one is refused. */
@@ -74,6 +75,20 @@ const batchSchema = z
   })
   .strict();
 
+const cacheSchema = z
+  .object({
+    id,
+    seq: count,
+    model: z.string(),
+    displayName: z.string().optional(),
+    createTimeMs: timeMs,
+    updateTimeMs: timeMs,
+    expireTimeMs: timeMs,
+    totalTokens: count,
+    content: jsonObject,
+  })
+  .strict();
+
 /** The whole of `state.json`. */
 export const snapshotSchema = z
   .object({
@@ -83,6 +98,8 @@ export const snapshotSchema = z
     batches: z.array(batchSchema),
     /** `[request key, submissions]` pairs. */
     submissionsByKey: z.array(z.tuple([z.string(), z.number().int().positive()])),
+    /** Context caches; absent in snapshots written before caches existed. */
+    caches: z.array(cacheSchema).default([]),
   })
   .strict();
 
@@ -133,7 +150,13 @@ export function snapshotOf(state: EmulatorState): Snapshot {
     files: [...state.files.values()].map(fileEntry),
     batches: [...state.batches.values()].map(batchEntry),
     submissionsByKey: [...state.submissionsByKey],
+    caches: [...state.caches.values()].map((record) => ({ ...record })),
   };
+}
+
+/** A cache record from its snapshot entry. */
+export function cacheFromSnapshot(entry: Snapshot['caches'][number]): CacheRecord {
+  return { ...entry, displayName: entry.displayName };
 }
 
 /** A file record from its snapshot entry; its bytes are `files/<id>` under `filesDir`. */

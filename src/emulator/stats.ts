@@ -14,6 +14,10 @@ export interface StatsCounters {
   generateContentCalls: number;
   countTokensCalls: number;
   httpFaultsInjected: number;
+  cachesCreated: number;
+  cachesDeleted: number;
+  /** Caches forgotten because their expiry passed. */
+  cachesExpired: number;
 }
 
 /** A snapshot of the emulator's counters (GET /emulator/stats). */
@@ -26,6 +30,8 @@ export interface EmulatorStats extends StatsCounters {
   duplicateKeySubmissions: number;
   /** How many times each request key was submitted, in any batch. */
   submissionsByKey: Record<string, number>;
+  /** Caches alive now (not deleted, not expired by the emulator's clock). */
+  cachesLive: number;
 }
 
 /** All counters at zero. */
@@ -42,6 +48,9 @@ export function zeroCounters(): StatsCounters {
     generateContentCalls: 0,
     countTokensCalls: 0,
     httpFaultsInjected: 0,
+    cachesCreated: 0,
+    cachesDeleted: 0,
+    cachesExpired: 0,
   };
 }
 
@@ -55,6 +64,7 @@ export function snapshotStats(
   counters: StatsCounters,
   endpointCalls: Record<EndpointName, number>,
   submissionsByKey: ReadonlyMap<string, number>,
+  cachesLive = 0,
 ): EmulatorStats {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
@@ -64,5 +74,6 @@ export function snapshotStats(
     distinctKeysSubmitted: submissionsByKey.size,
     duplicateKeySubmissions: submissions - submissionsByKey.size,
     submissionsByKey: Object.fromEntries(submissionsByKey),
+    cachesLive,
   };
 }

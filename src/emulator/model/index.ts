@@ -6,6 +6,8 @@
 import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
+import { withCachedTokens } from './cached-context.ts';
+import { builtInToolsOf, toolsWithJsonRefusal, withToolMetadata } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import {
@@ -21,6 +23,7 @@ import { rngFromLabel, sha256HexOf } from './seeding.ts';
 import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
+export { resolveCachedContent, type CachedPrefix, type CacheLookup } from './cached-context.ts';
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
 
 /** What a batch line's answer depends on besides the request. */
@@ -32,6 +35,8 @@ export interface SimulationContext {
   /** 1-based: how many times this key has been submitted, this one included. */
   submission: number;
   faults: LineFaults;
+  /** Prompt tokens that came from a context cache (see cached-context.ts), reported as `cachedContentTokenCount`. */
+  cachedTokens?: number | undefined;
 }
 
 /** One batch line's answer: a GenerateContentResponse or an error status. */
@@ -44,9 +49,13 @@ const NO_FAULTS: AnswerPlan = { kind: 'answer', aliases: undefined, malformation
 export function simulateLine(request: unknown, context: SimulationContext): SimulatedLine {
   try {
     const parsed = parseRequest(request);
+    const tools = builtInToolsOf(request);
+    const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, context.model);
+    if (refusal !== undefined) return { error: { code: 400, message: refusal } };
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    return { response: respond(parsed, context.seed, context.model, plan) };
+    const response = respond(parsed, context.seed, context.model, plan);
+    return { response: withToolMetadata(withCachedTokens(response, context.cachedTokens ?? 0), tools, promptTexts(parsed)) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
@@ -56,9 +65,14 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
 /** The interactive :generateContent answer; no faults. Throws InputError on an invalid request. */
 export function simulateGenerateContent(
   request: unknown,
-  options: { seed: number; model: string },
+  options: { seed: number; model: string; cachedTokens?: number | undefined },
 ): Record<string, unknown> {
-  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS);
+  const parsed = parseRequest(request);
+  const tools = builtInToolsOf(request);
+  const refusal = toolsWithJsonRefusal(tools, parsed.generation.responseMimeType, options.model);
+  if (refusal !== undefined) throw new InputError('request.tools', refusal);
+  const response = respond(parsed, options.seed, options.model, NO_FAULTS);
+  return withToolMetadata(withCachedTokens(response, options.cachedTokens ?? 0), tools, promptTexts(parsed));
 }
 
 /**
