@@ -14,6 +14,7 @@ import { stageDocumentProblems } from './document-problems.ts';
 import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
 import { restoreOutputs } from './restore-outputs.ts';
+import { tendCaches } from './cache-lifecycle.ts';
 import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
 import { refuseUnsupportedStage } from './stage-context.ts';
@@ -61,6 +62,8 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
   restoreOutputs(context, stages);
+  // Caches an interrupted run left behind (created, but no job was recorded) are deleted before anything else.
+  await tendCaches(context, { includeUnclaimed: true });
   const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {
@@ -74,6 +77,8 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   for (;;) {
     context.signal.throwIfAborted();
     await collectJobs(context, stages, judge);
+    // On every pass: extend the caches of running jobs, delete those whose jobs are done.
+    await tendCaches(context, { includeUnclaimed: false });
     let wakeAt: number | undefined;
     /** Stages found ready, with how many of their requests are still to cut in this pass. */
     const cutting = new Map<StageConfig, number>();
