@@ -61,4 +61,28 @@ describe('explicit context caches in a run (fake provider)', () => {
     expect(cache!.expires_at! - cache!.created_at).toBeGreaterThan(3 * 60 * 60 * 1000);
     expect(project.service.caches).toMatchObject({ created: 1, deleted: 1 });
   });
+
+  it('resubmits the lines of a job whose cache expired before it ran, in a new job with a new cache', async () => {
+    const seen: SeenRequest[] = [];
+    const project = await fakeProject({ docs: 40, stageYaml, script: { pendingMs: 2 * 60 * 60 * 1000 } });
+    // The model answers as a provider does: a line naming a cache that is gone fails alone (spec D.1; the emulator's 403).
+    project.service.answerWith((key, request) => {
+      const named = (request as SeenRequest).cachedContext?.name;
+      seen.push(request as SeenRequest);
+      if (named !== undefined && !project.service.caches.live().some((cache) => cache.name === named)) {
+        return { error: { code: 403, message: `CachedContent not found (or permission denied): ${named}` } };
+      }
+      return { text: JSON.stringify({ key }) };
+    });
+    await project.run({ detach: true });
+    // Nobody tends the cache while no run is going: its hour passes before the job runs.
+    project.clock.advance(3 * 60 * 60 * 1000);
+    const outcome = await project.run();
+    expect(outcome.stages[0]?.valid).toBe(40);
+    const caches = project.read((ledger) => ledger.caches.all());
+    expect(caches.map((cache) => cache.state)).toEqual(['deleted', 'deleted']);
+    expect(new Set(seen.map((request) => request.cachedContext?.name))).toEqual(new Set(caches.map((cache) => cache.remote_name)));
+    expect(project.read((ledger) => ledger.jobs()).map((job) => job.request_count)).toEqual([40, 40]);
+    expect(project.service.caches.live()).toEqual([]);
+  });
 });
