@@ -76,6 +76,16 @@ export interface Citation {
 }
 
 /**
+ * What a grounded answer rests on: the searches the model ran, the sources it found, and which text of the answer
+ * each source supports (`sources` index into {@link Grounding.sources}).
+ */
+export interface Grounding {
+  queries: string[];
+  sources: Citation[];
+  supports: { text: string; sources: number[] }[];
+}
+
+/**
  * What came back for one request, as a neutral result: each provider reads its own lines into it, and `results/`
  * judges it without knowing the provider. The raw response is kept too.
  */
@@ -94,6 +104,8 @@ export interface ModelResponse {
   modelVersion: string | undefined;
   /** Sources cited or searched, when the provider reports any. */
   citations?: Citation[];
+  /** Web-search grounding of the answer, when the model searched. */
+  grounding?: Grounding;
   raw: unknown;
 }
 

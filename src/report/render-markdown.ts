@@ -10,6 +10,7 @@ import {
   requestsInStages,
 } from './format-values.ts';
 import type { ReportFigures, RunReport, StageReport } from './report-types.ts';
+import { formatUsd } from '../cost/index.ts';
 
 /** Text for a table cell: one line, Markdown punctuation escaped. */
 function cell(text: string | number): string {
@@ -61,6 +62,10 @@ function overview(report: RunReport): string {
         (estimateCoverage(estimated) === undefined ? '' : ` (covers ${estimateCoverage(estimated) ?? ''})`)
       : `- **Estimated cost (batch):** ${costText(estimated, 'batchUsd')} — ${cell(costProblem(estimated) ?? '')}`,
   ];
+  const { searchFee } = report.total;
+  if (searchFee !== undefined) {
+    lines.push(`- **Web search fee:** up to ${formatUsd(searchFee.usd)} for ${countText(searchFee.answers)} grounded answer(s), billed per request that searched (not in the actual cost)`);
+  }
   return lines.join('\n');
 }
 

@@ -115,6 +115,11 @@ export interface ReportFigures {
   tokens: TokenTotals;
   estimated: EstimatedCost;
   actual: ActualCost;
+  /**
+   * Stages that give the model web search: the answers billed, and the search fee if each of them searched (the
+   * provider bills per request that used it; not in `actual`).
+   */
+  searchFee?: { answers: number; usd: number };
   jobs: { total: number; byState: Record<string, number>; durations: DurationStats | undefined };
   /** Answers by what was repaired (an answer can have more than one kind). */
   repairs: RepairTotal[];
