@@ -59,7 +59,7 @@ function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): s
       // The figures above price every request with its shared context at the input price; this is what a cache changes.
       lines.push(`${s.stage}: shared context of about ${s.context.sharedTokens} tokens; ${s.context.decision.reason}.`);
     }
-    if (s.searchFee) {
+    if (s.searchFee && s.searchFee.requests > 0) {
       lines.push(
         `${s.stage}: web search fee up to ${formatUsd(s.searchFee.usd)} if all ${s.searchFee.requests} request(s) search ` +
           '(billed per request that used it, not in the figures above).',
