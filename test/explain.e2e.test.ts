@@ -148,13 +148,14 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
 
   it('a schema-3 ledger (the new columns dropped again) migrates on open, recovers the same counts, and submits nothing', async () => {
     const db = new Database(join(project, '.truebatch', 'ledger.db'));
-    db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; PRAGMA user_version = 3');
+    // Schema 3 had neither migration 4's columns nor migration 5's cache tables.
+    db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; DROP TABLE cache_jobs; DROP TABLE caches; PRAGMA user_version = 3');
     db.close();
     const migrated = await runCli(['run', '--project', project, '--json']);
     expect(migrated.code).toBe(0);
     expect((JSON.parse(migrated.stdout) as { stages: StageJson[] }).stages).toMatchObject(EXPECTED_STAGES);
     expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(jobsOfFirstRun);
-    expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
+    expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: 5 }]);
   }, SLOW);
 });
 
