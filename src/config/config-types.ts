@@ -4,6 +4,7 @@
  */
 import type { PriceOverride } from '../cost/index.ts';
 import type { FaultConfig } from '../emulator/faults.ts';
+import type { ToolSpec } from '../requests/neutral-request.ts';
 
 /** A JSON object (a parsed JSON Schema, an OpenAPI schema). */
 export type JsonObject = Record<string, unknown>;
@@ -129,6 +130,10 @@ export interface StageConfig {
   /** This stage's own cap. @default {} */
   readonly budget: BudgetConfig;
   readonly canary?: CanaryConfig;
+  /** What every request of the stage shares, placed first (see {@link StageContext}). */
+  readonly context?: StageContext;
+  /** Built-in tools the model may use, as neutral tools (`googleSearch` is `web-search`). */
+  readonly tools?: readonly ToolSpec[];
 }
 
 /** A fully resolved, deeply frozen project config. */
@@ -174,3 +179,15 @@ export interface ProjectConfig {
   /** In topological order: every stage after the stage it reads from; otherwise in the file's order. */
   readonly stages: StageConfig[];
 }
+
+/** One shared piece of a stage's context, with where it came from (for messages and `plan`). */
+export type ContextPart = { readonly kind: 'text'; readonly text: string; readonly source: string };
+
+/** A stage's shared context: its parts in order, and how to decide on an explicit cache. */
+export interface StageContext {
+  readonly pieces: readonly ContextPart[];
+  readonly cache: 'auto' | 'always' | 'never';
+  /** Hours from cache creation to collection that `plan` prices storage for, when the config says. */
+  readonly expectedHours?: number;
+}
+

@@ -25,6 +25,8 @@ export type {
   JsonObject,
   ProjectConfig,
   StageConfig,
+  StageContext,
+  ContextPart,
   StageInput,
   StageOutputInput,
 } from './config-types.ts';

@@ -9,13 +9,14 @@ import { ConfigError, errorMessage } from '../shared/index.ts';
 import type { Locate } from './config-issues.ts';
 import { issuesError } from './config-issues.ts';
 import type { ParsedProjectConfig } from './config-schema.ts';
-import type { GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageInput } from './config-types.ts';
+import type { ToolSpec } from '../requests/neutral-request.ts';
+import type { ContextPart, GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageContext, StageInput } from './config-types.ts';
 import { readReferencedJsonObject, readReferencedText, type FieldRef } from './referenced-files.ts';
 import { resolveApiKey, resolveBaseUrl, resolveProvider, type Env } from './resolve-env.ts';
 import { topologicalOrder } from './stage-graph.ts';
 import type { ParsedStageInput } from './stage-input-schema.ts';
 import { displayPath } from './display-path.ts';
-import { DEFAULT_EMBED_TEMPLATE, DEFAULT_EXCLUDE, type ParsedStage } from './stage-schema.ts';
+import { DEFAULT_EMBED_TEMPLATE, DEFAULT_EXCLUDE, type ParsedStage, type STAGE_TOOLS } from './stage-schema.ts';
 
 /** Everything besides the file's contents that resolution needs. */
 export interface ResolveContext {
@@ -128,7 +129,30 @@ async function resolveStage(
     maxInputTokens: stage.maxInputTokens,
     budget: withoutUndefined(stage.budget),
     ...(stage.canary === undefined ? {} : { canary: { ...stage.canary } }),
+    ...(stage.context === undefined ? {} : { context: await resolveContext(stage.context, at, context) }),
+    ...(stage.tools === undefined ? {} : { tools: stage.tools.map((tool) => NEUTRAL_TOOLS[tool]) }),
   };
+}
+
+/** The neutral tool of each tool name users write. */
+const NEUTRAL_TOOLS: Readonly<Record<(typeof STAGE_TOOLS)[number], ToolSpec>> = {
+  googleSearch: { kind: 'web-search' },
+  urlContext: { kind: 'url-context' },
+};
+
+/** A stage's shared context with its files read: inline text first, then the files in their order. */
+async function resolveContext(
+  parsed: NonNullable<ParsedStage['context']>,
+  at: readonly (string | number)[],
+  context: ResolveContext,
+): Promise<StageContext> {
+  const pieces: ContextPart[] = [];
+  if (parsed.text !== undefined) pieces.push({ kind: 'text', text: parsed.text, source: 'context.text' });
+  for (const [index, file] of (parsed.files ?? []).entries()) {
+    const read = await readReferencedText(context.projectDir, file, field(context, [...at, 'context', 'files', index]));
+    pieces.push({ kind: 'text', text: read.text, source: file });
+  }
+  return { pieces, cache: parsed.cache, ...(parsed.expectedHours === undefined ? {} : { expectedHours: parsed.expectedHours }) };
 }
 
 async function resolveFaults(emulator: ParsedProjectConfig['emulator'], context: ResolveContext): Promise<FaultConfig> {

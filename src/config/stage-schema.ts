@@ -144,6 +144,29 @@ const embeddingSchema = z
   })
   .strict();
 
+/**
+ * `context:` text and/or files that every request of the stage shares, placed before the document (implicit caching)
+ * or held in an explicit cache when it pays off (`cache: auto`) or is forced (`always`/`never`). `files` are text
+ * files today; document kinds (PDFs) join as further part kinds. `expectedHours` is how long a job is expected to
+ * wait from cache creation to collection (default: the stage's job history, else 24).
+ */
+const contextSchema = z
+  .object({
+    text: nonEmpty.optional(),
+    files: z.array(nonEmpty).min(1).optional(),
+    cache: z.enum(['auto', 'always', 'never']).default('auto'),
+    expectedHours: z.number().positive().max(24 * 30).optional(),
+  })
+  .strict()
+  .superRefine((context, ctx) => {
+    if (context.text === undefined && context.files === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected `text`, `files` or both: the shared context' });
+    }
+  });
+
+/** Built-in tools a stage may give the model, in the names users write. */
+export const STAGE_TOOLS = ['googleSearch', 'urlContext'] as const;
+
 /** One stage as written in the config file. */
 export const stageSchema = z
   .object({
@@ -165,6 +188,12 @@ export const stageSchema = z
     maxInputTokens: maxInputTokensSchema,
     budget: budgetSchema.prefault({}),
     canary: canarySchema.optional(),
+    context: contextSchema.optional(),
+    tools: z
+      .array(z.enum(STAGE_TOOLS))
+      .min(1)
+      .refine((tools) => new Set(tools).size === tools.length, 'expected each tool once')
+      .optional(),
   })
   .strict()
   .superRefine((stage, ctx) => {

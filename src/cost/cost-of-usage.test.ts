@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, InputError } from '../shared/index.ts';
 import type { TokenUsage } from '../providers/index.ts';
-import { costOfUsage, estimateCost } from './cost-of-usage.ts';
+import { cacheSavingOfUsage, cacheStorageUsd, costOfUsage, estimateCost, searchFeeUsd } from './cost-of-usage.ts';
 import type { ModelPrice } from './model-price.ts';
 import { createPriceTable } from './price-table.ts';
 
@@ -93,5 +93,26 @@ describe('estimateCost', () => {
   it('rounds fractional tokens up and refuses negative ones', () => {
     expect(estimateCost({ input: 0.2, output: 0 }, flash).standardUsd).toBe(0.3e-6);
     expect(() => estimateCost({ input: -5, output: 0 }, flash)).toThrow(InputError);
+  });
+});
+
+describe('cache saving, storage and search fee', () => {
+  it('says what the cache hits saved at batch prices: hits at the input batch rate minus hits at the cached rate', () => {
+    const saved = cacheSavingOfUsage(usage({ promptTokens: 6000, cachedTokens: 5000, outputTokens: 100 }), flash);
+    expect(saved).toBeCloseTo((5000 * (0.3 * 0.5 - 0.03)) / 1e6, 15);
+    expect(cacheSavingOfUsage(usage({ promptTokens: 6000, outputTokens: 100 }), flash)).toBe(0);
+  });
+
+  it('prices an estimate with cached input like the same usage', () => {
+    const estimate = estimateCost({ input: 6000, output: 100, cachedInput: 5000 }, flash);
+    expect(estimate).toEqual(costOfUsage(usage({ promptTokens: 6000, cachedTokens: 5000, outputTokens: 100 }), flash));
+  });
+
+  it('prices storage per million tokens per hour and the search fee per thousand requests, never halved', () => {
+    expect(cacheStorageUsd(5000, 2, pro)).toBeCloseTo((5000 * 4.5 * 2) / 1e6, 15);
+    expect(searchFeeUsd(200, flash)).toBeCloseTo(7, 15);
+    const noStorage = table.priceFor('gemini-2.0-flash-lite');
+    expect(() => cacheStorageUsd(5000, 1, noStorage)).toThrow(InputError);
+    expect(() => searchFeeUsd(1, noStorage)).toThrow(InputError);
   });
 });

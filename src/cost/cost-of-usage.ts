@@ -76,17 +76,47 @@ export function costOfUsage(usage: TokenUsage, price: ModelPrice): CostBreakdown
 }
 
 /**
- * What an estimate of input and output tokens would cost (no cache hits assumed; the tier is chosen by `input`).
- * `output` should include any expected thinking tokens.
+ * What an estimate of input and output tokens would cost (the tier is chosen by `input`). `cachedInput` (part of
+ * `input`, default none) is priced as cache hits. `output` should include any expected thinking tokens.
  */
-export function estimateCost(tokens: { input: number; output: number }, price: ModelPrice): CostBreakdown {
+export function estimateCost(tokens: { input: number; output: number; cachedInput?: number }, price: ModelPrice): CostBreakdown {
+  const input = tokenCount('input', tokens.input);
+  const cached = tokenCount('cachedInput', Math.min(tokens.cachedInput ?? 0, tokens.input));
   return costOfTokens(
-    {
-      promptTokens: tokens.input,
-      freshInput: tokenCount('input', tokens.input),
-      cachedInput: 0n,
-      output: tokenCount('output', tokens.output),
-    },
+    { promptTokens: tokens.input, freshInput: input - cached, cachedInput: cached, output: tokenCount('output', tokens.output) },
     price,
   );
+}
+
+/**
+ * What the cache hits in `usage` saved at batch prices: their cost at the input price minus their cost at the cached
+ * price (never negative).
+ */
+export function cacheSavingOfUsage(usage: TokenUsage, price: ModelPrice): number {
+  if (usage.cachedTokens <= 0) return 0;
+  const uncached = costOfUsage({ ...usage, cachedTokens: 0 }, price).batchUsd;
+  return Math.max(0, uncached - costOfUsage(usage, price).batchUsd);
+}
+
+/**
+ * What an explicit cache of `tokens` tokens costs to keep for `hours` hours, in USD (never discounted in batch).
+ * Throws InputError when the model has no storage price: a cache must never be assumed free.
+ */
+export function cacheStorageUsd(tokens: number, hours: number, price: ModelPrice): number {
+  if (price.cacheStoragePerMTokHour === undefined) {
+    throw new InputError('cache storage', 'the model has no cacheStoragePerMTokHour in the price table');
+  }
+  if (!Number.isFinite(hours) || hours < 0) throw new InputError('cache storage', `hours must be non-negative, got ${hours}`);
+  return (Number(tokenCount('tokens', tokens) * picoPerToken(price.cacheStoragePerMTokHour)) * hours) / 1e12;
+}
+
+/**
+ * The web-search fee for `requests` requests that used it, in USD (never discounted in batch). Throws InputError when
+ * the model has no search price.
+ */
+export function searchFeeUsd(requests: number, price: ModelPrice): number {
+  if (price.searchPer1kRequests === undefined) {
+    throw new InputError('search fee', 'the model has no searchPer1kRequests in the price table');
+  }
+  return (Number(tokenCount('requests', requests)) * price.searchPer1kRequests) / 1000;
 }

@@ -6,3 +6,4 @@ export * from './cost-of-usage.ts';
 export * from './text-tokens.ts';
 export * from './calibration.ts';
 export * from './format-usd.ts';
+export * from './cache-decision.ts';

@@ -23,6 +23,23 @@ export interface ModelPrice {
   tiers?: PriceTier[];
   /** Batch price = `batchFactor` x standard price, for everything except cache hits. */
   batchFactor: number;
+  /** An explicit cache's storage, USD per 1M cached tokens per hour; never discounted in batch. */
+  cacheStoragePerMTokHour?: number;
+  /** The web-search (grounding) fee, USD per 1,000 requests that used it; never discounted in batch. */
+  searchPer1kRequests?: number;
+  /** The smallest shared prefix, in tokens, that the provider caches for this model. */
+  minCachedTokens?: number;
+  /** Dated prices (a promotion) that replace the base prices while they are valid. */
+  promotions?: PricePromotion[];
+}
+
+/** Prices valid from `validFrom` to `validTo` (UTC days, both inclusive; an open end when not given). */
+export interface PricePromotion {
+  validFrom?: string | undefined;
+  validTo?: string | undefined;
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok: number;
 }
 
 /**
@@ -57,6 +74,18 @@ const tiersSchema = z.array(priceTierSchema).superRefine((tiers, context) => {
   }
 });
 
+const promotionSchema = z
+  .strictObject({
+    validFrom: z.iso.date().optional(),
+    validTo: z.iso.date().optional(),
+    inputPerMTok: usdPerMTok,
+    outputPerMTok: usdPerMTok,
+    cachedInputPerMTok: usdPerMTok,
+  })
+  .refine((promotion) => promotion.validFrom === undefined || promotion.validTo === undefined || promotion.validFrom <= promotion.validTo, {
+    message: 'validFrom must not be after validTo',
+  });
+
 /** A complete model price, as in `prices.json`. */
 export const modelPriceSchema = z.strictObject({
   inputPerMTok: usdPerMTok,
@@ -64,6 +93,10 @@ export const modelPriceSchema = z.strictObject({
   cachedInputPerMTok: usdPerMTok,
   tiers: tiersSchema.optional(),
   batchFactor: z.number().positive().max(1),
+  cacheStoragePerMTokHour: usdPerMTok.optional(),
+  searchPer1kRequests: z.number().nonnegative().optional(),
+  minCachedTokens: z.number().int().nonnegative().optional(),
+  promotions: z.array(promotionSchema).optional(),
 });
 
 /** One model's override under `prices` in the config. Unknown keys (typos) are refused. */
@@ -77,6 +110,10 @@ export const priceFileSchema = z.strictObject({
   source: z.url(),
   asOf: z.iso.date(),
   notes: z.array(z.string()).optional(),
+  /** Where the fields that came later than the token prices were read, and when. */
+  fieldSources: z
+    .record(z.string().min(1), z.strictObject({ source: z.url(), asOf: z.iso.date(), note: z.string().optional() }))
+    .optional(),
   models: z.record(z.string().min(1), modelPriceSchema),
 });
 
@@ -98,4 +135,12 @@ export function priceTierFor(
     outputPerMTok: chosen.outputPerMTok,
     cachedInputPerMTok: chosen.cachedInputPerMTok,
   };
+}
+
+/** The promotion valid on the UTC day of `at` (epoch ms), if any; the first listed wins. */
+export function promotionAt(price: ModelPrice, at: number): PricePromotion | undefined {
+  const day = new Date(at).toISOString().slice(0, 10);
+  return price.promotions?.find(
+    (promotion) => (promotion.validFrom ?? day) <= day && day <= (promotion.validTo ?? day),
+  );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../shared/index.ts';
 import { createPriceTable } from './price-table.ts';
+import builtInPriceFile from './prices.json' with { type: 'json' };
 
 const GEMINI_MODELS = [
   'gemini-2.0-flash',
@@ -10,6 +11,7 @@ const GEMINI_MODELS = [
   'gemini-2.5-pro',
   'gemini-3-flash-preview',
   'gemini-3-pro-preview',
+  'gemini-3.8-flash',
 ];
 /** Embedding models: input only, no output tokens. */
 const EMBEDDING_MODELS = ['gemini-embedding-001'];
@@ -83,6 +85,54 @@ describe('the built-in price table', () => {
     expect(Object.isFrozen(price)).toBe(true);
     expect(Object.isFrozen(price.tiers)).toBe(true);
     expect(Object.isFrozen(price.tiers?.[0])).toBe(true);
+  });
+});
+
+describe('storage, search and dated prices', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const table = createPriceTable();
+  const at = (day: string) => Date.parse(`${day}T12:00:00Z`);
+
+  it('gives every caching model a storage price, a search fee and a minimum cacheable size, each sourced and dated', () => {
+    for (const model of GEMINI_MODELS.filter((id) => id !== 'gemini-2.0-flash-lite')) {
+      const price = table.priceFor(model, at('2027-02-01'));
+      expect(price.cacheStoragePerMTokHour, model).toBeGreaterThan(0);
+      expect(price.searchPer1kRequests, model).toBeGreaterThan(0);
+      expect([1024, 4096], model).toContain(price.minCachedTokens);
+    }
+    expect(table.priceFor('gemini-2.5-pro')).toMatchObject({ cacheStoragePerMTokHour: 4.5, searchPer1kRequests: 35, minCachedTokens: 4096 });
+    expect(table.priceFor('gemini-3-flash-preview')).toMatchObject({ cacheStoragePerMTokHour: 1, searchPer1kRequests: 14, minCachedTokens: 1024 });
+    const sources = (builtInPriceFile as { fieldSources: Record<string, { source: string; asOf: string }> }).fieldSources;
+    for (const field of ['cacheStoragePerMTokHour', 'searchPer1kRequests', 'minCachedTokens', 'promotions']) {
+      expect(sources[field]?.source, field).toMatch(/^https:\/\//);
+      expect(sources[field]?.asOf, field).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('applies a promotion through its last valid day (UTC) and the base prices from the next', () => {
+    const promo = table.priceFor('gemini-3.8-flash', at('2026-12-31'));
+    expect(promo).toMatchObject({ inputPerMTok: 0.75, outputPerMTok: 3.75, cachedInputPerMTok: 0.075, batchFactor: 0.5 });
+    expect(table.priceFor('gemini-3.8-flash', at('2026-12-31') + DAY / 2 - 1).inputPerMTok).toBe(0.75);
+    expect(table.priceFor('gemini-3.8-flash', at('2027-01-01'))).toMatchObject({ inputPerMTok: 1.5, outputPerMTok: 7.5 });
+    expect(table.priceFor('gemini-3.8-flash', at('2026-12-31'))).toBe(promo);
+    expect(Object.isFrozen(promo)).toBe(true);
+  });
+
+  it('reads the day from the injected clock when priceFor is given no time', () => {
+    expect(createPriceTable(undefined, { now: () => at('2026-11-01') }).priceFor('gemini-3.8-flash').inputPerMTok).toBe(0.75);
+    expect(createPriceTable(undefined, { now: () => at('2027-03-01') }).priceFor('gemini-3.8-flash').inputPerMTok).toBe(1.5);
+  });
+
+  it('accepts promotions from config and refuses one that ends before it starts', () => {
+    const table = createPriceTable({
+      'gemini-2.5-flash': { promotions: [{ validFrom: '2027-01-01', validTo: '2027-01-31', inputPerMTok: 0.1, outputPerMTok: 1, cachedInputPerMTok: 0.01 }] },
+    });
+    expect(table.priceFor('gemini-2.5-flash', at('2027-01-15')).inputPerMTok).toBe(0.1);
+    expect(table.priceFor('gemini-2.5-flash', at('2026-12-31')).inputPerMTok).toBe(0.3);
+    const backwards = configErrorOf(() =>
+      createPriceTable({ x: { inputPerMTok: 1, outputPerMTok: 2, promotions: [{ validFrom: '2027-02-01', validTo: '2027-01-01', inputPerMTok: 1, outputPerMTok: 1, cachedInputPerMTok: 1 }] } }),
+    );
+    expect(backwards.message).toContain('validFrom must not be after validTo');
   });
 });
 

@@ -6,7 +6,9 @@ import {
   modelPriceSchema,
   priceFileSchema,
   priceOverridesSchema,
+  promotionAt,
   type ModelPrice,
+  type PricePromotion,
   type PriceOverride,
   type PriceTier,
 } from './model-price.ts';
@@ -16,9 +18,10 @@ import builtInPriceFile from './prices.json' with { type: 'json' };
 export interface PriceTable {
   /**
    * The price of `model` (`gemini-2.5-flash`, `models/gemini-2.5-flash`, or a versioned id such as
-   * `gemini-2.5-flash-001`; see `resolveModelId`). Throws ConfigError for a model with no price.
+   * `gemini-2.5-flash-001`; see `resolveModelId`) on the UTC day of `at` (epoch ms; default: the table's clock), so
+   * a dated promotion replaces the base token prices while it is valid. Throws ConfigError for a model with no price.
    */
-  priceFor(model: string): ModelPrice;
+  priceFor(model: string, at?: number): ModelPrice;
   /** Every model id with a price, built-in or configured, sorted. */
   readonly models: readonly string[];
   /** Where the built-in prices come from (a URL). */
@@ -41,17 +44,35 @@ function loadBuiltInPrices(): { source: string; asOf: string; models: Map<string
   return { source: parsed.data.source, asOf: parsed.data.asOf, models };
 }
 
-/** Copies a checked price without `tiers: undefined` (exactOptionalPropertyTypes) and freezes it. */
-function toModelPrice(price: Omit<ModelPrice, 'tiers'> & { tiers?: readonly PriceTier[] | undefined }): ModelPrice {
+type CheckedPrice = { [Field in keyof ModelPrice]-?: ModelPrice[Field] | (undefined extends ModelPrice[Field] ? undefined : never) };
+
+/** Copies a checked price without `undefined` members (exactOptionalPropertyTypes) and freezes it. */
+function toModelPrice(price: Partial<CheckedPrice> & Pick<ModelPrice, 'inputPerMTok' | 'outputPerMTok' | 'cachedInputPerMTok' | 'batchFactor'>): ModelPrice {
   const copy: ModelPrice = {
     inputPerMTok: price.inputPerMTok,
     outputPerMTok: price.outputPerMTok,
     cachedInputPerMTok: price.cachedInputPerMTok,
     batchFactor: price.batchFactor,
   };
-  if (price.tiers !== undefined) copy.tiers = price.tiers.map((tier) => Object.freeze({ ...tier }));
-  if (copy.tiers !== undefined) Object.freeze(copy.tiers);
+  if (price.tiers !== undefined) copy.tiers = Object.freeze(price.tiers.map((tier) => Object.freeze({ ...tier }))) as PriceTier[];
+  if (price.cacheStoragePerMTokHour !== undefined) copy.cacheStoragePerMTokHour = price.cacheStoragePerMTokHour;
+  if (price.searchPer1kRequests !== undefined) copy.searchPer1kRequests = price.searchPer1kRequests;
+  if (price.minCachedTokens !== undefined) copy.minCachedTokens = price.minCachedTokens;
+  if (price.promotions !== undefined) {
+    copy.promotions = Object.freeze(price.promotions.map((promotion) => Object.freeze({ ...promotion }))) as PricePromotion[];
+  }
   return Object.freeze(copy);
+}
+
+/** `price` with a promotion's token prices in place of the base ones (its long-prompt tiers no longer apply). */
+function promoted(price: ModelPrice, promotion: PricePromotion): ModelPrice {
+  const { tiers: _tiers, ...rest } = price;
+  return Object.freeze({
+    ...rest,
+    inputPerMTok: promotion.inputPerMTok,
+    outputPerMTok: promotion.outputPerMTok,
+    cachedInputPerMTok: promotion.cachedInputPerMTok,
+  });
 }
 
 function mergeOverride(id: string, override: PriceOverride, base: ModelPrice | undefined): ModelPrice {
@@ -90,9 +111,13 @@ export function createPriceTable(
   options: {
     /** The config file as shown to the user, named by the unknown-model message. @default 'truebatch.config.yaml' */
     configFile?: string;
+    /** The clock that picks dated prices when `priceFor` is given no time. @default Date.now */
+    now?: () => number;
   } = {},
 ): PriceTable {
   const configFile = options.configFile ?? 'truebatch.config.yaml';
+  const now = options.now ?? Date.now;
+  const promotedPrices = new Map<PricePromotion, ModelPrice>();
   const builtIn = loadBuiltInPrices();
   const models = new Map(builtIn.models);
   const parsedOverrides = priceOverridesSchema.safeParse(overrides ?? {});
@@ -111,7 +136,7 @@ export function createPriceTable(
     models: ids,
     source: builtIn.source,
     asOf: builtIn.asOf,
-    priceFor(model: string): ModelPrice {
+    priceFor(model: string, at?: number): ModelPrice {
       const id = resolveModelId(model, ids);
       const price = id === undefined ? undefined : models.get(id);
       if (price === undefined) {
@@ -120,7 +145,11 @@ export function createPriceTable(
             '(inputPerMTok, outputPerMTok, cachedInputPerMTok, batchFactor; USD per 1M tokens)',
         );
       }
-      return price;
+      const promotion = promotionAt(price, at ?? now());
+      if (promotion === undefined) return price;
+      let chosen = promotedPrices.get(promotion);
+      if (chosen === undefined) promotedPrices.set(promotion, (chosen = promoted(price, promotion)));
+      return chosen;
     },
   });
 }

@@ -31,7 +31,8 @@ export type Failpoint =
   | 'after-create'
   | 'while-polling'
   | 'while-downloading'
-  | 'while-writing-outputs';
+  | 'while-writing-outputs'
+  | 'after-cache-create';
 
 /** Everything an engine step needs. */
 export interface EngineContext {

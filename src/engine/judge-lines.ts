@@ -9,6 +9,7 @@ import type { ResultItem } from '../providers/index.ts';
 import { createKeyJoin, evaluateResult } from '../results/index.ts';
 import { errorMessage } from '../shared/index.ts';
 import { compileValidator } from '../validation/index.ts';
+import { writeSourcesFile } from './output-sources.ts';
 import { outputFile, resultRecord, writeOutputFile } from './verdicts.ts';
 
 /** Everything the worker needs to judge one job's result file. */
@@ -51,6 +52,7 @@ export function createLineJudge(job: JudgeJob): (item: ResultItem) => LineOutcom
     if (verdict.status !== 'valid') return { kind: verdict.status, key: item.key, record: resultRecord(stage, item, verdict, undefined) };
     try {
       const written = writeOutputFile(outputFile(stage, docId, item.key, verdict.output, job.finishedAt));
+      if (item.kind === 'response') writeSourcesFile(written.path, item.response);
       return { kind: 'valid', key: item.key, record: resultRecord(stage, item, verdict, written) };
     } catch (error) {
       return { kind: 'unwritable', key: item.key, message: errorMessage(error) };

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { AttemptHistoryEntry, Ledger, Lineage, RequestRow } from '../ledger/index.ts';
 import { NotFoundError } from '../shared/index.ts';
+import { readSources, type AnswerSources } from './output-sources.ts';
 
 /** An output's provenance, with its upstream outputs' provenance nested. */
 export interface Provenance {
@@ -21,6 +22,8 @@ export interface Provenance {
   /** Set when the answer was reused from an earlier identical request. */
   reusedAttempt: number | null;
   attempts: AttemptHistoryEntry[];
+  /** What a grounded answer rests on (its sources file beside the output). */
+  sources?: AnswerSources;
   upstream: Provenance[];
 }
 
@@ -54,11 +57,17 @@ export function provenanceOf(ledger: Ledger, request: RequestRow): Provenance {
     generationConfigSha256: lineage.generationConfigSha256,
     reusedAttempt: request.cached_from,
     attempts: ledger.provenance.attemptHistory(request.id),
+    ...sourcesOf(request.output_path),
     upstream: (lineage.upstream ?? []).flatMap((parent) => {
       const row = ledger.requestByKey(parent.stage, parent.key);
       return row ? [provenanceOf(ledger, row)] : [];
     }),
   };
+}
+
+function sourcesOf(outputPath: string | null): { sources?: AnswerSources } {
+  const sources = outputPath === null ? undefined : readSources(outputPath);
+  return sources === undefined ? {} : { sources };
 }
 
 /** Every request derived from a document, in every stage. */

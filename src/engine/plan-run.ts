@@ -7,7 +7,9 @@
  * run) are counted apart as waiting upstream, with a rough estimate: how many of them pass is not known yet.
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
-import { estimateCost, type CostBreakdown, type PriceTable } from '../cost/index.ts';
+import { estimateCost, type CostBreakdown, type ModelPrice, type PriceTable } from '../cost/index.ts';
+import type { RequestCodec } from '../providers/request-codec.ts';
+import { contextPreviewOf, refuseUnsupportedStage, searchFeePreviewOf, type ContextPreview, type SearchFeePreview } from './stage-context.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { planShards } from '../requests/index.ts';
 import { compileValidator } from '../validation/index.ts';
@@ -50,6 +52,10 @@ export interface StagePreview {
   shards: { requests: number; bytes: number }[];
   estimatedTokens: { input: number; output: number; uncalibrated: { input: number; output: number } };
   estimatedCost: CostBreakdown;
+  /** A stage with a shared context: its size, and whether its job holds it in an explicit cache and why. */
+  context?: ContextPreview;
+  /** A stage that gives the model web search: the fee if every request to submit searches. */
+  searchFee?: SearchFeePreview;
 }
 
 /** The whole plan: per stage, and totals. */
@@ -125,11 +131,13 @@ async function previewStage(
 ): Promise<PreviewedStage> {
   const { config, ledger, prices } = input;
   const price = prices.priceFor(stage.model);
+  const codec = requestCodecFor(config.provider);
+  refuseUnsupportedStage(codec, stage);
   const upstreamName = stage.input.kind === 'stage' ? stage.input.stage : undefined;
   const upstreamStage = stages.find((candidate) => candidate.name === upstreamName);
   const upstream = upstreamStage && previewed.get(upstreamStage.name);
   const plan = await planStage({ ...input, mode: 'preview', upstream: upstreamViewOf(ledger, upstreamStage, upstream) }, stage);
-  const submissions = stageSubmissions(ledger, requestCodecFor(config.provider), stage, plan.decided);
+  const submissions = stageSubmissions(ledger, codec, stage, plan.decided);
   const shardPlan = planShards(submissions.lineSizes, { maxRequests: config.sharding.maxRequestsPerJob, maxBytes: config.sharding.maxBytesPerJob });
   const tokens = calibrated(ledger, stage.model, submissions.estimatedTokens);
   const counts = ledger.requestCounts(stage.name);
@@ -163,10 +171,18 @@ async function previewStage(
     ],
     estimatedTokens: { ...tokens, uncalibrated: submissions.estimatedTokens },
     estimatedCost: estimateCost(tokens, price),
+    ...contextFiguresOf(codec, stage, submissions.keys.length, price),
   };
   const cachedKeys = [...plan.decided].filter(([, decision]) => decision.state === 'cached').map(([key]) => key);
   const inFlightKeys = ledger.requestKeys(stage.name, 'in_job');
   return { preview, plan, submissions, onTheirWay: [...new Set([...submissions.keys, ...cachedKeys, ...inFlightKeys])].sort() };
+}
+
+/** The context and search-fee figures of a stage's preview, for the requests the next run submits. */
+function contextFiguresOf(codec: RequestCodec, stage: StageConfig, requests: number, price: ModelPrice): Pick<StagePreview, 'context' | 'searchFee'> {
+  const context = contextPreviewOf(codec, stage, requests, price);
+  const searchFee = searchFeePreviewOf(stage, requests, price);
+  return { ...(context === undefined ? {} : { context }), ...(searchFee === undefined ? {} : { searchFee }) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../
 import { upsertDecision, type Ledger, type Lineage, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
 import { canonicalJson, type RequestSpec } from '../requests/index.ts';
+import { contextPartsOf } from './stage-context.ts';
 import { sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
 import { preparedEntries, type PreparedEntry } from './prepared-entries.ts';
@@ -69,6 +70,8 @@ export function requestSpecOf(stage: StageConfig): RequestSpec {
     ...(stage.prompt.system === undefined ? {} : { system: stage.prompt.system }),
     generation: generationOptionsOf(stage.generationConfig),
     ...(stage.task === 'embed' ? { embedding: embeddingOptionsOf(stage) } : {}),
+    ...(stage.context === undefined ? {} : { context: contextPartsOf(stage.context) }),
+    ...(stage.tools === undefined ? {} : { tools: stage.tools }),
   };
 }
 

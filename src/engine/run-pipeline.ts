@@ -6,6 +6,7 @@
 import type { StageConfig } from '../config/index.ts';
 import { COLLECTABLE_STATES, LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobState } from '../ledger/index.ts';
 import { ensureFolder } from '../outputs/index.ts';
+import { requestCodecFor } from '../providers/registry.ts';
 import { describeMissingPlaceholder } from '../requests/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import { stageDocumentProblems } from './document-problems.ts';
@@ -14,8 +15,10 @@ import { ResultJudge } from './result-judge.ts';
 import type { EngineContext } from './context.ts';
 import { ensurePatience, ensureSubmitPatience } from './patience.ts';
 import { restoreOutputs } from './restore-outputs.ts';
+import { tendCaches } from './cache-lifecycle.ts';
 import { planStage, type PlanMemory, type StagePlan } from './plan-stage.ts';
 import { shardStage } from './shard-stage.ts';
+import { refuseUnsupportedStage } from './stage-context.ts';
 import { submitJobs } from './submit-jobs.ts';
 import { summarizeRetries, summarizeStages, type StageSummary } from './summary.ts';
 import type { RetryCount } from '../ledger/index.ts';
@@ -58,9 +61,13 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   const runStartedAt = context.clock.now();
   // An unknown model without a configured price is refused before anything is planned or sent.
   for (const stage of stages) context.prices.priceFor(stage.model);
+  // So is a stage the provider would refuse whole (tools with a response schema on a model that cannot).
+  for (const stage of stages) refuseUnsupportedStage(requestCodecFor(context.config.provider), stage);
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
   restoreOutputs(context, stages);
+  // Caches an interrupted run left behind (created, but no job was recorded) are deleted before anything else.
+  await tendCaches(context, { includeUnclaimed: true });
   const memory: PlanMemory = new Map();
   const plans: StagePlan[] = [];
   for (const stage of stages) {
@@ -77,6 +84,8 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     context.signal.throwIfAborted();
     ensurePatience(context);
     await collectJobs(context, stages, judge);
+    // On every pass: extend the caches of running jobs, delete those whose jobs are done.
+    await tendCaches(context, { includeUnclaimed: false });
     let wakeAt: number | undefined;
     /** Stages found ready, with how many of their requests are still to cut in this pass. */
     const cutting = new Map<StageConfig, number>();

@@ -12,6 +12,8 @@ import { ShardWriter } from '../requests/index.ts';
 import { CanaryError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
+import { cacheForNextJob, tendCaches } from './cache-lifecycle.ts';
+import { bindCachedContext } from './stage-context.ts';
 import { submissionLine } from './submission-line.ts';
 
 /** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
@@ -70,22 +72,31 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   });
   // The configured provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
   const codec = requestCodecFor(config.provider);
+  const expected = Math.min(only?.size ?? Infinity, limit.maxRequests, config.sharding.maxRequestsPerJob ?? Infinity, ledger.requestCounts(stage.name).pending);
+  const cache = await cacheForNextJob(context, stage, expected);
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const placed = await writer.add(submissionLine(codec, request));
+    const line = submissionLine(codec, request);
+    // The cache's name goes into the line only here: the stored request (and its fingerprint) keeps the context.
+    const placed = await writer.add(cache === undefined ? line : { ...line, requestJson: bindCachedContext(codec, line.requestJson, cache.name, cache.sharedParts) });
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];
   for (const shard of await writer.finish()) {
-    const planned = ledger.createJob({
-      stage: stage.name,
-      displayNamePrefix: `${context.displayNamePrefix}-${stage.name}`,
-      model: stage.model,
-      inputPath: shard.path,
-      sizeBytes: shard.sizeBytes,
-      keys: shard.keys,
-      canary: only !== undefined,
+    // One transaction: a job is never recorded without the cache its lines name.
+    const planned = ledger.transaction(() => {
+      const created = ledger.createJob({
+        stage: stage.name,
+        displayNamePrefix: `${context.displayNamePrefix}-${stage.name}`,
+        model: stage.model,
+        inputPath: shard.path,
+        sizeBytes: shard.sizeBytes,
+        keys: shard.keys,
+        canary: only !== undefined,
+      });
+      if (cache !== undefined) ledger.caches.attachJob(cache.cacheId, created.id);
+      return created;
     });
     const job = ledger.updateJob(planned.id, planned.state, { estimated_usd: estimateJobUsd(ledger, context.prices, planned) });
     ledger.addEvent(
@@ -96,5 +107,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     context.reporter.job(job);
     jobs.push(job);
   }
+  // Nothing was cut after all: the cache no job references is deleted at once.
+  if (cache !== undefined && jobs.length === 0) await tendCaches(context, { includeUnclaimed: true });
   return jobs;
 }

@@ -6,6 +6,7 @@ import { LIVE_REMOTE_STATES, type JobRow, type JobState } from '../ledger/index.
 import type { RemoteJob } from '../providers/index.ts';
 import { NotFoundError, ProviderError, errorMessage } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
+import { tendCaches } from './cache-lifecycle.ts';
 import { ensurePatience } from './patience.ts';
 
 /** When each job is next due for a status call, its last interval, and whether it was reported stale. Lives for one `run`. */
@@ -57,6 +58,8 @@ export async function watchJobs(
       continue;
     }
     if (await pollDueJobs(context, stages, schedule)) return;
+    // A watch tick: keep the caches of jobs still running alive (cache-lifecycle.ts).
+    await tendCaches(context, { includeUnclaimed: false });
   }
 }
 

@@ -19,6 +19,7 @@ import { costQueries, type CostQueries } from './cost-queries.ts';
 import { outcomeQueries, type OutcomeQueries } from './outcome-queries.ts';
 import { reportQueries, type ReportQueries } from './report-queries.ts';
 import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.ts';
+import { cacheQueries, type CacheQueries } from './cache-queries.ts';
 import { providerHealthQueries, type ProviderHealthQueries } from './provider-health-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
@@ -52,6 +53,8 @@ export class Ledger {
   readonly documents: DocumentQueries;
   /** Retried provider calls and the provider's health over the runs (provider-health-queries.ts). */
   readonly providerHealth: ProviderHealthQueries;
+  /** Explicit context caches and the jobs that reference them (cache-queries.ts). */
+  readonly caches: CacheQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -67,6 +70,7 @@ export class Ledger {
     this.outputs = outputQueries(this.sql, clock);
     this.documents = documentQueries(this.sql, (fn) => this.transaction(fn));
     this.providerHealth = providerHealthQueries(this.sql);
+    this.caches = cacheQueries(this.sql, clock);
   }
 
   /** The ledger file. */

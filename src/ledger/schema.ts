@@ -191,4 +191,25 @@ export const migrations: readonly string[] = [
     reason TEXT
   );
   `,
+  // Context caching (issue 18): explicit caches a run created, intent first (state 'creating' with its display name
+  // before the provider is asked), and the jobs that reference each, so the last one collected deletes it.
+  `
+  CREATE TABLE caches (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    model TEXT NOT NULL,
+    display_name TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('creating', 'created', 'deleted')),
+    remote_name TEXT,
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE TABLE cache_jobs (
+    cache_id INTEGER NOT NULL REFERENCES caches(id),
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    PRIMARY KEY (cache_id, job_id)
+  );
+  CREATE INDEX cache_jobs_by_job ON cache_jobs (job_id);
+  `,
 ];

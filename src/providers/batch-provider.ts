@@ -3,6 +3,8 @@
  * provider-specific detail stays behind it.
  */
 
+import type { CachedContextContent } from '../requests/index.ts';
+
 /** A job's normalised state. `pending` covers queued and preparing. */
 export type RemoteJobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 
@@ -74,6 +76,16 @@ export interface Citation {
 }
 
 /**
+ * What a grounded answer rests on: the searches the model ran, the sources it found, and which text of the answer
+ * each source supports (`sources` index into {@link Grounding.sources}).
+ */
+export interface Grounding {
+  queries: string[];
+  sources: Citation[];
+  supports: { text: string; sources: number[] }[];
+}
+
+/**
  * What came back for one request, as a neutral result: each provider reads its own lines into it, and `results/`
  * judges it without knowing the provider. The raw response is kept too.
  */
@@ -94,6 +106,8 @@ export interface ModelResponse {
   citations?: Citation[];
   /** The vector, for an embedding request (then there is no text). */
   embedding?: number[];
+  /** Web-search grounding of the answer, when the model searched. */
+  grounding?: Grounding;
   raw: unknown;
 }
 
@@ -135,6 +149,36 @@ export interface ProviderCapabilities {
   readonly limits: ProviderLimits;
 }
 
+/** A context cache held at the provider, as the engine tracks it. */
+export interface CachedContextInfo {
+  /** The provider's name for it, which requests reference (e.g. `cachedContents/abc`). */
+  name: string;
+  displayName: string;
+  model: string;
+  /** When the provider drops it, epoch ms. */
+  expiresAt: number;
+  /** Tokens it holds, when the provider says. */
+  tokens?: number;
+}
+
+/**
+ * Explicit context caches (optional: a provider without them leaves `caches` undefined, and stages put the shared
+ * context first in every request instead). Create is not idempotent: the engine records its intent first and
+ * reconciles by display name, as for jobs.
+ */
+export interface ContextCaches {
+  /** Creates a cache of `content` for `model`, kept `ttlSeconds` unless extended. */
+  createCache(options: { model: string; displayName: string; content: CachedContextContent; ttlSeconds: number }): Promise<CachedContextInfo>;
+  /** Reads one cache. Rejects with `NotFoundError` (and only that) when it is gone (deleted or expired). */
+  getCache(name: string): Promise<CachedContextInfo>;
+  /** Keeps a cache `ttlSeconds` from now. Rejects with `NotFoundError` when it is gone. */
+  extendCache(name: string, ttlSeconds: number): Promise<CachedContextInfo>;
+  /** Deletes a cache; one already gone is not an error. */
+  deleteCache(name: string): Promise<void>;
+  /** Every live cache with exactly this display name (to reconcile an intent after a crash). */
+  findCachesByDisplayName(displayName: string): Promise<CachedContextInfo[]>;
+}
+
 /** The contract every batch provider implements. */
 export interface BatchProvider {
   /** e.g. `gemini`; also the name its result reader is registered under (see registry.ts). */
@@ -172,4 +216,6 @@ export interface BatchProvider {
    * `resultReaderFor(name)` (registry.ts), which finds the same reader by the provider's name.
    */
   readResults(path: string): AsyncIterable<ResultItem>;
+  /** Explicit context caches, when the provider has them. */
+  readonly caches?: ContextCaches;
 }

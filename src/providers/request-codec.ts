@@ -22,4 +22,9 @@ export interface RequestCodec {
   appendText(requestJson: string, text: string): string;
   /** Tokens the request is expected to take in and give out, offline, by the provider's own rules. */
   estimateTokens(request: NeutralRequest): RequestTokenEstimate;
+  /**
+   * Why the provider would refuse every request like `request` on `model` (e.g. tools with a response schema on a
+   * model that cannot combine them), or undefined. `plan` and `run` refuse such a stage before anything is sent.
+   */
+  requestProblem?(model: string, request: NeutralRequest): string | undefined;
 }

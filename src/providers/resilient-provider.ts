@@ -5,7 +5,7 @@
  * upload resumes inside the provider, and a create is reconciled by the engine (it is not idempotent).
  */
 import type { Clock } from '../shared/index.ts';
-import type { BatchProvider } from './batch-provider.ts';
+import type { BatchProvider, ContextCaches } from './batch-provider.ts';
 import { isTransient, withRetries, type Random, type RetryEvent, type RetryPolicy } from './retry-policy.ts';
 
 /** What {@link ProviderHealth} tells its observer (the ledger records both). */
@@ -125,5 +125,21 @@ export function resilientProvider(provider: BatchProvider, options: ResilienceOp
     downloadResults: (job, destPath) => retried('downloadResults', () => provider.downloadResults(job, destPath)),
     deleteFile: (name) => retried('deleteFile', () => provider.deleteFile(name)),
     readResults: (path) => provider.readResults(path),
+    ...(provider.caches === undefined ? {} : { caches: resilientCaches(provider.caches, watched, retried) }),
+  };
+}
+
+type Watched = <T>(call: () => Promise<T>) => Promise<T>;
+type Retried = <T>(endpoint: string, call: () => Promise<T>) => Promise<T>;
+
+/** Context caches with the same care: a create is never repeated (it is reconciled by display name instead). */
+function resilientCaches(caches: ContextCaches, watched: Watched, retried: Retried): ContextCaches {
+  return {
+    createCache: (options) => watched(() => caches.createCache(options)),
+    getCache: (name) => retried('getCache', () => caches.getCache(name)),
+    // Setting a TTL again sets the same expiry from now: safe to repeat.
+    extendCache: (name, ttlSeconds) => retried('extendCache', () => caches.extendCache(name, ttlSeconds)),
+    deleteCache: (name) => retried('deleteCache', () => caches.deleteCache(name)),
+    findCachesByDisplayName: (displayName) => retried('findCachesByDisplayName', () => caches.findCachesByDisplayName(displayName)),
   };
 }

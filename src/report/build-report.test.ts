@@ -80,6 +80,10 @@ describe('buildReport', () => {
     // The cache hits of b's second attempt are billed at the full caching rate in batch too.
     expect(extract.batchUsd).toBeGreaterThan(0.5 * extract.standardUsd);
     expect(extract.batchUsd - 0.5 * extract.standardUsd).toBeCloseTo(0.5 * 400 * flash.cachedInputPerMTok / 1e6, 15);
+    // What the 400 cached tokens saved: the batch input price minus the cached price, per token.
+    expect(extract.cacheSavingUsd).toBeCloseTo(400 * (flash.inputPerMTok * flash.batchFactor - flash.cachedInputPerMTok) / 1e6, 15);
+    expect(summarise.cacheSavingUsd).toBe(0);
+    expect(total.cacheSavingUsd).toBeCloseTo(extract.cacheSavingUsd, 15);
 
     const summariseHand = sumByHand(Object.values(HISTORY.summariseAttempts), pro);
     expect(summarise.standardUsd).toBeCloseTo(summariseHand.standard, 15);
@@ -181,7 +185,7 @@ describe('buildReport', () => {
     ledger.close();
     expect(report.stages.map((stage) => stage.stage)).toEqual(['extract', 'summarise']);
     expect(report.total.requests.total).toBe(0);
-    expect(report.total.actual).toEqual({ kind: 'priced', standardUsd: 0, batchUsd: 0, savingUsd: 0 });
+    expect(report.total.actual).toEqual({ kind: 'priced', standardUsd: 0, batchUsd: 0, savingUsd: 0, cacheSavingUsd: 0 });
     expect(report.total.estimated).toEqual({ kind: 'none', reason: 'no estimate: no requests' });
     expect(report.total.jobs.durations).toBeUndefined();
     expect(report.total.problems).toEqual([]);

@@ -9,6 +9,7 @@ import { ConfigError, type Clock } from '../shared/index.ts';
 import { PriceLookup } from './cost-tally.ts';
 import type { RunReport } from './report-types.ts';
 import { FigureAccumulator } from './stage-accumulator.ts';
+import { searchFeeUsd } from '../cost/index.ts';
 
 /** What to report on. */
 export interface ReportOptions {
@@ -49,6 +50,13 @@ export function buildReport(ledger: Ledger, config: ProjectConfig, options: Repo
   for (const row of ledger.report.givenUp()) forStage(row.stage)?.addGivenUp({ key: row.key, attempts: row.attempts, reason: row.reason });
   for (const row of ledger.report.attempts()) forStage(row.stage)?.addAttempt(row);
   for (const row of ledger.report.jobs()) forStage(row.stage)?.addJob(row.state, row.submittedAt, row.finishedAt);
+  for (const stage of config.stages) {
+    const accumulator = forStage(stage.name);
+    const price = lookup.priceOf(stage.model);
+    if (accumulator === undefined || typeof price === 'string' || price.searchPer1kRequests === undefined) continue;
+    if (!(stage.tools ?? []).some((tool) => tool.kind === 'web-search')) continue;
+    accumulator.searchFee = { answers: accumulator.billedAnswers, usd: searchFeeUsd(accumulator.billedAnswers, price) };
+  }
   const documents = ledger.report.documentCounts(stages);
   for (const [stage, accumulator] of accumulators) {
     accumulator.addOutcomes(documents.byStage.get(stage) ?? 0, ledger.outcomes.repairCounts(stage), ledger.outcomes.failureCounts(stage));

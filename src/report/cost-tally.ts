@@ -43,12 +43,15 @@ export class CostTally {
   #standardUsd = 0;
   #batchUsd = 0;
   #savingUsd = 0;
+  #cacheSavingUsd = 0;
   readonly #reasons = new Set<string>();
 
-  add(cost: CostBreakdown): void {
+  /** Adds a cost and what its cache hits saved (see `cacheSavingOfUsage`). */
+  add(cost: CostBreakdown, cacheSavingUsd = 0): void {
     this.#standardUsd += cost.standardUsd;
     this.#batchUsd += cost.batchUsd;
     this.#savingUsd += cost.savingUsd;
+    this.#cacheSavingUsd += cacheSavingUsd;
   }
 
   /** Records that something could not be priced, and why. */
@@ -60,6 +63,7 @@ export class CostTally {
     this.#standardUsd += other.#standardUsd;
     this.#batchUsd += other.#batchUsd;
     this.#savingUsd += other.#savingUsd;
+    this.#cacheSavingUsd += other.#cacheSavingUsd;
     for (const reason of other.#reasons) this.#reasons.add(reason);
   }
 
@@ -69,6 +73,6 @@ export class CostTally {
 
   result(): ActualCost {
     if (!this.known) return { kind: 'unknown', reasons: [...this.#reasons] };
-    return { kind: 'priced', standardUsd: this.#standardUsd, batchUsd: this.#batchUsd, savingUsd: this.#savingUsd };
+    return { kind: 'priced', standardUsd: this.#standardUsd, batchUsd: this.#batchUsd, savingUsd: this.#savingUsd, cacheSavingUsd: this.#cacheSavingUsd };
   }
 }

@@ -3,7 +3,7 @@
  * from anywhere else, so it can be mailed or archived as a single file.
  */
 import {
-  costProblem, costText, countText, durationText, estimateCoverage, noProblemsText, percentText, requestsInStages,
+  costProblem, costText, type CostField, countText, durationText, estimateCoverage, noProblemsText, percentText, requestsInStages,
 } from './format-values.ts';
 import { costChart, outcomeChart } from './html-charts.ts';
 import { REPORT_CSS } from './html-style.ts';
@@ -21,7 +21,7 @@ function rowsOf(report: RunReport): { label: HtmlCell; name: string; figures: Re
 }
 
 /** A cost cell: the amount, or `unknown` / `no estimate` marked, with the reason as a tooltip. */
-function costCell(cost: ActualCost | EstimatedCost, field: 'batchUsd' | 'standardUsd' | 'savingUsd'): HtmlCell {
+function costCell(cost: ActualCost | EstimatedCost, field: CostField): HtmlCell {
   const problem = costProblem(cost);
   if (problem === undefined) return costText(cost, field);
   return { html: `<span class="unknown-cost" title="${escapeHtml(problem)}">${escapeHtml(costText(cost, field))}</span>` };
@@ -79,9 +79,9 @@ function costSection(report: RunReport): string {
 }
 
 function tokensTable(report: RunReport): string {
-  return htmlTable('Tokens the provider reported (prompt includes cached)', ['stage', 'prompt', 'of which cached', 'output', 'thoughts'],
-    rowsOf(report).map(({ label, figures: { tokens: t } }) => [label, countText(t.prompt), countText(t.cached), countText(t.output),
-      countText(t.thoughts)]));
+  return htmlTable('Tokens the provider reported (prompt includes cached)', ['stage', 'prompt', 'of which cached', 'cache saving (batch)', 'output', 'thoughts'],
+    rowsOf(report).map(({ label, figures: { tokens: t, actual } }) => [label, countText(t.prompt), countText(t.cached),
+      t.cached === 0 ? '—' : costCell(actual, 'cacheSavingUsd'), countText(t.output), countText(t.thoughts)]));
 }
 
 function jobsTable(report: RunReport): string {

@@ -10,6 +10,7 @@ import {
   requestsInStages,
 } from './format-values.ts';
 import type { ReportFigures, RunReport, StageReport } from './report-types.ts';
+import { formatUsd } from '../cost/index.ts';
 
 /** Text for a table cell: one line, Markdown punctuation escaped. */
 function cell(text: string | number): string {
@@ -61,6 +62,10 @@ function overview(report: RunReport): string {
         (estimateCoverage(estimated) === undefined ? '' : ` (covers ${estimateCoverage(estimated) ?? ''})`)
       : `- **Estimated cost (batch):** ${costText(estimated, 'batchUsd')} — ${cell(costProblem(estimated) ?? '')}`,
   ];
+  const { searchFee } = report.total;
+  if (searchFee !== undefined) {
+    lines.push(`- **Web search fee:** up to ${formatUsd(searchFee.usd)} for ${countText(searchFee.answers)} grounded answer(s), billed per request that searched (not in the actual cost)`);
+  }
   return lines.join('\n');
 }
 
@@ -96,9 +101,11 @@ function costSection(report: RunReport): string {
 
 function tokensTable(report: RunReport): string {
   return markdownTable(
-    ['stage', 'prompt', 'of which cached', 'output', 'thoughts'],
-    rowsOf(report).map(({ label, figures: { tokens } }) => [
-      label, countText(tokens.prompt), countText(tokens.cached), countText(tokens.output), countText(tokens.thoughts),
+    ['stage', 'prompt', 'of which cached', 'cache saving (batch)', 'output', 'thoughts'],
+    rowsOf(report).map(({ label, figures: { tokens, actual } }) => [
+      label, countText(tokens.prompt), countText(tokens.cached),
+      tokens.cached === 0 ? '—' : costText(actual, 'cacheSavingUsd'), countText(tokens.output),
+      countText(tokens.thoughts),
     ]),
   );
 }

@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const usd = (cost: { kind: string }, field: 'batchUsd' | 'standardUsd' | 'savingUsd') => formatUsd((cost as PricedCost)[field]);
+const usd = (cost: { kind: string }, field: 'batchUsd' | 'standardUsd' | 'savingUsd' | 'cacheSavingUsd') => formatUsd((cost as PricedCost)[field]);
 
 describe('renderMarkdown', () => {
   it('shows the outcome, cost, token and job tables with a total row, problems and given-up requests', () => {
@@ -42,7 +42,7 @@ describe('renderMarkdown', () => {
       `${usd(extract.actual, 'standardUsd')} | ${usd(extract.actual, 'savingUsd')} |`);
     expect(md).toMatch(/\| summarise \| no estimate \| \$0\.\d+ \|/);
     expect(md).toContain(`(6 of 8 requests)`);
-    expect(md).toContain('| extract | 5,100 | 400 | 970 | 50 |');
+    expect(md).toContain(`| extract | 5,100 | 400 | ${usd(extract.actual, 'cacheSavingUsd')} | 970 | 50 |`);
     expect(md).toContain('| extract | 3 | collected 2, running 1 | 2 | 1 min 00 s | 1 min 30 s | 2 min 00 s |');
     expect(md).toContain('5 error(s) of 3 kind(s).');
     expect(md).toContain('| 3 | `/quantitative_findings/*/value: must be number, got "…"` | ' +

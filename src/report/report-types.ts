@@ -6,6 +6,8 @@ export interface PricedCost {
   standardUsd: number;
   batchUsd: number;
   savingUsd: number;
+  /** What context-cache hits saved at batch prices (hits at the input price minus hits at the cached price). */
+  cacheSavingUsd: number;
 }
 
 /** A cost that cannot be given because a model has no price: never shown as $0. */
@@ -113,6 +115,11 @@ export interface ReportFigures {
   tokens: TokenTotals;
   estimated: EstimatedCost;
   actual: ActualCost;
+  /**
+   * Stages that give the model web search: the answers billed, and the search fee if each of them searched (the
+   * provider bills per request that used it; not in `actual`).
+   */
+  searchFee?: { answers: number; usd: number };
   jobs: { total: number; byState: Record<string, number>; durations: DurationStats | undefined };
   /** Answers by what was repaired (an answer can have more than one kind). */
   repairs: RepairTotal[];

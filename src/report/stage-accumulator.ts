@@ -1,5 +1,5 @@
 /** @module Running totals for one stage (or the whole run), fed row by row from the ledger. */
-import { costOfUsage, estimateCost } from '../cost/index.ts';
+import { cacheSavingOfUsage, costOfUsage, estimateCost } from '../cost/index.ts';
 import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type RepairCount, type ReportAttempt } from '../ledger/index.ts';
 import { CostTally, type PriceLookup } from './cost-tally.ts';
 import { durationStats } from './durations.ts';
@@ -52,6 +52,9 @@ export class FigureAccumulator {
   readonly problems = new ProblemTally();
   readonly models = new Set<string>();
   readonly givenUp: GivenUpRequest[] = [];
+  /** Answers with reported usage (billed), for the search fee. */
+  billedAnswers = 0;
+  searchFee: { answers: number; usd: number } | undefined;
   readonly #stage: string;
   readonly #prices: PriceLookup;
 
@@ -119,13 +122,14 @@ export class FigureAccumulator {
       cachedTokens: row.cached ?? 0,
       totalTokens: row.total ?? (row.prompt ?? 0) + (row.output ?? 0) + (row.thoughts ?? 0),
     };
+    this.billedAnswers += 1;
     this.tokens.prompt += usage.promptTokens;
     this.tokens.output += usage.outputTokens;
     this.tokens.thoughts += usage.thoughtsTokens;
     this.tokens.cached += usage.cachedTokens;
     const price = this.#prices.priceOf(row.model);
     if (typeof price === 'string') this.actual.addUnknown(price);
-    else this.actual.add(costOfUsage(usage, price));
+    else this.actual.add(costOfUsage(usage, price), cacheSavingOfUsage(usage, price));
   }
 
   addJob(state: string, submittedAt: number | null, finishedAt: number | null): void {
@@ -146,6 +150,10 @@ export class FigureAccumulator {
     this.estimate.merge(other.estimate);
     for (const [state, count] of Object.entries(other.jobStates)) this.jobStates[state] = (this.jobStates[state] ?? 0) + count;
     this.durationsMs.push(...other.durationsMs);
+    this.billedAnswers += other.billedAnswers;
+    if (other.searchFee !== undefined) {
+      this.searchFee = { answers: (this.searchFee?.answers ?? 0) + other.searchFee.answers, usd: (this.searchFee?.usd ?? 0) + other.searchFee.usd };
+    }
     this.problems.merge(other.problems);
     for (const model of other.models) this.models.add(model);
   }
@@ -158,6 +166,7 @@ export class FigureAccumulator {
       tokens: { ...this.tokens },
       estimated: this.#estimated(),
       actual: this.actual.result(),
+      ...(this.searchFee === undefined ? {} : { searchFee: { ...this.searchFee } }),
       jobs: {
         total: Object.values(this.jobStates).reduce((sum, count) => sum + count, 0),
         byState: { ...this.jobStates },

@@ -1,6 +1,6 @@
 /** @module One (stage, document) pair rendered as a {@link NeutralRequest}, with its batch key. */
 import { ConfigError, deepFreeze } from '../shared/index.ts';
-import type { EmbeddingOptions, GenerationOptions, NeutralRequest, RequestPart } from './neutral-request.ts';
+import type { EmbeddingOptions, GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from './neutral-request.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
 /** What a stage says about how to turn a document into a request. */
@@ -17,6 +17,12 @@ export interface RequestSpec {
   generation: { readonly [Name in keyof GenerationOptions]?: GenerationOptions[Name] | undefined };
   /** Set for a stage that embeds: each request asks for one vector of its content. */
   embedding?: EmbeddingOptions;
+  /**
+   * Parts every request of the stage shares (its `context`), put before the document's prompt so the shared prefix
+   * comes first (a provider's implicit caching matches prefixes) and an explicit cache can take them out whole.
+   */
+  context?: readonly RequestPart[];
+  tools?: readonly ToolSpec[];
 }
 
 /** A built request: its batch key and the neutral request. */
@@ -66,13 +72,14 @@ export function buildRequest(
   doc: TemplateDocument,
   options: BuildRequestOptions = {},
 ): BuiltRequest {
-  const content: RequestPart[] = [{ kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
+  const content: RequestPart[] = [...(spec.context ?? []), { kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
   if (options.repairNote !== undefined) content.push({ kind: 'text', text: options.repairNote });
   const request: NeutralRequest = {
     ...(spec.system === undefined ? {} : { system: spec.system }),
     content,
     generation: optionsOf(spec),
     ...(spec.embedding === undefined ? {} : { embedding: spec.embedding }),
+    ...(spec.tools === undefined ? {} : { tools: spec.tools }),
   };
   return { key: renderKey(spec.keyTemplate, { id: doc.id, stage: spec.stageName }), request };
 }

@@ -18,6 +18,9 @@ export {
 export { canonicalJson, fingerprintRequest, bareModelName, type FingerprintInput } from './fingerprint.ts';
 export {
   withTextPart,
+  withCachedContext,
+  sharedContextOf,
+  type CachedContextContent,
   type NeutralRequest,
   type RequestPart,
   type GenerationOptions,

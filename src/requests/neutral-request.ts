@@ -37,10 +37,11 @@ export interface GenerationOptions {
   readonly thinking?: { readonly budgetTokens?: number; readonly includeThoughts?: boolean };
 }
 
-/** A tool the model may call (types only: no stage declares tools yet). */
+/** A tool the model may call: a declared function, web search (grounding), or reading the URLs a prompt names. */
 export type ToolSpec =
   | { readonly kind: 'function'; readonly name: string; readonly description?: string; readonly parameters?: JsonObject }
-  | { readonly kind: 'web-search' };
+  | { readonly kind: 'web-search' }
+  | { readonly kind: 'url-context' };
 
 /**
  * An embedding request: the content becomes one vector instead of an answer. Members absent: the model's defaults.
@@ -60,7 +61,10 @@ export interface NeutralRequest {
   readonly content: readonly RequestPart[];
   readonly generation: GenerationOptions;
   readonly tools?: readonly ToolSpec[];
-  /** A context cached at the provider beforehand, by the provider's name for it (types only for now). */
+  /**
+   * A context cached at the provider beforehand, by the provider's name for it. Bound only when a shard is written
+   * (like an uploaded file's URI): the fingerprinted request carries the context inline instead.
+   */
   readonly cachedContext?: { readonly name: string };
   /** Set: embed the content into one vector (no system, tools or generation options then). */
   readonly embedding?: EmbeddingOptions;
@@ -69,4 +73,30 @@ export interface NeutralRequest {
 /** `request` with one more text part at the end (a repair note). */
 export function withTextPart(request: NeutralRequest, text: string): NeutralRequest {
   return { ...request, content: [...request.content, { kind: 'text', text }] };
+}
+
+/** What an explicit cache of a request's first `sharedParts` parts holds: the system text, those parts and the tools. */
+export interface CachedContextContent {
+  readonly system?: string;
+  readonly content: readonly RequestPart[];
+  readonly tools?: readonly ToolSpec[];
+}
+
+/** The part of `request` that a cache of its first `sharedParts` parts holds. */
+export function sharedContextOf(request: NeutralRequest, sharedParts: number): CachedContextContent {
+  return {
+    ...(request.system === undefined ? {} : { system: request.system }),
+    content: request.content.slice(0, sharedParts),
+    ...(request.tools === undefined ? {} : { tools: request.tools }),
+  };
+}
+
+/**
+ * `request` served from the cache `name`, which holds its system text, its first `sharedParts` parts and its tools
+ * (see {@link sharedContextOf}): those leave the request, which names the cache instead (a provider refuses a request
+ * that repeats what its cache holds).
+ */
+export function withCachedContext(request: NeutralRequest, name: string, sharedParts: number): NeutralRequest {
+  const { system: _system, tools: _tools, cachedContext: _previous, ...rest } = request;
+  return { ...rest, content: request.content.slice(sharedParts), cachedContext: { name } };
 }

@@ -18,6 +18,15 @@ function describe(node: Provenance & { vectors?: VectorRow }, indent = ''): stri
   for (const attempt of node.attempts) {
     lines.push(`${indent}  attempt ${attempt.attempt}: ${attempt.state} in ${attempt.job} (${attempt.remoteJob ?? 'not submitted'})${attempt.reason ? `: ${attempt.reason}` : ''}`);
   }
+  const grounding = node.sources?.grounding;
+  if (grounding) {
+    if (grounding.queries.length > 0) lines.push(`${indent}  searched: ${grounding.queries.join('; ')}`);
+    grounding.sources.forEach((source, index) => {
+      const supported = grounding.supports.filter((support) => support.sources.includes(index)).length;
+      lines.push(`${indent}  source ${index + 1}: ${source.title ?? '(untitled)'} <${source.uri ?? 'no URI'}>${supported > 0 ? `, supports ${supported} statement(s)` : ''}`);
+    });
+  }
+  for (const citation of node.sources?.citations ?? []) lines.push(`${indent}  cites ${citation.title ?? '(untitled)'} <${citation.uri ?? 'no URI'}>`);
   for (const parent of node.upstream) lines.push(`${indent}  from:`, describe(parent, `${indent}    `));
   return lines.join('\n');
 }

@@ -55,6 +55,16 @@ function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): s
     if (s.canary) {
       lines.push(`${s.stage}: a canary of ${s.canary.requests} request(s) goes first; the rest only if ${Math.round(s.canary.minValidRate * 100)}% of it is valid.`);
     }
+    if (s.context) {
+      // The figures above price every request with its shared context at the input price; this is what a cache changes.
+      lines.push(`${s.stage}: shared context of about ${s.context.sharedTokens} tokens; ${s.context.decision.reason}.`);
+    }
+    if (s.searchFee && s.searchFee.requests > 0) {
+      lines.push(
+        `${s.stage}: web search fee up to ${formatUsd(s.searchFee.usd)} if all ${s.searchFee.requests} request(s) search ` +
+          '(billed per request that used it, not in the figures above).',
+      );
+    }
     if (s.waiting.requests > 0) {
       const cost = s.waiting.estimatedCost ? `, roughly ${formatUsd(s.waiting.estimatedCost.batchUsd)} more at the batch price` : '';
       lines.push(

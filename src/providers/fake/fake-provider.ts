@@ -5,6 +5,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { InputError, NotFoundError, ProviderError } from '../../shared/index.ts';
 import type { BatchProvider, ProviderCapabilities } from '../batch-provider.ts';
+import { fakeContextCaches } from './fake-caches.ts';
 import { readFakeResults, type FakeRequestLine } from './fake-results.ts';
 import { FAKE_DEFAULT_LIMITS, FAKE_PROVIDER_NAME, type FakeBatchService } from './fake-service.ts';
 
@@ -53,6 +54,7 @@ export function createFakeProvider(settings: { service: FakeBatchService }): Bat
       }),
     deleteFile: (name) => call('deleteFile', `deleteFile(${name})`, () => service.deleteFile(name)),
     readResults: readFakeResults,
+    caches: fakeContextCaches(service.caches),
   };
 }
 

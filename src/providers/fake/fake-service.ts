@@ -8,6 +8,7 @@ import { TERMINAL_JOB_STATES, type ProviderLimits, type RemoteJob, type RemoteJo
 import { answerRequests, type FakeAnswerLine, type FakeErrorLine, type FakeRequestLine } from './fake-results.ts';
 import { fakeJobAt, type FakeJobMoment, type FakeJobPlan } from './fake-timeline.ts';
 import type { FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
+import { FakeCacheStore } from './fake-caches.ts';
 
 /** The fake provider's name, and the name its result reader is registered under. */
 export const FAKE_PROVIDER_NAME = 'fake';
@@ -61,6 +62,8 @@ export interface FakeServiceOptions {
 export class FakeBatchService {
   readonly clock: Clock;
   readonly limits: ProviderLimits;
+  /** Context caches, on the same clock. */
+  readonly caches: FakeCacheStore;
   readonly #script: FakeScript;
   readonly #rules: FakeJobRule[];
   readonly #failures: { failure: FakeCallFailure; left: number }[] = [];
@@ -74,6 +77,7 @@ export class FakeBatchService {
 
   constructor(options: FakeServiceOptions) {
     this.clock = options.clock;
+    this.caches = new FakeCacheStore(options.clock);
     this.limits = Object.freeze({ ...FAKE_DEFAULT_LIMITS, ...options.limits });
     this.#script = options.script ?? {};
     this.#rules = [...(options.script?.jobs ?? [])];

@@ -16,6 +16,7 @@ import {
   type Clock,
 } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
+import { createGeminiCaches } from './gemini-caches.ts';
 import { DEFAULT_RETRY_POLICY, type Random, type RetryPolicy } from '../retry-policy.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
@@ -195,6 +196,8 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
     },
 
     readResults: readGeminiResults,
+
+    caches: createGeminiCaches({ ai, secrets, read, pageSize }),
   };
 }
 

@@ -8,6 +8,7 @@ import { InputError, deepFreeze, errorMessage } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
 import { decodeGeminiEmbedRequest, encodeGeminiEmbedRequest, estimateEmbedTokens, isEmbedRequestJson } from './gemini-embed-request.ts';
 import { estimateRequestTokens } from './gemini-request-tokens.ts';
+import { geminiRequestProblem } from './gemini-tool-rules.ts';
 
 /** Neutral options that Gemini's config names alike; the others are renamed (and `thinking` reshaped) below. */
 const PLAIN_OPTIONS = ['temperature', 'topP', 'topK', 'maxOutputTokens', 'candidateCount', 'stopSequences', 'seed'] as const;
@@ -71,6 +72,7 @@ function geminiConfig(options: GenerationOptions): { config: Readonly<Record<str
 
 function toolJson(tool: ToolSpec): unknown {
   if (tool.kind === 'web-search') return { googleSearch: {} };
+  if (tool.kind === 'url-context') return { urlContext: {} };
   const { name, description, parameters } = tool;
   return { functionDeclarations: [{ name, ...(description === undefined ? {} : { description }), ...(parameters === undefined ? {} : { parametersJsonSchema: parameters }) }] };
 }
@@ -186,5 +188,6 @@ export const geminiRequestCodec: RequestCodec = {
   estimateTokens(request) {
     return request.embedding === undefined ? estimateRequestTokens(geminiRequestOf(request)) : estimateEmbedTokens(request);
   },
+  requestProblem: geminiRequestProblem,
 };
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { readJsonl, type ParsedLine } from '../../shared/index.ts';
-import type { ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
+import type { Grounding, ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
 import { embedModelResponse, isEmbedResponse } from './gemini-embed-results.ts';
 import { geminiFinish } from './gemini-finish.ts';
 import { tokenCountSchema } from './gemini-token-count.ts';
@@ -28,6 +28,10 @@ const responseSchema = z.object({
         groundingMetadata: z
           .object({
             groundingChunks: z.array(z.object({ web: z.object({ uri: z.string().optional(), title: z.string().optional() }).optional() })).optional(),
+            webSearchQueries: z.array(z.string()).optional(),
+            groundingSupports: z
+              .array(z.object({ segment: z.object({ text: z.string().optional() }).optional(), groundingChunkIndices: z.array(z.number().int()).optional() }))
+              .optional(),
           })
           .optional(),
       }),
@@ -107,6 +111,7 @@ function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown)
     ...(candidate?.citationMetadata?.citationSources ?? []),
     ...(candidate?.groundingMetadata?.groundingChunks ?? []).flatMap((chunk) => (chunk.web === undefined ? [] : [chunk.web])),
   ].map((source) => ({ uri: source.uri, title: source.title }));
+  const grounding = groundingOf(candidate?.groundingMetadata);
   const usage = response.usageMetadata;
   const tokenUsage: TokenUsage | undefined =
     usage === undefined
@@ -124,8 +129,24 @@ function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown)
     usage: tokenUsage,
     modelVersion: response.modelVersion,
     ...(citations.length === 0 ? {} : { citations }),
+    ...(grounding === undefined ? {} : { grounding }),
     raw,
   };
+}
+
+type GeminiGrounding = NonNullable<NonNullable<z.infer<typeof responseSchema>['candidates']>[number]['groundingMetadata']>;
+
+/** Google Search grounding (spec D.2): queries, web chunks as sources, supports as answer text with chunk indexes. */
+function groundingOf(metadata: GeminiGrounding | undefined): Grounding | undefined {
+  if (metadata === undefined) return undefined;
+  const sources = (metadata.groundingChunks ?? []).map((chunk) => ({ uri: chunk.web?.uri, title: chunk.web?.title }));
+  const queries = metadata.webSearchQueries ?? [];
+  if (sources.length === 0 && queries.length === 0) return undefined;
+  const supports = (metadata.groundingSupports ?? []).map((support) => ({
+    text: support.segment?.text ?? '',
+    sources: support.groundingChunkIndices ?? [],
+  }));
+  return { queries, sources, supports };
 }
 
 function malformed(lineNumber: number, reason: string, raw: string): ResultItem {
