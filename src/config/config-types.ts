@@ -117,6 +117,8 @@ export interface StageConfig {
   /** This stage's own cap. @default {} */
   readonly budget: BudgetConfig;
   readonly canary?: CanaryConfig;
+  /** How PDFs and images travel: inline up to `inlineMaxBytes`, else uploaded (`travel: auto`). */
+  readonly documents: { readonly travel: 'auto' | 'inline' | 'file'; readonly inlineMaxBytes: number };
 }
 
 /** A fully resolved, deeply frozen project config. */

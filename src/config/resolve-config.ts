@@ -124,6 +124,7 @@ async function resolveStage(
     maxInputTokens: stage.maxInputTokens,
     budget: withoutUndefined(stage.budget),
     ...(stage.canary === undefined ? {} : { canary: { ...stage.canary } }),
+    documents: { ...stage.documents },
   };
 }
 

@@ -1,5 +1,6 @@
 /** @module The zod schema of one pipeline stage, as a user writes it in the config file. */
 import { z } from 'zod';
+import { documentsSchema } from './documents-schema.ts';
 import { batchingSchema, budgetSchema, canarySchema, maxInputTokensSchema } from './limits-schema.ts';
 import { stageInputSchema } from './stage-input-schema.ts';
 
@@ -146,6 +147,7 @@ export const stageSchema = z
     maxInputTokens: maxInputTokensSchema,
     budget: budgetSchema.prefault({}),
     canary: canarySchema.optional(),
+    documents: documentsSchema.prefault({}),
   })
   .strict();
 

@@ -68,6 +68,7 @@ export function requestSpecOf(stage: StageConfig): RequestSpec {
     promptTemplate: stage.prompt.template,
     ...(stage.prompt.system === undefined ? {} : { system: stage.prompt.system }),
     generation: generationOptionsOf(stage.generationConfig),
+    documents: stage.documents,
   };
 }
 

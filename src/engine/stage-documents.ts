@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProjectConfig } from '../config/index.ts';
 import type { Ledger, Lineage, RequestRow } from '../ledger/index.ts';
+import type { RequestAttachment } from '../requests/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
 import { projectRelative, type PrepareTask } from './prepare-document.ts';
 
@@ -18,6 +19,14 @@ export interface StageDocument {
   contentHash: string;
   sizeBytes: number;
   lineage: Pick<Lineage, 'document' | 'upstream'>;
+  /** A PDF or image, which travels beside the prompt (its text is empty). */
+  attachment?: StageAttachment;
+}
+
+/** A PDF or image document: what its request part needs, and where its bytes are. */
+export interface StageAttachment extends RequestAttachment {
+  format: 'pdf' | 'image';
+  absolutePath: string;
 }
 
 /**

@@ -1,0 +1,22 @@
+/**
+ * @module The zod schema of a stage's `documents`: how its PDFs and images travel to the provider. Small ones go
+ * inline in the request (base64), larger ones as an uploaded file referenced by the request.
+ */
+import { z } from 'zod';
+
+/** Default `documents.inlineMaxBytes`: well below Gemini's 20 MB inline limit [spec D.3], so job files stay small. */
+export const DEFAULT_INLINE_MAX_BYTES = 4 * 1024 * 1024;
+/** Gemini refuses inline data over 20 MB per request [spec D.3]. */
+export const MAX_INLINE_BYTES = 20 * 1000 * 1000;
+
+/** A stage's `documents` as written. */
+export const documentsSchema = z
+  .object({
+    /** `auto`: inline up to `inlineMaxBytes`, uploaded above; `inline` or `file` force one way. */
+    travel: z.enum(['auto', 'inline', 'file']).default('auto'),
+    inlineMaxBytes: z.number().int().min(0).max(MAX_INLINE_BYTES).default(DEFAULT_INLINE_MAX_BYTES),
+  })
+  .strict();
+
+/** A stage's resolved `documents`. */
+export type DocumentsConfig = z.output<typeof documentsSchema>;
