@@ -118,7 +118,7 @@ export interface StageConfig {
   readonly budget: BudgetConfig;
   readonly canary?: CanaryConfig;
   /** How PDFs and images travel: inline up to `inlineMaxBytes`, else uploaded (`travel: auto`). */
-  readonly documents: { readonly travel: 'auto' | 'inline' | 'file'; readonly inlineMaxBytes: number };
+  readonly documents: { readonly travel: 'auto' | 'inline' | 'file'; readonly inlineMaxBytes: number; readonly maxJobWaitMs: number };
 }
 
 /** A fully resolved, deeply frozen project config. */

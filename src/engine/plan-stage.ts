@@ -185,6 +185,8 @@ function planPrepared(
   const decision = upsertDecision(existing, fingerprint, stage.maxAttempts);
   if (mode === 'record') {
     ledger.documents.upsert(stage.name, document);
+    const { attachment } = document;
+    if (attachment) ledger.uploads.rememberSource({ contentHash: attachment.contentHash, path: attachment.absolutePath, mimeType: attachment.mimeType, sizeBytes: attachment.sizeBytes });
     ledger.upsertRequest({
       stage: stage.name,
       docId: document.id,

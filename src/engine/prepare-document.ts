@@ -9,6 +9,7 @@ import type { RequestCodec } from '../providers/request-codec.ts';
 import { requestCodecFor } from '../providers/registry.ts';
 import { buildRequest, fingerprintRequest, inputLineSize, type RequestSpec } from '../requests/index.ts';
 import { errorMessage } from '../shared/index.ts';
+import { boundSizeDelta } from './document-uploads.ts';
 import type { StageDocument } from './stage-documents.ts';
 
 /** What a stage's documents are prepared with (given to the planning workers once, when they start). */
@@ -88,7 +89,8 @@ function prepare(document: StageDocument, recipe: PrepareRecipe, codec: RequestC
     return {
       kind: 'request', document: facts, key: built.key, fingerprint, requestJson,
       estimate: { input: estimate.input, output: estimate.output },
-      lineSize: inputLineSize({ key: built.key, requestJson }),
+      // As the run writes it: an inline document's reference becomes its base64.
+      lineSize: inputLineSize({ key: built.key, requestJson }) + boundSizeDelta(requestJson, () => document.attachment?.sizeBytes),
     };
   } catch (error) {
     return { kind: 'unrenderable', document: facts, reason: errorMessage(error) };

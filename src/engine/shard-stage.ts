@@ -12,6 +12,7 @@ import { ShardWriter } from '../requests/index.ts';
 import { CanaryError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
+import { DocumentBinder, reconcileUploadIntents } from './document-uploads.ts';
 import { submissionLine } from './submission-line.ts';
 
 /** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
@@ -70,10 +71,13 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   });
   // The configured provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
   const codec = requestCodecFor(config.provider);
+  // PDFs and images are bound as the lines are written: uploaded (or reused) just before the job is created.
+  await reconcileUploadIntents(context);
+  const documents = new DocumentBinder(context, stage);
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const placed = await writer.add(submissionLine(codec, request));
+    const placed = await writer.add(await documents.bind(submissionLine(codec, request)));
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];
@@ -87,6 +91,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
       keys: shard.keys,
       canary: only !== undefined,
     });
+    ledger.uploads.linkJob(planned.id, documents.uploadsOf(shard.keys));
     const job = ledger.updateJob(planned.id, planned.state, { estimated_usd: estimateJobUsd(ledger, context.prices, planned) });
     ledger.addEvent(
       'job-planned',

@@ -19,6 +19,7 @@ import { costQueries, type CostQueries } from './cost-queries.ts';
 import { outcomeQueries, type OutcomeQueries } from './outcome-queries.ts';
 import { reportQueries, type ReportQueries } from './report-queries.ts';
 import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.ts';
+import { uploadQueries, type UploadQueries } from './upload-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
@@ -49,6 +50,8 @@ export class Ledger {
   readonly outputs: OutputQueries;
   /** A stage's documents and corpus problems (document-queries.ts). */
   readonly documents: DocumentQueries;
+  /** Uploaded PDFs and images, content-addressed, and the jobs that reference them (upload-queries.ts). */
+  readonly uploads: UploadQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -63,6 +66,7 @@ export class Ledger {
     this.costs = costQueries(this.sql);
     this.outputs = outputQueries(this.sql, clock);
     this.documents = documentQueries(this.sql, (fn) => this.transaction(fn));
+    this.uploads = uploadQueries(this.sql, clock);
   }
 
   /** The ledger file. */

@@ -175,4 +175,34 @@ export const migrations: readonly string[] = [
     WHERE state IN ('valid', 'invalid') AND json_valid(issues);
   UPDATE attempts SET repairs = NULL WHERE repairs = '[]';
   `,
+  // Issue #17, PDFs and images through the Files API: where each document's bytes are (by content), each upload of
+  // one (an intent first, so a crash between upload and record is reconciled by display name), and which jobs
+  // reference which upload (a file is deleted once nothing still needs it).
+  `
+  CREATE TABLE document_sources (
+    content_hash TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL
+  );
+  CREATE TABLE uploads (
+    id INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    display_name TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('intent', 'live', 'dead', 'deleted')),
+    remote_name TEXT,
+    uri TEXT,
+    size_bytes INTEGER NOT NULL,
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    reason TEXT
+  );
+  CREATE INDEX uploads_content ON uploads (content_hash, state);
+  CREATE TABLE job_uploads (
+    job_id INTEGER NOT NULL REFERENCES jobs (id),
+    upload_id INTEGER NOT NULL REFERENCES uploads (id),
+    PRIMARY KEY (job_id, upload_id)
+  );
+  CREATE INDEX job_uploads_upload ON job_uploads (upload_id);
+  `,
 ];

@@ -1,0 +1,160 @@
+/**
+ * @module The PDFs and images of a job's lines: bound when the line is written (inline bytes as base64, or the URI of
+ * an uploaded file), uploaded once per content and reused while they live long enough, and deleted at the provider
+ * once nothing needs them. Uploads are ledger records (`ledger.uploads`): the intent is written before each upload,
+ * so an upload whose reply was lost in a crash is found again by its display name, which carries the content hash.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { StageConfig } from '../config/index.ts';
+import type { UploadRow } from '../ledger/index.ts';
+import { base64Length, bindDocumentRefs, documentRef, documentRefsIn, type BatchInputLine, type DocumentRef } from '../requests/index.ts';
+import { ConfigError, InputError, errorMessage, randomId } from '../shared/index.ts';
+import type { EngineContext } from './context.ts';
+
+/** Display names of document uploads: `<project prefix>-doc-<sha256>-<random>`, so a lost reply is found again. */
+function uploadPrefix(context: EngineContext, contentHash: string): string {
+  return `${context.displayNamePrefix}-doc-${contentHash}`;
+}
+
+/**
+ * Binds the document references of one stage's lines as they are written, uploading what must be uploaded. Remembers
+ * which uploads each key used, so the jobs cut from the lines can name them ({@link DocumentBinder.uploadsOf}).
+ */
+export class DocumentBinder {
+  readonly #context: EngineContext;
+  readonly #stage: StageConfig;
+  readonly #uploads = new Map<string, UploadRow>();
+  readonly #usedBy = new Map<string, number[]>();
+
+  constructor(context: EngineContext, stage: StageConfig) {
+    this.#context = context;
+    this.#stage = stage;
+  }
+
+  /** `line` with its references bound: base64 of the file (inline), the URI of a live upload (file). */
+  async bind(line: BatchInputLine): Promise<BatchInputLine> {
+    const refs = documentRefsIn(line.requestJson);
+    if (refs.length === 0) return line;
+    const values = new Map<string, string>();
+    const used: number[] = [];
+    for (const ref of refs) {
+      const id = `${ref.travel}:${ref.contentHash}`;
+      if (values.has(id)) continue;
+      if (ref.travel === 'inline') {
+        values.set(id, this.#inlineBytes(ref.contentHash, line.key).toString('base64'));
+      } else {
+        const upload = await this.#liveUpload(ref.contentHash, line.key);
+        used.push(upload.id);
+        values.set(id, upload.uri ?? '');
+      }
+    }
+    this.#usedBy.set(line.key, used);
+    return { key: line.key, requestJson: bindDocumentRefs(line.requestJson, (ref) => values.get(`${ref.travel}:${ref.contentHash}`) ?? '') };
+  }
+
+  /** The uploads the lines of `keys` reference. */
+  uploadsOf(keys: readonly string[]): number[] {
+    return [...new Set(keys.flatMap((key) => this.#usedBy.get(key) ?? []))];
+  }
+
+  #sourceOf(contentHash: string, key: string): { path: string; mimeType: string; sizeBytes: number } {
+    const source = this.#context.ledger.uploads.source(contentHash);
+    if (source === undefined) throw new InputError(`request ${key}`, `its document (sha256 ${contentHash}) is not known to the ledger; run plan again`);
+    return source;
+  }
+
+  /** The document's bytes, checked against the content the request was planned (and fingerprinted) with. */
+  #inlineBytes(contentHash: string, key: string): Buffer {
+    const { path } = this.#sourceOf(contentHash, key);
+    const bytes = readFileSync(path);
+    if (createHash('sha256').update(bytes).digest('hex') !== contentHash) {
+      throw new InputError(`request ${key}`, `${path} changed since it was planned; run again to plan the new content`);
+    }
+    return bytes;
+  }
+
+  /** A live upload of the content that outlives the job's maximum wait, uploading one when there is none. */
+  async #liveUpload(contentHash: string, key: string): Promise<UploadRow> {
+    const known = this.#uploads.get(contentHash);
+    if (known) return known;
+    const { ledger, clock, provider } = this.#context;
+    const live = ledger.uploads.liveUpload(contentHash, clock.now() + this.#stage.documents.maxJobWaitMs);
+    if (live) {
+      this.#uploads.set(contentHash, live);
+      return live;
+    }
+    const files = provider.documents;
+    if (files === undefined) {
+      throw new ConfigError(`${this.#stage.name}: provider ${provider.name} cannot take uploaded documents; set documents.travel: inline for the stage`);
+    }
+    const source = this.#sourceOf(contentHash, key);
+    const intent = ledger.durably(() => ledger.uploads.beginUpload(contentHash, `${uploadPrefix(this.#context, contentHash)}-${randomId(6)}`, source.sizeBytes));
+    let upload: UploadRow;
+    try {
+      const file = await files.upload(source.path, { displayName: intent.display_name, mimeType: source.mimeType });
+      upload = ledger.uploads.completeUpload(intent.id, { remoteName: file.name, uri: file.uri, expiresAt: file.expiresAt });
+    } catch (error) {
+      ledger.uploads.retire(intent.id, 'dead', `upload failed: ${errorMessage(error)}`);
+      throw error;
+    }
+    ledger.addEvent('document-uploaded', `${source.path}: ${upload.remote_name ?? ''} (${source.sizeBytes} bytes)`, { stage: this.#stage.name });
+    this.#uploads.set(contentHash, upload);
+    return upload;
+  }
+}
+
+/**
+ * Settles upload intents a crash left without an outcome: an upload that arrived (found by its display name) is
+ * adopted or deleted, one that never arrived is marked dead. Run before new uploads.
+ */
+export async function reconcileUploadIntents(context: EngineContext): Promise<void> {
+  const { ledger, provider } = context;
+  const intents = ledger.uploads.intents();
+  if (intents.length === 0 || provider.documents === undefined) return;
+  const stored = await provider.documents.list(`${context.displayNamePrefix}-doc-`);
+  for (const intent of intents) {
+    const file = stored.find((candidate) => candidate.displayName === intent.display_name);
+    if (file === undefined) ledger.uploads.retire(intent.id, 'dead', 'the upload never arrived');
+    else ledger.uploads.completeUpload(intent.id, { remoteName: file.name, uri: file.uri, expiresAt: file.expiresAt });
+  }
+}
+
+/**
+ * After a job is collected: uploads whose lines failed because the file was gone are marked dead (their requests are
+ * resubmitted with a fresh upload), and uploads nothing needs any more are deleted at the provider.
+ */
+export async function settleJobDocuments(context: EngineContext, jobId: number): Promise<void> {
+  const { ledger } = context;
+  const uploads = ledger.uploads.ofJob(jobId);
+  if (uploads.length === 0) return;
+  const gone = new Set(ledger.uploads.goneInJob(jobId));
+  for (const upload of uploads) {
+    if (upload.state === 'live' && gone.has(upload.content_hash)) ledger.uploads.retire(upload.id, 'dead', 'the provider no longer had the file (403)');
+  }
+  await deleteUnneededUploads(context);
+}
+
+/** Deletes at the provider every live upload that no job waiting for results and no pending request needs. */
+export async function deleteUnneededUploads(context: EngineContext): Promise<void> {
+  const { ledger, provider } = context;
+  for (const upload of ledger.uploads.unneeded()) {
+    try {
+      if (upload.remote_name !== null) await provider.deleteFile(upload.remote_name);
+      ledger.uploads.retire(upload.id, 'deleted', 'no longer needed');
+    } catch (error) {
+      context.reporter.notice(`could not delete uploaded document ${upload.remote_name ?? ''} (${errorMessage(error)}); it expires on its own`);
+    }
+  }
+}
+
+/** Bytes a bound line has more than the stored one: each inline reference becomes the file's base64. */
+export function boundSizeDelta(requestJson: string, sizeOf: (ref: DocumentRef) => number | undefined): number {
+  let delta = 0;
+  for (const ref of documentRefsIn(requestJson)) {
+    if (ref.travel !== 'inline') continue;
+    const size = sizeOf(ref);
+    if (size !== undefined) delta += base64Length(size) - documentRef('inline', ref.contentHash).length;
+  }
+  return delta;
+}
