@@ -4,6 +4,7 @@
  * (the line is not JSON, not an object, or its key is not a string). A line without a key echoes no key.
  */
 import { errorMessage } from '../shared/index.ts';
+import type { DocumentReader } from './document-reading.ts';
 import type { LineFaults } from './faults.ts';
 import { simulateLine, type SimulatedLine } from './model/index.ts';
 import { describeJson, field, isJsonObject, type JsonObject } from './proto-json.ts';
@@ -17,6 +18,8 @@ export interface LineContext {
   /** Where the line came from, for error messages: `files/abc line 7`. */
   where: string;
   submission: number;
+  /** Reads the line's media parts (files must be alive when the line runs); without it they are not read. */
+  documents?: DocumentReader | undefined;
 }
 
 /** A result: the output file line (without `key` when there is none) and whether it succeeded. */
@@ -30,16 +33,19 @@ function badLine(key: string | undefined, message: string): LineResult {
 }
 
 /** Asks the model, turning a model bug into an error line rather than a stuck job. */
-export function answerRequest(request: JsonObject, key: string | undefined, context: LineContext): SimulatedLine {
+export async function answerRequest(request: JsonObject, key: string | undefined, context: LineContext): Promise<SimulatedLine> {
   try {
-    return simulateLine(request, { seed: context.seed, model: context.model, key, submission: context.submission, faults: context.faults });
+    const read = await context.documents?.read(request);
+    if (read !== undefined && 'error' in read) return { error: read.error };
+    const { seed, model, submission, faults } = context;
+    return simulateLine(request, { seed, model, key, submission, faults, documents: read?.documents });
   } catch (error) {
     return { error: { code: 500, message: `${context.where}: the simulated model failed: ${errorMessage(error)}` } };
   }
 }
 
 /** Answers one JSONL input line `{"key": "...", "request": {...}}`. */
-export function answerFileLine(text: string, context: LineContext): LineResult {
+export async function answerFileLine(text: string, context: LineContext): Promise<LineResult> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -55,7 +61,7 @@ export function answerFileLine(text: string, context: LineContext): LineResult {
   if (!isJsonObject(request)) {
     return badLine(rawKey, `${context.where}: "request" must be a GenerateContentRequest object, got ${describeJson(request)}`);
   }
-  return { key: rawKey, answer: answerRequest(request, rawKey, context) };
+  return { key: rawKey, answer: await answerRequest(request, rawKey, context) };
 }
 
 /** The output file line for a result: `{"key","response"}` / `{"key","error"}`, key omitted when unknown. */

@@ -9,7 +9,7 @@ import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
 import type { OffsetLine } from '../shared/index.ts';
 import type { JsonObject } from './proto-json.ts';
 import type { ResultWriter } from './result-writer.ts';
-import type { StatsCounters } from './stats.ts';
+import type { StatsCounters, StatsTallies } from './stats.ts';
 
 /** Options with every default applied. */
 export interface ResolvedOptions {
@@ -24,6 +24,8 @@ export interface ResolvedOptions {
   /** Whether the metadata is saved to `<storageDir>/state.json` and restored from it (see persistence.ts). */
   persist: boolean;
   basePath: string;
+  /** Bytes of live uploads the project may hold (Files API: 20 GB). */
+  fileQuotaBytes: number;
 }
 
 /** A stored file: an upload or a batch output. */
@@ -132,6 +134,7 @@ export interface EmulatorState {
   uploads: Map<string, UploadSession>;
   batches: Map<string, BatchRecord>;
   counters: StatsCounters;
+  tallies: StatsTallies;
   endpointCalls: Record<EndpointName, number>;
   /** How many times each request key has been submitted, in any batch. */
   submissionsByKey: Map<string, number>;

@@ -19,7 +19,8 @@ import { createJobLoop, type JobLoop } from './job-loop.ts';
 import { createJobRunner } from './job-runner.ts';
 import { modelRoutes } from './model-routes.ts';
 import { createSnapshotWriter, restoreState, type RestoredState } from './persistence.ts';
-import { snapshotStats, zeroCounters, zeroEndpointCalls, type EmulatorStats } from './stats.ts';
+import { DEFAULT_FILE_QUOTA_BYTES, liveUploads } from './file-references.ts';
+import { snapshotStats, zeroCounters, zeroEndpointCalls, zeroTallies, type EmulatorStats } from './stats.ts';
 import { uploadRoutes } from './upload-routes.ts';
 
 /** How an emulator behaves. Every field is optional. */
@@ -48,6 +49,8 @@ export interface EmulatorOptions {
   persist?: boolean | undefined;
   /** A path prefix to serve under, e.g. `/gemini`. @default '' */
   basePath?: string | undefined;
+  /** Bytes of live uploaded files the project may hold; an upload past it is refused. @default 20 GB */
+  fileQuotaBytes?: number | undefined;
 }
 
 /** One emulator instance. */
@@ -92,6 +95,7 @@ function resolveOptions(options: EmulatorOptions, storageDir: string): ResolvedO
     storageDir,
     persist: options.persist === true,
     basePath,
+    fileQuotaBytes: options.fileQuotaBytes ?? DEFAULT_FILE_QUOTA_BYTES,
   };
 }
 
@@ -103,6 +107,7 @@ function createState(options: ResolvedOptions, restored: RestoredState | undefin
     uploads: new Map(),
     batches: restored?.batches ?? new Map<string, BatchRecord>(),
     counters: zeroCounters(),
+    tallies: zeroTallies(),
     endpointCalls: zeroEndpointCalls(),
     submissionsByKey: restored?.submissionsByKey ?? new Map<string, number>(),
     issued,
@@ -129,7 +134,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const restoring = restored?.changed === true ? state.saveSnapshot().catch(() => undefined) : Promise.resolve();
   const runner = createJobRunner(state);
   const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed));
-  const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey);
+  const stats = (): EmulatorStats => snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, state.tallies, liveUploads(state));
 
   const api = new Hono();
   api.route('/', uploadRoutes(state, guard));

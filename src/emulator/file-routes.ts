@@ -11,6 +11,7 @@ import { errorResponse } from './api-errors.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { fileJson } from './file-json.ts';
+import { visibleFiles } from './file-references.ts';
 import { deleteStoredFile, fileIdOf, findFile } from './file-store.ts';
 import { listQuery, pageOf } from './pagination.ts';
 import { isApiVersion, publicUrls } from './public-urls.ts';
@@ -56,7 +57,7 @@ export function fileRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     if (v === undefined) return notFound(c.req.path);
     return guard(c, 'files.list', () => {
       const { pageSize, pageToken } = listQuery(c);
-      const { page, nextPageToken } = pageOf(state.files.values(), pageSize, pageToken);
+      const { page, nextPageToken } = pageOf(visibleFiles(state), pageSize, pageToken);
       const urls = publicUrls(c, state.options.basePath, v);
       return c.json({
         ...(page.length === 0 ? {} : { files: page.map((record) => fileJson(record, urls)) }),

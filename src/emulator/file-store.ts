@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { InputError, NotFoundError } from '../shared/index.ts';
 import { storagePaths, type EmulatorState, type FileRecord } from './emulator-state.ts';
 import { FILE_LIFETIME_MS } from './file-json.ts';
+import { isExpired } from './file-references.ts';
+import { tally } from './stats.ts';
 
 /** File ids: at most 40 lowercase alphanumerics or `-`, not starting or ending with `-` (file.proto). */
 export function isValidFileId(id: string): boolean {
@@ -17,10 +19,10 @@ export function fileIdOf(name: string, where: string): string {
   return id;
 }
 
-/** The record of `files/<id>`, or a 404. */
+/** The record of `files/<id>`, or a 404 (an expired upload is gone, as on Google's side). */
 export function findFile(state: EmulatorState, id: string): FileRecord {
   const record = state.files.get(id);
-  if (record === undefined) throw new NotFoundError(`File files/${id} does not exist.`);
+  if (record === undefined || isExpired(record, state.options.clock.now())) throw new NotFoundError(`File files/${id} does not exist.`);
   return record;
 }
 
@@ -50,6 +52,10 @@ export async function storeFile(
     path,
   };
   state.files.set(record.id, record);
+  if (record.source === 'UPLOADED') {
+    tally(state.tallies.uploadsByDisplayName, record.displayName ?? '(none)');
+    tally(state.tallies.uploadsBySha256, record.sha256Hex);
+  }
   return record;
 }
 

@@ -7,6 +7,7 @@
  */
 import { readLinesFrom, isBlankLine } from '../shared/index.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
+import { documentReaderOf } from './document-reading.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';
 import { appendFileResult, appendInlineResult, bareModel, closeJobFiles, discardJobOutput, finishJob, openJobOutput } from './job-output.ts';
@@ -59,10 +60,11 @@ function expiryError(expiryMs: number): { code: number; message: string } {
 /** Creates the runner for one emulator instance. */
 export function createJobRunner(state: EmulatorState): JobRunner {
   const { clock } = state.options;
+  const documents = documentReaderOf(state);
 
   function lineContext(batch: BatchRecord, index: number, where: string): LineContext {
     const { seed, faults } = state.options;
-    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1 };
+    return { seed, model: bareModel(batch), faults: faults.lines, where, submission: batch.resubmissions.get(index) ?? 1, documents };
   }
 
   function count(batch: BatchRecord, result: LineResult): void {
@@ -83,7 +85,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
         const item = input.requests[index];
         if (item === undefined) break;
         const key = keyOf(item.metadata);
-        const answer = answerRequest(item.request, key, lineContext(batch, index, `batch.inputConfig.requests.requests[${index}]`));
+        const answer = await answerRequest(item.request, key, lineContext(batch, index, `batch.inputConfig.requests.requests[${index}]`));
         appendInlineResult(batch, { ...answer, ...(item.metadata === undefined ? {} : { metadata: item.metadata }) });
         count(batch, { key, answer });
         if (outOfTime()) break;
@@ -105,7 +107,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
       batch.lineNumber++;
       batch.readOffset = line.end;
       if (isBlankLine(line.text)) continue;
-      const result = answerFileLine(line.text, lineContext(batch, batch.processed, `${input.fileName} line ${batch.lineNumber}`));
+      const result = await answerFileLine(line.text, lineContext(batch, batch.processed, `${input.fileName} line ${batch.lineNumber}`));
       const writing = appendFileResult(batch, result);
       if (writing !== undefined) await writing;
       count(batch, result);

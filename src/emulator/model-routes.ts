@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { errorResponse } from './api-errors.ts';
 import { createBatch } from './batch-create.ts';
+import { documentReaderOf, type DocumentsRead } from './document-reading.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { parseRequestJson } from './lenient-json.ts';
@@ -16,6 +17,11 @@ import { isApiVersion } from './public-urls.ts';
 
 async function readBody(c: Context, where: string): Promise<unknown> {
   return parseRequestJson(await c.req.text(), where);
+}
+
+/** The request's media parts read as a batch line's are (a file must be alive); undefined when it is not an object. */
+async function readDocuments(state: EmulatorState, request: unknown): Promise<DocumentsRead | undefined> {
+  return isJsonObject(request) ? documentReaderOf(state).read(request) : undefined;
 }
 
 /** The `/{v}/models/{model}:verb` routes. */
@@ -40,14 +46,18 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
         return guard(c, 'models.generateContent', async () => {
           state.counters.generateContentCalls++;
           const body = await readBody(c, 'body');
-          return c.json(simulateGenerateContent(body, { seed, model }));
+          const read = await readDocuments(state, body);
+          if (read !== undefined && 'error' in read) return errorResponse(read.error.code, read.error.message);
+          return c.json(simulateGenerateContent(body, { seed, model, documents: read?.documents }));
         });
       case 'countTokens':
         return guard(c, 'models.countTokens', async () => {
           state.counters.countTokensCalls++;
           const body = await readBody(c, 'body');
-          const wrapped = isJsonObject(body) ? field(body, 'generateContentRequest') : undefined;
-          return c.json({ totalTokens: countTokens(wrapped ?? body) });
+          const request = (isJsonObject(body) ? field(body, 'generateContentRequest') : undefined) ?? body;
+          const read = await readDocuments(state, request);
+          if (read !== undefined && 'error' in read) return errorResponse(read.error.code, read.error.message);
+          return c.json({ totalTokens: countTokens(request, read?.documents) });
         });
       default:
         return errorResponse(501, `The emulator does not implement models.${verb === '' ? 'get' : verb}.`);

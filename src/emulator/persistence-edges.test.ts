@@ -7,7 +7,7 @@ import type { EmulatorState, ResolvedOptions } from './emulator-state.ts';
 import { createEmulator, noFaults, type Emulator, type EmulatorOptions } from './index.ts';
 import { createSnapshotWriter, statePath } from './persistence.ts';
 import { snapshotSchema } from './snapshot.ts';
-import { zeroCounters, zeroEndpointCalls } from './stats.ts';
+import { zeroCounters, zeroEndpointCalls, zeroTallies } from './stats.ts';
 import { callJson, createFileJob, getJob, cleanedAfterEach, requestLines, type WireOperation } from './test-support.ts';
 
 const { tempDir, track, close: closeEmulator } = cleanedAfterEach('truebatch-persist-edges-test-');
@@ -28,6 +28,7 @@ function writerState(storageDir: string): { state: EmulatorState; snapshotsTaken
     storageDir,
     persist: true,
     basePath: '',
+    fileQuotaBytes: 1024,
   };
   const issued = { seq: 0, ordinal: 0 };
   let taken = 0;
@@ -37,6 +38,7 @@ function writerState(storageDir: string): { state: EmulatorState; snapshotsTaken
     uploads: new Map(),
     batches: new Map(),
     counters: zeroCounters(),
+    tallies: zeroTallies(),
     endpointCalls: zeroEndpointCalls(),
     submissionsByKey: new Map(),
     get issued() {

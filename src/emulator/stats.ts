@@ -6,7 +6,11 @@ export interface StatsCounters {
   filesUploaded: number;
   uploadsRejected: number;
   filesDeleted: number;
+  /** Uploads that outlived their 48 hours and were forgotten. */
+  filesExpired: number;
   bytesUploaded: number;
+  /** Documents (PDFs, images, text files) whose bytes the simulated model read; each content is read once. */
+  documentsRead: number;
   batchesCreated: number;
   batchesCancelled: number;
   batchesDeleted: number;
@@ -26,6 +30,34 @@ export interface EmulatorStats extends StatsCounters {
   duplicateKeySubmissions: number;
   /** How many times each request key was submitted, in any batch. */
   submissionsByKey: Record<string, number>;
+  /** Finished uploads per display name (`(none)` without one) and per sha256 (hex): "each PDF uploaded once". */
+  uploadsByDisplayName: Record<string, number>;
+  uploadsBySha256: Record<string, number>;
+  /** Uploads alive now (not deleted, not expired) and their bytes, what the quota counts. */
+  liveFiles: number;
+  liveBytes: number;
+  /**
+   * Requests that failed on a document part, by reason (`file-unavailable`, `inline-too-large`, `invalid-base64`,
+   * `unreadable-document`, `unreadable-image`, `unsupported-file-uri`): batch lines, and interactive calls too.
+   */
+  lineFailuresByReason: Record<string, number>;
+}
+
+/** Tallies by name kept beside the counters. */
+export interface StatsTallies {
+  uploadsByDisplayName: Map<string, number>;
+  uploadsBySha256: Map<string, number>;
+  lineFailuresByReason: Map<string, number>;
+}
+
+/** Empty tallies. */
+export function zeroTallies(): StatsTallies {
+  return { uploadsByDisplayName: new Map(), uploadsBySha256: new Map(), lineFailuresByReason: new Map() };
+}
+
+/** Adds one to `name`'s tally. */
+export function tally(tallies: Map<string, number>, name: string): void {
+  tallies.set(name, (tallies.get(name) ?? 0) + 1);
 }
 
 /** All counters at zero. */
@@ -34,7 +66,9 @@ export function zeroCounters(): StatsCounters {
     filesUploaded: 0,
     uploadsRejected: 0,
     filesDeleted: 0,
+    filesExpired: 0,
     bytesUploaded: 0,
+    documentsRead: 0,
     batchesCreated: 0,
     batchesCancelled: 0,
     batchesDeleted: 0,
@@ -55,6 +89,8 @@ export function snapshotStats(
   counters: StatsCounters,
   endpointCalls: Record<EndpointName, number>,
   submissionsByKey: ReadonlyMap<string, number>,
+  tallies: StatsTallies,
+  live: { files: number; bytes: number },
 ): EmulatorStats {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
@@ -64,5 +100,10 @@ export function snapshotStats(
     distinctKeysSubmitted: submissionsByKey.size,
     duplicateKeySubmissions: submissions - submissionsByKey.size,
     submissionsByKey: Object.fromEntries(submissionsByKey),
+    uploadsByDisplayName: Object.fromEntries(tallies.uploadsByDisplayName),
+    uploadsBySha256: Object.fromEntries(tallies.uploadsBySha256),
+    liveFiles: live.files,
+    liveBytes: live.bytes,
+    lineFailuresByReason: Object.fromEntries(tallies.lineFailuresByReason),
   };
 }

@@ -12,6 +12,7 @@ import { errorResponse, googleErrorBody } from './api-errors.ts';
 import type { EndpointGuard } from './endpoint-guard.ts';
 import { storagePaths, type EmulatorState, type UploadSession } from './emulator-state.ts';
 import { fileJson } from './file-json.ts';
+import { quotaRefusal } from './file-references.ts';
 import { fileIdOf, isValidFileId, storeFile } from './file-store.ts';
 import { parseRequestJson } from './lenient-json.ts';
 import { describeJson, field, isJsonObject, optionalObject, optionalString } from './proto-json.ts';
@@ -49,6 +50,8 @@ async function startUpload(c: Context, state: EmulatorState): Promise<Response> 
     throw new InputError('file.name', `"${fileId}" must be 1-40 lowercase letters, digits or dashes, not starting or ending with a dash`);
   }
   if (state.files.has(fileId)) return errorResponse(409, `File files/${fileId} already exists.`);
+  const overQuota = await quotaRefusal(state, declaredSize ?? 0);
+  if (overQuota !== undefined) return errorResponse(overQuota.code, overQuota.message);
   const session = await openUploadSession(storagePaths(state.options.storageDir).uploads, {
     mimeType,
     displayName: optionalString(file, 'displayName', 'file'),
@@ -96,6 +99,8 @@ async function finalizeUpload(c: Context, state: EmulatorState, session: UploadS
     return uploadStatus('final', session, googleErrorBody(400, `Unsupported MIME type: ${session.mimeType}`));
   }
   if (state.files.has(session.fileId)) return fail(409, `File files/${session.fileId} already exists.`);
+  const overQuota = await quotaRefusal(state, session.received);
+  if (overQuota !== undefined) return fail(overQuota.code, overQuota.message);
   const record = await storeFile(state, {
     id: session.fileId,
     sourcePath: session.path,

@@ -6,8 +6,9 @@
 import { errorMessage, InputError } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
+import { minedTexts, type DocumentLookup } from './document-parts.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
-import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
+import { contentJson, parseRequest, type SimulatedRequest } from './request-parsing.ts';
 import {
   answerResponse,
   blockedResponse,
@@ -22,6 +23,7 @@ import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
+export type { DocumentContent, DocumentLookup, MediaPart } from './document-parts.ts';
 
 /** What a batch line's answer depends on besides the request. */
 export interface SimulationContext {
@@ -32,6 +34,8 @@ export interface SimulationContext {
   /** 1-based: how many times this key has been submitted, this one included. */
   submission: number;
   faults: LineFaults;
+  /** The media parts the emulator read (PDF text and pages, images): without it they cost a flat 258 and add no text. */
+  documents?: DocumentLookup | undefined;
 }
 
 /** One batch line's answer: a GenerateContentResponse or an error status. */
@@ -46,7 +50,7 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
     const parsed = parseRequest(request);
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
     if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    return { response: respond(parsed, context.seed, context.model, plan) };
+    return { response: respond(parsed, context.seed, context.model, plan, context.documents) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
     return { error: { code: 500, message: `emulator failure: ${errorMessage(error)}` } };
@@ -56,26 +60,32 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
 /** The interactive :generateContent answer; no faults. Throws InputError on an invalid request. */
 export function simulateGenerateContent(
   request: unknown,
-  options: { seed: number; model: string },
+  options: { seed: number; model: string; documents?: DocumentLookup | undefined },
 ): Record<string, unknown> {
-  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS);
+  return respond(parseRequest(request), options.seed, options.model, NO_FAULTS, options.documents);
 }
 
 /**
  * :countTokens `totalTokens` for a request (contents + systemInstruction), by the same estimator as
  * `usageMetadata.promptTokenCount`. Throws InputError on an invalid request.
  */
-export function countTokens(request: unknown): number {
-  return countPromptTokens(parseRequest(request));
+export function countTokens(request: unknown, documents?: DocumentLookup): number {
+  return countPromptTokens(parseRequest(request), documents);
 }
 
-function respond(request: SimulatedRequest, seed: number, model: string, plan: AnswerPlan): Record<string, unknown> {
+function respond(
+  request: SimulatedRequest,
+  seed: number,
+  model: string,
+  plan: AnswerPlan,
+  documents?: DocumentLookup,
+): Record<string, unknown> {
   // `JSON.stringify([contents, systemInstruction ?? null, generation])` without the compiled schema, built from parts
   // that quote the prompt's long texts fast and reuse the schema's JSON text.
   const system = request.systemInstruction === undefined ? 'null' : contentJson(request.systemInstruction);
   const requestHash = sha256HexOf(`[[${request.contents.map(contentJson).join(',')}],${system},${request.generation.identityJson}]`);
   const frame: ResponseFrame = {
-    promptTokens: countPromptTokens(request),
+    promptTokens: countPromptTokens(request, documents),
     modelVersion: modelVersionOf(model),
     responseId: responseIdFor(seed, requestHash),
   };
@@ -84,7 +94,7 @@ function respond(request: SimulatedRequest, seed: number, model: string, plan: A
   const { generation } = request;
   const rng = rngFromLabel(`${seed}:${requestHash}`);
   const thoughts = thoughtsTokensFor(frame.modelVersion, generation.thinkingBudget, rng);
-  const answer = composeAnswer(generation, generation.compiledSchema, mineText(promptTexts(request)), rng);
+  const answer = composeAnswer(generation, generation.compiledSchema, mineText(minedTexts(request, documents)), rng);
   let text: string;
   let cutShort = false;
   if (answer.kind === 'json') {

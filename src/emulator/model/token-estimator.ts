@@ -4,6 +4,7 @@
  * {@link MEDIA_PART_TOKENS}; a structured part (function call or response, code) counts as the text of its JSON.
  * Parts are summed with no per-part or per-turn overhead.
  */
+import type { DocumentLookup } from './document-parts.ts';
 import type { PromptContent, SimulatedRequest } from './request-parsing.ts';
 
 /** Bytes of UTF-8 per simulated token. */
@@ -17,20 +18,23 @@ export function estimateTextTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, 'utf8') / BYTES_PER_TOKEN);
 }
 
-function contentTokens(content: PromptContent): number {
+function contentTokens(content: PromptContent, documents: DocumentLookup | undefined): number {
   let tokens = 0;
   for (const part of content.parts) {
     if (part.kind === 'text') tokens += estimateTextTokens(part.text);
-    else if (part.kind === 'media') tokens += MEDIA_PART_TOKENS;
+    else if (part.kind === 'media') tokens += documents?.(part)?.tokens ?? MEDIA_PART_TOKENS;
     else tokens += estimateTextTokens(part.json);
   }
   return tokens;
 }
 
-/** The prompt's tokens: every part of `contents` plus the system instruction. */
-export function countPromptTokens(request: SimulatedRequest): number {
-  let tokens = request.systemInstruction === undefined ? 0 : contentTokens(request.systemInstruction);
-  for (const content of request.contents) tokens += contentTokens(content);
+/**
+ * The prompt's tokens: every part of `contents` plus the system instruction; a media part the emulator read costs
+ * what `documents` says (a PDF 258 per page), any other {@link MEDIA_PART_TOKENS}.
+ */
+export function countPromptTokens(request: SimulatedRequest, documents?: DocumentLookup): number {
+  let tokens = request.systemInstruction === undefined ? 0 : contentTokens(request.systemInstruction, documents);
+  for (const content of request.contents) tokens += contentTokens(content, documents);
   return tokens;
 }
 
