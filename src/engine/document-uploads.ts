@@ -32,25 +32,32 @@ export class DocumentBinder {
     this.#stage = stage;
   }
 
-  /** `line` with its references bound: base64 of the file (inline), the URI of a live upload (file). */
-  async bind(line: BatchInputLine): Promise<BatchInputLine> {
+  /**
+   * Makes sure every uploaded document the lines reference has a live upload, uploading what has none. Called before
+   * the lines are written (the ledger cannot be written while it streams them).
+   */
+  async prepare(lines: Iterable<{ key: string; request_json: string }>): Promise<void> {
+    const wanted = new Map<string, string>();
+    for (const line of lines) {
+      for (const ref of documentRefsIn(line.request_json)) if (ref.travel === 'file' && !wanted.has(ref.contentHash)) wanted.set(ref.contentHash, line.key);
+    }
+    for (const [contentHash, key] of wanted) await this.#liveUpload(contentHash, key);
+  }
+
+  /** `line` with its references bound: base64 of the file (inline), the URI of the live upload (file). */
+  bind(line: BatchInputLine): BatchInputLine {
     const refs = documentRefsIn(line.requestJson);
     if (refs.length === 0) return line;
-    const values = new Map<string, string>();
-    const used: number[] = [];
-    for (const ref of refs) {
-      const id = `${ref.travel}:${ref.contentHash}`;
-      if (values.has(id)) continue;
-      if (ref.travel === 'inline') {
-        values.set(id, this.#inlineBytes(ref.contentHash, line.key).toString('base64'));
-      } else {
-        const upload = await this.#liveUpload(ref.contentHash, line.key);
-        used.push(upload.id);
-        values.set(id, upload.uri ?? '');
-      }
-    }
-    this.#usedBy.set(line.key, used);
-    return { key: line.key, requestJson: bindDocumentRefs(line.requestJson, (ref) => values.get(`${ref.travel}:${ref.contentHash}`) ?? '') };
+    const used = new Set<number>();
+    const requestJson = bindDocumentRefs(line.requestJson, (ref) => {
+      if (ref.travel === 'inline') return this.#inlineBytes(ref.contentHash, line.key).toString('base64');
+      const upload = this.#uploads.get(ref.contentHash);
+      if (upload?.uri === undefined || upload.uri === null) throw new InputError(`request ${line.key}`, `no upload prepared for document sha256 ${ref.contentHash}`);
+      used.add(upload.id);
+      return upload.uri;
+    });
+    this.#usedBy.set(line.key, [...used]);
+    return { key: line.key, requestJson };
   }
 
   /** The uploads the lines of `keys` reference. */
@@ -89,6 +96,7 @@ export class DocumentBinder {
       throw new ConfigError(`${this.#stage.name}: provider ${provider.name} cannot take uploaded documents; set documents.travel: inline for the stage`);
     }
     const source = this.#sourceOf(contentHash, key);
+    // Flushed to disk before the upload is sent, so a crash after it is reconciled (reconcileUploadIntents).
     const intent = ledger.durably(() => ledger.uploads.beginUpload(contentHash, `${uploadPrefix(this.#context, contentHash)}-${randomId(6)}`, source.sizeBytes));
     let upload: UploadRow;
     try {

@@ -74,10 +74,11 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   // PDFs and images are bound as the lines are written: uploaded (or reused) just before the job is created.
   await reconcileUploadIntents(context);
   const documents = new DocumentBinder(context, stage);
+  await documents.prepare(take(ledger.pendingRequests(stage.name, only), limit.maxRequests));
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const placed = await writer.add(await documents.bind(submissionLine(codec, request)));
+    const placed = await writer.add(documents.bind(submissionLine(codec, request)));
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];
@@ -102,4 +103,13 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     jobs.push(job);
   }
   return jobs;
+}
+
+/** The first `count` items of `items`. */
+function* take<T>(items: Iterable<T>, count: number): Generator<T> {
+  let taken = 0;
+  for (const item of items) {
+    if (taken++ >= count) return;
+    yield item;
+  }
 }

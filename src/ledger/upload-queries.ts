@@ -111,13 +111,16 @@ export function uploadQueries(sql: Sql, clock: Clock): UploadQueries {
            SELECT 1 FROM job_uploads j JOIN jobs ON jobs.id = j.job_id WHERE j.upload_id = u.id AND jobs.state <> 'collected')
          ORDER BY id`,
       ).all() as UploadRow[];
-      const needed = sql(`SELECT 1 FROM requests WHERE state IN ('pending', 'in_job') AND request_json LIKE ? LIMIT 1`);
+      const needed = sql(
+        `SELECT 1 FROM requests r JOIN request_bodies b ON b.request_id = r.id
+         WHERE r.state IN ('pending', 'in_job') AND b.json LIKE ? LIMIT 1`,
+      );
       return live.filter((upload) => needed.get(refLike(upload.content_hash)) === undefined);
     },
     goneInJob(jobId) {
       // A referenced file that is missing, expired or not ours fails its line with 403 PERMISSION_DENIED [spec D.3].
       const failed = sql(
-        `SELECT r.request_json FROM attempts a JOIN requests r ON r.id = a.request_id
+        `SELECT b.json AS request_json FROM attempts a JOIN request_bodies b ON b.request_id = a.request_id
          WHERE a.job_id = ? AND a.state = 'failed' AND a.reason LIKE '%error 403%'`,
       ).all(jobId) as { request_json: string }[];
       const hashes = new Set<string>();

@@ -1,0 +1,112 @@
+/**
+ * End to end (issue #17): a folder of PDFs, Markdown, JSON and page images runs through two stages on an emulator
+ * over real HTTP, each PDF uploaded once and reused by both stages and a retry; bad files are named with their
+ * reason and the exit code says documents were refused.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.ts';
+import { docxBytes, encryptedPdf, makePdf, pngBytes, truncatedPdf, zeroPagePdf } from './support/documents.ts';
+import { emulatorPerTest } from './support/emulator.ts';
+import { outputFiles, queryLedger } from './support/project.ts';
+
+const emulator = emulatorPerTest({ jobDurationMs: 150 });
+
+const SCHEMA = { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] };
+
+/** A project whose `docs` folder holds `files`, with two stages reading it (uploads forced for the first). */
+function documentProject(files: Record<string, Buffer | string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-documents-'));
+  mkdirSync(join(dir, 'docs'));
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, 'docs', name), bytes);
+  writeFileSync(join(dir, 'prompt.md'), 'Summarise this document as JSON.\n\n{{document}}\n');
+  writeFileSync(join(dir, 'schema.json'), JSON.stringify(SCHEMA));
+  const stage = (name: string, documents: string): string[] => [
+    `  - name: ${name}`,
+    '    input: { dir: docs }',
+    '    prompt: { file: prompt.md }',
+    '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }',
+    `    documents: ${documents}`,
+  ];
+  writeFileSync(
+    join(dir, 'truebatch.config.yaml'),
+    [
+      'provider: gemini',
+      'model: gemini-2.5-flash',
+      'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
+      'stages:',
+      ...stage('read', '{ travel: file }'),
+      // Small documents inline, larger ones uploaded: the PDFs here are over 1 KB, the image under it.
+      ...stage('again', '{ inlineMaxBytes: 1024 }'),
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('documents of every kind (end to end)', () => {
+  it('runs PDFs, Markdown, JSON and PNGs to one valid output each; each PDF uploaded once across two stages and a retry', async () => {
+    const pdfs = {
+      'paper-a.pdf': await makePdf(['Potassium fertiliser raised maize yield by 1.2 t/ha.', 'Exchangeable K rose 14 mg/kg.']),
+      'paper-b.pdf': await makePdf(['Banana leaf K fell below 2.8% without potash.']),
+    };
+    const project = documentProject({
+      ...pdfs,
+      'notes.md': '# Field notes\n\nK deficiency showed as leaf-edge scorch.\n',
+      'trial.json': JSON.stringify({ title: 'K trial', text: 'Yields rose with K.' }),
+      'scan.png': pngBytes(),
+    });
+    // Every first answer is cut short, so every request is retried once (a second job per stage).
+    const { server, env } = await emulator({ faults: { lines: { malformedRate: 1, malformedKinds: ['truncated'], maxSubmissionsPerKey: 1 } } });
+
+    const plan = await runCli(['plan', '--project', project], env);
+    expect(plan.code).toBe(0);
+    const result = await runCli(['run', '--project', project], env);
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(0);
+
+    for (const stage of ['read', 'again']) expect(outputFiles(join(project, 'outputs', stage))).toHaveLength(5);
+    const retried = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM attempts WHERE attempt_no = 2')[0]?.n;
+    expect(retried).toBe(10);
+
+    const stats = server.stats();
+    for (const bytes of Object.values(pdfs)) expect(stats.uploadsBySha256[sha256(bytes)]).toBe(1);
+    // Stage `read` uploads the image too; stage `again` sends it inline.
+    expect(stats.uploadsBySha256[sha256(pngBytes())]).toBe(1);
+    expect(stats.lineFailuresByReason).toEqual({});
+    // Nothing left behind: every upload deleted once no request needs it (and every job's input file).
+    expect(stats.liveFiles).toBe(0);
+    const uploads = queryLedger<{ state: string; n: number }>(project, 'SELECT state, COUNT(*) AS n FROM uploads GROUP BY state');
+    expect(uploads).toEqual([{ state: 'deleted', n: 3 }]);
+  });
+
+  it('names each bad file with its reason in plan, run and status, and exits 7', async () => {
+    const project = documentProject({
+      'locked.pdf': await encryptedPdf(),
+      'cut.pdf': await truncatedPdf(),
+      'empty.pdf': await zeroPagePdf(),
+      'word.pdf': docxBytes(),
+      'good.md': '# Good\n\nK matters.\n',
+    });
+    const { env } = await emulator();
+    const expected: [string, string][] = [
+      ['locked.pdf', 'encrypted PDF: decrypt it first'],
+      ['cut.pdf', 'truncated PDF'],
+      ['empty.pdf', 'PDF with zero pages'],
+      ['word.pdf', 'named .pdf but a DOCX or other ZIP archive, which Gemini does not read: export it to PDF'],
+    ];
+    for (const command of ['plan', 'run', 'status']) {
+      const result = await runCli([command, '--project', project], env);
+      expect(result.stderr).not.toContain('unexpected error');
+      if (command !== 'status') expect(result.code).toBe(7);
+      const text = result.stdout + result.stderr;
+      for (const [path, reason] of expected) expect(text).toMatch(new RegExp(`${path}[^\\n]*${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+    expect(outputFiles(join(project, 'outputs', 'read'))).toHaveLength(1);
+  });
+});
