@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.ts';
+import { GoogleGenAI } from '@google/genai';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli, startCli } from './support/cli.ts';
 import { docxBytes, encryptedPdf, makePdf, pngBytes, truncatedPdf, zeroPagePdf } from './support/documents.ts';
-import { emulatorPerTest } from './support/emulator.ts';
+import { TEST_API_KEY, emulatorPerTest } from './support/emulator.ts';
 import { outputFiles, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest({ jobDurationMs: 150 });
@@ -18,7 +19,7 @@ const emulator = emulatorPerTest({ jobDurationMs: 150 });
 const SCHEMA = { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] };
 
 /** A project whose `docs` folder holds `files`, with two stages reading it (uploads forced for the first). */
-function documentProject(files: Record<string, Buffer | string>): string {
+function documentProject(files: Record<string, Buffer | string>, secondStage = true): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-documents-'));
   mkdirSync(join(dir, 'docs'));
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, 'docs', name), bytes);
@@ -40,7 +41,7 @@ function documentProject(files: Record<string, Buffer | string>): string {
       'stages:',
       ...stage('read', '{ travel: file }'),
       // Small documents inline, larger ones uploaded: the PDFs here are over 1 KB, the image under it.
-      ...stage('again', '{ inlineMaxBytes: 1024 }'),
+      ...(secondStage ? stage('again', '{ inlineMaxBytes: 1024 }') : []),
       '',
     ].join('\n'),
   );
@@ -108,5 +109,33 @@ describe('documents of every kind (end to end)', () => {
       for (const [path, reason] of expected) expect(text).toMatch(new RegExp(`${path}[^\\n]*${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
     expect(outputFiles(join(project, 'outputs', 'read'))).toHaveLength(1);
+  });
+
+  it('a file deleted behind truebatch\'s back fails only its lines, which are resubmitted with a fresh upload', async () => {
+    const pdfs = { 'gone.pdf': await makePdf(['Potassium fixation in illite clays.']), 'kept.pdf': await makePdf(['Potash on sugar beet.']) };
+    const project = documentProject({ ...pdfs, 'notes.md': '# Notes\n\nSandy soils leach K.\n' }, false);
+    const { server, env } = await emulator({ jobDurationMs: 2000 });
+    const ai = new GoogleGenAI({ apiKey: TEST_API_KEY, apiVersion: 'v1beta', httpOptions: { baseUrl: server.url } });
+    const run = startCli(['run', '--project', project], env);
+    // Once the job is created, one of its PDFs is deleted before the job reaches its lines.
+    await vi.waitFor(() => expect(server.stats().batchesCreated).toBe(1), { timeout: 30_000, interval: 50 });
+    const files = [];
+    for await (const file of await ai.files.list()) files.push(file);
+    const gone = files.find((file) => file.displayName?.includes(sha256(pdfs['gone.pdf'])) === true);
+    expect(gone?.name).toBeDefined();
+    await ai.files.delete({ name: gone?.name ?? '' });
+
+    const result = await run.done;
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'read'))).toHaveLength(3);
+    const stats = server.stats();
+    expect(stats.lineFailuresByReason).toEqual({ 'file-unavailable': 1 });
+    expect(stats.uploadsBySha256[sha256(pdfs['gone.pdf'])]).toBe(2);
+    expect(stats.uploadsBySha256[sha256(pdfs['kept.pdf'])]).toBe(1);
+    // Only the line of the deleted file was retried.
+    const retried = queryLedger<{ key: string }>(project, 'SELECT r.key FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.attempt_no = 2');
+    expect(retried).toEqual([{ key: 'gone_read' }]);
+    expect(queryLedger<{ state: string }>(project, 'SELECT state FROM uploads ORDER BY id').map((row) => row.state)).toEqual(['dead', 'deleted', 'deleted']);
   });
 });
