@@ -138,4 +138,24 @@ describe('documents of every kind (end to end)', () => {
     expect(retried).toEqual([{ key: 'gone_read' }]);
     expect(queryLedger<{ state: string }>(project, 'SELECT state FROM uploads ORDER BY id').map((row) => row.state)).toEqual(['dead', 'deleted', 'deleted']);
   });
+
+  it('a crash between an upload and its record leaves no orphan: the next run adopts the file', async () => {
+    const pdfs = { 'a.pdf': await makePdf(['Potassium in loess.']), 'b.pdf': await makePdf(['Potassium in peat.']) };
+    const project = documentProject(pdfs, false);
+    const { server, env } = await emulator();
+    const killed = await runCli(['run', '--project', project], { ...env, TRUEBATCH_FAILPOINT: 'after-document-upload' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(server.stats().filesUploaded).toBe(1);
+    expect(queryLedger<{ state: string }>(project, 'SELECT state FROM uploads')).toEqual([{ state: 'intent' }]);
+
+    const result = await runCli(['run', '--project', project], env);
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'read'))).toHaveLength(2);
+    const stats = server.stats();
+    for (const bytes of Object.values(pdfs)) expect(stats.uploadsBySha256[sha256(bytes)]).toBe(1);
+    // Uploads minus deletes equals live references: none once every job is collected.
+    expect(stats.liveFiles).toBe(0);
+    expect(queryLedger<{ state: string }>(project, 'SELECT DISTINCT state FROM uploads')).toEqual([{ state: 'deleted' }]);
+  });
 });

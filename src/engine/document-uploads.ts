@@ -101,6 +101,7 @@ export class DocumentBinder {
     let upload: UploadRow;
     try {
       const file = await files.upload(source.path, { displayName: intent.display_name, mimeType: source.mimeType });
+      this.#context.failpoint('after-document-upload');
       upload = ledger.uploads.completeUpload(intent.id, { remoteName: file.name, uri: file.uri, expiresAt: file.expiresAt });
     } catch (error) {
       ledger.uploads.retire(intent.id, 'dead', `upload failed: ${errorMessage(error)}`);
