@@ -85,8 +85,8 @@ export class DocumentBinder {
   async #liveUpload(contentHash: string, key: string): Promise<UploadRow> {
     const known = this.#uploads.get(contentHash);
     if (known) return known;
-    const { ledger, clock, provider } = this.#context;
-    const live = ledger.uploads.liveUpload(contentHash, clock.now() + this.#stage.documents.maxJobWaitMs);
+    const { ledger, provider } = this.#context;
+    const live = ledger.uploads.liveUpload(contentHash, this.#stage.documents.maxJobWaitMs);
     if (live) {
       this.#uploads.set(contentHash, live);
       return live;

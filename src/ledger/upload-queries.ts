@@ -34,8 +34,8 @@ export interface UploadQueries {
   /** Records where a document's bytes are (planning calls it for each PDF and image). */
   rememberSource(source: DocumentSource): void;
   source(contentHash: string): DocumentSource | undefined;
-  /** The newest live upload of `contentHash` that lives until at least `until` (ms), if any. */
-  liveUpload(contentHash: string, until: number): UploadRow | undefined;
+  /** The newest live upload of `contentHash` that lives at least `minLifeMs` more, if any. */
+  liveUpload(contentHash: string, minLifeMs: number): UploadRow | undefined;
   /** Writes the intent to upload (before the upload is sent). */
   beginUpload(contentHash: string, displayName: string, sizeBytes: number): UploadRow;
   /** The upload is stored at the provider. */
@@ -77,11 +77,11 @@ export function uploadQueries(sql: Sql, clock: Clock): UploadQueries {
         | undefined;
       return row && { contentHash: row.content_hash, path: row.path, mimeType: row.mime_type, sizeBytes: row.size_bytes };
     },
-    liveUpload(contentHash, until) {
+    liveUpload(contentHash, minLifeMs) {
       return sql(
         `SELECT * FROM uploads WHERE content_hash = ? AND state = 'live' AND (expires_at IS NULL OR expires_at >= ?)
          ORDER BY id DESC LIMIT 1`,
-      ).get(contentHash, until) as UploadRow | undefined;
+      ).get(contentHash, clock.now() + minLifeMs) as UploadRow | undefined;
     },
     beginUpload(contentHash, displayName, sizeBytes) {
       const info = sql(
