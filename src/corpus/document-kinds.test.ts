@@ -40,7 +40,7 @@ describe('document kinds', () => {
   it('refuses each bad PDF with what to do', async () => {
     expect(await read('locked.pdf', await encryptedPdf())).toEqual({ ok: false, reason: expect.stringMatching(/^encrypted PDF: decrypt it first/) as unknown });
     expect(await read('cut.pdf', await truncatedPdf())).toEqual({ ok: false, reason: expect.stringMatching(/^truncated PDF/) as unknown });
-    expect(await read('empty.pdf', await zeroPagePdf())).toEqual({ ok: false, reason: 'PDF with zero pages: nothing to read' });
+    expect(await read('empty.pdf', await zeroPagePdf())).toEqual({ ok: false, reason: expect.stringMatching(/^PDF with zero pages: nothing to read \(PDF, \d+ bytes\)$/) as unknown });
     expect(await read('word.pdf', docxBytes())).toEqual({ ok: false, reason: 'named .pdf but a DOCX or other ZIP archive, which Gemini does not read: export it to PDF' });
     expect(await read('report.docx', docxBytes())).toEqual({ ok: false, reason: 'named .docx but a DOCX or other ZIP archive, which Gemini does not read: export it to PDF' });
   });

@@ -22,7 +22,7 @@ export async function inspectDocument(document: Document): Promise<{ ok: true; d
     return { ok: false, reason: `could not read the file: ${errorMessage(error)}` };
   }
   const counted = await countPdfPages(bytes);
-  if (!counted.ok) return counted;
+  if (!counted.ok) return { ok: false, reason: `${counted.reason} (PDF, ${document.sizeBytes} bytes)` };
   pagesByHash.set(document.contentHash, counted.pages);
   return { ok: true, document: { ...document, pages: counted.pages } };
 }

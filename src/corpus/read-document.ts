@@ -90,7 +90,7 @@ export function readDocument(
       }
       if (sniffed.format === 'pdf') {
         const problem = pdfTailProblem(readAt(fd, Math.min(PDF_TAIL_BYTES, size), Math.max(0, size - PDF_TAIL_BYTES)).toString('latin1'));
-        if (problem !== undefined) return { ok: false, reason: problem };
+        if (problem !== undefined) return { ok: false, reason: `${problem} (PDF, ${size} bytes)` };
       }
       return documentOf(file, sniffed.format, sniffed.mimeType, {}, '', hashFile(fd, size), size, idField);
     }
