@@ -137,6 +137,11 @@ describe('documents of every kind (end to end)', () => {
     const retried = queryLedger<{ key: string }>(project, 'SELECT r.key FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.attempt_no = 2');
     expect(retried).toEqual([{ key: 'gone_read' }]);
     expect(queryLedger<{ state: string }>(project, 'SELECT state FROM uploads ORDER BY id').map((row) => row.state)).toEqual(['dead', 'deleted', 'deleted']);
+    // Lineage names the uploaded file each attempt's line referenced: the deleted one, then the fresh upload.
+    const lineage = await runCli(['lineage', 'gone_read', '--project', project], env);
+    const [first, second] = queryLedger<{ remote_name: string }>(project, 'SELECT remote_name FROM uploads WHERE content_hash = ? ORDER BY id', sha256(pdfs['gone.pdf']));
+    expect(lineage.stdout).toMatch(new RegExp(`attempt 1: failed in .*document ${first?.remote_name ?? '?'}\\)`));
+    expect(lineage.stdout).toMatch(new RegExp(`attempt 2: valid in .*document ${second?.remote_name ?? '?'}\\)`));
   });
 
   it('a crash between an upload and its record leaves no orphan: the next run adopts the file', async () => {
