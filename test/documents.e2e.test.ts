@@ -163,4 +163,24 @@ describe('documents of every kind (end to end)', () => {
     expect(stats.liveFiles).toBe(0);
     expect(queryLedger<{ state: string }>(project, 'SELECT DISTINCT state FROM uploads')).toEqual([{ state: 'deleted' }]);
   });
+
+  it('with the file quota too small for every document at once, the run never exceeds it and still finishes', async () => {
+    const page = 'Potassium release from feldspar under maize. '.repeat(8);
+    const pdfs = { 'one.pdf': await makePdf(Array.from({ length: 30 }, () => page)), 'two.pdf': await makePdf(Array.from({ length: 31 }, () => page)) };
+    const largest = Math.max(...Object.values(pdfs).map((bytes) => bytes.length));
+    const project = documentProject(pdfs, false);
+    // Room for one PDF and a job's small input and result files, not for both PDFs.
+    const { server, env } = await emulator({ fileQuotaBytes: Math.floor(largest * 1.5) });
+    expect(pdfs['one.pdf'].length + pdfs['two.pdf'].length).toBeGreaterThan(largest * 1.5);
+
+    const result = await runCli(['run', '--project', project], env);
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'read'))).toHaveLength(2);
+    const stats = server.stats();
+    expect(stats.uploadsRejected).toBeGreaterThanOrEqual(1);
+    for (const bytes of Object.values(pdfs)) expect(stats.uploadsBySha256[sha256(bytes)]).toBe(1);
+    expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(2);
+    expect(stats.liveFiles).toBe(0);
+  });
 });

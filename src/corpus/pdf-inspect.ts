@@ -26,15 +26,18 @@ export function pdfTailProblem(tail: string): string | undefined {
 export type PdfPages = { ok: true; pages: number } | { ok: false; reason: string };
 
 /**
- * Counts the pages of `bytes` (a whole PDF) with pdf.js, and frees its document. Never throws: a PDF pdf.js cannot
+ * Counts the pages of `bytes` (a whole PDF, which must not be used afterwards) with pdf.js, and frees its document. Never throws: a PDF pdf.js cannot
  * open is a reason. Work is bounded by the file: pdf.js reads the cross-reference table and page tree, not the pages.
  */
 export async function countPdfPages(bytes: Uint8Array): Promise<PdfPages> {
   const { getDocumentProxy } = await import('unpdf');
   let pages: number;
   try {
-    // A copy: pdf.js transfers (detaches) the buffer it is given.
-    const document = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false });
+    // pdf.js may detach the buffer it is given: a buffer of its own is handed over as it is (a large PDF is not held
+    // twice), a slice of a shared one (Node's pool) is copied.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const data = own ? new Uint8Array(bytes.buffer, 0, bytes.byteLength) : new Uint8Array(bytes);
+    const document = await getDocumentProxy(data, { verbosity: 0, isEvalSupported: false });
     pages = document.numPages;
     await document.destroy();
   } catch (error) {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { StageConfig } from '../config/index.ts';
 import type { UploadRow } from '../ledger/index.ts';
 import { base64Length, bindDocumentRefs, documentRef, documentRefsIn, type BatchInputLine, type DocumentRef } from '../requests/index.ts';
-import { ConfigError, InputError, errorMessage, randomId } from '../shared/index.ts';
+import { ConfigError, InputError, ProviderError, errorMessage, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 
 /** Display names of document uploads: `<project prefix>-doc-<sha256>-<random>`, so a lost reply is found again. */
@@ -26,6 +26,7 @@ export class DocumentBinder {
   readonly #stage: StageConfig;
   readonly #uploads = new Map<string, UploadRow>();
   readonly #usedBy = new Map<string, number[]>();
+  #quotaFull: string | undefined;
 
   constructor(context: EngineContext, stage: StageConfig) {
     this.#context = context;
@@ -41,7 +42,40 @@ export class DocumentBinder {
     for (const line of lines) {
       for (const ref of documentRefsIn(line.request_json)) if (ref.travel === 'file' && !wanted.has(ref.contentHash)) wanted.set(ref.contentHash, line.key);
     }
-    for (const [contentHash, key] of wanted) await this.#liveUpload(contentHash, key);
+    for (const [contentHash, key] of wanted) {
+      if (!(await this.#uploadWithinQuota(contentHash, key))) break;
+    }
+  }
+
+  /**
+   * Why the provider's file storage took no more documents, when it refused one (lines whose documents are not
+   * uploaded wait for the next cut, once collected jobs have freed space).
+   */
+  get quotaFull(): string | undefined {
+    return this.#quotaFull;
+  }
+
+  /** Whether every uploaded document `requestJson` references has its upload (see {@link prepare}). */
+  ready(requestJson: string): boolean {
+    return documentRefsIn(requestJson).every((ref) => ref.travel === 'inline' || this.#uploads.has(ref.contentHash));
+  }
+
+  /** Uploads (or finds) the document; false when the storage quota refused it even after deleting what nothing needs. */
+  async #uploadWithinQuota(contentHash: string, key: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#liveUpload(contentHash, key);
+        return true;
+      } catch (error) {
+        // Gemini keeps 20 GB of files per project [spec D.3]; a full quota is refused with 429 RESOURCE_EXHAUSTED.
+        if (!(error instanceof ProviderError && error.status === 429 && /quota|storage|exhausted/i.test(error.message))) throw error;
+        if (attempt > 1) {
+          this.#quotaFull = errorMessage(error);
+          return false;
+        }
+        await deleteUnneededUploads(this.#context);
+      }
+    }
   }
 
   /** `line` with its references bound: base64 of the file (inline), the URI of the live upload (file). */

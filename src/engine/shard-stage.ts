@@ -9,7 +9,7 @@ import type { StageConfig } from '../config/index.ts';
 import type { JobRow } from '../ledger/index.ts';
 import { requestCodecFor } from '../providers/registry.ts';
 import { ShardWriter } from '../requests/index.ts';
-import { CanaryError, randomId } from '../shared/index.ts';
+import { CanaryError, ProviderError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
 import { DocumentBinder, reconcileUploadIntents } from './document-uploads.ts';
@@ -78,11 +78,23 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
+    // Its document found no room in the provider's file storage: it waits for the next cut.
+    if (!documents.ready(request.request_json)) continue;
     const placed = await writer.add(documents.bind(submissionLine(codec, request)));
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];
-  for (const shard of await writer.finish()) {
+  const shards = await writer.finish();
+  const quotaFull = documents.quotaFull;
+  if (shards.length === 0 && quotaFull !== undefined && !ledger.uploads.heldByLiveJobs()) {
+    throw new ProviderError(
+      context.provider.name,
+      `${stage.name}: the provider's file storage has no room for the documents to upload, and no job of this project holds files that ` +
+        `will be freed: ${quotaFull}. Delete files at the provider (or raise its quota), then run again.`,
+      { isRetryable: false },
+    );
+  }
+  for (const shard of shards) {
     const planned = ledger.createJob({
       stage: stage.name,
       displayNamePrefix: `${context.displayNamePrefix}-${stage.name}`,

@@ -53,6 +53,8 @@ export interface UploadQueries {
    * holds a reference to their content.
    */
   unneeded(): UploadRow[];
+  /** Whether a job not yet collected holds a live upload (collecting it will free storage). */
+  heldByLiveJobs(): boolean;
   /** Content hashes of a job's uploaded documents whose lines failed because the file was gone (HTTP 403). */
   goneInJob(jobId: number): string[];
   /** Every upload, oldest first (status and tests). */
@@ -117,6 +119,11 @@ export function uploadQueries(sql: Sql, clock: Clock): UploadQueries {
       );
       return live.filter((upload) => needed.get(refLike(upload.content_hash)) === undefined);
     },
+    heldByLiveJobs: () =>
+      sql(
+        `SELECT 1 FROM job_uploads j JOIN jobs ON jobs.id = j.job_id JOIN uploads u ON u.id = j.upload_id
+         WHERE jobs.state <> 'collected' AND u.state = 'live' LIMIT 1`,
+      ).get() !== undefined,
     goneInJob(jobId) {
       // A referenced file that is missing, expired or not ours fails its line with 403 PERMISSION_DENIED [spec D.3].
       const failed = sql(
