@@ -147,6 +147,7 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
   }, SLOW);
 
   it('a schema-3 ledger (the new columns dropped again) migrates on open, recovers the same counts, and submits nothing', async () => {
+    const [current] = queryLedger<{ user_version: number }>(project, 'PRAGMA user_version');
     const db = new Database(join(project, '.truebatch', 'ledger.db'));
     db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; PRAGMA user_version = 3');
     db.close();
@@ -154,7 +155,8 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
     expect(migrated.code).toBe(0);
     expect((JSON.parse(migrated.stdout) as { stages: StageJson[] }).stages).toMatchObject(EXPECTED_STAGES);
     expect(queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM jobs')[0]?.n).toBe(jobsOfFirstRun);
-    expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([{ user_version: 4 }]);
+    // Every later migration applied again (as many as a fresh ledger has).
+    expect(queryLedger<{ user_version: number }>(project, 'PRAGMA user_version')).toEqual([current]);
   }, SLOW);
 });
 

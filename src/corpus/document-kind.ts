@@ -75,3 +75,21 @@ export function sniffDocument(head: Uint8Array, filePath: string): Sniffed {
 export function isBinaryFormat(format: DocumentFormat): format is 'pdf' | 'image' {
   return format === 'pdf' || format === 'image';
 }
+
+/** Bytes {@link imageTailProblem} needs from the end of a file. */
+export const IMAGE_TAIL_BYTES = 1024;
+
+/**
+ * Why an image cannot be sent, judging by its first and last bytes and its size, or undefined: a PNG ends with its
+ * IEND chunk, a JPEG with its end-of-image marker (FF D9), and a WebP's RIFF header states its size.
+ */
+export function imageTailProblem(mimeType: string, head: Uint8Array, tail: Uint8Array, size: number): string | undefined {
+  const truncated = (what: string, missing: string): string => `truncated ${what} image (${missing}): export or download it again`;
+  if (mimeType === 'image/png' && !Buffer.from(tail).includes('IEND')) return truncated('PNG', 'no IEND chunk at its end');
+  if (mimeType === 'image/jpeg' && !Buffer.from(tail).includes(Buffer.from([0xff, 0xd9]))) return truncated('JPEG', 'no end-of-image marker');
+  if (mimeType === 'image/webp') {
+    const stated = Buffer.from(head).readUInt32LE(4) + 8;
+    if (stated > size) return truncated('WebP', `its header says ${stated} bytes, the file has ${size}`);
+  }
+  return undefined;
+}

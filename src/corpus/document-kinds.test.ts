@@ -45,6 +45,13 @@ describe('document kinds', () => {
     expect(await read('report.docx', docxBytes())).toEqual({ ok: false, reason: 'named .docx but a DOCX or other ZIP archive, which Gemini does not read: export it to PDF' });
   });
 
+  it('refuses a truncated image', async () => {
+    expect(await read('half.png', pngBytes().subarray(0, 30))).toEqual({
+      ok: false,
+      reason: 'truncated PNG image (no IEND chunk at its end): export or download it again (image/png, 30 bytes)',
+    });
+  });
+
   it('refuses a PDF over the page limit', async () => {
     const pages = await countPdfPages(await makePdf(Array.from({ length: 1001 }, () => '')));
     expect(pages).toEqual({ ok: false, reason: 'PDF of 1001 pages, over the model\'s limit of 1000: split it into parts of at most 1000 pages' });

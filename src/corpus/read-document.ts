@@ -5,7 +5,7 @@ import path from 'node:path';
 import { errorMessage, parseJsonText, sha256Hex } from '../shared/index.ts';
 import type { Document, DocumentFormat } from './corpus-types.ts';
 import { decodeText } from './decode-text.ts';
-import { SNIFF_BYTES, isBinaryFormat, sniffDocument, textFormatOf } from './document-kind.ts';
+import { IMAGE_TAIL_BYTES, SNIFF_BYTES, imageTailProblem, isBinaryFormat, sniffDocument, textFormatOf } from './document-kind.ts';
 import { MAX_DOCUMENT_BYTES, PDF_TAIL_BYTES, pdfTailProblem } from './pdf-inspect.ts';
 
 /** A document, or the reason the file is invalid. */
@@ -91,6 +91,10 @@ export function readDocument(
       if (sniffed.format === 'pdf') {
         const problem = pdfTailProblem(readAt(fd, Math.min(PDF_TAIL_BYTES, size), Math.max(0, size - PDF_TAIL_BYTES)).toString('latin1'));
         if (problem !== undefined) return { ok: false, reason: `${problem} (PDF, ${size} bytes)` };
+      } else {
+        const tail = readAt(fd, Math.min(IMAGE_TAIL_BYTES, size), Math.max(0, size - IMAGE_TAIL_BYTES));
+        const problem = imageTailProblem(sniffed.mimeType, readAt(fd, SNIFF_BYTES, 0), tail, size);
+        if (problem !== undefined) return { ok: false, reason: `${problem} (${sniffed.mimeType}, ${size} bytes)` };
       }
       return documentOf(file, sniffed.format, sniffed.mimeType, {}, '', hashFile(fd, size), size, idField);
     }
