@@ -71,7 +71,7 @@ describe('exit codes (end to end)', () => {
     expect(plan.stdout).not.toMatch(/invalid extract paper\d+\.json: document/);
   });
 
-  it('a folder of PDFs refused as binary files: plan and run exit 7 and submit nothing', async () => {
+  it('a folder of broken PDFs refused with their reason: plan and run exit 7 and submit nothing', async () => {
     const project = makeProject({ count: 0 });
     for (let i = 1; i <= 3; i++) {
       const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(8, 0), Buffer.from(`stream ${i}`)]);
@@ -82,7 +82,7 @@ describe('exit codes (end to end)', () => {
     const { server, env } = await emulator();
     const plan = await runCli(['plan', '--project', project], env);
     expect(plan.code).toBe(ExitCode.invalidDocuments);
-    expect(plan.stdout).toContain('invalid extract scan1.pdf: binary file (NUL byte at offset 9)');
+    expect(plan.stdout).toContain('invalid extract scan1.pdf: truncated PDF (no %%EOF marker at its end): download or export it again (PDF, 25 bytes)');
     const run = await runCli(['run', '--project', project], env);
     expect(run.code).toBe(ExitCode.invalidDocuments);
     expect(run.stdout).toContain('extract: 3 invalid document(s), not submitted:');

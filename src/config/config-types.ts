@@ -134,6 +134,8 @@ export interface StageConfig {
   readonly context?: StageContext;
   /** Built-in tools the model may use, as neutral tools (`googleSearch` is `web-search`). */
   readonly tools?: readonly ToolSpec[];
+  /** How PDFs and images travel: inline up to `inlineMaxBytes`, else uploaded (`travel: auto`). */
+  readonly documents: { readonly travel: 'auto' | 'inline' | 'file'; readonly inlineMaxBytes: number; readonly maxJobWaitMs: number };
 }
 
 /** A fully resolved, deeply frozen project config. */

@@ -131,6 +131,7 @@ async function resolveStage(
     ...(stage.canary === undefined ? {} : { canary: { ...stage.canary } }),
     ...(stage.context === undefined ? {} : { context: await resolveContext(stage.context, at, context) }),
     ...(stage.tools === undefined ? {} : { tools: stage.tools.map((tool) => NEUTRAL_TOOLS[tool]) }),
+    documents: { ...stage.documents },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stageInputSchema } from './stage-input-schema.ts';
+import { DEFAULT_INCLUDE, stageInputSchema } from './stage-input-schema.ts';
 import { configErrorMessage } from './test-support.ts';
 
 const stage = (name: string, input: unknown) => ({ name, input, prompt: { template: 't' } });
@@ -10,7 +10,7 @@ describe('stageInputSchema', () => {
     expect(stageInputSchema.parse({ dir: 'docs' })).toEqual({
       kind: 'files',
       dir: 'docs',
-      include: ['**/*.json', '**/*.md', '**/*.txt'],
+      include: [...DEFAULT_INCLUDE],
       exclude: [],
       followSymlinks: false,
     });

@@ -6,7 +6,12 @@ import { z } from 'zod';
 import type { FilesInput, StageOutputInput } from './config-types.ts';
 
 /** Default `input.include`. */
-export const DEFAULT_INCLUDE: readonly string[] = ['**/*.json', '**/*.md', '**/*.txt'];
+export const DEFAULT_INCLUDE: readonly string[] = [
+  '**/*.json', '**/*.md', '**/*.txt', '**/*.markdown', '**/*.html', '**/*.htm',
+  '**/*.pdf', '**/*.png', '**/*.jpg', '**/*.jpeg', '**/*.webp',
+  // Read only to be refused with what to do ("export it to PDF"), instead of silently left out.
+  '**/*.docx', '**/*.doc',
+];
 
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
 const relativePattern = nonEmpty.refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), {

@@ -1,5 +1,6 @@
 /** @module The zod schema of one pipeline stage, as a user writes it in the config file. */
 import { z } from 'zod';
+import { documentsSchema } from './documents-schema.ts';
 import { batchingSchema, budgetSchema, canarySchema, maxInputTokensSchema } from './limits-schema.ts';
 import { stageInputSchema } from './stage-input-schema.ts';
 
@@ -194,6 +195,7 @@ export const stageSchema = z
       .min(1)
       .refine((tools) => new Set(tools).size === tools.length, 'expected each tool once')
       .optional(),
+    documents: documentsSchema.prefault({}),
   })
   .strict()
   .superRefine((stage, ctx) => {

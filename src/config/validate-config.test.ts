@@ -1,3 +1,4 @@
+import { DEFAULT_INCLUDE } from './stage-input-schema.ts';
 import { describe, expect, it } from 'vitest';
 import { validateConfigObject } from './validate-config.ts';
 import { configErrorMessage } from './test-support.ts';
@@ -21,7 +22,7 @@ describe('validateConfigObject', () => {
     expect(stage.input).toEqual({
       kind: 'files',
       dir: 'docs',
-      include: ['**/*.json', '**/*.md', '**/*.txt'],
+      include: [...DEFAULT_INCLUDE],
       exclude: [],
       followSymlinks: false,
     });

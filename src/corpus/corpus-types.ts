@@ -1,7 +1,10 @@
 /** @module What scanning a corpus yields: documents, and files left out with the reason why. */
 
-/** How a document's text was interpreted. */
-export type DocumentFormat = 'json' | 'markdown' | 'text';
+/**
+ * What a document is: text read as JSON, Markdown, HTML or plain text (its text goes into the prompt), or a PDF or
+ * page image (its bytes travel beside the prompt).
+ */
+export type DocumentFormat = 'json' | 'markdown' | 'html' | 'text' | 'pdf' | 'image';
 
 /** One input document, read and checked. */
 export interface Document {
@@ -11,9 +14,13 @@ export interface Document {
   path: string;
   absolutePath: string;
   format: DocumentFormat;
-  /** The JSON object, or `{ text }` for Markdown and text files. */
+  /** e.g. `application/pdf`, `image/png`, `text/markdown`. */
+  mimeType: string;
+  /** A PDF's page count, once inspected (see inspect-document.ts). */
+  pages?: number;
+  /** The JSON object, `{ text }` for Markdown, HTML and text files, `{}` for PDFs and images. */
   fields: Record<string, unknown>;
-  /** The file's text, byte-order mark stripped. */
+  /** The file's text, byte-order mark stripped; empty for PDFs and images. */
   text: string;
   /** SHA-256 hex of the raw bytes. */
   contentHash: string;

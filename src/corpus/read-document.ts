@@ -1,20 +1,18 @@
 /** @module Reads one corpus file into a {@link Document}, or says exactly why it cannot be one. */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, parseJsonText, sha256Hex } from '../shared/index.ts';
 import type { Document, DocumentFormat } from './corpus-types.ts';
 import { decodeText } from './decode-text.ts';
+import { IMAGE_TAIL_BYTES, SNIFF_BYTES, imageTailProblem, isBinaryFormat, sniffDocument, textFormatOf } from './document-kind.ts';
+import { MAX_DOCUMENT_BYTES, PDF_TAIL_BYTES, pdfTailProblem } from './pdf-inspect.ts';
 
 /** A document, or the reason the file is invalid. */
 export type ReadResult = { ok: true; document: Document } | { ok: false; reason: string };
 
-/** The format a file is read as, by extension: `.json`, `.md`/`.markdown`, anything else is plain text. */
-export function formatOf(filePath: string): DocumentFormat {
-  const extension = path.extname(filePath).toLowerCase();
-  if (extension === '.json') return 'json';
-  if (extension === '.md' || extension === '.markdown') return 'markdown';
-  return 'text';
-}
+/** The format a text file is read as, by extension (a file's bytes decide first: see document-kind.ts). */
+export const formatOf = textFormatOf;
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
@@ -46,25 +44,79 @@ function idOf(
   return { ok: true, id };
 }
 
-/** Reads and checks one file. Never throws for a bad document; an unreadable file is a reason too. */
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+function readAt(fd: number, length: number, position: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  return buffer.subarray(0, readSync(fd, buffer, 0, length, position));
+}
+
+/** Chunk size for hashing a binary document without holding it. */
+const HASH_CHUNK = 1024 * 1024;
+
+/** SHA-256 hex of the whole file, read in chunks. */
+function hashFile(fd: number, size: number): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(Math.min(HASH_CHUNK, Math.max(size, 1)));
+  for (let position = 0; position < size; ) {
+    const read = readSync(fd, buffer, 0, buffer.length, position);
+    if (read === 0) break;
+    hash.update(buffer.subarray(0, read));
+    position += read;
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Reads and checks one file. Never throws for a bad document; an unreadable file is a reason too. Text documents
+ * are read whole; a PDF or image is only sniffed, checked at its end and hashed in chunks (its bytes travel later,
+ * see `inspectDocument` for a PDF's pages).
+ */
 export function readDocument(
   file: { path: string; absolutePath: string },
   idField: string | undefined,
 ): ReadResult {
-  let bytes: Buffer;
+  // Synchronous on purpose: for many small files it is several times faster than the promise API's
+  // open/stat/read/close round trips, and documents are read one at a time anyway.
+  let fd: number | undefined;
   try {
-    // Synchronous on purpose: for many small files it is several times faster than the promise API's
-    // open/stat/read/close round trips, and documents are read one at a time anyway.
-    bytes = readFileSync(file.absolutePath);
+    fd = openSync(file.absolutePath, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return { ok: false, reason: 'empty file (0 bytes)' };
+    const sniffed = sniffDocument(readAt(fd, SNIFF_BYTES, 0), file.path);
+    if (!sniffed.ok) return sniffed;
+    if (isBinaryFormat(sniffed.format)) {
+      if (size > MAX_DOCUMENT_BYTES) {
+        return { ok: false, reason: `${size} bytes, over the 2 GB a provider takes per file: split it into smaller files` };
+      }
+      if (sniffed.format === 'pdf') {
+        const problem = pdfTailProblem(readAt(fd, Math.min(PDF_TAIL_BYTES, size), Math.max(0, size - PDF_TAIL_BYTES)).toString('latin1'));
+        if (problem !== undefined) return { ok: false, reason: `${problem} (PDF, ${size} bytes)` };
+      } else {
+        const tail = readAt(fd, Math.min(IMAGE_TAIL_BYTES, size), Math.max(0, size - IMAGE_TAIL_BYTES));
+        const problem = imageTailProblem(sniffed.mimeType, readAt(fd, SNIFF_BYTES, 0), tail, size);
+        if (problem !== undefined) return { ok: false, reason: `${problem} (${sniffed.mimeType}, ${size} bytes)` };
+      }
+      return documentOf(file, sniffed.format, sniffed.mimeType, {}, '', hashFile(fd, size), size, idField);
+    }
+    return readText(file, readAt(fd, size, 0), sniffed.format, sniffed.mimeType, idField);
   } catch (error) {
     return { ok: false, reason: `could not read the file: ${errorMessage(error)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  if (bytes.length === 0) return { ok: false, reason: 'empty file (0 bytes)' };
+}
+
+function readText(
+  file: { path: string; absolutePath: string },
+  bytes: Buffer,
+  format: DocumentFormat,
+  mimeType: string,
+  idField: string | undefined,
+): ReadResult {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return decoded;
   const text = decoded.text;
   if (text.trim() === '') return { ok: false, reason: `empty file (only whitespace, ${bytes.length} bytes)` };
-  const format = formatOf(file.path);
   let fields: Record<string, unknown>;
   if (format === 'json') {
     const parsed = parseJsonText(text);
@@ -81,20 +133,24 @@ export function readDocument(
   } else {
     fields = { text };
   }
+  return documentOf(file, format, mimeType, fields, text, sha256Hex(bytes), bytes.length, idField);
+}
+
+function documentOf(
+  file: { path: string; absolutePath: string },
+  format: DocumentFormat,
+  mimeType: string,
+  fields: Record<string, unknown>,
+  text: string,
+  contentHash: string,
+  sizeBytes: number,
+  idField: string | undefined,
+): ReadResult {
   const stem = path.basename(file.path, path.extname(file.path));
   const id = idOf(stem, format, fields, idField);
   if (!id.ok) return id;
   return {
     ok: true,
-    document: {
-      id: id.id,
-      path: file.path,
-      absolutePath: file.absolutePath,
-      format,
-      fields,
-      text,
-      contentHash: sha256Hex(bytes),
-      sizeBytes: bytes.length,
-    },
+    document: { id: id.id, path: file.path, absolutePath: file.absolutePath, format, mimeType, fields, text, contentHash, sizeBytes },
   };
 }

@@ -71,13 +71,13 @@ describe('scanCorpus on a folder with every kind of bad document', () => {
     expect((await collect(input())).map(summary)).toEqual([
       ['excluded', '.hidden.json', 'hidden file (matches **/.*)'],
       ['invalid', 'array.json', 'JSON is an array, not an object; a document must be one JSON object'],
-      ['invalid', 'binary.txt', 'binary file (NUL byte at offset 4)'],
+      ['invalid', 'binary.txt', 'named .txt but a DOCX or other ZIP archive, which Gemini does not read: export it to PDF'],
       ['document', 'bom.json', 'bom'],
       ['invalid', 'broken-link.json', 'broken symbolic link to missing-target.json'],
       ['excluded', 'complete_dataset.json', 'consolidation file (matches **/complete_dataset.json)'],
       ['invalid', 'empty.json', 'empty file (0 bytes)'],
       ['document', 'good.json', 'good'],
-      ['excluded', 'image.png', 'not matched by include (**/*.json, **/*.md, **/*.txt)'],
+      ['invalid', 'image.png', 'named .png but not a PNG image: check the file, or rename it'],
       [
         'invalid',
         'latin1.txt',
@@ -116,6 +116,7 @@ describe('scanCorpus on a folder with every kind of bad document', () => {
       path: 'bom.json',
       absolutePath: path.join(docs, 'bom.json'),
       format: 'json',
+      mimeType: 'application/json',
       fields: { title: 'With BOM' },
       text: '{"title": "With BOM"}',
       contentHash: createHash('sha256').update(bomBytes).digest('hex'),

@@ -3,6 +3,7 @@ import type { FilesInput } from '../config/index.ts';
 import { createCorpusFilter } from './corpus-filter.ts';
 import { DocumentIds } from './document-ids.ts';
 import type { CorpusEntry } from './corpus-types.ts';
+import { inspectDocument } from './inspect-document.ts';
 import { readDocument } from './read-document.ts';
 import { walkFiles, type WalkItem } from './walk-files.ts';
 
@@ -33,7 +34,8 @@ export async function* scanCorpus(input: FilesInput): AsyncGenerator<CorpusEntry
       yield item;
       continue;
     }
-    const result = readDocument(item, input.idField);
+    const read = readDocument(item, input.idField);
+    const result = read.ok ? await inspectDocument(read.document) : read;
     if (!result.ok) {
       yield { kind: 'invalid', path: item.path, reason: result.reason };
       continue;

@@ -11,6 +11,7 @@ import { COLLECTABLE_STATES, type FailureKind, type JobAttempt, type JobRow } fr
 import { ensureFolder } from '../outputs/index.ts';
 import { isTransient } from '../providers/index.ts';
 import { errorMessage, FilesystemError } from '../shared/index.ts';
+import { settleJobDocuments } from './document-uploads.ts';
 import type { EngineContext } from './context.ts';
 import { settleJobCost } from './costing.ts';
 import type { LineOutcome } from './judge-lines.ts';
@@ -84,6 +85,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
   ledger.addEvent('job-collected', `${job.display_name}: ${text || 'no results'}`, { stage: stage.name, jobId: job.id });
   context.reporter.job(collected);
   await deleteProviderFiles(context, collected);
+  await settleJobDocuments(context, collected.id);
 }
 
 /**

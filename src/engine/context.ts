@@ -27,6 +27,7 @@ export function loggerReporter(logger: Logger): RunReporter {
  */
 export type Failpoint =
   | 'after-upload'
+  | 'after-document-upload'
   | 'after-intent'
   | 'after-create'
   | 'while-polling'

@@ -67,7 +67,7 @@ async function searchStage(config: ProjectConfig, ledger: Ledger, stage: StageCo
   // does, and starting the workers would take longer than reading a small corpus.
   for await (const entry of entriesOf(config, ledger, stage)) {
     if (!isPrepareTask(entry)) continue;
-    const [prepared] = prepareDocuments([entry], recipe);
+    const [prepared] = await prepareDocuments([entry], recipe);
     if (prepared === undefined || prepared.kind === 'unreadable') continue;
     const { id } = prepared.document;
     const path = documentPathOf(stage, prepared.document);

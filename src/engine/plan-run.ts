@@ -14,7 +14,7 @@ import type { Ledger } from '../ledger/index.ts';
 import { planShards } from '../requests/index.ts';
 import { compileValidator } from '../validation/index.ts';
 import { calibrated } from './costing.ts';
-import { planStage, type PlanMemory, type StagePlan, type UpstreamView } from './plan-stage.ts';
+import { planStage, type AttachmentCounts, type PlanMemory, type StagePlan, type UpstreamView } from './plan-stage.ts';
 import { keysSha256, stageSubmissions, type StageSubmissions } from './plan-submissions.ts';
 import { isDamaged, restoredOutput } from './restore-outputs.ts';
 import { readOutputFile, type OutputReader } from './stage-documents.ts';
@@ -56,11 +56,17 @@ export interface StagePreview {
   context?: ContextPreview;
   /** A stage that gives the model web search: the fee if every request to submit searches. */
   searchFee?: SearchFeePreview;
+  /** The PDFs and images among the stage's documents. */
+  attachments: AttachmentCounts;
+  /** Documents the run uploads for this stage (each content once, even when several stages send it). */
+  uploads: { sha256: string; bytes: number }[];
 }
 
 /** The whole plan: per stage, and totals. */
 export interface RunPreview {
   documents: number;
+  /** PDFs and images the run uploads before creating jobs (Gemini keeps them 48 h, 20 GB per project). */
+  uploads: { files: number; bytes: number };
   excluded: { stage: string; path: string; reason: string }[];
   invalid: { stage: string; path: string; reason: string }[];
   requests: {
@@ -152,6 +158,8 @@ async function previewStage(
     documents: plan.documents,
     excluded: plan.excluded,
     invalid: plan.invalid,
+    attachments: plan.attachments,
+    uploads: [...plan.uploads].map(([sha256, bytes]) => ({ sha256, bytes })),
     requests: {
       ...plan.requests,
       toSubmit: submissions.keys.length,
@@ -201,7 +209,7 @@ function upstreamViewOf(ledger: Ledger, upstreamStage: StageConfig | undefined, 
 }
 
 function waitingOf(ledger: Ledger, stage: StageConfig, requests: number, price: ReturnType<PriceTable['priceFor']>, upstreamKeys: string[] | undefined): StagePreview['waiting'] {
-  const average = requests > 0 ? ledger.averageEstimatedTokens(stage.name) : undefined;
+  const average = requests > 0 ? ledger.costs.averageEstimatedTokens(stage.name) : undefined;
   const waiting: StagePreview['waiting'] = { requests, ...(upstreamKeys ? { upstreamKeys } : {}) };
   if (!average) return waiting;
   const estimatedTokens = { input: Math.round(average.input * requests), output: Math.round(average.output * requests) };
@@ -239,6 +247,7 @@ function totalOf(stages: StagePreview[], config: ProjectConfig): Omit<RunPreview
     documents: sum((s) => s.documents),
     excluded: stages.flatMap((s) => s.excluded.map((issue) => ({ stage: s.stage, ...issue }))),
     invalid: stages.flatMap((s) => s.invalid.map((issue) => ({ stage: s.stage, ...issue }))),
+    uploads: uploadsOf(stages),
     requests,
     shards: stages.flatMap((s) => s.shards.map((shard) => ({ stage: s.stage, ...shard }))),
     limits: { maxRequestsPerJob: config.sharding.maxRequestsPerJob, maxBytesPerJob: config.sharding.maxBytesPerJob },
@@ -250,4 +259,10 @@ function totalOf(stages: StagePreview[], config: ProjectConfig): Omit<RunPreview
     },
     stages,
   };
+}
+
+/** The documents the run uploads, each content once across stages, and their bytes. */
+function uploadsOf(stages: readonly StagePreview[]): { files: number; bytes: number } {
+  const bytes = new Map(stages.flatMap((stage) => stage.uploads.map((upload) => [upload.sha256, upload.bytes] as const)));
+  return { files: bytes.size, bytes: [...bytes.values()].reduce((sum, size) => sum + size, 0) };
 }

@@ -9,7 +9,7 @@ import { embeddingOptionsOf, generationOptionsOf, type ProjectConfig, type Stage
 import { checkExpectedCount, DocumentIds, documentIdsFor, walkCorpus } from '../corpus/index.ts';
 import { upsertDecision, type Ledger, type Lineage, type RequestRow, type UpsertOutcome } from '../ledger/index.ts';
 import { removeOutput } from '../outputs/index.ts';
-import { canonicalJson, type RequestSpec } from '../requests/index.ts';
+import { canonicalJson, documentRef, type RequestSpec } from '../requests/index.ts';
 import { contextPartsOf } from './stage-context.ts';
 import { sha256Hex } from '../shared/index.ts';
 import { compileValidator, type Validator } from '../validation/index.ts';
@@ -37,6 +37,18 @@ export interface StagePlan {
   decided: Map<string, DecidedRequest>;
   /** Keys whose request changed (new fingerprint): the run drops their old output and answers them afresh. */
   redone: Set<string>;
+  /** The PDFs and images among the documents: how many, their pages and bytes. */
+  attachments: AttachmentCounts;
+  /** Documents the run uploads (none live long enough): bytes by content hash. */
+  uploads: Map<string, number>;
+}
+
+/** PDFs and images counted. */
+export interface AttachmentCounts {
+  pdfs: number;
+  pages: number;
+  images: number;
+  bytes: number;
 }
 
 /** Where planning leaves one request: its state (or served from a stored answer), and a freshly rendered line. */
@@ -72,6 +84,7 @@ export function requestSpecOf(stage: StageConfig): RequestSpec {
     ...(stage.task === 'embed' ? { embedding: embeddingOptionsOf(stage) } : {}),
     ...(stage.context === undefined ? {} : { context: contextPartsOf(stage.context) }),
     ...(stage.tools === undefined ? {} : { tools: stage.tools }),
+    documents: stage.documents,
   };
 }
 
@@ -87,6 +100,8 @@ function emptyPlan(stage: string): StagePlan {
     resubmissions: 0,
     decided: new Map(),
     redone: new Set(),
+    attachments: { pdfs: 0, pages: 0, images: 0, bytes: 0 },
+    uploads: new Map(),
   };
 }
 
@@ -183,11 +198,19 @@ function planPrepared(
     return;
   }
   plan.documents++;
+  const { attachment } = document;
+  if (attachment) {
+    if (attachment.format === 'pdf') plan.attachments.pdfs++;
+    else plan.attachments.images++;
+    plan.attachments.pages += attachment.pages ?? 0;
+    plan.attachments.bytes += attachment.sizeBytes;
+  }
   // Read before the upsert: the decision depends on where the request stands now.
   const existing = ledger.requestStatus(stage.name, key);
   const decision = upsertDecision(existing, fingerprint, stage.maxAttempts);
   if (mode === 'record') {
     ledger.documents.upsert(stage.name, document);
+    if (attachment) ledger.uploads.rememberSource({ contentHash: attachment.contentHash, path: attachment.absolutePath, mimeType: attachment.mimeType, sizeBytes: attachment.sizeBytes });
     ledger.upsertRequest({
       stage: stage.name,
       docId: document.id,
@@ -216,5 +239,10 @@ function planPrepared(
   }
   plan.requests[outcome]++;
   if (willSubmit && outcome === 'unchanged') plan.resubmissions++;
+  // An uploaded document with no upload that outlives the job's wait is uploaded by the run (document-uploads.ts).
+  if (willSubmit && attachment && requestJson.includes(documentRef('file', attachment.contentHash)) &&
+    !ledger.uploads.liveUpload(attachment.contentHash, stage.documents.maxJobWaitMs)) {
+    plan.uploads.set(attachment.contentHash, attachment.sizeBytes);
+  }
   plan.decided.set(key, { state: decision.state, ...(fresh ? { fresh } : {}) });
 }

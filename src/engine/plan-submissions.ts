@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/index.ts';
 import type { RequestCodec } from '../providers/request-codec.ts';
 import { inputLineSize } from '../requests/index.ts';
 import type { DecidedRequest } from './plan-stage.ts';
+import { boundSizeDelta } from './document-uploads.ts';
 import { submissionLine } from './submission-line.ts';
 
 /** The requests the next run submits in one stage (from inputs that exist now), and what they weigh. */
@@ -52,7 +53,8 @@ export function stageSubmissions(
     if (!staysPending) continue;
     if (decision === undefined) result.orphaned++;
     add(row.key, { input: row.estimated_input_tokens ?? 0, output: row.estimated_output_tokens ?? 0 });
-    lines.push({ order: row.id, size: inputLineSize(submissionLine(codec, row)) });
+    const inlineBytes = boundSizeDelta(row.request_json, (ref) => ledger.uploads.source(ref.contentHash)?.sizeBytes);
+    lines.push({ order: row.id, size: inputLineSize(submissionLine(codec, row)) + inlineBytes });
   }
   // New and changed requests carry this plan's rendering: the ledger still holds the old one, or none.
   for (const [key, decision] of decided) {
@@ -62,7 +64,7 @@ export function stageSubmissions(
   }
   result.lineSizes = lines.sort((a, b) => a.order - b.order).map((line) => line.size);
   const unsent = new Map<number, number>();
-  for (const request of ledger.unsentJobRequests(stage.name)) {
+  for (const request of ledger.costs.unsentJobRequests(stage.name)) {
     add(request.key, request);
     unsent.set(request.jobId, (unsent.get(request.jobId) ?? 0) + 1);
   }

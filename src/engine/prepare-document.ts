@@ -4,11 +4,12 @@
  * records the documents already prepared (see plan-worker.ts).
  */
 import { isAbsolute, relative } from 'node:path';
-import { readDocument } from '../corpus/index.ts';
+import { inspectDocument, isBinaryFormat, readDocument } from '../corpus/index.ts';
 import type { RequestCodec } from '../providers/request-codec.ts';
 import { requestCodecFor } from '../providers/registry.ts';
 import { buildRequest, fingerprintRequest, inputLineSize, type RequestSpec } from '../requests/index.ts';
 import { errorMessage } from '../shared/index.ts';
+import { boundSizeDelta } from './document-uploads.ts';
 import type { StageDocument } from './stage-documents.ts';
 
 /** What a stage's documents are prepared with (given to the planning workers once, when they start). */
@@ -53,16 +54,29 @@ export type Prepared =
     };
 
 /** Prepares each task, in order. Never throws for a bad document: the reason is in the result. */
-export function prepareDocuments(tasks: readonly PrepareTask[], recipe: PrepareRecipe): Prepared[] {
+export async function prepareDocuments(tasks: readonly PrepareTask[], recipe: PrepareRecipe): Promise<Prepared[]> {
   const codec = requestCodecFor(recipe.provider);
-  return tasks.map((task): Prepared => {
-    if (task.kind === 'document') return prepare(task.document, recipe, codec);
+  const prepared: Prepared[] = [];
+  for (const task of tasks) {
+    if (task.kind === 'document') {
+      prepared.push(prepare(task.document, recipe, codec));
+      continue;
+    }
     const read = readDocument(task, recipe.idField);
-    if (!read.ok) return { kind: 'unreadable', path: task.path, reason: read.reason };
-    const { id, path, text, fields, contentHash, sizeBytes, absolutePath } = read.document;
+    // A PDF's pages are counted here, on the worker, once per content (inspect-document.ts).
+    const inspected = read.ok ? await inspectDocument(read.document) : read;
+    if (!inspected.ok) {
+      prepared.push({ kind: 'unreadable', path: task.path, reason: inspected.reason });
+      continue;
+    }
+    const { id, path, text, fields, contentHash, sizeBytes, absolutePath, format, mimeType, pages } = inspected.document;
     const lineage = { document: { id, path: projectRelative(recipe.projectDir, absolutePath), contentHash }, upstream: [] };
-    return prepare({ id, path, text, fields, contentHash, sizeBytes, lineage }, recipe, codec);
-  });
+    const attachment = isBinaryFormat(format)
+      ? { attachment: { mimeType, contentHash, sizeBytes, absolutePath, format, ...(pages === undefined ? {} : { pages }) } }
+      : {};
+    prepared.push(prepare({ id, path, text, fields, contentHash, sizeBytes, lineage, ...attachment }, recipe, codec));
+  }
+  return prepared;
 }
 
 function prepare(document: StageDocument, recipe: PrepareRecipe, codec: RequestCodec): Prepared {
@@ -75,7 +89,8 @@ function prepare(document: StageDocument, recipe: PrepareRecipe, codec: RequestC
     return {
       kind: 'request', document: facts, key: built.key, fingerprint, requestJson,
       estimate: { input: estimate.input, output: estimate.output },
-      lineSize: inputLineSize({ key: built.key, requestJson }),
+      // As the run writes it: an inline document's reference becomes its base64.
+      lineSize: inputLineSize({ key: built.key, requestJson }) + boundSizeDelta(requestJson, () => document.attachment?.sizeBytes),
     };
   } catch (error) {
     return { kind: 'unrenderable', document: facts, reason: errorMessage(error) };

@@ -36,9 +36,9 @@ function file(name: string, text: string): StageEntry {
 }
 
 describe('prepareDocuments', () => {
-  it('reads a corpus file and renders the same request, key and fingerprint as buildRequest', () => {
+  it('reads a corpus file and renders the same request, key and fingerprint as buildRequest', async () => {
     const entry = file('p1.json', '{"title":"Soil K"}');
-    const [prepared] = prepareDocuments([entry as Extract<StageEntry, { kind: 'file' }>], recipe);
+    const [prepared] = await prepareDocuments([entry as Extract<StageEntry, { kind: 'file' }>], recipe);
     const built = buildRequest(recipe.spec, { id: 'p1', text: '{"title":"Soil K"}', fields: { title: 'Soil K' } });
     const expected = {
       fingerprint: fingerprintRequest({ provider: 'gemini', model: recipe.spec.model, request: built.request }),
@@ -54,10 +54,10 @@ describe('prepareDocuments', () => {
     expect(prepared?.kind === 'request' && prepared.lineSize).toBe(Buffer.byteLength(`{"key":"p1_extract","request":${expected.requestJson}}`) + 1);
   });
 
-  it('says why a file is not a document, and why a document cannot be rendered', () => {
+  it('says why a file is not a document, and why a document cannot be rendered', async () => {
     const broken = file('broken.json', '{"title":');
     const untitled = file('untitled.json', '{"name":"no title field"}');
-    const [unreadable, unrenderable] = prepareDocuments([broken, untitled] as Extract<StageEntry, { kind: 'file' }>[], recipe);
+    const [unreadable, unrenderable] = await prepareDocuments([broken, untitled] as Extract<StageEntry, { kind: 'file' }>[], recipe);
     expect(unreadable).toMatchObject({ kind: 'unreadable', path: 'broken.json', reason: expect.stringContaining('malformed JSON') as unknown });
     expect(unrenderable).toMatchObject({ kind: 'unrenderable', document: { id: 'untitled' }, reason: expect.stringContaining('title') as unknown });
   });

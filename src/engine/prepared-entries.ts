@@ -37,7 +37,7 @@ export async function* preparedEntries(entries: AsyncIterable<StageEntry> | Iter
   for (;;) {
     const next = await iterator.next();
     if (next.done === true) {
-      const prepare = (batch: PrepareTask[]): Promise<Prepared[]> => Promise.resolve(prepareDocuments(batch, recipe));
+      const prepare = (batch: PrepareTask[]): Promise<Prepared[]> => prepareDocuments(batch, recipe);
       yield* await prepareBatch(head, prepare);
       return;
     }

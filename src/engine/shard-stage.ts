@@ -9,11 +9,12 @@ import type { StageConfig } from '../config/index.ts';
 import type { JobRow } from '../ledger/index.ts';
 import { requestCodecFor } from '../providers/registry.ts';
 import { ShardWriter } from '../requests/index.ts';
-import { CanaryError, randomId } from '../shared/index.ts';
+import { CanaryError, ProviderError, randomId } from '../shared/index.ts';
 import type { EngineContext } from './context.ts';
 import { estimateJobUsd } from './costing.ts';
 import { cacheForNextJob, tendCaches } from './cache-lifecycle.ts';
 import { bindCachedContext } from './stage-context.ts';
+import { DocumentBinder, reconcileUploadIntents } from './document-uploads.ts';
 import { submissionLine } from './submission-line.ts';
 
 /** Where a stage's canary stands: none yet (send one), in flight, passed, or failed in this run. */
@@ -74,17 +75,34 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   const codec = requestCodecFor(config.provider);
   const expected = Math.min(only?.size ?? Infinity, limit.maxRequests, config.sharding.maxRequestsPerJob ?? Infinity, ledger.requestCounts(stage.name).pending);
   const cache = await cacheForNextJob(context, stage, expected);
+  // PDFs and images are bound as the lines are written: uploaded (or reused) just before the job is created.
+  await reconcileUploadIntents(context);
+  const documents = new DocumentBinder(context, stage);
+  await documents.prepare(take(ledger.pendingRequests(stage.name, only), limit.maxRequests));
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;
-    const line = submissionLine(codec, request);
+    // Its document found no room in the provider's file storage: it waits for the next cut.
+    if (!documents.ready(request.request_json)) continue;
+    const line = documents.bind(submissionLine(codec, request));
     // The cache's name goes into the line only here: the stored request (and its fingerprint) keeps the context.
     const placed = await writer.add(cache === undefined ? line : { ...line, requestJson: bindCachedContext(codec, line.requestJson, cache.name, cache.sharedParts) });
     if (placed === 'full') break;
   }
   const jobs: JobRow[] = [];
-  for (const shard of await writer.finish()) {
-    // One transaction: a job is never recorded without the cache its lines name.
+  const shards = await writer.finish();
+  const quotaFull = documents.quotaFull;
+  if (shards.length === 0 && quotaFull !== undefined && !ledger.uploads.heldByLiveJobs()) {
+    if (cache !== undefined) await tendCaches(context, { includeUnclaimed: true });
+    throw new ProviderError(
+      context.provider.name,
+      `${stage.name}: the provider's file storage has no room for the documents to upload, and no job of this project holds files that ` +
+        `will be freed: ${quotaFull}. Delete files at the provider (or raise its quota), then run again.`,
+      { isRetryable: false },
+    );
+  }
+  for (const shard of shards) {
+    // One transaction: a job is never recorded without the cache and the uploads its lines name.
     const planned = ledger.transaction(() => {
       const created = ledger.createJob({
         stage: stage.name,
@@ -96,6 +114,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
         canary: only !== undefined,
       });
       if (cache !== undefined) ledger.caches.attachJob(cache.cacheId, created.id);
+      ledger.uploads.linkJob(created.id, documents.uploadsOf(shard.keys));
       return created;
     });
     const job = ledger.updateJob(planned.id, planned.state, { estimated_usd: estimateJobUsd(ledger, context.prices, planned) });
@@ -110,4 +129,13 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   // Nothing was cut after all: the cache no job references is deleted at once.
   if (cache !== undefined && jobs.length === 0) await tendCaches(context, { includeUnclaimed: true });
   return jobs;
+}
+
+/** The first `count` items of `items`. */
+function* take<T>(items: Iterable<T>, count: number): Generator<T> {
+  let taken = 0;
+  for (const item of items) {
+    if (taken++ >= count) return;
+    yield item;
+  }
 }

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProjectConfig } from '../config/index.ts';
+import { isBinaryFormat, sniffDocument } from '../corpus/index.ts';
 import type { Ledger, Lineage, RequestRow } from '../ledger/index.ts';
+import type { RequestAttachment } from '../requests/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
 import { projectRelative, type PrepareTask } from './prepare-document.ts';
 
@@ -18,6 +20,14 @@ export interface StageDocument {
   contentHash: string;
   sizeBytes: number;
   lineage: Pick<Lineage, 'document' | 'upstream'>;
+  /** A PDF or image, which travels beside the prompt (its text is empty). */
+  attachment?: StageAttachment;
+}
+
+/** A PDF or image document: what its request part needs, and where its bytes are. */
+export interface StageAttachment extends RequestAttachment {
+  format: 'pdf' | 'image';
+  absolutePath: string;
 }
 
 /**
@@ -89,7 +99,11 @@ export function upstreamProgress(ledger: Ledger, upstream: string): { waiting: n
 function originalDocument(config: ProjectConfig, lineage: Partial<Lineage>): unknown {
   const path = lineage.document?.path;
   if (path === undefined) return undefined;
-  const text = readFileSync(resolve(config.projectDir, path), 'utf8').replace(/^\uFEFF/, '');
+  const bytes = readFileSync(resolve(config.projectDir, path));
+  // A PDF or image has no text to join: the downstream prompt gets where it is and its hash.
+  const sniffed = sniffDocument(bytes.subarray(0, 16), path);
+  if (sniffed.ok && isBinaryFormat(sniffed.format)) return { path, contentHash: lineage.document?.contentHash, mimeType: sniffed.mimeType };
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   return path.endsWith('.json') ? (JSON.parse(text) as unknown) : { text };
 }
 

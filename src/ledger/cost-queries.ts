@@ -59,6 +59,24 @@ export function saveCalibration(sql: Sql, key: string, value: Calibration): void
   ).run(key, value.ratio, value.samples);
 }
 
+/** The requests of a stage's jobs that are cut but not yet sent (planned, uploading, uploaded), with their estimates. */
+export function unsentJobRequests(sql: Sql, stage: string): { key: string; jobId: number; input: number; output: number }[] {
+  return sql(
+      `SELECT r.key, j.id AS jobId, COALESCE(r.estimated_input_tokens, 0) AS input, COALESCE(r.estimated_output_tokens, 0) AS output
+       FROM jobs j JOIN attempts a ON a.job_id = j.id JOIN requests r ON r.id = a.request_id
+       WHERE j.stage = ? AND j.state IN ('planned', 'uploading', 'uploaded') ORDER BY j.id, a.id`,
+    )
+    .all(stage) as { key: string; jobId: number; input: number; output: number }[];
+}
+
+/** The average token estimates of a stage's requests so far, or undefined when it has none. */
+export function averageEstimatedTokens(sql: Sql, stage: string): { input: number; output: number } | undefined {
+  const row = sql(
+    'SELECT AVG(estimated_input_tokens) AS input, AVG(estimated_output_tokens) AS output FROM requests WHERE stage = ? AND estimated_input_tokens IS NOT NULL',
+  ).get(stage) as { input: number | null; output: number | null };
+  return row.input === null ? undefined : { input: row.input, output: row.output ?? 0 };
+}
+
 /** Ledger queries about money, bound to a ledger's statements: `ledger.costs`. */
 export interface CostQueries {
   /** Estimated tokens of a job's requests (from planning). */
@@ -70,6 +88,10 @@ export interface CostQueries {
   /** The token calibration of `key` (e.g. `gemini-2.5-flash:input`): actual ÷ estimated, over `samples` jobs. */
   calibration(key: string): Calibration | undefined;
   saveCalibration(key: string, value: Calibration): void;
+  /** The requests of a stage's jobs that are cut but not yet sent, with their estimated tokens. */
+  unsentJobRequests(stage: string): { key: string; jobId: number; input: number; output: number }[];
+  /** The average token estimates of a stage's requests so far (undefined when it has none). */
+  averageEstimatedTokens(stage: string): { input: number; output: number } | undefined;
 }
 
 /** The money queries bound to `sql`. */
@@ -80,5 +102,7 @@ export function costQueries(sql: Sql): CostQueries {
     committedUsd: (stage) => committedUsd(sql, stage),
     calibration: (key) => sql('SELECT ratio, samples FROM calibration WHERE model = ?').get(key) as Calibration | undefined,
     saveCalibration: (key, value) => saveCalibration(sql, key, value),
+    unsentJobRequests: (stage) => unsentJobRequests(sql, stage),
+    averageEstimatedTokens: (stage) => averageEstimatedTokens(sql, stage),
   };
 }

@@ -8,6 +8,7 @@ export type { JobAttempt, KeyedAttempt, LatestResponse, ReusableAnswer } from '.
 export type { AttemptUsageEstimate, Calibration } from './cost-queries.ts';
 export type { CorpusIssue } from './document-queries.ts';
 export type { CacheQueries, CacheRow, CacheWithJobs } from './cache-queries.ts';
+export type { DocumentSource, UploadQueries, UploadRow } from './upload-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
 export { upgradeLegacyLedger, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade, type LegacyRules } from './fingerprint-upgrade.ts';

@@ -8,8 +8,8 @@ import type { Clock } from '../shared/index.ts';
 import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 import {
-  applyResult, averageEstimatedTokens, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus,
-  requestKeys, submittableRequests, unsentJobRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
+  applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus,
+  requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
 } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
@@ -21,6 +21,7 @@ import { reportQueries, type ReportQueries } from './report-queries.ts';
 import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.ts';
 import { cacheQueries, type CacheQueries } from './cache-queries.ts';
 import { providerHealthQueries, type ProviderHealthQueries } from './provider-health-queries.ts';
+import { uploadQueries, type UploadQueries } from './upload-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
@@ -55,6 +56,8 @@ export class Ledger {
   readonly providerHealth: ProviderHealthQueries;
   /** Explicit context caches and the jobs that reference them (cache-queries.ts). */
   readonly caches: CacheQueries;
+  /** Uploaded PDFs and images, content-addressed, and the jobs that reference them (upload-queries.ts). */
+  readonly uploads: UploadQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -71,6 +74,7 @@ export class Ledger {
     this.documents = documentQueries(this.sql, (fn) => this.transaction(fn));
     this.providerHealth = providerHealthQueries(this.sql);
     this.caches = cacheQueries(this.sql, clock);
+    this.uploads = uploadQueries(this.sql, clock);
   }
 
   /** The ledger file. */
@@ -156,19 +160,9 @@ export class Ledger {
     return submittableRequests(this.sql, stage);
   }
 
-  /** The requests of a stage's jobs that are cut but not yet sent, with their estimated tokens. */
-  unsentJobRequests(stage: string): { key: string; jobId: number; input: number; output: number }[] {
-    return unsentJobRequests(this.sql, stage);
-  }
-
   /** The keys of a stage's requests in `state`. */
   requestKeys(stage: string, state: RequestRow['state']): string[] {
     return requestKeys(this.sql, stage, state);
-  }
-
-  /** The average token estimates of a stage's requests so far (undefined when it has none). */
-  averageEstimatedTokens(stage: string): { input: number; output: number } | undefined {
-    return averageEstimatedTokens(this.sql, stage);
   }
 
   /** The stage's most recent canary job and how its attempts ended. */

@@ -38,8 +38,8 @@ describe('provenance and given-up queries', () => {
     ledger.recordResult(ledger.attemptInJob(first.id, 's', 'a')?.id ?? 0, { state: 'invalid', reason: 'no title' });
     const second = ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a'] });
     expect(ledger.provenance.attemptHistory(request?.id ?? 0)).toEqual([
-      { attempt: 1, state: 'invalid', job: first.display_name, remoteJob: null, reason: 'no title' },
-      { attempt: 2, state: 'in_job', job: second.display_name, remoteJob: null, reason: null },
+      { attempt: 1, state: 'invalid', job: first.display_name, remoteJob: null, reason: 'no title', documentFiles: null },
+      { attempt: 2, state: 'in_job', job: second.display_name, remoteJob: null, reason: null, documentFiles: null },
     ]);
   });
 

@@ -160,24 +160,6 @@ export function submittableRequests(sql: Sql, stage: string): Iterable<Submittab
     .iterate(stage) as Iterable<SubmittableRequest>;
 }
 
-/** The requests of a stage's jobs that are cut but not yet sent (planned, uploading, uploaded), with their estimates. */
-export function unsentJobRequests(sql: Sql, stage: string): { key: string; jobId: number; input: number; output: number }[] {
-  return sql(
-      `SELECT r.key, j.id AS jobId, COALESCE(r.estimated_input_tokens, 0) AS input, COALESCE(r.estimated_output_tokens, 0) AS output
-       FROM jobs j JOIN attempts a ON a.job_id = j.id JOIN requests r ON r.id = a.request_id
-       WHERE j.stage = ? AND j.state IN ('planned', 'uploading', 'uploaded') ORDER BY j.id, a.id`,
-    )
-    .all(stage) as { key: string; jobId: number; input: number; output: number }[];
-}
-
-/** The average token estimates of a stage's requests so far, or undefined when it has none. */
-export function averageEstimatedTokens(sql: Sql, stage: string): { input: number; output: number } | undefined {
-  const row = sql(
-    'SELECT AVG(estimated_input_tokens) AS input, AVG(estimated_output_tokens) AS output FROM requests WHERE stage = ? AND estimated_input_tokens IS NOT NULL',
-  ).get(stage) as { input: number | null; output: number | null };
-  return row.input === null ? undefined : { input: row.input, output: row.output ?? 0 };
-}
-
 /** The keys of a stage's requests in `state`. */
 export function requestKeys(sql: Sql, stage: string, state: RequestRow['state']): string[] {
   const rows = sql('SELECT key FROM requests WHERE stage = ? AND state = ? ORDER BY id').all(stage, state) as { key: string }[];

@@ -212,4 +212,35 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX cache_jobs_by_job ON cache_jobs (job_id);
   `,
+  // Issue #17, PDFs and images through the Files API: where each document's bytes are (by content), each upload of
+  // one (an intent first, so a crash between upload and record is reconciled by display name), and which jobs
+  // reference which upload (a file is deleted once nothing still needs it). IF NOT EXISTS: a ledger whose version was
+  // set back (as a test of an older migration does) applies it again.
+  `
+  CREATE TABLE IF NOT EXISTS document_sources (
+    content_hash TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS uploads (
+    id INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    display_name TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('intent', 'live', 'dead', 'deleted')),
+    remote_name TEXT,
+    uri TEXT,
+    size_bytes INTEGER NOT NULL,
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    reason TEXT
+  );
+  CREATE INDEX IF NOT EXISTS uploads_content ON uploads (content_hash, state);
+  CREATE TABLE IF NOT EXISTS job_uploads (
+    job_id INTEGER NOT NULL REFERENCES jobs (id),
+    upload_id INTEGER NOT NULL REFERENCES uploads (id),
+    PRIMARY KEY (job_id, upload_id)
+  );
+  CREATE INDEX IF NOT EXISTS job_uploads_upload ON job_uploads (upload_id);
+  `,
 ];

@@ -48,6 +48,26 @@ export interface UploadedFile {
   sizeBytes: number;
 }
 
+/** A document (a PDF or image) stored at the provider for requests to reference. */
+export interface UploadedDocument {
+  /** e.g. `files/abc123` (what `deleteFile` takes). */
+  name: string;
+  /** What a request references it by. */
+  uri: string;
+  displayName: string | undefined;
+  sizeBytes: number;
+  /** When the provider deletes it (ms since the epoch); undefined when it keeps files. */
+  expiresAt: number | undefined;
+}
+
+/** Documents at the provider. Deleting one is `deleteFile(name)`. */
+export interface DocumentFiles {
+  /** Uploads a document and resolves once it can be referenced. Not idempotent: the engine records its intent first. */
+  upload(path: string, options: { displayName: string; mimeType: string }): Promise<UploadedDocument>;
+  /** Every stored file whose display name starts with `prefix` (to reconcile upload intents after a crash). */
+  list(prefix: string): Promise<UploadedDocument[]>;
+}
+
 /** The usage counters of one response, as the provider reported them. */
 export interface TokenUsage {
   promptTokens: number;
@@ -185,6 +205,8 @@ export interface BatchProvider {
   readonly name: string;
   /** What this provider takes and gives; the engine reads it instead of assuming Gemini's behaviour. */
   readonly capabilities: ProviderCapabilities;
+  /** Documents (PDFs, images) that requests reference by URI; absent when the provider takes them inline only. */
+  readonly documents?: DocumentFiles;
   /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
   uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
   /**

@@ -5,7 +5,7 @@
  * upload resumes inside the provider, and a create is reconciled by the engine (it is not idempotent).
  */
 import type { Clock } from '../shared/index.ts';
-import type { BatchProvider, ContextCaches } from './batch-provider.ts';
+import type { BatchProvider, ContextCaches, DocumentFiles } from './batch-provider.ts';
 import { isTransient, withRetries, type Random, type RetryEvent, type RetryPolicy } from './retry-policy.ts';
 
 /** What {@link ProviderHealth} tells its observer (the ledger records both). */
@@ -125,12 +125,21 @@ export function resilientProvider(provider: BatchProvider, options: ResilienceOp
     downloadResults: (job, destPath) => retried('downloadResults', () => provider.downloadResults(job, destPath)),
     deleteFile: (name) => retried('deleteFile', () => provider.deleteFile(name)),
     readResults: (path) => provider.readResults(path),
+    ...(provider.documents === undefined ? {} : { documents: resilientDocuments(provider.documents, watched, retried) }),
     ...(provider.caches === undefined ? {} : { caches: resilientCaches(provider.caches, watched, retried) }),
   };
 }
 
 type Watched = <T>(call: () => Promise<T>) => Promise<T>;
 type Retried = <T>(endpoint: string, call: () => Promise<T>) => Promise<T>;
+
+/** Document files with the same care: an upload is never repeated here (its intent is reconciled by display name). */
+function resilientDocuments(documents: DocumentFiles, watched: Watched, retried: Retried): DocumentFiles {
+  return {
+    upload: (path, options) => watched(() => documents.upload(path, options)),
+    list: (prefix) => retried('listDocuments', () => documents.list(prefix)),
+  };
+}
 
 /** Context caches with the same care: a create is never repeated (it is reconciled by display name instead). */
 function resilientCaches(caches: ContextCaches, watched: Watched, retried: Retried): ContextCaches {

@@ -1,5 +1,6 @@
 /** @module One (stage, document) pair rendered as a {@link NeutralRequest}, with its batch key. */
 import { ConfigError, deepFreeze } from '../shared/index.ts';
+import { documentPart, travelOf, type DocumentTravelRule, type RequestAttachment } from './document-parts.ts';
 import type { EmbeddingOptions, GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from './neutral-request.ts';
 import { renderPrompt, type TemplateDocument } from './prompt-template.ts';
 
@@ -23,7 +24,11 @@ export interface RequestSpec {
    */
   context?: readonly RequestPart[];
   tools?: readonly ToolSpec[];
+  /** How a PDF or image travels (inline or uploaded). @default inline up to 4 MiB, uploaded above */
+  documents?: DocumentTravelRule;
 }
+
+const DEFAULT_TRAVEL: DocumentTravelRule = { travel: 'auto', inlineMaxBytes: 4 * 1024 * 1024 };
 
 /** A built request: its batch key and the neutral request. */
 export interface BuiltRequest {
@@ -69,10 +74,12 @@ function optionsOf(spec: RequestSpec): GenerationOptions {
  */
 export function buildRequest(
   spec: RequestSpec,
-  doc: TemplateDocument,
+  doc: TemplateDocument & { attachment?: RequestAttachment | undefined },
   options: BuildRequestOptions = {},
 ): BuiltRequest {
   const content: RequestPart[] = [...(spec.context ?? []), { kind: 'text', text: renderPrompt(spec.promptTemplate, doc) }];
+  // The prompt first, the document after: requests of a stage then share their longest prefix (implicit caching).
+  if (doc.attachment !== undefined) content.push(documentPart(doc.attachment, travelOf(doc.attachment, spec.documents ?? DEFAULT_TRAVEL)));
   if (options.repairNote !== undefined) content.push({ kind: 'text', text: options.repairNote });
   const request: NeutralRequest = {
     ...(spec.system === undefined ? {} : { system: spec.system }),

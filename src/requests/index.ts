@@ -47,3 +47,15 @@ export {
   type BatchInputLine,
 } from './shard-plan.ts';
 export { ShardWriter, shardFileName, type ShardFile, type ShardWriterOptions } from './shard-writer.ts';
+export {
+  base64Length,
+  bindDocumentRefs,
+  documentPart,
+  documentRef,
+  documentRefsIn,
+  travelOf,
+  type DocumentRef,
+  type DocumentTravel,
+  type DocumentTravelRule,
+  type RequestAttachment,
+} from './document-parts.ts';

@@ -7,13 +7,16 @@
 /** A JSON object (a JSON Schema, a tool's declaration). */
 export type JsonObject = Record<string, unknown>;
 
-/** A piece of the user's turn. Only text is produced today; the others are modelled for PDFs and images. */
+/**
+ * A piece of the user's turn: text, or a PDF or image (see document-parts.ts: truebatch's own requests hold a
+ * content-addressed reference in `uri` / `base64`, bound when the line is written). `pages` is a PDF's page count.
+ */
 export type RequestPart =
   | { readonly kind: 'text'; readonly text: string }
   /** A file the provider already holds (an uploaded file's URI). */
-  | { readonly kind: 'file'; readonly uri: string; readonly mimeType: string }
+  | { readonly kind: 'file'; readonly uri: string; readonly mimeType: string; readonly pages?: number }
   /** Bytes sent in the request itself, base64-encoded. */
-  | { readonly kind: 'inline'; readonly mimeType: string; readonly base64: string };
+  | { readonly kind: 'inline'; readonly mimeType: string; readonly base64: string; readonly pages?: number };
 
 /**
  * How the model should generate. Members keep the order the stage's config gives them in (an encoder may follow it,

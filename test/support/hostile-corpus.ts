@@ -147,7 +147,7 @@ export function makeHostileProject(): HostileProject {
     { stage: 'extract', path: 'back\\slash.json', kind: 'invalid', reason: /^id "back\\\\slash" contains `\/`, `\\`/ },
     { stage: 'extract', path: 'pipe.json', kind: 'excluded', reason: /^not a regular file$/ },
     { stage: 'extract', path: 'sub/good.json', kind: 'invalid', reason: /^duplicate id `good`: already used by good\.json, which keeps it \((?:it comes first in path order|an earlier run used it)\); sub\/good\.json is not processed: rename one/ },
-    { stage: 'extract', path: 'binary.txt', kind: 'invalid', reason: /^binary file \(NUL byte at offset 8\)$/ },
+    { stage: 'extract', path: 'binary.txt', kind: 'invalid', reason: /^truncated PNG image \(no IEND chunk at its end\): export or download it again \(image\/png, 12 bytes\)$/ },
     { stage: 'extract', path: 'blank.txt', kind: 'invalid', reason: /^empty file \(only whitespace/ },
     { stage: 'extract', path: 'empty.json', kind: 'invalid', reason: /^empty file \(0 bytes\)$/ },
     { stage: 'extract', path: 'huge.json', kind: 'invalid', reason: /^too large: about \d+ input tokens, over maxInputTokens 2000 \(\d+ bytes\); not sent$/ },

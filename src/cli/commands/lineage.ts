@@ -16,7 +16,8 @@ function describe(node: Provenance & { vectors?: VectorRow }, indent = ''): stri
   if (node.prompt) lines.push(`${indent}  prompt ${node.prompt.file ?? '(inline)'} sha256 ${node.prompt.sha256.slice(0, 12)}…; generationConfig sha256 ${(node.generationConfigSha256 ?? '').slice(0, 12)}…`);
   if (node.reusedAttempt !== null) lines.push(`${indent}  answer reused from attempt ${node.reusedAttempt} (identical request)`);
   for (const attempt of node.attempts) {
-    lines.push(`${indent}  attempt ${attempt.attempt}: ${attempt.state} in ${attempt.job} (${attempt.remoteJob ?? 'not submitted'})${attempt.reason ? `: ${attempt.reason}` : ''}`);
+    const files = attempt.documentFiles === null ? '' : `, document ${attempt.documentFiles}`;
+    lines.push(`${indent}  attempt ${attempt.attempt}: ${attempt.state} in ${attempt.job} (${attempt.remoteJob ?? 'not submitted'}${files})${attempt.reason ? `: ${attempt.reason}` : ''}`);
   }
   const grounding = node.sources?.grounding;
   if (grounding) {

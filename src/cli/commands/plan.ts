@@ -33,6 +33,13 @@ function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): s
       `about ${plan.estimatedTokens.input} input and ${plan.estimatedTokens.output} output tokens.`,
     `Estimated cost: ${formatUsd(cost.batchUsd)} at the batch price (${formatUsd(cost.standardUsd)} interactive; you save ${formatUsd(cost.savingUsd)}).`,
   ];
+  for (const s of plan.stages) {
+    const { pdfs, pages, images, bytes } = s.attachments;
+    if (pdfs + images > 0) lines.push(`  ${s.stage} documents: ${pdfs} PDF(s) of ${pages} page(s), ${images} image(s), ${mib(bytes)}`);
+  }
+  if (plan.uploads.files > 0) {
+    lines.push(`To upload before the jobs are created: ${plan.uploads.files} document(s), ${mib(plan.uploads.bytes)}; each is deleted once no request needs it.`);
+  }
   for (const shard of plan.shards) {
     lines.push(`  ${shard.stage} shard: ${shard.requests} requests, ${mib(shard.bytes)} (limits ${plan.limits.maxRequestsPerJob} requests, ${mib(plan.limits.maxBytesPerJob)})`);
   }

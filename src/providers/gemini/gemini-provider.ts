@@ -19,6 +19,7 @@ import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.t
 import { createGeminiCaches } from './gemini-caches.ts';
 import { DEFAULT_RETRY_POLICY, type Random, type RetryPolicy } from '../retry-policy.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
+import { geminiDocuments } from './gemini-documents.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
 import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
 import { createGeminiRestClient } from './gemini-rest.ts';
@@ -107,6 +108,7 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
   return {
     name: GEMINI_PROVIDER_NAME,
     capabilities: GEMINI_CAPABILITIES,
+    documents: geminiDocuments(ai, secrets, clock),
 
     async uploadFile(path, { displayName }): Promise<UploadedFile> {
       const where = `uploadFile(${path})`;

@@ -7,7 +7,7 @@ import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '.
 import { InputError, deepFreeze, errorMessage } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
 import { decodeGeminiEmbedRequest, encodeGeminiEmbedRequest, estimateEmbedTokens, isEmbedRequestJson } from './gemini-embed-request.ts';
-import { estimateRequestTokens } from './gemini-request-tokens.ts';
+import { MEDIA_PART_TOKENS, estimateRequestTokens } from './gemini-request-tokens.ts';
 import { geminiRequestProblem } from './gemini-tool-rules.ts';
 
 /** Neutral options that Gemini's config names alike; the others are renamed (and `thinking` reshaped) below. */
@@ -186,7 +186,11 @@ export const geminiRequestCodec: RequestCodec = {
     return JSON.stringify(request);
   },
   estimateTokens(request) {
-    return request.embedding === undefined ? estimateRequestTokens(geminiRequestOf(request)) : estimateEmbedTokens(request);
+    if (request.embedding !== undefined) return estimateEmbedTokens(request);
+    const estimate = estimateRequestTokens(geminiRequestOf(request));
+    // A PDF costs about 258 tokens a page [spec D.3]; the wire body counts each document part as one page.
+    const morePages = request.content.reduce((sum, part) => sum + (part.kind !== 'text' && part.pages !== undefined ? part.pages - 1 : 0), 0);
+    return { ...estimate, input: estimate.input + morePages * MEDIA_PART_TOKENS };
   },
   requestProblem: geminiRequestProblem,
 };
