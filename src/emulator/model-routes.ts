@@ -39,8 +39,8 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
     }
     const { seed } = state.options;
     switch (verb) {
-      case 'batchGenerateContent':
       // asyncBatchEmbedContent: batches.createEmbeddings (SDK 3.3.0 createEmbeddingsInternal; spec §3.2, Part D.4).
+      case 'batchGenerateContent':
       case 'asyncBatchEmbedContent':
         return guard(c, 'batches.create', async () => {
           const text = await c.req.text();
