@@ -54,8 +54,8 @@ describe('truebatch run in a provider storm', () => {
           { endpoint: '*', fault: 429, rate: 0.1 / 0.85, retryAfterSeconds: 0.1 },
           { endpoint: '*', fault: 'drop', rate: 0.1 / 0.75 },
         ],
-        // The whole API down for a minute (emulator time), from its 150th call.
-        outages: [{ startAtCall: 150, durationMs: 60_000 }],
+        // The whole API down for a minute (emulator time), from its 60th call (mid-run: the run makes a few hundred).
+        outages: [{ startAtCall: 60, durationMs: 60_000 }],
         dropUploadChunk: [{ nth: 3, committedFraction: 0.5 }],
       },
     });
