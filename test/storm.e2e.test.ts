@@ -1,21 +1,29 @@
 /**
  * @module End to end (issue 23): unattended runs ride out provider storms. `truebatch run` as a child process against
  * an emulator that fails 35% of calls on every endpoint, loses the answers of created jobs, goes down for a minute
- * and drops an upload chunk: one run finishes everything, with one job per display name. And a provider that stays
+ * and drops an upload chunk in the middle of a 200 MB input file: one run finishes everything, with one job per
+ * display name, and the big upload resumed rather than restarted. And a provider that stays
  * down past the patience: the run exits 8, `status` says since when, and the next run finishes without submitting
  * anything twice.
  *
  * The emulator runs on a clock 20 times faster than real time (its jobs, delays and outages are timed on it), so the
  * one-minute outage lasts 3 real seconds; the CLI keeps the real clock, as its patience and retry waits are its own.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { systemClock, type Clock } from '../src/shared/index.ts';
+import { UPLOAD_CHUNK_BYTES } from '../src/providers/gemini/gemini-resumable-upload.ts';
 import { runCli } from './support/cli.ts';
+import { largePng } from './support/documents.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { makeProject, outputFiles, queryLedger } from './support/project.ts';
 
 const SCALE = 20;
+
+/** Twelve images of 12.5 MB, inline in one job as base64: its input file is about 200 MB. */
+const BIG_IMAGES = 12;
+const BIG_IMAGE_BYTES = 12_500_000;
 
 /** A clock that runs `SCALE` times faster than real time. */
 function fastClock(): Clock {
@@ -41,8 +49,15 @@ function expectOneJobPerDisplayName(project: string, batchesCreated: number): nu
 }
 
 describe('truebatch run in a provider storm', () => {
-  it('35% transient faults everywhere, lost create answers, a one-minute outage and a dropped upload chunk: one run, exit 0, every output', async () => {
-    const project = makeProject({ count: 300, extraYaml: `${RESILIENCE}\nsharding: { maxRequestsPerJob: 25 }` });
+  it('35% transient faults everywhere, lost create answers, a one-minute outage and a chunk dropped mid-way through a 200 MB upload: one run, exit 0, every output', async () => {
+    const project = makeProject({
+      count: 300 - BIG_IMAGES,
+      extraYaml: `${RESILIENCE}\nsharding: { maxRequestsPerJob: 25 }`,
+      stageYaml: `documents: { inlineMaxBytes: ${BIG_IMAGE_BYTES} }`,
+    });
+    onTestFinished(() => rmSync(project, { recursive: true, force: true }));
+    // Sorted after every paper, the images fill the last job: an input file of about 200 MB.
+    for (let i = 1; i <= BIG_IMAGES; i++) writeFileSync(join(project, 'docs', `scan-${String(i).padStart(2, '0')}.png`), largePng(BIG_IMAGE_BYTES, `scan ${i}`));
     const { server, env } = await emulator({
       clock: fastClock(),
       faults: {
@@ -56,7 +71,8 @@ describe('truebatch run in a provider storm', () => {
         ],
         // The whole API down for a minute (emulator time), from its 60th call (mid-run: the run makes a few hundred).
         outages: [{ startAtCall: 60, durationMs: 60_000 }],
-        dropUploadChunk: [{ nth: 3, committedFraction: 0.5 }],
+        // The 12th of its 24 chunks of 8 MiB: half of it kept, then the connection drops.
+        dropUploadChunk: [{ nth: 12, minUploadBytes: 150_000_000, committedFraction: 0.5 }],
       },
     });
     const result = await runCli(['run', '--project', project, '--json'], env);
@@ -72,8 +88,11 @@ describe('truebatch run in a provider storm', () => {
     // Creates whose answer was lost were found by their display name in the same run.
     const found = queryLedger(project, "SELECT 1 FROM events WHERE kind = 'job-reconciled' AND message LIKE '%: found batches/%'");
     expect(found.length).toBeGreaterThan(0);
-    expect(stats).toMatchObject({ uploadChunksDropped: 1 });
+    // The images' input file (about 200 MB of base64) went up once: resumed where the server stood, never begun again.
+    expect(stats).toMatchObject({ uploadChunksDropped: 1, uploadsRestarted: 0 });
     expect(stats.uploadsResumed).toBeGreaterThanOrEqual(1);
+    expect(stats.bytesUploaded).toBeGreaterThan((BIG_IMAGES * BIG_IMAGE_BYTES * 4) / 3);
+    expect(stats.uploadBytesReceived).toBeLessThan(stats.bytesUploaded + 2 * UPLOAD_CHUNK_BYTES);
     // The summary counts the retries by endpoint and status.
     const summary = JSON.parse(result.stdout) as { retries: { endpoint: string; status: string; count: number }[] };
     const retried = new Set(summary.retries.map((retry) => retry.endpoint));

@@ -155,10 +155,18 @@ export const outageSchema = z
 /** Drops the connection in the middle of the n-th upload chunk the emulator receives, after committing part of it. */
 export const uploadChunkDropSchema = z
   .object({
-    /** Which chunk request (1-based, counted over every `upload` chunk this emulator receives). */
+    /**
+     * Which chunk request (1-based, counted over every `upload` chunk this emulator receives, or with
+     * `minUploadBytes` over the chunks of those uploads only).
+     */
     nth: z.number().int().positive(),
     /** The share of the chunk's bytes kept (committed) before the connection drops. */
     committedFraction: rate.default(0.5),
+    /**
+     * Only chunks of uploads that declared at least this many bytes: the middle of one big file, whatever small
+     * uploads run before or beside it (issue 23: a chunk lost half-way through a large input file).
+     */
+    minUploadBytes: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -19,13 +19,13 @@ async function served(faults: FaultConfigInput): Promise<RunningEmulator> {
 }
 
 /** Starts a resumable upload of `content` over HTTP, as the SDK does; returns the session URL. */
-async function start(emulator: RunningEmulator, displayName = 'resume-me'): Promise<string> {
+async function start(emulator: RunningEmulator, displayName = 'resume-me', size = content.length): Promise<string> {
   const response = await fetch(`${emulator.url}/upload/v1beta/files`, {
     method: 'POST',
     headers: {
       'x-goog-upload-protocol': 'resumable',
       'x-goog-upload-command': 'start',
-      'x-goog-upload-header-content-length': String(content.length),
+      'x-goog-upload-header-content-length': String(size),
       'x-goog-upload-header-content-type': 'application/json',
       'content-type': 'application/json',
     },
@@ -37,8 +37,8 @@ async function start(emulator: RunningEmulator, displayName = 'resume-me'): Prom
 }
 
 /** Sends `content[offset, end)`; resolves the answer, or `dropped` when the connection broke. */
-async function chunk(url: string, offset: number, end: number): Promise<Response | 'dropped'> {
-  const command = end === content.length ? 'upload, finalize' : 'upload';
+async function chunk(url: string, offset: number, end: number, size = content.length): Promise<Response | 'dropped'> {
+  const command = end === size ? 'upload, finalize' : 'upload';
   try {
     return await fetch(url, { method: 'POST', headers: { 'x-goog-upload-command': command, 'x-goog-upload-offset': String(offset) }, body: content.subarray(offset, end) });
   } catch {
@@ -103,5 +103,23 @@ describe('resumable upload: query and resume over HTTP', () => {
     expect(status.headers.get('x-goog-upload-size-received')).toBe(String(content.length));
     expect(((await status.json()) as { file: WireFile }).file.sizeBytes).toBe(String(content.length));
     expect(emulator.stats().filesUploaded).toBe(1);
+  });
+
+  it('with minUploadBytes, counts only the chunks of large uploads: the small ones before and between are kept', async () => {
+    const emulator = await served({ dropUploadChunk: [{ nth: 2, minUploadBytes: 2 * MiB, committedFraction: 0.5 }] });
+    const small = async (name: string): Promise<void> => {
+      const answer = await chunk(await start(emulator, name, MiB), 0, MiB, MiB);
+      expect(answer !== 'dropped' && answer.headers.get('x-goog-upload-status')).toBe('final');
+    };
+    await small('small-1');
+    const url = await start(emulator, 'big');
+    expect(await chunk(url, 0, MiB)).not.toBe('dropped');
+    await small('small-2');
+    expect(await chunk(url, MiB, 2 * MiB)).toBe('dropped');
+    const committed = Number((await query(url)).headers.get('x-goog-upload-size-received'));
+    expect(committed).toBe(MiB + MiB / 2);
+    const final = await chunk(url, committed, content.length);
+    expect(final !== 'dropped' && final.headers.get('x-goog-upload-status')).toBe('final');
+    expect(emulator.stats()).toMatchObject({ uploadChunks: 5, uploadChunksDropped: 1, uploadsResumed: 1, filesUploaded: 3 });
   });
 });

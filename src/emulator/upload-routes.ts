@@ -19,6 +19,7 @@ import { quotaRefusal } from './file-references.ts';
 import { fileIdOf, isValidFileId, storeFile } from './file-store.ts';
 import { parseRequestJson } from './lenient-json.ts';
 import { describeJson, field, isJsonObject, optionalObject, optionalString } from './proto-json.ts';
+import type { UploadChunkDrop } from './faults.ts';
 import { dropConnection } from './http-faults.ts';
 import { isApiVersion, publicUrls } from './public-urls.ts';
 import { appendChunk, discardUploadSession, openUploadSession } from './upload-session.ts';
@@ -130,7 +131,33 @@ async function finalizeUpload(c: Context, state: EmulatorState, session: UploadS
   return uploadStatus('final', session, { file: fileJson(record, publicUrls(c, state.options.basePath, version)) });
 }
 
-async function uploadChunk(c: Context, state: EmulatorState, session: UploadSession, version: string, finished: FinishedUploads): Promise<Response> {
+/**
+ * The `dropUploadChunk` rules as one picker of the rule (if any) that fires on a chunk. A rule with `minUploadBytes`
+ * counts only the chunks of uploads that large; every rule counts every chunk it selects.
+ */
+function chunkDropPicker(rules: readonly UploadChunkDrop[]): ChunkDropPicker {
+  const selected = rules.map(() => 0);
+  return (session, chunkNumber) => {
+    let fired: UploadChunkDrop | undefined;
+    rules.forEach((rule, index) => {
+      if (rule.minUploadBytes !== undefined && (session.declaredSize ?? 0) < rule.minUploadBytes) return;
+      const count = rule.minUploadBytes === undefined ? chunkNumber : ++selected[index]!;
+      if (count === rule.nth) fired ??= rule;
+    });
+    return fired;
+  };
+}
+
+type ChunkDropPicker = (session: UploadSession, chunkNumber: number) => UploadChunkDrop | undefined;
+
+async function uploadChunk(
+  c: Context,
+  state: EmulatorState,
+  session: UploadSession,
+  version: string,
+  finished: FinishedUploads,
+  chunkToDrop: ChunkDropPicker,
+): Promise<Response> {
   const commands = (c.req.header('x-goog-upload-command') ?? '').split(',').map((part) => part.trim().toLowerCase());
   if (commands.includes('query')) {
     state.counters.uploadQueries++;
@@ -163,7 +190,7 @@ async function uploadChunk(c: Context, state: EmulatorState, session: UploadSess
       const body = incoming ?? (c.req.raw.body as ReadableStream<Uint8Array> | null);
       const chunkNumber = ++state.counters.uploadChunks;
       const onBytes = (bytes: number): void => void (state.counters.uploadBytesReceived += bytes);
-      const drop = state.options.faults.dropUploadChunk.find((rule) => rule.nth === chunkNumber);
+      const drop = chunkToDrop(session, chunkNumber);
       if (drop !== undefined) {
         // Part of the chunk is committed, then the connection breaks mid-body: only a query tells the client how much.
         const length = Number(c.req.header('content-length'));
@@ -207,6 +234,7 @@ function finishedQuery(c: Context, state: EmulatorState, fileId: string | undefi
 export function uploadRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
   const app = new Hono();
   const finished: FinishedUploads = new Map();
+  const chunkToDrop = chunkDropPicker(state.options.faults.dropUploadChunk);
   app.post('/upload/:version/files', (c) => {
     const version = c.req.param('version');
     if (!isApiVersion(version)) return errorResponse(404, `Unknown API version "${version}".`);
@@ -218,7 +246,7 @@ export function uploadRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
       () => {
         const session = state.uploads.get(uploadId);
         if (session === undefined) return finishedQuery(c, state, finished.get(uploadId), version);
-        return uploadChunk(c, state, session, version, finished);
+        return uploadChunk(c, state, session, version, finished, chunkToDrop);
       },
       { authenticate: false },
     );

@@ -2,6 +2,7 @@
  * @module Real PDFs and images for tests, written with pdf-lib: good ones with text pages, and the bad kinds a
  * researcher's folder holds (encrypted, truncated, no pages, a Word file renamed `.pdf`).
  */
+import { crc32 } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 /** A PDF with one page per text (each text drawn line by line). */
@@ -40,4 +41,27 @@ export function docxBytes(): Buffer {
 /** A 1×1 PNG. */
 export function pngBytes(): Buffer {
   return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+}
+
+/** One PNG chunk: length, type, data and the CRC of type and data (PNG spec §5.3). */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+/**
+ * A valid 1×1 PNG of about `sizeBytes`: {@link pngBytes} with a `tEXt` comment of filler text before `IEND` that
+ * names `label` (so each such image is distinct). Big input for a test that should cost the simulated model nothing:
+ * it reads only an image's header.
+ */
+export function largePng(sizeBytes: number, label: string): Buffer {
+  const png = pngBytes();
+  const iend = png.length - 12;
+  const keyword = Buffer.from(`Comment\0${label} `, 'latin1');
+  const filler = Buffer.alloc(Math.max(0, sizeBytes - png.length - 12 - keyword.length), 'potassium ', 'latin1');
+  return Buffer.concat([png.subarray(0, iend), pngChunk('tEXt', Buffer.concat([keyword, filler])), png.subarray(iend)]);
 }

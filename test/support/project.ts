@@ -27,8 +27,10 @@ const SCHEMA = {
   required: ['title', 'year', 'findings'],
 };
 
-/** A small project of `count` JSON papers and one stage, with fast polling. */
-export function makeProject(options: { count?: number; maxAttempts?: number; expectedCount?: number; extraYaml?: string } = {}): string {
+/** A small project of `count` JSON papers and one stage (`stageYaml`: one more line of it), with fast polling. */
+export function makeProject(
+  options: { count?: number; maxAttempts?: number; expectedCount?: number; extraYaml?: string; stageYaml?: string } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-project-'));
   mkdirSync(join(dir, 'docs'));
   const count = options.count ?? 6;
@@ -55,6 +57,7 @@ export function makeProject(options: { count?: number; maxAttempts?: number; exp
       '    prompt: { file: prompt.md }',
       '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }',
       `    maxAttempts: ${options.maxAttempts ?? 3}`,
+      ...(options.stageYaml === undefined ? [] : [`    ${options.stageYaml}`]),
       '',
     ].join('\n'),
   );
