@@ -178,6 +178,17 @@ export async function settleJobDocuments(context: EngineContext, jobId: number):
   await deleteUnneededUploads(context);
 }
 
+/**
+ * The uploads `jobId`'s lines reference that would not outlive the stage's `documents.maxJobWaitMs` if the job were
+ * created now (dead, deleted, or expiring too soon): such a job must not be created with them.
+ */
+export function expiringUploadsOf(context: EngineContext, stage: StageConfig, jobId: number): UploadRow[] {
+  const needed = context.clock.now() + stage.documents.maxJobWaitMs;
+  return context.ledger.uploads
+    .ofJob(jobId)
+    .filter((upload) => upload.state !== 'live' || (upload.expires_at !== null && upload.expires_at < needed));
+}
+
 /** Deletes at the provider every live upload that no job waiting for results and no pending request needs. */
 export async function deleteUnneededUploads(context: EngineContext): Promise<void> {
   const { ledger, provider } = context;
