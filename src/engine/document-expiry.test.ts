@@ -67,6 +67,40 @@ describe('uploaded documents that could expire before their job runs', () => {
     expect(project.read((ledger) => ['doc1', 'doc2', 'scan'].map((doc) => ledger.requestsForDocument(doc).map((request) => request.attempts)))).toEqual([[1], [1], [1]]);
   });
 
+  it('uploads again when a quota wait at create outlasts the upload, in the same run, and submits each request once', async () => {
+    const project = await makeProject({
+      docs: 1,
+      // Patient enough to wait out a 30 h quota refusal.
+      extraYaml: `resilience: { patienceMs: ${40 * HOUR_MS} }`,
+      stageYaml: `documents: { travel: file, maxJobWaitMs: ${24 * HOUR_MS} }`,
+      // The provider is at its limit for 30 h: by then 18 h are left of the document's 48 h.
+      script: { failures: [{ operation: 'createJob', status: 429, retryAfterMs: 30 * HOUR_MS }] },
+    });
+    writeFileSync(join(project.dir, 'docs', 'scan.png'), PNG);
+
+    await project.run();
+
+    expect(project.outputs()).toHaveLength(2);
+    expect(project.service.stats().calls.uploadDocument).toBe(2);
+    expect(Object.values(project.service.stats().jobsByDisplayName)).toEqual([1]);
+    const [old, fresh] = project.read((ledger) => ledger.uploads.all());
+    expect(referencedUris(project)).toEqual([[fresh?.uri]]);
+    expect([old?.state, fresh?.state]).toEqual(['deleted', 'deleted']);
+    expect(eventKinds(project)).toEqual(expect.arrayContaining(['job-create-deferred', 'job-withdrawn']));
+  });
+
+  it('creates the job with a fresh upload when the provider keeps files for less than maxJobWaitMs (no endless re-cut)', async () => {
+    // The fake keeps files 48 h: no upload can live 50 h, so a new one would be no better.
+    const project = await makeProject({ docs: 1, stageYaml: `documents: { travel: file, maxJobWaitMs: ${50 * HOUR_MS} }` });
+    writeFileSync(join(project.dir, 'docs', 'scan.png'), PNG);
+
+    await project.run();
+
+    expect(project.outputs()).toHaveLength(2);
+    expect(project.service.stats().calls.uploadDocument).toBe(1);
+    expect(eventKinds(project)).not.toContain('job-withdrawn');
+  });
+
   it('reuses the upload when it outlives maxJobWaitMs (no second upload, nothing withdrawn)', async () => {
     const project = await jobCutButNotCreated();
     // 47 h left.
