@@ -84,12 +84,13 @@ export function createJob(sql: Sql, now: number, input: NewJob): number {
  * had never been cut (the attempt it took is undone), and it is deleted with its links to caches and uploads. Run it
  * in one transaction.
  */
-export function withdrawJob(sql: Sql, now: number, job: JobRow): void {
+export function withdrawJob(sql: Sql, job: JobRow): void {
   if (!['planned', 'uploading', 'uploaded'].includes(job.state)) throw new JobStateError(`job ${job.display_name} is ${job.state}: only a job never created can be withdrawn`);
+  // `updated_at` stays the time they were cut: they have waited for a batch since before it (see oldestPendingSince).
   sql(
-    `UPDATE requests SET state = 'pending', attempts = attempts - 1, updated_at = ?
+    `UPDATE requests SET state = 'pending', attempts = attempts - 1
      WHERE state = 'in_job' AND id IN (SELECT request_id FROM attempts WHERE job_id = ? AND state = 'in_job')`,
-  ).run(now, job.id);
+  ).run(job.id);
   for (const table of ['attempts', 'job_uploads', 'cache_jobs']) sql(`DELETE FROM ${table} WHERE job_id = ?`).run(job.id);
   sql('DELETE FROM jobs WHERE id = ?').run(job.id);
 }

@@ -253,7 +253,7 @@ export class Ledger {
 
   /** Takes back a job never created at the provider: its requests pending again, the job and its links gone. */
   withdrawJob(id: number): void {
-    this.transaction(() => withdrawJob(this.sql, this.#clock.now(), this.job(id)));
+    this.transaction(() => withdrawJob(this.sql, this.job(id)));
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */
