@@ -147,6 +147,7 @@ async function withdrawExpiringJob(context: EngineContext, stage: StageConfig, j
   ledger.withdrawJob(job.id);
   const names = expiring.map((upload) => upload.remote_name ?? upload.display_name).join(', ');
   const why = `${job.display_name}: withdrawn before create, its documents ${names} would not outlive documents.maxJobWaitMs; its ${job.request_count} requests are cut again with fresh uploads`;
+  // Not tied to the job id: the job is gone, and its id may be given to the next job cut.
   ledger.addEvent('job-withdrawn', why, { stage: job.stage });
   context.reporter.notice(why);
   rmSync(job.input_path, { force: true });

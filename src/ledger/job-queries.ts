@@ -85,7 +85,9 @@ export function createJob(sql: Sql, now: number, input: NewJob): number {
  * in one transaction.
  */
 export function withdrawJob(sql: Sql, job: JobRow): void {
-  if (!['planned', 'uploading', 'uploaded'].includes(job.state)) throw new JobStateError(`job ${job.display_name} is ${job.state}: only a job never created can be withdrawn`);
+  if (!['planned', 'uploading', 'uploaded'].includes(job.state)) {
+    throw new JobStateError(`job ${job.display_name} is ${job.state}: only a job never created can be withdrawn`);
+  }
   // `updated_at` stays the time they were cut: they have waited for a batch since before it (see oldestPendingSince).
   sql(
     `UPDATE requests SET state = 'pending', attempts = attempts - 1
