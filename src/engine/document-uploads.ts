@@ -178,6 +178,21 @@ export async function settleJobDocuments(context: EngineContext, jobId: number):
   await deleteUnneededUploads(context);
 }
 
+/**
+ * The uploads `jobId`'s lines reference that would not outlive the stage's `documents.maxJobWaitMs` if the job were
+ * created now (dead, deleted, or expiring too soon): such a job must not be created with them. An upload the provider
+ * keeps for less than that wait in all is not counted: a fresh one would be just as short, and the job would be cut
+ * again forever.
+ */
+export function expiringUploadsOf(context: EngineContext, stage: StageConfig, jobId: number): UploadRow[] {
+  const wait = stage.documents.maxJobWaitMs;
+  const needed = context.clock.now() + wait;
+  return context.ledger.uploads.ofJob(jobId).filter((upload) => {
+    if (upload.state !== 'live') return true;
+    return upload.expires_at !== null && upload.expires_at < needed && upload.expires_at - upload.created_at > wait;
+  });
+}
+
 /** Deletes at the provider every live upload that no job waiting for results and no pending request needs. */
 export async function deleteUnneededUploads(context: EngineContext): Promise<void> {
   const { ledger, provider } = context;

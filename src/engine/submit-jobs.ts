@@ -3,11 +3,13 @@
  * unique display name) in the ledger, then `create`. After a crash or an ambiguous error, a job with an intent but
  * no remote name is reconciled by looking its display name up at the provider before anything is created again.
  */
+import { rmSync } from 'node:fs';
 import { type JobRow, UNSUBMITTED_STATES } from '../ledger/index.ts';
-import { ProviderError, readLines } from '../shared/index.ts';
+import { ProviderError, errorMessage, readLines } from '../shared/index.ts';
 import type { StageConfig } from '../config/index.ts';
 import type { EngineContext } from './context.ts';
 import { reserveBudget } from './costing.ts';
+import { expiringUploadsOf } from './document-uploads.ts';
 
 /** What one submitting pass did: how many jobs it submitted, and how long the provider asked it to wait, if it did. */
 export interface SubmitPass {
@@ -87,6 +89,9 @@ async function submitJob(
     });
     context.failpoint('after-upload');
   }
+  // The job is not at the provider yet (a lost create was just reconciled): one whose uploaded documents could
+  // expire before it runs is taken back, and its requests are cut again with fresh uploads.
+  if (await withdrawExpiringJob(context, stage, job)) return false;
   // Flushed: after a power cut the intent must still be there, or the job would be created twice.
   job = ledger.durably(() => ledger.updateJob(job.id, 'creating'));
   context.failpoint('after-intent');
@@ -127,6 +132,32 @@ async function submitJob(
   }
   ledger.addEvent('job-submitted', `${job.display_name} → ${job.remote_name ?? ''}`, { stage: job.stage, jobId: job.id });
   context.reporter.job(job);
+  return true;
+}
+
+/**
+ * Withdraws `job` (never created) when a document it references has less than the stage's `documents.maxJobWaitMs`
+ * left: its requests go back to pending, its input file is removed here and at the provider, and the next cut binds
+ * them to a fresh upload. True when it did.
+ */
+async function withdrawExpiringJob(context: EngineContext, stage: StageConfig, job: JobRow): Promise<boolean> {
+  const expiring = expiringUploadsOf(context, stage, job.id);
+  if (expiring.length === 0) return false;
+  const { ledger } = context;
+  ledger.withdrawJob(job.id);
+  const names = expiring.map((upload) => upload.remote_name ?? upload.display_name).join(', ');
+  const why = `${job.display_name}: withdrawn before create, its documents ${names} would not outlive documents.maxJobWaitMs; its ${job.request_count} requests are cut again with fresh uploads`;
+  // Not tied to the job id: the job is gone, and its id may be given to the next job cut.
+  ledger.addEvent('job-withdrawn', why, { stage: job.stage });
+  context.reporter.notice(why);
+  rmSync(job.input_path, { force: true });
+  if (job.input_file !== null) {
+    try {
+      await context.provider.deleteFile(job.input_file);
+    } catch (error) {
+      context.reporter.notice(`could not delete input file ${job.input_file} (${errorMessage(error)}); it expires on its own`);
+    }
+  }
   return true;
 }
 

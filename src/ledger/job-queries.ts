@@ -79,6 +79,24 @@ export function createJob(sql: Sql, now: number, input: NewJob): number {
   return jobId;
 }
 
+/**
+ * Takes back a job the provider never saw (planned, uploading or uploaded): its requests go back to pending as if it
+ * had never been cut (the attempt it took is undone), and it is deleted with its links to caches and uploads. Run it
+ * in one transaction.
+ */
+export function withdrawJob(sql: Sql, job: JobRow): void {
+  if (!['planned', 'uploading', 'uploaded'].includes(job.state)) {
+    throw new JobStateError(`job ${job.display_name} is ${job.state}: only a job never created can be withdrawn`);
+  }
+  // `updated_at` stays the time they were cut: they have waited for a batch since before it (see oldestPendingSince).
+  sql(
+    `UPDATE requests SET state = 'pending', attempts = attempts - 1
+     WHERE state = 'in_job' AND id IN (SELECT request_id FROM attempts WHERE job_id = ? AND state = 'in_job')`,
+  ).run(job.id);
+  for (const table of ['attempts', 'job_uploads', 'cache_jobs']) sql(`DELETE FROM ${table} WHERE job_id = ?`).run(job.id);
+  sql('DELETE FROM jobs WHERE id = ?').run(job.id);
+}
+
 /** The stage's most recent canary job and how its attempts ended. */
 export function latestCanary(sql: Sql, stage: string): CanaryOutcome | undefined {
   const job = sql('SELECT * FROM jobs WHERE stage = ? AND canary = 1 ORDER BY id DESC LIMIT 1').get(stage) as

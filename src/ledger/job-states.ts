@@ -1,6 +1,7 @@
 /**
  * @module The job state machine. Every transition the ledger records is checked here, so an illegal move is a
- * loud bug rather than a silent corruption.
+ * loud bug rather than a silent corruption. A job never created at the provider (planned, uploading, uploaded) may
+ * also be withdrawn: deleted, its requests pending again (`Ledger.withdrawJob`).
  */
 import { JobStateError } from '../shared/index.ts';
 

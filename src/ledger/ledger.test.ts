@@ -73,6 +73,28 @@ describe('ledger', () => {
     expect(ledger.jobs()).toHaveLength(2);
   });
 
+  it('withdraws a job never created: its requests pending again with the attempt undone, its links gone; a created one never', () => {
+    const { ledger } = freshLedger();
+    for (const key of ['a', 'b']) addRequest(ledger, key);
+    const plan = () => ledger.createJob({ stage: 's', displayNamePrefix: 'p', model: 'm', inputPath: '/in', sizeBytes: 1, keys: ['a', 'b'] });
+    const job = plan();
+    const upload = ledger.uploads.beginUpload('c'.repeat(64), 'tb-x-doc-c-1', 10);
+    ledger.uploads.linkJob(job.id, [upload.id]);
+    ledger.updateJob(job.id, 'uploading');
+    ledger.updateJob(job.id, 'uploaded', { input_file: 'files/in' });
+    ledger.withdrawJob(job.id);
+    expect(ledger.jobs()).toEqual([]);
+    expect(ledger.uploads.ofJob(job.id)).toEqual([]);
+    expect(['a', 'b'].map((key) => [ledger.requestByKey('s', key)?.state, ledger.requestByKey('s', key)?.attempts])).toEqual([['pending', 0], ['pending', 0]]);
+    // Cut again, each request's attempt is its first once more.
+    const again = plan();
+    const attemptNumbers = internalsOf(ledger).db.prepare('SELECT attempt_no FROM attempts WHERE job_id = ?').all(again.id);
+    expect(attemptNumbers).toEqual([{ attempt_no: 1 }, { attempt_no: 1 }]);
+    for (const to of ['uploading', 'uploaded', 'creating'] as const) ledger.updateJob(again.id, to);
+    expect(() => ledger.withdrawJob(again.id)).toThrow(/is creating: only a job never created can be withdrawn/);
+    expect(ledger.requestCounts('s').in_job).toBe(2);
+  });
+
   it('checks job transitions', () => {
     const { ledger } = freshLedger();
     addRequest(ledger, 'a');

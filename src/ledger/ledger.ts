@@ -11,7 +11,7 @@ import {
   applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus,
   requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
 } from './request-queries.ts';
-import { createJob, latestCanary, updateJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
+import { createJob, latestCanary, updateJob, withdrawJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
 import { documentQueries, type DocumentQueries } from './document-queries.ts';
 import { outputQueries, type OutputQueries } from './output-queries.ts';
@@ -249,6 +249,11 @@ export class Ledger {
   updateJob(id: number, to: JobState, fields: JobFields = {}): JobRow {
     updateJob(this.sql, this.#clock.now(), this.job(id), to, fields);
     return this.job(id);
+  }
+
+  /** Takes back a job never created at the provider: its requests pending again, the job and its links gone. */
+  withdrawJob(id: number): void {
+    this.transaction(() => withdrawJob(this.sql, this.job(id)));
   }
 
   /** The attempt of `key` in `jobId`, if the key belongs to that job. */

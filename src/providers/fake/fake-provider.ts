@@ -42,6 +42,11 @@ export function createFakeProvider(settings: { service: FakeBatchService }): Bat
         const lines = parseInputLines(await readFile(path, 'utf8'), path);
         return { name: service.storeFile(lines, sizeBytes), sizeBytes };
       }),
+    documents: {
+      upload: (path, options) =>
+        call('uploadDocument', `uploadDocument(${path})`, async () => service.storeDocument(options.displayName, (await stat(path)).size)),
+      list: (prefix) => call('listDocuments', `listDocuments(${prefix})`, () => service.listDocuments(prefix)),
+    },
     createJob: (options) => call('createJob', `createJob(${options.displayName})`, () => service.createJob(options)),
     getJob: (name) => call('getJob', `getJob(${name})`, () => service.getJob(name)),
     findJobsByDisplayName: (displayName) => call('findJobsByDisplayName', `findJobsByDisplayName(${displayName})`, () => service.findJobs(displayName)),

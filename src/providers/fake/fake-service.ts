@@ -4,7 +4,7 @@
  * names and result lines.
  */
 import { NotFoundError, ProviderError, type Clock } from '../../shared/index.ts';
-import { TERMINAL_JOB_STATES, type ProviderLimits, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
+import { TERMINAL_JOB_STATES, type ProviderLimits, type UploadedDocument, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
 import { answerRequests, type FakeAnswerLine, type FakeErrorLine, type FakeRequestLine } from './fake-results.ts';
 import { fakeJobAt, type FakeJobMoment, type FakeJobPlan } from './fake-timeline.ts';
 import type { FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
@@ -68,6 +68,7 @@ export class FakeBatchService {
   readonly #rules: FakeJobRule[];
   readonly #failures: { failure: FakeCallFailure; left: number }[] = [];
   readonly #files = new Map<string, StoredFile>();
+  readonly #documents = new Map<string, { displayName: string; sizeBytes: number; createdAt: number }>();
   readonly #jobs = new Map<string, StoredJob>();
   readonly #calls = new Map<FakeOperation, number>();
   readonly #created = new Map<string, number>();
@@ -135,7 +136,9 @@ export class FakeBatchService {
 
   /** Calls and creates so far. */
   stats(): FakeStats {
-    const operations: FakeOperation[] = ['uploadFile', 'createJob', 'getJob', 'findJobsByDisplayName', 'cancelJob', 'downloadResults', 'deleteFile'];
+    const operations: FakeOperation[] = [
+      'uploadFile', 'createJob', 'getJob', 'findJobsByDisplayName', 'cancelJob', 'downloadResults', 'deleteFile', 'uploadDocument', 'listDocuments',
+    ];
     return {
       calls: Object.fromEntries(operations.map((operation) => [operation, this.#calls.get(operation) ?? 0])) as Record<FakeOperation, number>,
       jobsByDisplayName: Object.fromEntries(this.#created),
@@ -147,6 +150,40 @@ export class FakeBatchService {
     const name = `files/fake-input-${this.#nextId++}`;
     this.#files.set(name, { lines, sizeBytes, createdAt: this.clock.now() });
     return name;
+  }
+
+  /** Keeps an uploaded document (a PDF or image); it expires after `limits.fileExpiryMs`, as an input file does. */
+  storeDocument(displayName: string, sizeBytes: number): UploadedDocument {
+    const name = `files/fake-doc-${this.#nextId++}`;
+    this.#documents.set(name, { displayName, sizeBytes, createdAt: this.clock.now() });
+    return this.#documentView(name);
+  }
+
+  /** The documents still stored whose display name starts with `prefix`. */
+  listDocuments(prefix: string): UploadedDocument[] {
+    return [...this.#documents.keys()].map((name) => this.#documentView(name)).filter((file) => file.displayName?.startsWith(prefix) === true && !this.#expired(file));
+  }
+
+  /** The request lines of a job the provider knows (what a test reads to see which files they reference). */
+  jobLines(name: string): readonly FakeRequestLine[] {
+    return this.#knownJob(name, `jobLines(${name})`).lines;
+  }
+
+  #documentView(name: string): UploadedDocument {
+    const document = this.#documents.get(name);
+    if (!document) throw new NotFoundError(`fake: no document ${name}`);
+    const expiry = this.limits.fileExpiryMs;
+    return {
+      name,
+      uri: `fake://${name}`,
+      displayName: document.displayName,
+      sizeBytes: document.sizeBytes,
+      expiresAt: expiry === undefined ? undefined : document.createdAt + expiry,
+    };
+  }
+
+  #expired(file: UploadedDocument): boolean {
+    return file.expiresAt !== undefined && this.clock.now() >= file.expiresAt;
   }
 
   /** Creates a job from an input file within the limits; a scripted lost reply throws after creating it. */
@@ -207,12 +244,13 @@ export class FakeBatchService {
     return this.#script.undeletableResultFiles !== true;
   }
 
-  /** Deletes an input or result file; a file already gone is not an error. */
+  /** Deletes an input, document or result file; a file already gone is not an error. */
   deleteFile(name: string): void {
     if (!this.deletableResultFiles && [...this.#jobs.values()].some((job) => this.#outputFile(job) === name)) {
       throw new ProviderError(FAKE_PROVIDER_NAME, `fake deleteFile: ${name} is a result file, which cannot be deleted`, { isRetryable: false });
     }
     this.#files.delete(name);
+    this.#documents.delete(name);
     this.#deletedOutputs.add(name);
   }
 
