@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { docxBytes, encryptedPdf, makePdf, pngBytes, truncatedPdf, zeroPagePdf } from '../../test/support/documents.ts';
+import { docxBytes, encryptedPdf, makePdf, pngBytes, truncatedPdf, writeLargePdf, zeroPagePdf } from '../../test/support/documents.ts';
 import { sniffDocument } from './document-kind.ts';
 import { inspectDocument } from './inspect-document.ts';
 import { countPdfPages } from './pdf-inspect.ts';
@@ -53,7 +53,32 @@ describe('document kinds', () => {
   });
 
   it('refuses a PDF over the page limit', async () => {
-    const pages = await countPdfPages(await makePdf(Array.from({ length: 1001 }, () => '')));
+    writeFileSync(path.join(dir, 'long.pdf'), await makePdf(Array.from({ length: 1001 }, () => '')));
+    const pages = await countPdfPages(path.join(dir, 'long.pdf'));
     expect(pages).toEqual({ ok: false, reason: 'PDF of 1001 pages, over the model\'s limit of 1000: split it into parts of at most 1000 pages' });
+  });
+});
+
+/** Bytes this process has read through read syscalls so far (Linux). */
+const bytesReadSoFar = (): number => Number(/^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1]);
+
+describe('page counting reads only the bytes it needs', () => {
+  it.skipIf(!existsSync('/proc/self/io'))('counts the pages of a 12 MB PDF reading a small part of it', async () => {
+    const file = path.join(dir, 'large.pdf');
+    const size = await writeLargePdf(file, { bytes: 12 * 1024 * 1024, pages: 6 });
+    await countPdfPages(file); // loads pdf.js, so its module file is not counted below
+    const before = bytesReadSoFar();
+    expect(await countPdfPages(file)).toEqual({ ok: true, pages: 6 });
+    // Trailer, cross-reference table, catalog and page tree: a few 64 KiB chunks, not the page contents.
+    expect(bytesReadSoFar() - before).toBeLessThan(size / 10);
+  });
+
+  it('refuses an encrypted PDF through pdf.js itself, not only by its trailer', async () => {
+    writeFileSync(path.join(dir, 'locked-direct.pdf'), await encryptedPdf());
+    expect(await countPdfPages(path.join(dir, 'locked-direct.pdf'))).toEqual({ ok: false, reason: 'encrypted PDF: decrypt it first (e.g. `qpdf --decrypt in.pdf out.pdf`)' });
+  });
+
+  it('says a PDF that is gone could not be read', async () => {
+    expect(await countPdfPages(path.join(dir, 'missing.pdf'))).toEqual({ ok: false, reason: expect.stringMatching(/^could not read the file: ENOENT/) as unknown });
   });
 });

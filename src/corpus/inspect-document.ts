@@ -1,6 +1,4 @@
 /** @module The checks of a document that need more than its first and last bytes: a PDF's page count. */
-import { readFile } from 'node:fs/promises';
-import { errorMessage } from '../shared/index.ts';
 import type { Document } from './corpus-types.ts';
 import { countPdfPages } from './pdf-inspect.ts';
 
@@ -15,13 +13,7 @@ export async function inspectDocument(document: Document): Promise<{ ok: true; d
   if (document.format !== 'pdf') return { ok: true, document };
   const known = pagesByHash.get(document.contentHash);
   if (known !== undefined) return { ok: true, document: { ...document, pages: known } };
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(document.absolutePath);
-  } catch (error) {
-    return { ok: false, reason: `could not read the file: ${errorMessage(error)}` };
-  }
-  const counted = await countPdfPages(bytes);
+  const counted = await countPdfPages(document.absolutePath);
   if (!counted.ok) return { ok: false, reason: `${counted.reason} (PDF, ${document.sizeBytes} bytes)` };
   pagesByHash.set(document.contentHash, counted.pages);
   return { ok: true, document: { ...document, pages: counted.pages } };

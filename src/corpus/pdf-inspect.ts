@@ -3,6 +3,8 @@
  * (truncated, encrypted) and the page count, read with unpdf (pdf.js). Limits are Gemini's document limits, which are
  * the strictest of the providers truebatch knows [spec D.3: 1,000 pages; 2 GB per file through the Files API].
  */
+import { realpath } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../shared/index.ts';
 
 /** Pages a model reads of one PDF at most [spec D.3]. */
@@ -25,19 +27,37 @@ export function pdfTailProblem(tail: string): string | undefined {
 /** The page count of a PDF, or why it cannot be sent (unreadable, no pages, over the limit). */
 export type PdfPages = { ok: true; pages: number } | { ok: false; reason: string };
 
+/** Bytes pdf.js reads at a time: one range read of the file per chunk it needs (pdf.js's default size). */
+const PDF_RANGE_CHUNK_BYTES = 64 * 1024;
+
 /**
- * Counts the pages of `bytes` (a whole PDF, which must not be used afterwards) with pdf.js, and frees its document. Never throws: a PDF pdf.js cannot
- * open is a reason. Work is bounded by the file: pdf.js reads the cross-reference table and page tree, not the pages.
+ * Counts the pages of the PDF at `filePath` with pdf.js, and frees its document. Never throws: a PDF pdf.js cannot
+ * open is a reason. Memory stays flat whatever the file's size: pdf.js reads only the chunks it needs (trailer,
+ * cross-reference table, catalog, page tree), each a range read of the file, never its page contents.
  */
-export async function countPdfPages(bytes: Uint8Array): Promise<PdfPages> {
+export async function countPdfPages(filePath: string): Promise<PdfPages> {
+  let url: URL;
+  try {
+    // The real path: pdf.js sizes the file with lstat, which would give a symlink's own size.
+    url = pathToFileURL(await realpath(filePath));
+  } catch (error) {
+    return { ok: false, reason: `could not read the file: ${errorMessage(error)}` };
+  }
   const { getDocumentProxy } = await import('unpdf');
   let pages: number;
   try {
-    // pdf.js may detach the buffer it is given: a buffer of its own is handed over as it is (a large PDF is not held
-    // twice), a slice of a shared one (Node's pool) is copied.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const data = own ? new Uint8Array(bytes.buffer, 0, bytes.byteLength) : new Uint8Array(bytes);
-    const document = await getDocumentProxy(data, { verbosity: 0, isEvalSupported: false });
+    // A file: URL makes pdf.js read through its own Node file stream, which asks for byte ranges (fs.createReadStream
+    // with start and end) once the file is over two chunks. Not the `range` transport (PDFDataRangeTransport): the
+    // pdf.js that unpdf 1.7 bundles looks its range readers up with iterator helpers (`Set#keys().find`), which
+    // Node 20 lacks, so the first chunk it is handed throws.
+    const document = await getDocumentProxy(undefined, {
+      url,
+      disableAutoFetch: true,
+      disableStream: true,
+      rangeChunkSize: PDF_RANGE_CHUNK_BYTES,
+      verbosity: 0,
+      isEvalSupported: false,
+    });
     pages = document.numPages;
     await document.destroy();
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatOf, readDocument } from './read-document.ts';
+import { formatOf, readDocument, sniffFile } from './read-document.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -22,6 +22,15 @@ describe('formatOf', () => {
     expect(formatOf('a/b.JSON')).toBe('json');
     expect(formatOf('b.markdown')).toBe('markdown');
     expect(formatOf('b.csv')).toBe('text');
+  });
+});
+
+describe('sniffFile', () => {
+  it('knows a file by its first bytes and its name', async () => {
+    await writeFile(path.join(dir, 'paper.txt'), '%PDF-1.7\n% the rest is never read\n');
+    await writeFile(path.join(dir, 'notes.md'), '# Notes\n');
+    expect(sniffFile({ path: 'paper.txt', absolutePath: path.join(dir, 'paper.txt') })).toEqual({ ok: true, format: 'pdf', mimeType: 'application/pdf' });
+    expect(sniffFile({ path: 'notes.md', absolutePath: path.join(dir, 'notes.md') })).toEqual({ ok: true, format: 'markdown', mimeType: 'text/markdown' });
   });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { errorMessage, parseJsonText, sha256Hex } from '../shared/index.ts';
 import type { Document, DocumentFormat } from './corpus-types.ts';
 import { decodeText } from './decode-text.ts';
-import { IMAGE_TAIL_BYTES, SNIFF_BYTES, imageTailProblem, isBinaryFormat, sniffDocument, textFormatOf } from './document-kind.ts';
+import { IMAGE_TAIL_BYTES, SNIFF_BYTES, imageTailProblem, isBinaryFormat, sniffDocument, textFormatOf, type Sniffed } from './document-kind.ts';
 import { MAX_DOCUMENT_BYTES, PDF_TAIL_BYTES, pdfTailProblem } from './pdf-inspect.ts';
 
 /** A document, or the reason the file is invalid. */
@@ -48,6 +48,16 @@ function idOf(
 function readAt(fd: number, length: number, position: number): Buffer {
   const buffer = Buffer.alloc(length);
   return buffer.subarray(0, readSync(fd, buffer, 0, length, position));
+}
+
+/** The kind of a file by its first bytes and its name (see `sniffDocument`), reading nothing more. Throws if it cannot be read. */
+export function sniffFile(file: { path: string; absolutePath: string }): Sniffed {
+  const fd = openSync(file.absolutePath, 'r');
+  try {
+    return sniffDocument(readAt(fd, SNIFF_BYTES, 0), file.path);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Chunk size for hashing a binary document without holding it. */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProjectConfig } from '../config/index.ts';
-import { isBinaryFormat, sniffDocument } from '../corpus/index.ts';
+import { isBinaryFormat, sniffFile } from '../corpus/index.ts';
 import type { Ledger, Lineage, RequestRow } from '../ledger/index.ts';
 import type { RequestAttachment } from '../requests/index.ts';
 import { errorMessage, sha256Hex } from '../shared/index.ts';
@@ -99,11 +99,12 @@ export function upstreamProgress(ledger: Ledger, upstream: string): { waiting: n
 function originalDocument(config: ProjectConfig, lineage: Partial<Lineage>): unknown {
   const path = lineage.document?.path;
   if (path === undefined) return undefined;
-  const bytes = readFileSync(resolve(config.projectDir, path));
-  // A PDF or image has no text to join: the downstream prompt gets where it is and its hash.
-  const sniffed = sniffDocument(bytes.subarray(0, 16), path);
+  const absolutePath = resolve(config.projectDir, path);
+  // A PDF or image has no text to join: the downstream prompt gets where it is and its hash, and only its first
+  // bytes are read (it may be a 2 GB PDF).
+  const sniffed = sniffFile({ path, absolutePath });
   if (sniffed.ok && isBinaryFormat(sniffed.format)) return { path, contentHash: lineage.document?.contentHash, mimeType: sniffed.mimeType };
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text = readFileSync(absolutePath, 'utf8').replace(/^\uFEFF/, '');
   return path.endsWith('.json') ? (JSON.parse(text) as unknown) : { text };
 }
 
