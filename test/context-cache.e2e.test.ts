@@ -2,15 +2,17 @@
  * Context caching end to end on the emulator: a stage whose 5,000-token shared context pays off gets one explicit
  * cache, named by every request of its job; every answer reports cached tokens; the cache is deleted once the job
  * is collected; and the report prices the cached and uncached tokens exactly. A context under the model's minimum
- * gets no cache, and plan says why in both cases.
+ * gets no cache, and plan says why in both cases. A run killed (SIGKILL) once its cache exists but before its job
+ * does leaves no orphan cache after the next run.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPriceTable } from '../src/cost/index.ts';
 import { emulatorPerTest } from './support/emulator.ts';
+import type { Failpoint } from '../src/engine/index.ts';
 import { runCli } from './support/cli.ts';
-import { makeProject } from './support/project.ts';
+import { makeProject, outputFiles, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest({ pendingMs: 30 });
 
@@ -82,5 +84,28 @@ describe('context caching (end to end)', () => {
     const { server, env } = await emulator();
     expect((await runCli(['run', '--project', project], env)).code).toBe(0);
     expect(server.stats()).toMatchObject({ cachesCreated: 0 });
+  });
+
+  // Killed once the provider made the cache: before the ledger holds its name (found again by display name), and
+  // after (deleted by name). Either way the cache has no job yet, so the next run deletes it and makes its own.
+  it.each<Failpoint>(['after-cache-create', 'after-cache-record'])('SIGKILL %s, before the job exists: the next run leaves no orphan cache', async (failpoint) => {
+    const project = projectWithContext(40, 5000);
+    expect((await planOf(project)).stages[0]?.context?.decision.explicit).toBe(true);
+    const { server, env } = await emulator();
+
+    const killed = await runCli(['run', '--project', project], { ...env, TRUEBATCH_FAILPOINT: failpoint });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(server.stats()).toMatchObject({ cachesCreated: 1, cachesLive: 1, batchesCreated: 0 });
+
+    const resumed = await runCli(['run', '--project', project], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(server.stats()).toMatchObject({ cachesCreated: 2, cachesDeleted: 2, cachesLive: 0, batchesCreated: 1 });
+    const caches = queryLedger<{ state: string }>(project, 'SELECT state FROM caches ORDER BY id');
+    expect(caches.map((cache) => cache.state)).toEqual(['deleted', 'deleted']);
+    const jobs = queryLedger<{ display_name: string; remote_name: string | null }>(project, 'SELECT display_name, remote_name FROM jobs');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.remote_name).toMatch(/^batches\//);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(40);
+    expect(server.stats().duplicateKeySubmissions).toBe(0);
   });
 });

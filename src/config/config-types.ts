@@ -132,7 +132,7 @@ export interface StageConfig {
   readonly canary?: CanaryConfig;
   /** What every request of the stage shares, placed first (see {@link StageContext}). */
   readonly context?: StageContext;
-  /** Built-in tools the model may use, as neutral tools (`googleSearch` is `web-search`). */
+  /** Built-in tools the model may use (`googleSearch` is `web-search`), then the answer function (`answerFunction`), as neutral tools. */
   readonly tools?: readonly ToolSpec[];
   /** How PDFs and images travel: inline up to `inlineMaxBytes`, else uploaded (`travel: auto`). */
   readonly documents: { readonly travel: 'auto' | 'inline' | 'file'; readonly inlineMaxBytes: number; readonly maxJobWaitMs: number };

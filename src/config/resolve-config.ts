@@ -130,9 +130,25 @@ async function resolveStage(
     budget: withoutUndefined(stage.budget),
     ...(stage.canary === undefined ? {} : { canary: { ...stage.canary } }),
     ...(stage.context === undefined ? {} : { context: await resolveContext(stage.context, at, context) }),
-    ...(stage.tools === undefined ? {} : { tools: stage.tools.map((tool) => NEUTRAL_TOOLS[tool]) }),
+    ...toolsOf(stage, validationSchema),
     documents: { ...stage.documents },
   };
+}
+
+/** The stage's neutral tools: its built-in tools, then its answer function (whose parameters are the validation schema). */
+function toolsOf(stage: ParsedStage, validationSchema: Record<string, unknown> | undefined): { tools?: ToolSpec[] } {
+  const tools: ToolSpec[] = (stage.tools ?? []).map((tool) => NEUTRAL_TOOLS[tool]);
+  const answer = stage.answerFunction;
+  if (answer !== undefined) {
+    tools.push({
+      kind: 'function',
+      name: answer.name,
+      ...(answer.description === undefined ? {} : { description: answer.description }),
+      ...(validationSchema === undefined ? {} : { parameters: validationSchema }),
+      answer: true,
+    });
+  }
+  return tools.length === 0 ? {} : { tools };
 }
 
 /** The neutral tool of each tool name users write. */

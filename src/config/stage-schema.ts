@@ -168,6 +168,21 @@ const contextSchema = z
 /** Built-in tools a stage may give the model, in the names users write. */
 export const STAGE_TOOLS = ['googleSearch', 'urlContext'] as const;
 
+/**
+ * `answerFunction:` the model answers by calling this function (forced), and the call's arguments are the stage's
+ * answer, validated like a JSON answer. Its parameters are the stage's validation schema. The name follows the
+ * provider's rule for function names (Gemini: letters, digits, `_ . : -`, at most 64, not starting with a digit).
+ */
+const answerFunctionSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/, 'expected a function name: letters, digits, `_`, `.`, `:` or `-`, at most 64, not starting with a digit'),
+    description: nonEmpty.optional(),
+  })
+  .strict();
+
+/** Output settings a forced function call has no use for: its arguments are the answer, shaped by its parameters. */
+const RESPONSE_FORMAT_OPTIONS = ['responseMimeType', 'responseSchema', 'responseJsonSchema', 'responseJsonSchemaFile'] as const;
+
 /** One stage as written in the config file. */
 export const stageSchema = z
   .object({
@@ -195,10 +210,12 @@ export const stageSchema = z
       .min(1)
       .refine((tools) => new Set(tools).size === tools.length, 'expected each tool once')
       .optional(),
+    answerFunction: answerFunctionSchema.optional(),
     documents: documentsSchema.prefault({}),
   })
   .strict()
   .superRefine((stage, ctx) => {
+    if (stage.answerFunction !== undefined) refineAnswerFunction(stage, ctx);
     if (stage.task === 'generate') {
       if (stage.prompt === undefined) ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'is required: give `file` (a path) or `template` (inline text)' });
       if (stage.embedding !== undefined) ctx.addIssue({ code: 'custom', path: ['embedding'], message: 'applies only to a stage with `task: embed`' });
@@ -219,3 +236,25 @@ export const stageSchema = z
 
 /** A stage after schema validation (defaults applied, files not yet read). */
 export type ParsedStage = z.output<typeof stageSchema>;
+
+/**
+ * A stage answering by function call: its parameters are the validation schema, so one must be given; a response
+ * format is refused (a forced call answers with no text; Gemini before 3 also refuses a response schema with tools).
+ */
+function refineAnswerFunction(stage: ParsedStage, ctx: z.RefinementCtx): void {
+  if (stage.task === 'embed') {
+    ctx.addIssue({ code: 'custom', path: ['answerFunction'], message: 'an embedding stage calls no function; expected no `answerFunction`' });
+    return;
+  }
+  if (stage.validation.schema === undefined && stage.validation.schemaFile === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['answerFunction'], message: 'needs `validation.schema` or `validation.schemaFile`: it is the function\'s parameters' });
+  }
+  const given = RESPONSE_FORMAT_OPTIONS.filter((key) => stage.generationConfig[key] !== undefined);
+  if (given.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['generationConfig', given[0] ?? ''],
+      message: `cannot be combined with \`answerFunction\` (the call's arguments are the answer, shaped by validation.schema); remove ${given.join(', ')}`,
+    });
+  }
+}

@@ -42,9 +42,9 @@ describe('explicit context caches in a run (fake provider)', () => {
     for (const request of model.seen) expect(request.content[0]?.text).toBe('Codebook: K is potassium.');
   });
 
-  it('leaves no orphan cache after a crash between creating the cache and recording its job', async () => {
+  it.each(['after-cache-create', 'after-cache-record'] as const)('leaves no orphan cache after a crash %s, before its job exists', async (failpoint) => {
     const project = await fakeProject({ docs: 40, stageYaml });
-    await project.crashAt('after-cache-create');
+    await project.crashAt(failpoint);
     expect(project.service.caches.live()).toHaveLength(1);
     await project.run();
     expect(project.service.caches.live()).toEqual([]);

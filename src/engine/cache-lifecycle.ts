@@ -54,6 +54,7 @@ export async function cacheForNextJob(context: EngineContext, stage: StageConfig
   });
   context.failpoint('after-cache-create');
   ledger.durably(() => ledger.caches.markCreated(intent.id, created.name, created.expiresAt));
+  context.failpoint('after-cache-record');
   ledger.addEvent('cache-created', `${displayName} → ${created.name} (${preview.decision.reason})`, { stage: stage.name });
   return { cacheId: intent.id, name: created.name, sharedParts: stage.context.pieces.length };
 }

@@ -33,7 +33,8 @@ export type Failpoint =
   | 'while-polling'
   | 'while-downloading'
   | 'while-writing-outputs'
-  | 'after-cache-create';
+  | 'after-cache-create'
+  | 'after-cache-record';
 
 /** Everything an engine step needs. */
 export interface EngineContext {

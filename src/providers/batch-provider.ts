@@ -128,6 +128,8 @@ export interface ModelResponse {
   embedding?: number[];
   /** Web-search grounding of the answer, when the model searched. */
   grounding?: Grounding;
+  /** The function the model called as its answer (the first call of the answer), and its arguments. */
+  functionCall?: { name: string; args: unknown };
   raw: unknown;
 }
 

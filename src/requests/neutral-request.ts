@@ -40,9 +40,20 @@ export interface GenerationOptions {
   readonly thinking?: { readonly budgetTokens?: number; readonly includeThoughts?: boolean };
 }
 
-/** A tool the model may call: a declared function, web search (grounding), or reading the URLs a prompt names. */
+/**
+ * A tool the model may call: a declared function, web search (grounding), or reading the URLs a prompt names. A
+ * function with `answer: true` is the answer: the model must call it, and the call's arguments are judged as the
+ * stage's JSON answer would be.
+ */
 export type ToolSpec =
-  | { readonly kind: 'function'; readonly name: string; readonly description?: string; readonly parameters?: JsonObject }
+  | {
+      readonly kind: 'function';
+      readonly name: string;
+      readonly description?: string;
+      /** A JSON Schema of the arguments. */
+      readonly parameters?: JsonObject;
+      readonly answer?: true;
+    }
   | { readonly kind: 'web-search' }
   | { readonly kind: 'url-context' };
 

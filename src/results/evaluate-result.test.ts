@@ -36,6 +36,13 @@ describe('evaluateResult on neutral results', () => {
     });
   });
 
+  it('judges a function called as the answer by its arguments, like a JSON answer', () => {
+    const called = (args: unknown) => item({ text: undefined, functionCall: { name: 'record', args } });
+    expect(evaluateResult(called({ ph: 6.5 }), validator)).toMatchObject({ status: 'valid', output: { ph: 6.5 }, text: '{"ph":6.5}' });
+    expect(evaluateResult(called({ ph: 'acid' }), validator)).toMatchObject({ status: 'invalid', issues: [{ path: '/ph' }] });
+    expect(evaluateResult(item({ text: undefined, promptBlocked: 'policy', functionCall: { name: 'record', args: { ph: 1 } } }), validator)).toMatchObject({ reason: 'blocked' });
+  });
+
   it('notes complete JSON that did not stop normally', () => {
     const verdict = evaluateResult(item({ finish: 'max-tokens', rawFinish: 'length', finishNote: 'stop_reason length' }), validator);
     expect(verdict).toMatchObject({ status: 'valid', issues: [{ severity: 'warning', message: 'the response ended with stop_reason length, but its JSON is complete' }] });

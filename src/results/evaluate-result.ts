@@ -13,8 +13,9 @@ import type { Verdict } from './verdict.ts';
  *
  * Order: an error line is `provider-error`; an embedding is judged as a vector (`evaluate-embedding.ts`); a refused
  * prompt or an answer stopped by a policy is `blocked`; no text is `empty` (or `truncated` when the output limit was
- * spent before any text, e.g. on thinking); text whose JSON cannot be extracted is `truncated` after the output
- * limit, else `unparseable`; extracted JSON goes to the validator.
+ * spent before any text, e.g. on thinking); a function called as the answer has its arguments validated; text whose
+ * JSON cannot be extracted is `truncated` after the output limit, else `unparseable`; extracted JSON goes to the
+ * validator.
  * Messages quote the provider's own words (`rawFinish`, `finishNote`).
  */
 export function evaluateResult(
@@ -30,7 +31,7 @@ export function evaluateResult(
   // An embedding is judged as a vector (of `expected.dimensions` values, when the stage asks for a size).
   const { embedding } = item.response;
   if (embedding !== undefined) return evaluateEmbedding(key, { ...item.response, embedding }, expected.dimensions);
-  const { text, finish, rawFinish, finishNote, promptBlocked, usage } = item.response;
+  const { text, finish, rawFinish, finishNote, promptBlocked, usage, functionCall } = item.response;
   const hasText = text !== undefined && text.trim() !== '';
   const limit = rawFinish ?? 'the output limit';
   if (promptBlocked !== undefined) {
@@ -39,6 +40,8 @@ export function evaluateResult(
   if (finish === 'blocked') {
     return failed(key, 'blocked', `response blocked: ${finishNote}`, usage, hasText ? text : undefined);
   }
+  // A function call as the answer: its arguments are the JSON, nothing to extract from text.
+  if (functionCall !== undefined) return judged(key, validator, functionCall.args, [], [], usage, JSON.stringify(functionCall.args));
   if (!hasText) {
     if (finish === 'max-tokens') {
       return failed(key, 'truncated', `the response hit ${limit} before any text${spentOn(usage)}`, usage, text);
@@ -58,9 +61,22 @@ export function evaluateResult(
   if (finish !== undefined && finish !== 'stop') {
     notes.push(warning('extraction', `the response ended with ${finishNote}, but its JSON is complete`));
   }
-  const result = validator.validate(extracted.value);
+  return judged(key, validator, extracted.value, notes, extracted.repairs, usage, text);
+}
+
+/** The validator's verdict on an answer's JSON `value`, after the notes and repairs of getting it. */
+function judged(
+  key: string,
+  validator: Validator,
+  value: unknown,
+  notes: ValidationIssue[],
+  extractionRepairs: Extract<Verdict, { status: 'valid' }>['repairs'],
+  usage: Verdict['usage'],
+  text: string,
+): Verdict {
+  const result = validator.validate(value);
   const issues = [...notes, ...result.issues];
-  const repairs = [...(result.issues.some((issue) => issue.code === 'alias') ? ['alias' as const] : []), ...extracted.repairs];
+  const repairs = [...(result.issues.some((issue) => issue.code === 'alias') ? ['alias' as const] : []), ...extractionRepairs];
   if (result.valid) return { status: 'valid', key, output: result.value, issues, repairs, usage, text };
   return { status: 'invalid', key, issues, repairs, usage, text };
 }

@@ -3,7 +3,7 @@
  * on the SDK's `ai.caches`. A cache holds the stage's system instruction, shared parts and tools, since a request
  * that names a cache may not set those itself (the API answers 400).
  */
-import type { CachedContent, GoogleGenAI, Tool } from '@google/genai';
+import type { CachedContent, GoogleGenAI, Tool, ToolConfig } from '@google/genai';
 import { NotFoundError, ProviderError } from '../../shared/index.ts';
 import type { CachedContextInfo, ContextCaches } from '../batch-provider.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
@@ -62,6 +62,8 @@ export function createGeminiCaches({ ai, secrets, read, pageSize }: GeminiCacheA
             contents: body.contents,
             ...(body.systemInstruction === undefined ? {} : { systemInstruction: body.systemInstruction }),
             ...(body.tools === undefined ? {} : { tools: body.tools as Tool[] }),
+            // A request naming a cache may not set toolConfig either: the forced answer function goes in the cache.
+            ...(body.toolConfig === undefined ? {} : { toolConfig: body.toolConfig as ToolConfig }),
           },
         }),
       );

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generationOptionsOf, type GenerationConfig } from '../../config/index.ts';
 import { buildRequest, serialiseInputLine, type NeutralRequest } from '../../requests/index.ts';
 import { InputError } from '../../shared/index.ts';
-import { decodeGeminiRequest, geminiRequestCodec } from './gemini-request.ts';
+import { decodeGeminiRequest, geminiRequestCodec, geminiRequestOf } from './gemini-request.ts';
 import { estimateRequestTokens } from './gemini-request-tokens.ts';
 
 /** Written by `buildRequest` at commit 647e72b, when it built Gemini requests itself. */
@@ -66,8 +66,29 @@ describe('the Gemini request codec', () => {
       tools: [{ googleSearch: {} }],
       cachedContent: 'cachedContents/c1',
     });
-    const { tools: _tools, ...withoutTools } = request;
-    expect(decodeGeminiRequest(geminiRequestCodec.encode(withoutTools))).toEqual(withoutTools);
+    expect(decodeGeminiRequest(geminiRequestCodec.encode(request))).toEqual(request);
+  });
+
+  it('declares an answer function and forces its call (toolConfig mode ANY), and reads both back', () => {
+    const parameters = { type: 'object', properties: { ph: { type: 'number' } }, required: ['ph'] };
+    const request: NeutralRequest = {
+      content: [{ kind: 'text', text: 'Record the pH.' }],
+      generation: { temperature: 0 },
+      tools: [{ kind: 'url-context' }, { kind: 'function', name: 'record_ph', description: 'Records a pH', parameters, answer: true }],
+    };
+    const wire = geminiRequestCodec.encode(request);
+    expect(JSON.parse(wire)).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'Record the pH.' }] }],
+      generationConfig: { temperature: 0 },
+      tools: [{ urlContext: {} }, { functionDeclarations: [{ name: 'record_ph', description: 'Records a pH', parametersJsonSchema: parameters }] }],
+      toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['record_ph'] } },
+    });
+    expect(geminiRequestOf(request)).toEqual(JSON.parse(wire));
+    expect(decodeGeminiRequest(wire)).toEqual(request);
+    // A declared function that is not the answer is only offered: no toolConfig.
+    const offered: NeutralRequest = { ...request, tools: [{ kind: 'function', name: 'lookup' }] };
+    expect(JSON.parse(geminiRequestCodec.encode(offered))).not.toHaveProperty('toolConfig');
+    expect(decodeGeminiRequest(geminiRequestCodec.encode(offered))).toEqual(offered);
   });
 
   it('refuses a body it never wrote, naming what it cannot read', () => {

@@ -26,7 +26,13 @@ export interface GeminiRequestJson {
   systemInstruction?: { parts: [{ text: string }] };
   generationConfig?: Record<string, unknown>;
   tools?: unknown[];
+  toolConfig?: GeminiToolConfig;
   cachedContent?: string;
+}
+
+/** Forces a call of one of the named functions (DOC-ref FunctionCallingConfig.Mode `ANY`). */
+export interface GeminiToolConfig {
+  functionCallingConfig: { mode: 'ANY'; allowedFunctionNames: string[] };
 }
 
 function geminiPart(part: RequestPart): GeminiPart {
@@ -77,6 +83,12 @@ function toolJson(tool: ToolSpec): unknown {
   return { functionDeclarations: [{ name, ...(description === undefined ? {} : { description }), ...(parameters === undefined ? {} : { parametersJsonSchema: parameters }) }] };
 }
 
+/** The toolConfig that makes the model answer by calling the answer function(s), if the tools declare one. */
+export function geminiToolConfigOf(tools: readonly ToolSpec[] | undefined): GeminiToolConfig | undefined {
+  const answers = (tools ?? []).flatMap((tool) => (tool.kind === 'function' && tool.answer === true ? [tool.name] : []));
+  return answers.length === 0 ? undefined : { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: answers } };
+}
+
 /** The request as a Gemini JSON object (for token estimates and tests). */
 export function geminiRequestOf(request: NeutralRequest): GeminiRequestJson {
   const body: GeminiRequestJson = { contents: [{ role: 'user', parts: request.content.map(geminiPart) }] };
@@ -84,6 +96,8 @@ export function geminiRequestOf(request: NeutralRequest): GeminiRequestJson {
   const { config } = geminiConfig(request.generation);
   if (config !== undefined) body.generationConfig = config;
   if (request.tools !== undefined) body.tools = request.tools.map(toolJson);
+  const toolConfig = geminiToolConfigOf(request.tools);
+  if (toolConfig !== undefined) body.toolConfig = toolConfig;
   if (request.cachedContext !== undefined) body.cachedContent = request.cachedContext.name;
   return body;
 }
@@ -96,6 +110,8 @@ export function encodeGeminiRequest(request: NeutralRequest): string {
   const { json: config } = geminiConfig(request.generation);
   if (config !== undefined) json += `,"generationConfig":${config}`;
   if (request.tools !== undefined) json += `,"tools":${JSON.stringify(request.tools.map(toolJson))}`;
+  const toolConfig = geminiToolConfigOf(request.tools);
+  if (toolConfig !== undefined) json += `,"toolConfig":${JSON.stringify(toolConfig)}`;
   if (request.cachedContext !== undefined) json += `,"cachedContent":${JSON.stringify(request.cachedContext.name)}`;
   return `${json}}`;
 }
@@ -147,7 +163,7 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
   }
   if (!isRecord(body)) throw new InputError('request', 'must be a JSON object');
   if (isEmbedRequestJson(body)) return decodeGeminiEmbedRequest(body);
-  const known = new Set(['contents', 'systemInstruction', 'generationConfig', 'cachedContent']);
+  const known = new Set(['contents', 'systemInstruction', 'generationConfig', 'tools', 'toolConfig', 'cachedContent']);
   const unknown = Object.keys(body).filter((name) => !known.has(name));
   if (unknown.length > 0) throw new InputError('request', `has members truebatch never wrote: ${unknown.join(', ')}`);
   const contents = body['contents'];
@@ -166,12 +182,36 @@ export function decodeGeminiRequest(requestJson: string): NeutralRequest {
   }
   const cached = body['cachedContent'];
   if (cached !== undefined && typeof cached !== 'string') throw new InputError('request.cachedContent', 'must be a name');
+  const tools = body['tools'] === undefined ? undefined : neutralTools(body['tools'], body['toolConfig']);
   return {
     ...(systemText === undefined ? {} : { system: systemText }),
     content: parts,
     generation: neutralOptions(body['generationConfig']),
+    ...(tools === undefined ? {} : { tools }),
     ...(cached === undefined ? {} : { cachedContext: { name: cached } }),
   };
+}
+
+/** The neutral tools of the `tools` (and `toolConfig`) truebatch wrote: see {@link toolJson}. */
+function neutralTools(tools: unknown, toolConfig: unknown): ToolSpec[] {
+  if (!Array.isArray(tools)) throw new InputError('request.tools', 'must be an array');
+  const calling = isRecord(toolConfig) ? toolConfig['functionCallingConfig'] : undefined;
+  const allowed = isRecord(calling) && Array.isArray(calling['allowedFunctionNames']) ? (calling['allowedFunctionNames'] as unknown[]) : [];
+  return tools.map((tool, index): ToolSpec => {
+    if (isRecord(tool) && isRecord(tool['googleSearch'])) return { kind: 'web-search' };
+    if (isRecord(tool) && isRecord(tool['urlContext'])) return { kind: 'url-context' };
+    const declarations = isRecord(tool) ? tool['functionDeclarations'] : undefined;
+    const only: unknown = Array.isArray(declarations) && declarations.length === 1 ? declarations[0] : undefined;
+    if (!isRecord(only) || typeof only['name'] !== 'string') throw new InputError(`request.tools[${index}]`, 'is not a tool truebatch writes');
+    const { name, description, parametersJsonSchema } = only;
+    return {
+      kind: 'function',
+      name,
+      ...(typeof description === 'string' ? { description } : {}),
+      ...(isRecord(parametersJsonSchema) ? { parameters: parametersJsonSchema } : {}),
+      ...(allowed.includes(name) ? { answer: true as const } : {}),
+    };
+  });
 }
 
 /** The Gemini codec: Google's Batch API and the emulator write and read the same lines. */

@@ -47,6 +47,17 @@ describe('parseResultLine', () => {
     expect(item.kind === 'response' && item.response.text).toBe('{"a":1}');
   });
 
+  it('reads the first function call of the answer, its arguments as given (none: the empty object)', () => {
+    const item = parse(
+      '{"key":"k","response":{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"record_paper","args":{"title":"T","year":2001}}},{"functionCall":{"name":"other","args":{}}}]},"finishReason":"STOP"}]}}',
+    );
+    expect(item.kind === 'response' && item.response).toMatchObject({ text: undefined, finish: 'stop', functionCall: { name: 'record_paper', args: { title: 'T', year: 2001 } } });
+    const bare = parse('{"key":"k","response":{"candidates":[{"content":{"parts":[{"function_call":{"name":"ping"}}]},"finishReason":"STOP"}]}}');
+    expect(bare.kind === 'response' && bare.response.functionCall).toEqual({ name: 'ping', args: {} });
+    const text = parse(COOKBOOK_LINE);
+    expect(text.kind === 'response' && 'functionCall' in text.response).toBe(false);
+  });
+
   it('reports a blocked prompt as a response with the block reason and no text', () => {
     const item = parse(
       '{"key":"doc-9","response":{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":12,"totalTokenCount":12}}}',

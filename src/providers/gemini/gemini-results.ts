@@ -19,7 +19,17 @@ const responseSchema = z.object({
     .array(
       z.object({
         content: z
-          .object({ parts: z.array(z.object({ text: z.string().optional(), thought: z.boolean().optional() })).optional() })
+          .object({
+            parts: z
+              .array(
+                z.object({
+                  text: z.string().optional(),
+                  thought: z.boolean().optional(),
+                  functionCall: z.object({ name: z.string(), args: z.unknown().optional() }).optional(),
+                }),
+              )
+              .optional(),
+          })
           .optional(),
         finishReason: z.string().optional(),
         citationMetadata: z
@@ -112,6 +122,7 @@ function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown)
     ...(candidate?.groundingMetadata?.groundingChunks ?? []).flatMap((chunk) => (chunk.web === undefined ? [] : [chunk.web])),
   ].map((source) => ({ uri: source.uri, title: source.title }));
   const grounding = groundingOf(candidate?.groundingMetadata);
+  const call = candidate?.content?.parts?.find((part) => part.functionCall !== undefined)?.functionCall;
   const usage = response.usageMetadata;
   const tokenUsage: TokenUsage | undefined =
     usage === undefined
@@ -130,6 +141,8 @@ function toModelResponse(response: z.infer<typeof responseSchema>, raw: unknown)
     modelVersion: response.modelVersion,
     ...(citations.length === 0 ? {} : { citations }),
     ...(grounding === undefined ? {} : { grounding }),
+    // A call without arguments (DOC-ref FunctionCall.args is optional) has the empty object as its answer.
+    ...(call === undefined ? {} : { functionCall: { name: call.name, args: call.args ?? {} } }),
     raw,
   };
 }

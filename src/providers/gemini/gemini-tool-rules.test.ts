@@ -22,4 +22,11 @@ describe('built-in tools on Gemini', () => {
     expect(geminiRequestProblem('gemini-2.5-flash', request({ tools: [{ kind: 'web-search' }] }))).toBeUndefined();
     expect(geminiRequestProblem('gemini-2.5-flash', request({ tools: [{ kind: 'function', name: 'f' }], generation: { outputSchema: schema } }))).toBeUndefined();
   });
+
+  it('refuses built-in tools beside function declarations on every model, naming both', () => {
+    const both = request({ tools: [{ kind: 'url-context' }, { kind: 'function', name: 'record_paper', answer: true }] });
+    for (const model of ['gemini-2.5-flash', 'gemini-3-flash-preview']) {
+      expect(geminiRequestProblem(model, both)).toBe('Gemini cannot combine built-in tools (urlContext) with function declarations (record_paper); drop one or the other');
+    }
+  });
 });
