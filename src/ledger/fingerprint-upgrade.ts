@@ -46,9 +46,15 @@ export function upgradeLegacyLedger(
   rules: LegacyRules,
 ): FingerprintUpgrade | undefined {
   const { db } = internalsOf(ledger);
+  const formatOf = (): string | undefined =>
+    (db.prepare("SELECT value FROM meta WHERE key = 'fingerprint_format'").get() as { value: string } | undefined)?.value;
+  // Read first: commands that only read must not contend for the write lock once the ledger is upgraded.
+  if (formatOf() === FINGERPRINT_FORMAT) return undefined;
+  // IMMEDIATE takes the write lock up front, so several commands opening a ledger at once wait their turn (busy
+  // timeout) instead of failing with "database is locked" when a read lock cannot be upgraded; the next one in then
+  // finds the ledger upgraded.
   return db.transaction(() => {
-    const format = db.prepare("SELECT value FROM meta WHERE key = 'fingerprint_format'").get() as { value: string } | undefined;
-    if (format?.value === FINGERPRINT_FORMAT) return undefined;
+    if (formatOf() === FINGERPRINT_FORMAT) return undefined;
     const rows = db
       .prepare('SELECT r.id, r.model, r.fingerprint, b.json AS requestJson FROM requests r JOIN request_bodies b ON b.request_id = r.id')
       .all() as (StoredRequestBody & { id: number })[];
@@ -78,5 +84,5 @@ export function upgradeLegacyLedger(
       FINGERPRINT_FORMAT,
     );
     return { upgraded: rows.length - unreadable, unreadable, responses };
-  })();
+  }).immediate();
 }

@@ -83,6 +83,8 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
   const pageSize = settings.listPageSize ?? 100;
   const clock = settings.clock ?? systemClock;
   const uploadRetry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.uploadRetry };
+  // Sessions of uploads that gave up, resumed by the next upload of the same file (see gemini-resumable-upload.ts).
+  const uploadSessions = new Map<string, string>();
   const random = settings.random ?? Math.random;
   const secrets = [apiKey];
 
@@ -116,7 +118,7 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
       if (localSize === 0) throw new InputError(path, 'is empty; Gemini cannot take a zero-byte upload');
       // Spoken here, not through ai.files.upload: the SDK throws on the first broken chunk; this resumes it.
       const final = await uploadResumable(
-        { apiKey, baseUrl, apiVersion, clock, random, retry: uploadRetry, chunkBytes: settings.uploadChunkBytes ?? UPLOAD_CHUNK_BYTES },
+        { apiKey, baseUrl, apiVersion, clock, random, retry: uploadRetry, chunkBytes: settings.uploadChunkBytes ?? UPLOAD_CHUNK_BYTES, sessions: uploadSessions },
         { path, sizeBytes: localSize, mimeType, displayName, where },
       );
       const file = final.file;

@@ -85,6 +85,33 @@ describe('resumable upload against the emulator over HTTP', () => {
     expect(emulator.stats()).toMatchObject({ uploadQueries: 1, uploadsRestarted: 0, filesUploaded: 1 });
   });
 
+  it('an upload that gave up is resumed by the next call from the session it left, never started again', async () => {
+    // The first chunk requests all fail (an outage longer than one call's retries): the first call gives up.
+    const emulator = await start({ http: [{ endpoint: 'upload.chunk', fault: 503, rate: 1, limit: 3 }] });
+    const sessions = new Map<string, string>();
+    const tries = settings(emulator, { retry: { attempts: 2, initialDelayMs: 1000, maxDelayMs: 8000 }, sessions });
+    const first = await uploadResumable(tries, request()).then(() => undefined, (error: unknown) => error);
+    expect(first).toBeInstanceOf(ProviderError);
+    expect(sessions.size).toBe(1);
+    // The next call asks the session it left what it kept (the third fault fails that query once) and goes on.
+    const final = await uploadResumable(tries, request());
+    expect(final.file).toMatchObject({ sizeBytes: String(SIZE), sha256Hash: await sha256Base64OfHex(path) });
+    expect(sessions.size).toBe(0);
+    const stats = emulator.stats();
+    expect(stats.endpointCalls['upload.start']).toBe(1);
+    expect(stats).toMatchObject({ uploadsRestarted: 0, filesUploaded: 1 });
+    expect(stats.uploadBytesReceived).toBe(SIZE);
+  });
+
+  it('starts a new session when the one an earlier call left is gone', async () => {
+    const emulator = await start({});
+    const sessions = new Map([[`${path}\0big-input\0${SIZE}`, `${emulator.url}/upload/v1beta/files?upload_id=gone`]]);
+    const final = await uploadResumable(settings(emulator, { sessions }), request());
+    expect(final.file?.sizeBytes).toBe(String(SIZE));
+    expect(emulator.stats().endpointCalls['upload.start']).toBe(1);
+    expect(sessions.size).toBe(0);
+  });
+
   it('takes the file from a query when the final answer was lost, uploading nothing twice', async () => {
     const emulator = await start({ http: [{ endpoint: 'upload.chunk', fault: 'dropAfter', nth: 7 }] });
     const final = await uploadResumable(settings(emulator), request());

@@ -32,6 +32,17 @@ export interface ResumableUploadSettings {
   chunkBytes?: number;
   /** One request's time limit (a chunk that hangs is then treated as dropped). @default 10 minutes */
   requestTimeoutMs?: number;
+  /**
+   * Upload sessions an earlier call gave up on, by {@link sessionKey}: the next upload of the same file asks that
+   * session what it kept and resumes there, so an outage longer than one call's retries does not restart a 2 GB
+   * upload from byte 0. Without it, every call starts a new session.
+   */
+  sessions?: Map<string, string>;
+}
+
+/** The key of a file's upload session in {@link ResumableUploadSettings.sessions}. */
+function sessionKey(request: ResumableUploadRequest): string {
+  return `${request.path}\0${request.displayName}\0${request.sizeBytes}`;
 }
 
 /** One file to upload. */
@@ -90,7 +101,10 @@ export async function uploadResumable(settings: ResumableUploadSettings, request
     'content-type': 'application/json',
   };
   const startBody = JSON.stringify({ file: { mimeType: request.mimeType, sizeBytes: String(sizeBytes), displayName: request.displayName } });
-  let uploadUrl: string | undefined;
+  const key = sessionKey(request);
+  // A session an earlier call left: ask it what it kept before sending anything.
+  let uploadUrl = settings.sessions?.get(key);
+  const resumed = uploadUrl !== undefined;
   while (uploadUrl === undefined) {
     try {
       const started = await send(startUrl, startHeaders, startBody);
@@ -98,6 +112,7 @@ export async function uploadResumable(settings: ResumableUploadSettings, request
       const url = started.headers.get('x-goog-upload-url');
       if (url === null) throw unexpected(where, 'the start answer has no x-goog-upload-url header');
       uploadUrl = onBaseUrlHost(url, settings.baseUrl);
+      settings.sessions?.set(key, uploadUrl);
     } catch (error) {
       // A lost start answer leaves an unused session behind on the server; it expires there.
       await afterFailure(error);
@@ -124,7 +139,7 @@ export async function uploadResumable(settings: ResumableUploadSettings, request
 
   let state: UploadState = { status: 'active', received: 0 };
   // After a failed request, the server may have kept any part of the chunk: ask before sending again.
-  let mustQuery = false;
+  let mustQuery = resumed;
   while (state.status === 'active') {
     const offset: number = state.received;
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > sizeBytes) {
@@ -135,10 +150,17 @@ export async function uploadResumable(settings: ResumableUploadSettings, request
       mustQuery = false;
       if (state.status === 'final' || state.received > offset) failures = 0;
     } catch (error) {
+      const failure = toProviderError(error, where, secrets);
+      // The session an earlier call left is gone (expired, or never known here): start a new one.
+      if (resumed && offset === 0 && failure instanceof ProviderError && !failure.isRetryable) {
+        settings.sessions?.delete(key);
+        return uploadResumable(settings, request);
+      }
       await afterFailure(error);
       mustQuery = true;
     }
   }
+  settings.sessions?.delete(key);
   return state.body;
 }
 
