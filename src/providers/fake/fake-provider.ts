@@ -44,8 +44,8 @@ export function createFakeProvider(settings: { service: FakeBatchService }): Bat
       }),
     documents: {
       upload: (path, options) =>
-        call('uploadDocument', `uploadDocument(${path})`, async () => service.storeDocument(options.displayName, (await stat(path)).size)),
-      list: (prefix) => call('listDocuments', `listDocuments(${prefix})`, () => service.listDocuments(prefix)),
+        call('uploadDocument', `uploadDocument(${path})`, async () => service.documents.store(options.displayName, (await stat(path)).size)),
+      list: (prefix) => call('listDocuments', `listDocuments(${prefix})`, () => service.documents.list(prefix)),
     },
     createJob: (options) => call('createJob', `createJob(${options.displayName})`, () => service.createJob(options)),
     getJob: (name) => call('getJob', `getJob(${name})`, () => service.getJob(name)),

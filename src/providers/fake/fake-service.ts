@@ -4,11 +4,12 @@
  * names and result lines.
  */
 import { NotFoundError, ProviderError, type Clock } from '../../shared/index.ts';
-import { TERMINAL_JOB_STATES, type ProviderLimits, type UploadedDocument, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
+import { TERMINAL_JOB_STATES, type ProviderLimits, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
 import { answerRequests, type FakeAnswerLine, type FakeErrorLine, type FakeRequestLine } from './fake-results.ts';
 import { fakeJobAt, type FakeJobMoment, type FakeJobPlan } from './fake-timeline.ts';
 import type { FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
 import { FakeCacheStore } from './fake-caches.ts';
+import { FakeDocumentStore } from './fake-documents.ts';
 
 /** The fake provider's name, and the name its result reader is registered under. */
 export const FAKE_PROVIDER_NAME = 'fake';
@@ -64,11 +65,12 @@ export class FakeBatchService {
   readonly limits: ProviderLimits;
   /** Context caches, on the same clock. */
   readonly caches: FakeCacheStore;
+  /** Uploaded documents (PDFs, images), on the same clock. */
+  readonly documents: FakeDocumentStore;
   readonly #script: FakeScript;
   readonly #rules: FakeJobRule[];
   readonly #failures: { failure: FakeCallFailure; left: number }[] = [];
   readonly #files = new Map<string, StoredFile>();
-  readonly #documents = new Map<string, { displayName: string; sizeBytes: number; createdAt: number }>();
   readonly #jobs = new Map<string, StoredJob>();
   readonly #calls = new Map<FakeOperation, number>();
   readonly #created = new Map<string, number>();
@@ -80,6 +82,7 @@ export class FakeBatchService {
     this.clock = options.clock;
     this.caches = new FakeCacheStore(options.clock);
     this.limits = Object.freeze({ ...FAKE_DEFAULT_LIMITS, ...options.limits });
+    this.documents = new FakeDocumentStore(options.clock, this.limits.fileExpiryMs, () => `files/fake-doc-${this.#nextId++}`);
     this.#script = options.script ?? {};
     this.#rules = [...(options.script?.jobs ?? [])];
     this.#answerFn = options.script?.answer;
@@ -152,38 +155,9 @@ export class FakeBatchService {
     return name;
   }
 
-  /** Keeps an uploaded document (a PDF or image); it expires after `limits.fileExpiryMs`, as an input file does. */
-  storeDocument(displayName: string, sizeBytes: number): UploadedDocument {
-    const name = `files/fake-doc-${this.#nextId++}`;
-    this.#documents.set(name, { displayName, sizeBytes, createdAt: this.clock.now() });
-    return this.#documentView(name);
-  }
-
-  /** The documents still stored whose display name starts with `prefix`. */
-  listDocuments(prefix: string): UploadedDocument[] {
-    return [...this.#documents.keys()].map((name) => this.#documentView(name)).filter((file) => file.displayName?.startsWith(prefix) === true && !this.#expired(file));
-  }
-
   /** The request lines of a job the provider knows (what a test reads to see which files they reference). */
   jobLines(name: string): readonly FakeRequestLine[] {
     return this.#knownJob(name, `jobLines(${name})`).lines;
-  }
-
-  #documentView(name: string): UploadedDocument {
-    const document = this.#documents.get(name);
-    if (!document) throw new NotFoundError(`fake: no document ${name}`);
-    const expiry = this.limits.fileExpiryMs;
-    return {
-      name,
-      uri: `fake://${name}`,
-      displayName: document.displayName,
-      sizeBytes: document.sizeBytes,
-      expiresAt: expiry === undefined ? undefined : document.createdAt + expiry,
-    };
-  }
-
-  #expired(file: UploadedDocument): boolean {
-    return file.expiresAt !== undefined && this.clock.now() >= file.expiresAt;
   }
 
   /** Creates a job from an input file within the limits; a scripted lost reply throws after creating it. */
@@ -250,7 +224,7 @@ export class FakeBatchService {
       throw new ProviderError(FAKE_PROVIDER_NAME, `fake deleteFile: ${name} is a result file, which cannot be deleted`, { isRetryable: false });
     }
     this.#files.delete(name);
-    this.#documents.delete(name);
+    this.documents.delete(name);
     this.#deletedOutputs.add(name);
   }
 
