@@ -49,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/providers/gemini/**', '**/*.test.ts', 'test/**', 'bench/**'],
+    files: ['src/providers/gemini/**', '**/*.test.ts', 'src/emulator/test-support.ts', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [LEDGER_ONLY_THROUGH_INDEX] }] },
   },
   // A closed ledger: outside src/ledger/ (tests and bench/ included) the ledger is its index.ts, and no SQL handle is

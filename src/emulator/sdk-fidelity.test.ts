@@ -4,23 +4,12 @@
  * bodies, scripted create refusals, candidateCount, thought parts, thinking budgets and forced function calls.
  */
 import { ApiError, FunctionCallingConfigMode, GoogleGenAI, JobState, Type } from '@google/genai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from './index.ts';
-import { makeTempDir, writeJsonl } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from './index.ts';
+import { sdkEmulatorPerFile, writeJsonl } from './test-support.ts';
 
 const API_KEY = 'sdk-fidelity-test-key';
-const temp = makeTempDir();
-let emulator: RunningEmulator;
-let ai: GoogleGenAI;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ apiKey: API_KEY, jobDurationMs: 0, pendingMs: 0 });
-  ai = new GoogleGenAI({ apiKey: API_KEY, apiVersion: 'v1beta', httpOptions: { baseUrl: emulator.url } });
-});
-afterAll(async () => {
-  await emulator.close();
-  await temp.remove();
-});
+const sdk = sdkEmulatorPerFile(API_KEY);
 
 async function refusal(call: Promise<unknown>): Promise<{ status: number; error: { code: number; message: string; status: string; details?: unknown[] } }> {
   const caught: unknown = await call.then(() => undefined, (error: unknown) => error);
@@ -30,7 +19,7 @@ async function refusal(call: Promise<unknown>): Promise<{ status: number; error:
 }
 
 function post(path: string, body: string): Promise<Response> {
-  return fetch(`${emulator.url}/v1beta/${path}`, { method: 'POST', headers: { 'x-goog-api-key': API_KEY, 'content-type': 'application/json' }, body });
+  return fetch(`${sdk.emulator.url}/v1beta/${path}`, { method: 'POST', headers: { 'x-goog-api-key': API_KEY, 'content-type': 'application/json' }, body });
 }
 
 const line = (key: string, request: Record<string, unknown>): string => JSON.stringify({ key, request });
@@ -38,20 +27,20 @@ const contents = [{ role: 'user', parts: [{ text: 'Soil K rose 12 mg/kg after li
 
 describe('create-time validation (python-genai#1451, java-genai#446, inspect_ai#3257)', () => {
   it('refuses a file batch for one line with a flat thinking_config, listing the line and column; snake and camel case pass', async () => {
-    const path = writeJsonl(temp.dir, 'flat.jsonl', [
+    const path = writeJsonl(sdk.temp.dir, 'flat.jsonl', [
       line('ok-camel', { contents, generationConfig: { thinkingConfig: { thinkingBudget: 0 }, responseMimeType: 'application/json' } }),
       line('ok-snake', { contents, generation_config: { thinking_config: { thinking_budget: 0 }, response_mime_type: 'text/plain' } }),
       line('flat', { contents, thinking_config: { thinking_budget: 0 } }),
     ]);
-    const file = await ai.files.upload({ file: path, config: { mimeType: 'jsonl' } });
-    const before = emulator.stats();
-    const { status, error } = await refusal(ai.batches.create({ model: 'gemini-2.5-flash', src: file.name! }));
+    const file = await sdk.ai.files.upload({ file: path, config: { mimeType: 'jsonl' } });
+    const before = sdk.emulator.stats();
+    const { status, error } = await refusal(sdk.ai.batches.create({ model: 'gemini-2.5-flash', src: file.name! }));
     expect(status).toBe(400);
     expect(error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
     expect(error.message).toMatch(/^Error on line 3: invalid JSON, near column \d+: no such field: 'thinking_config'$/);
     // The whole batch is refused: no job, no key counted as submitted.
-    expect(emulator.stats().batchesCreated).toBe(before.batchesCreated);
-    expect(emulator.stats().submissionsByKey['ok-camel']).toBeUndefined();
+    expect(sdk.emulator.stats().batchesCreated).toBe(before.batchesCreated);
+    expect(sdk.emulator.stats().submissionsByKey['ok-camel']).toBeUndefined();
   });
 
   it('refuses an inline request with a field at the wrong level, in Google’s words, with a field violation', async () => {
@@ -89,7 +78,7 @@ describe('create-time validation (python-genai#1451, java-genai#446, inspect_ai#
   });
 
   it('accepts what the SDK builds from its flat config (it lifts the request fields and nests the rest)', async () => {
-    const job = await ai.batches.create({
+    const job = await sdk.ai.batches.create({
       model: 'gemini-2.5-flash',
       src: [{ contents: 'Say hi', config: { temperature: 0.2, thinkingConfig: { thinkingBudget: 0 }, systemInstruction: 'Be brief.' }, metadata: { key: 'sdk' } }],
     });
@@ -97,7 +86,7 @@ describe('create-time validation (python-genai#1451, java-genai#446, inspect_ai#
   });
 
   it('answers an unknown model with 404 NOT_FOUND at create', async () => {
-    const { status, error } = await refusal(ai.batches.create({ model: 'gemini-9-ultra', src: [{ contents: 'x', metadata: { key: 'k' } }] }));
+    const { status, error } = await refusal(sdk.ai.batches.create({ model: 'gemini-9-ultra', src: [{ contents: 'x', metadata: { key: 'k' } }] }));
     expect(status).toBe(404);
     expect(error.message).toContain('models/gemini-9-ultra is not found for API version v1beta, or is not supported for batchGenerateContent');
   });
@@ -139,13 +128,13 @@ describe('scripted create refusals (faults.jobs)', () => {
 
 describe('generation options (DOC-ref GenerationConfig, ThinkingConfig, FunctionCallingConfig)', () => {
   it('returns candidateCount candidates, each indexed', async () => {
-    const answer = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Name a soil nutrient.', config: { candidateCount: 2 } });
+    const answer = await sdk.ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Name a soil nutrient.', config: { candidateCount: 2 } });
     expect(answer.candidates?.map((candidate) => candidate.index)).toEqual([0, 1]);
     expect(answer.candidates?.every((candidate) => (candidate.content?.parts?.[0]?.text ?? '') !== '')).toBe(true);
   });
 
   it('returns a thought part (thought: true) before the answer with includeThoughts, when it reports thinking tokens', async () => {
-    const answer = await ai.models.generateContent({
+    const answer = await sdk.ai.models.generateContent({
       model: 'gemini-2.5-flash',
       contents: 'Name a soil nutrient.',
       config: { thinkingConfig: { includeThoughts: true } },
@@ -155,7 +144,7 @@ describe('generation options (DOC-ref GenerationConfig, ThinkingConfig, Function
     expect(parts.map((part) => part.thought === true)).toEqual([true, false]);
     // The SDK's text skips thought parts.
     expect(answer.text).toBe(parts[1]?.text);
-    const noThinking = await ai.models.generateContent({
+    const noThinking = await sdk.ai.models.generateContent({
       model: 'gemini-2.5-flash',
       contents: 'Name a soil nutrient.',
       config: { thinkingConfig: { includeThoughts: true, thinkingBudget: 0 } },
@@ -166,26 +155,26 @@ describe('generation options (DOC-ref GenerationConfig, ThinkingConfig, Function
 
   it('refuses a thinking budget of 0 on gemini-2.5-pro, which cannot stop thinking: a 400, and in a batch that line’s error', async () => {
     const { status, error } = await refusal(
-      ai.models.generateContent({ model: 'gemini-2.5-pro', contents: 'x', config: { thinkingConfig: { thinkingBudget: 0 } } }),
+      sdk.ai.models.generateContent({ model: 'gemini-2.5-pro', contents: 'x', config: { thinkingConfig: { thinkingBudget: 0 } } }),
     );
     expect(status).toBe(400);
     expect(error.message).toBe('Budget 0 is invalid. This model only works in thinking mode.');
-    const job = await ai.batches.create({
+    const job = await sdk.ai.batches.create({
       model: 'gemini-2.5-pro',
       src: [
         { contents: 'x', config: { thinkingConfig: { thinkingBudget: 0 } }, metadata: { key: 'off' } },
         { contents: 'x', config: { thinkingConfig: { thinkingBudget: 128 } }, metadata: { key: 'on' } },
       ],
     });
-    let done = await ai.batches.get({ name: job.name! });
-    for (let attempt = 0; attempt < 100 && done.state !== JobState.JOB_STATE_SUCCEEDED; attempt++) done = await ai.batches.get({ name: job.name! });
+    let done = await sdk.ai.batches.get({ name: job.name! });
+    for (let attempt = 0; attempt < 100 && done.state !== JobState.JOB_STATE_SUCCEEDED; attempt++) done = await sdk.ai.batches.get({ name: job.name! });
     const [off, on] = done.dest?.inlinedResponses ?? [];
     expect(off?.error).toMatchObject({ code: 400, message: 'Budget 0 is invalid. This model only works in thinking mode.' });
     expect(on?.response?.candidates?.length).toBe(1);
   });
 
   it('answers a functionCall whose args fit the declared parameters under toolConfig mode ANY', async () => {
-    const answer = await ai.models.generateContent({
+    const answer = await sdk.ai.models.generateContent({
       model: 'gemini-2.5-flash',
       contents: 'Record that soil K rose 12 mg/kg in plot B.',
       config: {
@@ -209,7 +198,7 @@ describe('generation options (DOC-ref GenerationConfig, ThinkingConfig, Function
     const [call] = answer.functionCalls ?? [];
     expect(call?.name).toBe('record_measurement');
     expect(call?.args).toEqual({ plot: expect.any(String), value: expect.any(Number), unit: expect.stringMatching(/^(mg\/kg|ppm)$/) });
-    const free = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Say hi', config: { tools: [{ functionDeclarations: [{ name: 'f' }] }] } });
+    const free = await sdk.ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Say hi', config: { tools: [{ functionDeclarations: [{ name: 'f' }] }] } });
     expect(free.functionCalls).toBeUndefined();
   });
 });

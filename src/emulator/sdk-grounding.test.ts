@@ -1,22 +1,10 @@
 import { join } from 'node:path';
-import { ApiError, GoogleGenAI, JobState, Type, type BatchJob, type GroundingMetadata } from '@google/genai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from './index.ts';
-import { makeTempDir, readJsonlFile, writeJsonl } from './test-support.ts';
+import { ApiError, JobState, Type, type BatchJob, type GroundingMetadata } from '@google/genai';
+import { describe, expect, it } from 'vitest';
+import { readJsonlFile, sdkEmulatorPerFile, writeJsonl } from './test-support.ts';
 
 const API_KEY = 'sdk-grounding-key';
-const temp = makeTempDir();
-let emulator: RunningEmulator;
-let ai: GoogleGenAI;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ apiKey: API_KEY, jobDurationMs: 0, pendingMs: 0 });
-  ai = new GoogleGenAI({ apiKey: API_KEY, apiVersion: 'v1beta', httpOptions: { baseUrl: emulator.url } });
-});
-afterAll(async () => {
-  await emulator.close();
-  await temp.remove();
-});
+const sdk = sdkEmulatorPerFile(API_KEY);
 
 interface Candidate {
   content: { parts: { text: string }[] };
@@ -30,12 +18,12 @@ interface Line {
 }
 
 async function runFileBatch(model: string, lines: object[], name: string): Promise<Map<string, Line>> {
-  const file = await ai.files.upload({ file: writeJsonl(temp.dir, `${name}.jsonl`, lines.map((line) => JSON.stringify(line))), config: { mimeType: 'jsonl' } });
-  const job = await ai.batches.create({ model, src: file.name! });
+  const file = await sdk.ai.files.upload({ file: writeJsonl(sdk.temp.dir, `${name}.jsonl`, lines.map((line) => JSON.stringify(line))), config: { mimeType: 'jsonl' } });
+  const job = await sdk.ai.batches.create({ model, src: file.name! });
   let done: BatchJob = job;
-  for (let attempt = 0; attempt < 1000 && done.state !== JobState.JOB_STATE_SUCCEEDED; attempt++) done = await ai.batches.get({ name: job.name! });
-  const out = join(temp.dir, `${name}.out.jsonl`);
-  await ai.files.download({ file: done.dest!.fileName!, downloadPath: out });
+  for (let attempt = 0; attempt < 1000 && done.state !== JobState.JOB_STATE_SUCCEEDED; attempt++) done = await sdk.ai.batches.get({ name: job.name! });
+  const out = join(sdk.temp.dir, `${name}.out.jsonl`);
+  await sdk.ai.files.download({ file: done.dest!.fileName!, downloadPath: out });
   return new Map((await readJsonlFile(out)).map((line) => [line['key'] as string, line as unknown as Line]));
 }
 
@@ -82,7 +70,7 @@ describe('Google Search grounding and URL context (official SDK, real HTTP)', ()
   });
 
   it('lets Gemini 3 combine search with a response schema, the supports pointing into the JSON text', async () => {
-    const answer = await ai.models.generateContent({
+    const answer = await sdk.ai.models.generateContent({
       model: 'gemini-3-flash-preview',
       contents: `${SOURCE} Give the soil type and the potassium value.`,
       config: {
@@ -97,7 +85,7 @@ describe('Google Search grounding and URL context (official SDK, real HTTP)', ()
   });
 
   it('refuses search with a JSON answer on 2.5 in generateContent too', async () => {
-    const call = ai.models.generateContent({
+    const call = sdk.ai.models.generateContent({
       model: 'gemini-2.5-flash',
       contents: 'What is a Luvisol?',
       config: { tools: [{ googleSearch: {} }], responseMimeType: 'application/json' },
@@ -108,7 +96,7 @@ describe('Google Search grounding and URL context (official SDK, real HTTP)', ()
   });
 
   it('reports every URL of the prompt in urlContextMetadata with URL context', async () => {
-    const answer = await ai.models.generateContent({
+    const answer = await sdk.ai.models.generateContent({
       model: 'gemini-2.5-flash',
       contents: 'Compare https://soils.example/luvisol and https://soils.example/cambisol?lang=en. Which is richer in potassium?',
       config: { tools: [{ urlContext: {} }] },

@@ -3,14 +3,54 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { GoogleGenAI } from '@google/genai';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ProviderError } from '../shared/index.ts';
 import type { Emulator } from './emulator.ts';
+import { startEmulator, type RunningEmulator } from './start-emulator.ts';
 
 /** A fresh temp folder and a way to remove it. */
 export function makeTempDir(prefix = 'truebatch-emulator-test-'): { dir: string; remove: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** What {@link sdkEmulatorPerFile} gives a test file; read its members inside tests (they are set in `beforeAll`). */
+export interface SdkEmulator {
+  readonly emulator: RunningEmulator;
+  readonly ai: GoogleGenAI;
+  readonly temp: { dir: string; remove: () => Promise<void> };
+}
+
+/**
+ * One emulator with instant jobs for a whole test file, an official SDK client for it (v1beta) and a temp folder:
+ * started before the file's tests, closed and removed after them.
+ */
+export function sdkEmulatorPerFile(apiKey: string): SdkEmulator {
+  const temp = makeTempDir();
+  let emulator: RunningEmulator | undefined;
+  let ai: GoogleGenAI | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator({ apiKey, jobDurationMs: 0, pendingMs: 0 });
+    ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta', httpOptions: { baseUrl: emulator.url } });
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    await temp.remove();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('sdkEmulatorPerFile: read it inside a test, after beforeAll');
+    return value;
+  };
+  return {
+    get emulator() {
+      return started(emulator);
+    },
+    get ai() {
+      return started(ai);
+    },
+    temp,
+  };
 }
 
 /**
