@@ -37,9 +37,11 @@ export class DocumentBinder {
    * Makes sure every uploaded document the lines reference has a live upload, uploading what has none. Called before
    * the lines are written (the ledger cannot be written while it streams them).
    */
-  async prepare(lines: Iterable<{ key: string; request_json: string }>): Promise<void> {
+  async prepare(lines: () => Iterable<{ key: string; request_json: string }>): Promise<void> {
+    // A corpus without PDFs or images has nothing to upload: its requests are not read a second time.
+    if (!this.#context.ledger.uploads.hasSources()) return;
     const wanted = new Map<string, string>();
-    for (const line of lines) {
+    for (const line of lines()) {
       for (const ref of documentRefsIn(line.request_json)) if (ref.travel === 'file' && !wanted.has(ref.contentHash)) wanted.set(ref.contentHash, line.key);
     }
     for (const [contentHash, key] of wanted) {

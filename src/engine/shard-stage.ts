@@ -78,7 +78,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   // PDFs and images are bound as the lines are written: uploaded (or reused) just before the job is created.
   await reconcileUploadIntents(context);
   const documents = new DocumentBinder(context, stage);
-  await documents.prepare(take(ledger.pendingRequests(stage.name, only), limit.maxRequests));
+  await documents.prepare(() => take(ledger.pendingRequests(stage.name, only), limit.maxRequests));
   let taken = 0;
   for (const request of ledger.pendingRequests(stage.name, only)) {
     if (taken++ >= limit.maxRequests) break;

@@ -34,6 +34,8 @@ export interface UploadQueries {
   /** Records where a document's bytes are (planning calls it for each PDF and image). */
   rememberSource(source: DocumentSource): void;
   source(contentHash: string): DocumentSource | undefined;
+  /** Whether planning met any PDF or image (without one, no request references a document). */
+  hasSources(): boolean;
   /** The newest live upload of `contentHash` that lives at least `minLifeMs` more, if any. */
   liveUpload(contentHash: string, minLifeMs: number): UploadRow | undefined;
   /** Writes the intent to upload (before the upload is sent). */
@@ -72,6 +74,9 @@ export function uploadQueries(sql: Sql, clock: Clock): UploadQueries {
         `INSERT INTO document_sources (content_hash, path, mime_type, size_bytes) VALUES (?, ?, ?, ?)
          ON CONFLICT (content_hash) DO UPDATE SET path = excluded.path, mime_type = excluded.mime_type`,
       ).run(source.contentHash, source.path, source.mimeType, source.sizeBytes);
+    },
+    hasSources() {
+      return sql('SELECT 1 FROM document_sources LIMIT 1').get() !== undefined;
     },
     source(contentHash) {
       const row = sql('SELECT content_hash, path, mime_type, size_bytes FROM document_sources WHERE content_hash = ?').get(contentHash) as
