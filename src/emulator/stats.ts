@@ -67,6 +67,8 @@ export interface EmulatorStats extends StatsCounters {
   lineFailuresByReason: Record<string, number>;
   /** Caches alive now (not deleted, not expired by the emulator's clock). */
   cachesLive: number;
+  /** Interactive answers altered by `faults.divergence`, per field (JSON pointer). */
+  divergedAnswers: Record<string, number>;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -74,11 +76,12 @@ export interface StatsTallies {
   uploadsByDisplayName: Map<string, number>;
   uploadsBySha256: Map<string, number>;
   lineFailuresByReason: Map<string, number>;
+  divergedAnswersByField: Map<string, number>;
 }
 
 /** Empty tallies. */
 export function zeroTallies(): StatsTallies {
-  return { uploadsByDisplayName: new Map(), uploadsBySha256: new Map(), lineFailuresByReason: new Map() };
+  return { uploadsByDisplayName: new Map(), uploadsBySha256: new Map(), lineFailuresByReason: new Map(), divergedAnswersByField: new Map() };
 }
 
 /** Adds one to `name`'s tally. */
@@ -145,5 +148,6 @@ export function snapshotStats(
     liveBytes: live.bytes,
     lineFailuresByReason: Object.fromEntries(tallies.lineFailuresByReason),
     cachesLive,
+    divergedAnswers: Object.fromEntries(tallies.divergedAnswersByField),
   };
 }
