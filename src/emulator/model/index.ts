@@ -6,13 +6,14 @@
 import { errorMessage, InputError, type Rng } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
+import type { AnswerStyle } from './value-generation.ts';
 import { withCachedTokens } from './cached-context.ts';
 import { minedTexts, type DocumentLookup } from './document-parts.ts';
 import { builtInToolsOf, toolRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
 import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import { GoogleApiError } from '../api-errors.ts';
-import { thinkingModeOf } from '../model-catalogue.ts';
+import { answerProfileOf, thinkingModeOf } from '../model-catalogue.ts';
 import { answerParts, candidatesResponse, type CandidateAnswer } from './candidates.ts';
 import { forcedFunctionCall, functionCallPart } from './function-calls.ts';
 import {
@@ -138,11 +139,12 @@ function respond(
   const corpus = mineText(minedTexts(request, documents));
   const showThoughts = generation.includeThoughts === true && thoughts > 0;
   const call = forcedFunctionCall(raw, rng);
+  const style: AnswerStyle = { profile: answerProfileOf(model), thinning: rngFromLabel(`${seed}:${requestHash}:thinning`) };
   const answers: CandidateAnswer[] = [];
   for (let index = 0; index < (generation.candidateCount ?? 1); index++) {
     answers.push(
       call === undefined
-        ? textAnswer(generation, corpus, rng, plan, showThoughts)
+        ? textAnswer(generation, corpus, rng, plan, showThoughts, style)
         : { parts: answerParts(functionCallPart(call, corpus, rng), showThoughts), finishReason: 'STOP' },
     );
   }
@@ -156,8 +158,9 @@ function textAnswer(
   rng: Rng,
   plan: Extract<LinePlan, { kind: 'answer' }>,
   showThoughts: boolean,
+  style: AnswerStyle,
 ): CandidateAnswer {
-  const answer = composeAnswer(generation, generation.compiledSchema, corpus, rng);
+  const answer = composeAnswer(generation, generation.compiledSchema, corpus, rng, style);
   let text: string;
   let cutShort = false;
   if (answer.kind === 'json') {
