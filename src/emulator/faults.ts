@@ -170,6 +170,24 @@ export const uploadChunkDropSchema = z
   })
   .strict();
 
+/**
+ * Interactive answers that differ from the batch answer to the same request (issue #19: an audit must be able to
+ * measure disagreement). No Google source: a simulation aid. Each listed field of a `:generateContent` JSON answer is
+ * altered for a seeded share `rate` of requests (drawn per request content and field), so the same request diverges
+ * the same way on every run; batch lines are never altered.
+ */
+export const divergenceSchema = z
+  .object({
+    rate,
+    /**
+     * JSON pointer of a field in the answer (e.g. `/design`, `/meta/year`) -> how it changes: `number` (x1.5, or +1
+     * when 0), `drop-item` (the list loses its last item), `flip-enum` (the next value of the schema's enum, or a
+     * boolean negated), `text` (other words).
+     */
+    fields: z.record(z.string().regex(/^\//, 'expected a JSON pointer such as /field'), z.enum(['number', 'drop-item', 'flip-enum', 'text'])),
+  })
+  .strict();
+
 /** Every fault the emulator can script. */
 export const faultConfigSchema = z
   .object({
@@ -181,6 +199,7 @@ export const faultConfigSchema = z
     dropUploadChunk: z.array(uploadChunkDropSchema).default([]),
     /** MIME types the upload refuses with HTTP 200 and an `{error}` body (the real server's quirk). */
     rejectMimeTypes: z.array(z.string()).default([]),
+    divergence: divergenceSchema.optional(),
   })
   .strict();
 
@@ -190,6 +209,7 @@ export type JobFault = z.infer<typeof jobFaultSchema>;
 export type HttpFault = z.infer<typeof httpFaultSchema>;
 export type Outage = z.infer<typeof outageSchema>;
 export type UploadChunkDrop = z.infer<typeof uploadChunkDropSchema>;
+export type Divergence = z.infer<typeof divergenceSchema>;
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 /** Faults as a user writes them: every field optional. */
 export type FaultConfigInput = z.input<typeof faultConfigSchema>;

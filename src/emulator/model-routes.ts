@@ -12,10 +12,11 @@ import type { EndpointGuard } from './endpoint-guard.ts';
 import type { EmulatorState } from './emulator-state.ts';
 import { parseRequestJson } from './lenient-json.ts';
 import { requireKnownModel } from './model-catalogue.ts';
-import { countTokens, resolveCachedContent, simulateGenerateContent } from './model/index.ts';
+import { countTokens, divergeAnswer, resolveCachedContent, simulateGenerateContent } from './model/index.ts';
 import { operationJson } from './operation-json.ts';
 import { field, isJsonObject } from './proto-json.ts';
 import { isApiVersion } from './public-urls.ts';
+import { tally } from './stats.ts';
 
 async function readBody(c: Context, where: string): Promise<unknown> {
   return parseRequestJson(await c.req.text(), where);
@@ -60,7 +61,11 @@ export function modelRoutes(state: EmulatorState, guard: EndpointGuard): Hono {
           if ('error' in resolved) return errorResponse(resolved.error.code, resolved.error.message);
           const read = await readDocuments(state, resolved.request);
           if (read !== undefined && 'error' in read) return errorResponse(read.error.code, read.error.message);
-          return c.json(simulateGenerateContent(resolved.request, { seed, model, documents: read?.documents, cachedTokens: resolved.cachedTokens }));
+          const answer = simulateGenerateContent(resolved.request, { seed, model, documents: read?.documents, cachedTokens: resolved.cachedTokens });
+          // faults.divergence: the interactive answer may disagree with the batch one (issue #19, a simulation aid).
+          const { response, divergedFields } = divergeAnswer(answer, resolved.request, state.options.faults.divergence, seed);
+          for (const path of divergedFields) tally(state.tallies.divergedAnswersByField, path);
+          return c.json(response);
         });
       case 'countTokens':
         return guard(c, 'models.countTokens', async () => {

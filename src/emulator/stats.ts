@@ -73,6 +73,8 @@ export interface EmulatorStats extends StatsCounters {
   lineFaultsByKind: Record<string, number>;
   /** Caches alive now (not deleted, not expired by the emulator's clock). */
   cachesLive: number;
+  /** Interactive answers altered by `faults.divergence`, per field (JSON pointer). */
+  divergedAnswers: Record<string, number>;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -81,11 +83,18 @@ export interface StatsTallies {
   uploadsBySha256: Map<string, number>;
   lineFailuresByReason: Map<string, number>;
   lineFaultsByKind: Map<string, number>;
+  divergedAnswersByField: Map<string, number>;
 }
 
 /** Empty tallies. */
 export function zeroTallies(): StatsTallies {
-  return { uploadsByDisplayName: new Map(), uploadsBySha256: new Map(), lineFailuresByReason: new Map(), lineFaultsByKind: new Map() };
+  return {
+    uploadsByDisplayName: new Map(),
+    uploadsBySha256: new Map(),
+    lineFailuresByReason: new Map(),
+    lineFaultsByKind: new Map(),
+    divergedAnswersByField: new Map(),
+  };
 }
 
 /** Adds one to `name`'s tally. */
@@ -153,5 +162,6 @@ export function snapshotStats(
     lineFailuresByReason: Object.fromEntries(tallies.lineFailuresByReason),
     lineFaultsByKind: Object.fromEntries(tallies.lineFaultsByKind),
     cachesLive,
+    divergedAnswers: Object.fromEntries(tallies.divergedAnswersByField),
   };
 }

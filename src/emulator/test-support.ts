@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { GoogleGenAI } from '@google/genai';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ProviderError } from '../shared/index.ts';
-import type { Emulator } from './emulator.ts';
+import type { Emulator, EmulatorOptions } from './emulator.ts';
 import { startEmulator, type RunningEmulator } from './start-emulator.ts';
 
 /** A fresh temp folder and a way to remove it. */
@@ -26,12 +26,12 @@ export interface SdkEmulator {
  * One emulator with instant jobs for a whole test file, an official SDK client for it (v1beta) and a temp folder:
  * started before the file's tests, closed and removed after them.
  */
-export function sdkEmulatorPerFile(apiKey: string): SdkEmulator {
+export function sdkEmulatorPerFile(apiKey: string, options: Pick<EmulatorOptions, 'faults' | 'seed'> = {}): SdkEmulator {
   const temp = makeTempDir();
   let emulator: RunningEmulator | undefined;
   let ai: GoogleGenAI | undefined;
   beforeAll(async () => {
-    emulator = await startEmulator({ apiKey, jobDurationMs: 0, pendingMs: 0 });
+    emulator = await startEmulator({ ...options, apiKey, jobDurationMs: 0, pendingMs: 0 });
     ai = new GoogleGenAI({ apiKey, apiVersion: 'v1beta', httpOptions: { baseUrl: emulator.url } });
   });
   afterAll(async () => {

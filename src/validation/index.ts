@@ -11,3 +11,4 @@ export { extractJson, type ExtractionResult } from './extract-json.ts';
 export { compileValidator } from './validator.ts';
 export { describeIssues } from './describe-issues.ts';
 export { toJsonSchema, isGeminiSchema } from './gemini-schema.ts';
+export { appendPointer } from './json-pointer.ts';

@@ -28,6 +28,7 @@ import { rngFromLabel, sha256HexOf } from './seeding.ts';
 import { mineText } from './text-mining.ts';
 import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token-estimator.ts';
 
+export { divergeAnswer } from './divergence.ts';
 export { resolveCachedContent, type CachedPrefix, type CacheLookup } from './cached-context.ts';
 export { simulateEmbedLine, defaultEmbeddingDimensions, embedText } from './embedding.ts';
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
