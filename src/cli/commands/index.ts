@@ -1,6 +1,7 @@
 /** @module Every subcommand, registered on the root program. One module per command. */
 import type { Command } from 'commander';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
+import { registerCompareCommand } from './compare.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerInitCommand } from './init.ts';
 import { registerInspectCommands } from './inspect.ts';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerInspectCommands(program);
   registerLineageCommand(program);
   registerReportCommand(program);
+  registerCompareCommand(program);
   registerCollectAndCancelCommands(program);
   registerEmulatorCommand(program);
 }
