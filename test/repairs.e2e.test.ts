@@ -16,6 +16,7 @@ const emulator = emulatorPerTest({ jobDurationMs: 200 });
 interface StageJson {
   stage: string;
   repairs: { kind: string; attempts: number }[];
+  repairFields: { kind: string; field: string; attempts: number }[];
   failures: { kind: string; attempts: number; resubmitted: number }[];
 }
 
@@ -40,6 +41,8 @@ describe('repairs counted (end to end)', () => {
     const injected = server.stats().lineFaultsByKind;
     expect(Object.keys(injected).sort()).toEqual(['alias', 'fence', 'prose', 'truncated']);
     expect(reported).toEqual(injected);
+    // By field: the one alias the demo scripts, renamed back in every answer that used it.
+    expect(summary.stages.flatMap((stage) => stage.repairFields)).toEqual([{ kind: 'alias', field: '/quantitative_findings', attempts: injected['alias'] }]);
     // Every failed first answer was resubmitted (faults hit first submissions only) and came back valid.
     for (const stage of summary.stages) for (const failure of stage.failures) expect(failure.resubmitted).toBe(failure.attempts);
   });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { StageConfig } from '../config/index.ts';
 import type { PriceTable } from '../cost/index.ts';
 import { summarizeStages, type ActualStageCost } from '../engine/index.ts';
-import type { FailureCount, Ledger, RepairCount } from '../ledger/index.ts';
+import type { FailureCount, FieldCount, Ledger, RepairCount } from '../ledger/index.ts';
 import { ConfigError, errorMessage } from '../shared/index.ts';
 import { agreementRate, compareAnswers, summariseAgreement, type AgreementRate, type AgreementSummary, type AnswerAgreement } from './field-agreement.ts';
 
@@ -25,6 +25,8 @@ export interface VariantOutcome {
   attempts: number;
   /** Answers by what was repaired so they could be judged. */
   repairs: RepairCount[];
+  /** Where aliases were renamed and rules broken, by kind and field. */
+  repairFields: FieldCount[];
   /** Failed and invalid attempts by why (each resubmitted, or given up). */
   failures: FailureCount[];
   /** Attempts resubmitted after a failure. */
@@ -79,6 +81,7 @@ export function compareVariants(ledger: Ledger, stages: readonly StageConfig[], 
       valid: agreementRate(summary.valid, summary.requests),
       attempts: summary.attempts,
       repairs: summary.repairs,
+      repairFields: summary.repairFields,
       failures: summary.failures,
       retries: summary.failures.reduce((sum, failure) => sum + failure.resubmitted, 0),
       tokens: summary.tokens,

@@ -4,7 +4,7 @@ import { formatUsd } from '../../cost/index.ts';
 import { compareVariants, type VariantComparison, type VariantPairAgreement } from '../../quality/compare-variants.ts';
 import type { AgreementRate } from '../../quality/field-agreement.ts';
 import { table } from '../format.ts';
-import { failuresText, repairsText } from '../format-outcome.ts';
+import { failuresText, repairFieldsText, repairsText } from '../format-outcome.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
 
@@ -43,6 +43,8 @@ function formatComparison(comparison: VariantComparison): string {
     const failures = failuresText(v);
     lines.push(`${v.variant}: repaired answers: ${repairsText(v)}; resubmitted after: ${failures.resubmitted}` +
       (failures.notResubmitted === undefined ? '' : `; failed, not resubmitted: ${failures.notResubmitted}`));
+    const fields = repairFieldsText(v);
+    if (fields !== undefined) lines.push(`  by field: ${fields}`);
   }
   for (const pair of comparison.pairs) lines.push('', formatPair(pair));
   return lines.join('\n');
