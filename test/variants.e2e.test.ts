@@ -56,6 +56,11 @@ describe('variants (end to end)', () => {
     const jobsBefore = jobsByStage(project);
     expect(jobsBefore).toEqual({ 'stage_1a.flash': 1, 'stage_1a.flash-lite': 1 });
     appendFileSync(join(project, 'prompts', 'stage_1a-lite.md'), '\nAnswer in English.\n');
+    const plan = await runCli(['plan', '--project', project, '--json'], env);
+    expect(plan.code).toBe(0);
+    const planned = JSON.parse(plan.stdout) as { requests: { toSubmit: number; changed: number }; shards: { stage: string; requests: number }[] };
+    expect(planned.requests).toMatchObject({ toSubmit: 24, changed: 24 });
+    expect(planned.shards).toEqual([expect.objectContaining({ stage: 'stage_1a.flash-lite', requests: 24 })]);
     const second = await runCli(['run', '--project', project], env);
     expect(second.code).toBe(0);
     expect(jobsByStage(project)).toEqual({ 'stage_1a.flash': 1, 'stage_1a.flash-lite': 2 });
