@@ -166,7 +166,7 @@ async function resolveStageVariants(
       name: `${stage.name}.${variant.name}`,
       model: variant.model ?? stage.model,
       prompt: variant.prompt ?? stage.prompt,
-      generationConfig: { ...stage.generationConfig, ...variant.generationConfig },
+      generationConfig: mergedGeneration(stage.generationConfig, variant.generationConfig),
       output: { ...stage.output, dir: path.join(stageDir, variant.name) },
     };
     const paths = {
@@ -178,6 +178,15 @@ async function resolveStageVariants(
     resolved.push({ ...config, variant: { stage: stage.name, name: variant.name, primary: position === 0 } });
   }
   return resolved;
+}
+
+/** A variant's generation settings over the stage's; a response schema the variant gives replaces the stage's, whatever its form. */
+function mergedGeneration(stage: ParsedStage['generationConfig'], variant: ParsedStage['generationConfig'] | undefined): ParsedStage['generationConfig'] {
+  if (variant === undefined) return stage;
+  const schemaKeys = ['responseSchema', 'responseJsonSchema', 'responseJsonSchemaFile'] as const;
+  const replacesSchema = schemaKeys.some((key) => variant[key] !== undefined);
+  const base = replacesSchema ? Object.fromEntries(Object.entries(stage).filter(([key]) => !(schemaKeys as readonly string[]).includes(key))) : stage;
+  return { ...base, ...variant };
 }
 
 /** A stage reading a stage with variants reads its primary (first) variant's outputs. */

@@ -61,6 +61,19 @@ describe('stage variants (#19)', () => {
     expect(next?.variant).toBeUndefined();
   });
 
+  it("takes a variant's response schema in place of the stage's, whatever form either is given in", async () => {
+    await writeFile(path.join(dir, 's.json'), '{"type": "object", "required": ["a"]}');
+    const config = await resolve({
+      stages: [{
+        name: 's', input: { dir: 'd' }, prompt: { template: 'x' }, generationConfig: { responseJsonSchemaFile: 's.json' },
+        variants: [{ name: 'a' }, { name: 'b', generationConfig: { responseSchema: { type: 'OBJECT' } } }],
+      }],
+    });
+    const [a, b] = config.stages;
+    expect(a?.generationConfig).toEqual({ responseJsonSchema: { type: 'object', required: ['a'] }, responseMimeType: 'application/json' });
+    expect(b?.generationConfig).toEqual({ responseSchema: { type: 'OBJECT' }, responseMimeType: 'application/json' });
+  });
+
   it("puts variant folders under the stage's own output.dir", async () => {
     const config = await resolve({
       stages: [{ name: 's', input: { dir: 'd' }, prompt: { template: 'x' }, output: { dir: 'out/s' }, variants: [{ name: 'a' }, { name: 'b', model: 'm2' }] }],
