@@ -144,8 +144,8 @@ async function resolveStage(
 
 /**
  * The resolved stages of one config stage: itself, or one stage per variant (issue #19), named `<stage>.<variant>`,
- * writing to `<output.dir>/<variant>`, each with the variant's model, prompt and generation settings over the
- * stage's. Each is then planned, fingerprinted, cached and recorded as a stage of its own.
+ * writing to `<output.dir>/<variant>`, each with the variant's model, prompt template (and system text, when it
+ * gives one) and generation settings over the stage's. Each is then planned, fingerprinted, cached and recorded as a stage of its own.
  */
 async function resolveStageVariants(
   stage: ParsedStage,
@@ -165,7 +165,7 @@ async function resolveStageVariants(
       ...stage,
       name: `${stage.name}.${variant.name}`,
       model: variant.model ?? stage.model,
-      prompt: variant.prompt ?? stage.prompt,
+      prompt: mergedPrompt(stage.prompt, variant.prompt),
       generationConfig: mergedGeneration(stage.generationConfig, variant.generationConfig),
       output: { ...stage.output, dir: path.join(stageDir, variant.name) },
     };
@@ -178,6 +178,13 @@ async function resolveStageVariants(
     resolved.push({ ...config, variant: { stage: stage.name, name: variant.name, primary: position === 0 } });
   }
   return resolved;
+}
+
+/** A variant's prompt: its template, with the stage's system text unless it gives its own. */
+function mergedPrompt(stage: ParsedStage['prompt'], variant: ParsedStage['prompt']): ParsedStage['prompt'] {
+  if (variant === undefined || stage === undefined) return variant ?? stage;
+  const ownSystem = variant.system !== undefined || variant.systemFile !== undefined;
+  return ownSystem ? variant : { system: stage.system, systemFile: stage.systemFile, ...variant };
 }
 
 /** A variant's generation settings over the stage's; a response schema the variant gives replaces the stage's, whatever its form. */

@@ -52,11 +52,10 @@ describe('stage variants (#19)', () => {
     expect(lite).toMatchObject({
       model: 'gemini-2.5-flash-lite',
       variant: { stage: 'extract', name: 'lite', primary: false },
-      prompt: { template: 'Lite prompt {{document}}', templateFile: path.join(dir, 'lite.md') },
+      prompt: { template: 'Lite prompt {{document}}', templateFile: path.join(dir, 'lite.md'), system: 'sys' },
       generationConfig: { temperature: 0.7, maxOutputTokens: 100 },
       output: { dir: path.join(dir, 'outputs', 'extract', 'lite') },
     });
-    expect(lite?.prompt.system).toBeUndefined();
     expect(next?.input).toEqual({ kind: 'stage', stage: 'extract.pro', withDocument: false });
     expect(next?.variant).toBeUndefined();
   });
@@ -72,6 +71,13 @@ describe('stage variants (#19)', () => {
     const [a, b] = config.stages;
     expect(a?.generationConfig).toEqual({ responseJsonSchema: { type: 'object', required: ['a'] }, responseMimeType: 'application/json' });
     expect(b?.generationConfig).toEqual({ responseSchema: { type: 'OBJECT' }, responseMimeType: 'application/json' });
+  });
+
+  it('a variant giving its own system text replaces the stage\'s', async () => {
+    const config = await resolve({
+      stages: [{ name: 's', input: { dir: 'd' }, prompt: { template: 'x', system: 'stage sys' }, variants: [{ name: 'a' }, { name: 'b', prompt: { template: 'y', system: 'own' } }] }],
+    });
+    expect(config.stages.map((stage) => stage.prompt)).toEqual([{ template: 'x', system: 'stage sys' }, { template: 'y', system: 'own' }]);
   });
 
   it("puts variant folders under the stage's own output.dir", async () => {
