@@ -104,6 +104,7 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
       '  cost: $0.028 at the batch price, $0.0559 for the same tokens at the interactive price: saved $0.028 (50%)\n' +
       '  repaired answers: 4 alias renamed, 1 code fence stripped, 2 prose around JSON stripped\n' +
       '  resubmitted after: 3 truncated (max tokens)\n' +
+      '  by field: alias renamed /quantitative_findings ×4\n' +
       `stage_2a: 24 valid output(s) in ${join(outputs, 'stage_2a')}\n` +
       '  cost: $0.015 at the batch price, $0.0301 for the same tokens at the interactive price: saved $0.015 (50%)\n' +
       '  repaired answers: 2 code fence stripped, 1 prose around JSON stripped\n' +

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { StageSummary } from '../engine/index.ts';
-import { costText, failuresText, formatRunExplanation, repairsText } from './format-outcome.ts';
+import { costText, failuresText, formatRunExplanation, repairFieldsText, repairsText } from './format-outcome.ts';
 
 function summary(stage: string, overrides: Partial<StageSummary> = {}): StageSummary {
   return {
     stage, outputDir: `/nowhere/outputs/${stage}`, requests: 3, valid: 3, pending: 0, inJob: 0, givenUp: 0, cached: 0,
     waitingOnUpstream: 0, blockedByUpstream: 0, excluded: 0, invalidDocuments: 0, jobs: { total: 1, live: 0, collected: 1 },
     attempts: 3, tokens: { prompt: 0, output: 0, thoughts: 0 }, cost: { kind: 'priced', batchUsd: 0.01, standardUsd: 0.02, savingUsd: 0.01 },
-    repairs: [], failures: [], givenUpRequests: [], corpusIssues: [], missingPlaceholders: [], ...overrides,
+    repairs: [], repairFields: [], failures: [], givenUpRequests: [], corpusIssues: [], missingPlaceholders: [], ...overrides,
   };
 }
 
@@ -32,6 +32,17 @@ describe('the run explanation', () => {
       resubmitted: '2 provider error on the line, 1 invalid JSON',
       notResubmitted: '1 provider error on the line, 1 missing field',
     });
+  });
+
+  it('names the fields repaired or broken, most frequent first, and says nothing when there are none', () => {
+    expect(repairFieldsText({ repairFields: [] })).toBeUndefined();
+    expect(repairFieldsText({ repairFields: [
+      { kind: 'alias', field: '/quantitative_findings', attempts: 6 },
+      { kind: 'required', field: '/conclusions', attempts: 2 },
+      { kind: 'not-object', field: '', attempts: 1 },
+    ] })).toBe('alias renamed /quantitative_findings ×6, missing field /conclusions ×2, not a JSON object (root) ×1');
+    const explained = formatRunExplanation([summary('s', { repairFields: [{ kind: 'schema', field: '/findings/*/value', attempts: 3 }] })]);
+    expect(explained.split('\n').at(-1)).toBe('  by field: schema failure /findings/*/value ×3');
   });
 
   it('names each stage\'s output folder, then its cost, repairs and retries, and the total for more than one stage', () => {

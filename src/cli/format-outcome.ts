@@ -21,6 +21,13 @@ export function repairsText(summary: Pick<StageSummary, 'repairs'>): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
+/** `alias renamed /quantitative_findings ×6, missing field /conclusions ×2`, or undefined when none. */
+export function repairFieldsText(summary: Pick<StageSummary, 'repairFields'>): string | undefined {
+  if (summary.repairFields.length === 0) return undefined;
+  const label = (kind: StageSummary['repairFields'][number]['kind']): string => (kind === 'alias' ? REPAIR_LABELS.alias : FAILURE_LABELS[kind]);
+  return summary.repairFields.map((count) => `${label(count.kind)} ${count.field === '' ? '(root)' : count.field} ×${count.attempts}`).join(', ');
+}
+
 /** Failed attempts by reason, split into those resubmitted and those not (given up, or still to resubmit). */
 export function failuresText(summary: Pick<StageSummary, 'failures'>): { resubmitted: string; notResubmitted: string | undefined } {
   const resubmitted = summary.failures.filter((failure) => failure.resubmitted > 0)
@@ -44,6 +51,8 @@ export function formatRunExplanation(summaries: readonly StageSummary[]): string
       `  repaired answers: ${repairsText(s)}`,
       `  resubmitted after: ${failures.resubmitted}`,
     );
+    const fields = repairFieldsText(s);
+    if (fields !== undefined) lines.push(`  by field: ${fields}`);
     if (failures.notResubmitted !== undefined) lines.push(`  failed, not resubmitted: ${failures.notResubmitted}`);
   }
   if (summaries.length > 1) lines.push(`Total cost: ${costText(totalCost(summaries.map((s) => s.cost)))}`);

@@ -120,7 +120,8 @@ export const projectConfigSchema = z
           message: `expected a unique stage name; \`${stage.name}\` is already stages[${first}].name`,
         });
       } else firstIndex.set(stage.name, index);
-      if (stage.model === undefined && config.model === undefined) {
+      const variantsNameModels = stage.variants !== undefined && stage.variants.every((variant) => variant.model !== undefined);
+      if (stage.model === undefined && config.model === undefined && !variantsNameModels) {
         ctx.addIssue({
           code: 'custom',
           path: ['stages', index, 'model'],

@@ -84,9 +84,21 @@ export interface EmbeddingConfig {
   readonly taskType?: string;
 }
 
+/** Which variant of a config stage a resolved stage is (`variants:`, issue #19). */
+export interface StageVariant {
+  /** The stage's name as written in the config (the resolved stage is named `<stage>.<variant>`). */
+  readonly stage: string;
+  readonly name: string;
+  /** The first variant: the one a downstream `input.stage: <stage>` reads. */
+  readonly primary: boolean;
+}
+
 /** One resolved pipeline stage. */
 export interface StageConfig {
+  /** The config's stage name, or `<stage>.<variant>` for a variant of a stage with `variants:`. */
   readonly name: string;
+  /** Set when this stage is one variant of a config stage with `variants:`. */
+  readonly variant?: StageVariant;
   /** The stage's model, or the project's. */
   readonly model: string;
   /** `generate`: a JSON answer per document; `embed`: one vector per document (see README, `task: embed`). */

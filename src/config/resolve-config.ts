@@ -73,25 +73,32 @@ function resolveInput(input: ParsedStageInput, projectDir: string): StageInput {
   };
 }
 
+/** Where a stage's fields were written: `stages[i]`, or `stages[i].variants[j]` for what a variant overrides. */
+interface StagePaths {
+  readonly at: readonly (string | number)[];
+  readonly promptAt: readonly (string | number)[];
+  readonly generationAt: readonly (string | number)[];
+}
+
 async function resolveStage(
   stage: ParsedStage,
-  index: number,
+  paths: StagePaths,
   defaultModel: string | undefined,
   context: ResolveContext,
 ): Promise<StageConfig> {
-  const at = ['stages', index] as const;
+  const { at } = paths;
   const { projectDir } = context;
   // An embedding stage without a prompt embeds the whole document.
   const prompt = stage.prompt ?? { template: DEFAULT_EMBED_TEMPLATE };
   const templateFile =
     prompt.file === undefined
       ? undefined
-      : await readReferencedText(projectDir, prompt.file, field(context, [...at, 'prompt', 'file']));
+      : await readReferencedText(projectDir, prompt.file, field(context, [...paths.promptAt, 'prompt', 'file']));
   const system =
     prompt.systemFile === undefined
       ? prompt.system
-      : (await readReferencedText(projectDir, prompt.systemFile, field(context, [...at, 'prompt', 'systemFile']))).text;
-  const generationConfig = await resolveGenerationConfig(stage, at, context);
+      : (await readReferencedText(projectDir, prompt.systemFile, field(context, [...paths.promptAt, 'prompt', 'systemFile']))).text;
+  const generationConfig = await resolveGenerationConfig(stage, paths.generationAt, context);
   const { schemaFile, schema, aliases, required, anyOf } = stage.validation;
   const validationSchema =
     schemaFile === undefined
@@ -133,6 +140,69 @@ async function resolveStage(
     ...toolsOf(stage, validationSchema),
     documents: { ...stage.documents },
   };
+}
+
+/**
+ * The resolved stages of one config stage: itself, or one stage per variant (issue #19), named `<stage>.<variant>`,
+ * writing to `<output.dir>/<variant>`, each with the variant's model, prompt template (and system text, when it
+ * gives one) and generation settings over the stage's. Each is then planned, fingerprinted, cached and recorded as a stage of its own.
+ */
+async function resolveStageVariants(
+  stage: ParsedStage,
+  index: number,
+  defaultModel: string | undefined,
+  context: ResolveContext,
+): Promise<StageConfig[]> {
+  const at = ['stages', index] as const;
+  if (stage.variants === undefined) {
+    return [await resolveStage(stage, { at, promptAt: at, generationAt: at }, defaultModel, context)];
+  }
+  const stageDir = stage.output.dir ?? path.join('outputs', stage.name);
+  const resolved: StageConfig[] = [];
+  for (const [position, variant] of stage.variants.entries()) {
+    const variantAt = [...at, 'variants', position] as const;
+    const merged: ParsedStage = {
+      ...stage,
+      name: `${stage.name}.${variant.name}`,
+      model: variant.model ?? stage.model,
+      prompt: mergedPrompt(stage.prompt, variant.prompt),
+      generationConfig: mergedGeneration(stage.generationConfig, variant.generationConfig),
+      output: { ...stage.output, dir: path.join(stageDir, variant.name) },
+    };
+    const paths = {
+      at,
+      promptAt: variant.prompt === undefined ? at : variantAt,
+      generationAt: variant.generationConfig === undefined ? at : variantAt,
+    };
+    const config = await resolveStage(merged, paths, defaultModel, context);
+    resolved.push({ ...config, variant: { stage: stage.name, name: variant.name, primary: position === 0 } });
+  }
+  return resolved;
+}
+
+/** A variant's prompt: its template, with the stage's system text unless it gives its own. */
+function mergedPrompt(stage: ParsedStage['prompt'], variant: ParsedStage['prompt']): ParsedStage['prompt'] {
+  if (variant === undefined || stage === undefined) return variant ?? stage;
+  const ownSystem = variant.system !== undefined || variant.systemFile !== undefined;
+  return ownSystem ? variant : { system: stage.system, systemFile: stage.systemFile, ...variant };
+}
+
+/** A variant's generation settings over the stage's; a response schema the variant gives replaces the stage's, whatever its form. */
+function mergedGeneration(stage: ParsedStage['generationConfig'], variant: ParsedStage['generationConfig'] | undefined): ParsedStage['generationConfig'] {
+  if (variant === undefined) return stage;
+  const schemaKeys = ['responseSchema', 'responseJsonSchema', 'responseJsonSchemaFile'] as const;
+  const replacesSchema = schemaKeys.some((key) => variant[key] !== undefined);
+  const base = replacesSchema ? Object.fromEntries(Object.entries(stage).filter(([key]) => !(schemaKeys as readonly string[]).includes(key))) : stage;
+  return { ...base, ...variant };
+}
+
+/** A stage reading a stage with variants reads its primary (first) variant's outputs. */
+function readingPrimaryVariants(stages: readonly StageConfig[]): StageConfig[] {
+  const primaryOf = new Map(stages.filter((s) => s.variant?.primary === true).map((s) => [s.variant?.stage, s.name]));
+  return stages.map((stage) => {
+    const primary = stage.input.kind === 'stage' ? primaryOf.get(stage.input.stage) : undefined;
+    return primary === undefined || stage.input.kind !== 'stage' ? stage : { ...stage, input: { ...stage.input, stage: primary } };
+  });
 }
 
 /** The stage's neutral tools: its built-in tools, then its answer function (whose parameters are the validation schema). */
@@ -217,7 +287,7 @@ export async function resolveProjectConfig(parsed: ParsedProjectConfig, context:
   const provider = resolveProvider(context.providerOverride, parsed.provider, context.source);
   const stages: StageConfig[] = [];
   // Resolved in file order so errors name `stages[i]` as written; ordered afterwards.
-  for (const [index, stage] of parsed.stages.entries()) stages.push(await resolveStage(stage, index, parsed.model, context));
+  for (const [index, stage] of parsed.stages.entries()) stages.push(...(await resolveStageVariants(stage, index, parsed.model, context)));
   checkDistinctOutputDirs(stages, context.source);
   return {
     projectDir: context.projectDir,
@@ -236,6 +306,6 @@ export async function resolveProjectConfig(parsed: ParsedProjectConfig, context:
     sharding: { ...parsed.sharding },
     prices: resolvePrices(parsed.prices, context),
     budget: withoutUndefined(parsed.budget),
-    stages: topologicalOrder(stages),
+    stages: topologicalOrder(readingPrimaryVariants(stages)),
   };
 }

@@ -183,6 +183,21 @@ const answerFunctionSchema = z
 /** Output settings a forced function call has no use for: its arguments are the answer, shaped by its parameters. */
 const RESPONSE_FORMAT_OPTIONS = ['responseMimeType', 'responseSchema', 'responseJsonSchema', 'responseJsonSchemaFile'] as const;
 
+/**
+ * One variant of a stage (issue #19, "flash vs pro on our 500 papers"): what it changes of the stage. Each variant
+ * runs as its own stage `<stage>.<variant>`, over the same documents, into `<output.dir>/<variant>/`.
+ */
+const variantSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, `_` and `-` only'),
+    model: nonEmpty.optional(),
+    /** Replaces the stage's prompt as a whole. */
+    prompt: promptSchema.optional(),
+    /** Merged over the stage's, field by field. */
+    generationConfig: generationConfigSchema.optional(),
+  })
+  .strict();
+
 /** One stage as written in the config file. */
 export const stageSchema = z
   .object({
@@ -212,12 +227,15 @@ export const stageSchema = z
       .optional(),
     answerFunction: answerFunctionSchema.optional(),
     documents: documentsSchema.prefault({}),
+    variants: z.array(variantSchema).min(2, 'expected at least two variants to compare').optional(),
   })
   .strict()
   .superRefine((stage, ctx) => {
+    refineVariants(stage, ctx);
     if (stage.answerFunction !== undefined) refineAnswerFunction(stage, ctx);
     if (stage.task === 'generate') {
-      if (stage.prompt === undefined) ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'is required: give `file` (a path) or `template` (inline text)' });
+      const variantsGivePrompts = stage.variants?.every((variant) => variant.prompt !== undefined) === true;
+      if (stage.prompt === undefined && !variantsGivePrompts) ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'is required: give `file` (a path) or `template` (inline text)' });
       if (stage.embedding !== undefined) ctx.addIssue({ code: 'custom', path: ['embedding'], message: 'applies only to a stage with `task: embed`' });
       return;
     }
@@ -236,6 +254,20 @@ export const stageSchema = z
 
 /** A stage after schema validation (defaults applied, files not yet read). */
 export type ParsedStage = z.output<typeof stageSchema>;
+
+/** Variant names are unique; a variant's prompt follows the stage's task rules like the stage's own. */
+function refineVariants(stage: ParsedStage, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  stage.variants?.forEach((variant, index) => {
+    if (seen.has(variant.name)) {
+      ctx.addIssue({ code: 'custom', path: ['variants', index, 'name'], message: `expected a unique variant name; \`${variant.name}\` is given twice` });
+    }
+    seen.add(variant.name);
+    if (stage.task === 'embed' && variant.generationConfig !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['variants', index, 'generationConfig'], message: 'an embedding stage generates nothing; expected no `generationConfig`' });
+    }
+  });
+}
 
 /**
  * A stage answering by function call: its parameters are the validation schema, so one must be given; a response

@@ -24,6 +24,8 @@ export interface LineContext {
   caches?: CacheLookup | undefined;
   /** `embed`: the line is an EmbedContentRequest (see model/embedding.ts). */
   task?: 'embed' | undefined;
+  /** Told each scripted fault an answer shows (the stats' `lineFaultsByKind`). */
+  countFault?: ((kind: string) => void) | undefined;
 }
 
 /** A result: the output file line (without `key` when there is none) and whether it succeeded. */
@@ -56,6 +58,7 @@ export async function answerRequest(request: JsonObject, key: string | undefined
       faults,
       documents: read?.documents,
       cachedTokens: resolved.cachedTokens,
+      countFault: context.countFault,
     });
   } catch (error) {
     return { error: { code: 500, message: `${context.where}: the simulated model failed: ${errorMessage(error)}` } };

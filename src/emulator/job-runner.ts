@@ -8,6 +8,7 @@
 import { readLinesFrom, isBlankLine } from '../shared/index.ts';
 import { answerFileLine, answerRequest, type LineContext, type LineResult } from './batch-lines.ts';
 import { documentReaderOf } from './document-reading.ts';
+import { tally } from './stats.ts';
 import { cacheLookup } from './cache-store.ts';
 import { isTerminal, withBatchLock, type BatchRecord, type EmulatorState } from './emulator-state.ts';
 import { keyOf } from './input-scan.ts';
@@ -74,6 +75,7 @@ export function createJobRunner(state: EmulatorState): JobRunner {
       documents,
       caches: cacheLookup(state),
       task: batch.task,
+      countFault: (kind) => tally(state.tallies.lineFaultsByKind, kind),
     };
   }
 

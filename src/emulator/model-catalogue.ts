@@ -38,6 +38,26 @@ export function thinkingModeOf(model: string): ThinkingMode | undefined {
   return base === undefined ? undefined : MODELS[base];
 }
 
+/**
+ * How carefully a model answers: the share of optional schema properties it fills in, and whether it rounds the
+ * numbers it reports to whole numbers. A simulation aid, not a Google behaviour (no source): issue #19 asks that
+ * variants on a smaller model get systematically different answers, so comparing variants has something to find.
+ * Lite models (`…-lite…`) leave out a third of the optional fields the others fill in, and round numbers.
+ */
+export interface AnswerProfile {
+  /** Of the optional properties a full model fills in, the share this model leaves out. */
+  readonly optionalDropRate: number;
+  readonly roundsNumbers: boolean;
+}
+
+const FULL_PROFILE: AnswerProfile = { optionalDropRate: 0, roundsNumbers: false };
+const LITE_PROFILE: AnswerProfile = { optionalDropRate: 0.35, roundsNumbers: true };
+
+/** The answer profile of a model name, bare or with `models/`. */
+export function answerProfileOf(model: string): AnswerProfile {
+  return /-lite(\b|-)/.test(model) ? LITE_PROFILE : FULL_PROFILE;
+}
+
 /** The real 404 for a model the service does not have. `model` is bare (`gemini-2.5-flash`). */
 export function unknownModelError(model: string, apiVersion: string, method: string): GoogleApiError {
   return new GoogleApiError(

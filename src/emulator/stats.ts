@@ -65,6 +65,12 @@ export interface EmulatorStats extends StatsCounters {
    * `unreadable-document`, `unreadable-image`, `unsupported-file-uri`): batch lines, and interactive calls too.
    */
   lineFailuresByReason: Record<string, number>;
+  /**
+   * Scripted line faults as the answers show them, by kind (`error`, `safety-block`, `empty`, `alias`, `fence`,
+   * `prose`, `truncated`): an alias counts only when a key was renamed in an answer not truncated (issue #19: a
+   * run's repairs and retries can be held against them).
+   */
+  lineFaultsByKind: Record<string, number>;
   /** Caches alive now (not deleted, not expired by the emulator's clock). */
   cachesLive: number;
   /** Interactive answers altered by `faults.divergence`, per field (JSON pointer). */
@@ -76,12 +82,19 @@ export interface StatsTallies {
   uploadsByDisplayName: Map<string, number>;
   uploadsBySha256: Map<string, number>;
   lineFailuresByReason: Map<string, number>;
+  lineFaultsByKind: Map<string, number>;
   divergedAnswersByField: Map<string, number>;
 }
 
 /** Empty tallies. */
 export function zeroTallies(): StatsTallies {
-  return { uploadsByDisplayName: new Map(), uploadsBySha256: new Map(), lineFailuresByReason: new Map(), divergedAnswersByField: new Map() };
+  return {
+    uploadsByDisplayName: new Map(),
+    uploadsBySha256: new Map(),
+    lineFailuresByReason: new Map(),
+    lineFaultsByKind: new Map(),
+    divergedAnswersByField: new Map(),
+  };
 }
 
 /** Adds one to `name`'s tally. */
@@ -147,6 +160,7 @@ export function snapshotStats(
     liveFiles: live.files,
     liveBytes: live.bytes,
     lineFailuresByReason: Object.fromEntries(tallies.lineFailuresByReason),
+    lineFaultsByKind: Object.fromEntries(tallies.lineFaultsByKind),
     cachesLive,
     divergedAnswers: Object.fromEntries(tallies.divergedAnswersByField),
   };

@@ -58,7 +58,8 @@ export interface EngineContext {
 /** The stages a command works on: all, or the one named by `--stage`. */
 export function selectStages(config: ProjectConfig, stageName: string | undefined): readonly StageConfig[] {
   if (stageName === undefined) return config.stages;
-  return config.stages.filter((stage) => stage.name === stageName);
+  // A stage with variants is named by its config name too: `--stage S` selects every variant of S.
+  return config.stages.filter((stage) => stage.name === stageName || stage.variant?.stage === stageName);
 }
 
 /** A failpoint function that kills this process at `name` (when set), else does nothing. */

@@ -5,7 +5,7 @@ import type { StageConfig } from '../config/index.ts';
 import type { MissingPlaceholder } from '../requests/index.ts';
 import { stageDocumentProblems } from './document-problems.ts';
 import type { PriceTable } from '../cost/index.ts';
-import type { FailureCount, GivenUpRequest, Ledger, RepairCount, RetryCount } from '../ledger/index.ts';
+import type { FailureCount, FieldCount, GivenUpRequest, Ledger, RepairCount, RetryCount } from '../ledger/index.ts';
 import { actualStageCost, type ActualStageCost } from './actual-cost.ts';
 
 /** One stage's state of play. */
@@ -33,6 +33,8 @@ export interface StageSummary {
   cost: ActualStageCost;
   /** Answers by what was repaired so they could be judged (an answer may have more than one kind). */
   repairs: RepairCount[];
+  /** Where aliases were renamed, and required fields or schema rules broken, by kind and field. */
+  repairFields: FieldCount[];
   /** Failed and invalid attempts by why, with how many were resubmitted: the retries and their reasons. */
   failures: FailureCount[];
   givenUpRequests: GivenUpRequest[];
@@ -74,6 +76,7 @@ export function summarizeStages(ledger: Ledger, stageConfigs: readonly StageConf
       tokens: { prompt: usage.prompt, output: usage.output, thoughts: usage.thoughts },
       cost: actualStageCost(ledger, stage, prices),
       repairs: ledger.outcomes.repairCounts(stage),
+      repairFields: ledger.outcomes.fieldCounts(stage),
       failures: ledger.outcomes.failureCounts(stage),
       givenUpRequests: ledger.outcomes.givenUpRequests(stage),
       corpusIssues: issues,

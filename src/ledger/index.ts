@@ -14,7 +14,7 @@ export type { AuditAnswer, AuditCallRecord, AuditCallTarget, AuditCandidate, Aud
 export { openLedger, ledgerError } from './open-ledger.ts';
 export { upgradeLegacyLedger, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade, type LegacyRules } from './fingerprint-upgrade.ts';
 export type {
-  AttemptTotals, AttemptUsage, FailureCount, GivenUpRequest, JobLineCounts, OutcomeQueries, RepairCount,
+  AttemptTotals, AttemptUsage, FailureCount, FieldCount, GivenUpRequest, JobLineCounts, OutcomeQueries, RepairCount,
 } from './outcome-queries.ts';
 export { FAILURE_LABELS, REPAIR_LABELS } from './outcome-labels.ts';
 export type { ReportAttempt, ReportGivenUp, ReportJob, ReportQueries, ReportRequest } from './report-queries.ts';

@@ -38,6 +38,25 @@ function runJob(ledger: Ledger, results: Record<string, ResultRecord | undefined
 const usage = { promptTokens: 100, outputTokens: 50, thoughtsTokens: 5, cachedTokens: 0, totalTokens: 155 };
 
 describe('outcome queries', () => {
+  it('count repairs and broken rules by kind and field, array positions as *, each attempt once per field', () => {
+    const ledger = freshLedger();
+    addRequests(ledger, ['a', 'b', 'c']);
+    const alias = { severity: 'warning', code: 'alias', path: '/findings', message: '/key_findings: renamed to findings' } as const;
+    const broken = (code: 'required' | 'schema', path: string) => ({ severity: 'error', code, path, message: `${path}: broken` }) as const;
+    runJob(ledger, {
+      a: { state: 'valid', repairs: ['alias'], issues: [alias], usage },
+      b: { state: 'invalid', reason: 'invalid', failureKind: 'schema', repairs: ['alias'], usage,
+        issues: [alias, broken('schema', '/findings/0/value'), broken('schema', '/findings/2/value'), broken('required', '/conclusions')] },
+      c: { state: 'invalid', reason: 'invalid', failureKind: 'required', usage, issues: [broken('required', '/conclusions')] },
+    });
+    expect(ledger.outcomes.fieldCounts('s')).toEqual([
+      { kind: 'alias', field: '/findings', attempts: 2 },
+      { kind: 'required', field: '/conclusions', attempts: 2 },
+      { kind: 'schema', field: '/findings/*/value', attempts: 1 },
+    ]);
+    expect(ledger.outcomes.fieldCounts('other-stage')).toEqual([]);
+  });
+
   it('count failures by kind with how many were resubmitted, repairs by kind, and each job\'s lines by verdict', () => {
     const ledger = freshLedger();
     addRequests(ledger, ['a', 'b', 'c', 'd', 'e']);

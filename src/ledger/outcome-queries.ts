@@ -20,6 +20,15 @@ export interface RepairCount {
   attempts: number;
 }
 
+/** Answers with one kind of repair, or invalid attempts with one kind of problem, at one field. */
+export interface FieldCount {
+  /** `alias` (a repair), or the failure kind of a broken rule: `required`, `schema`, `any-of`, `not-object`. */
+  kind: 'alias' | 'required' | 'schema' | 'any-of' | 'not-object';
+  /** JSON pointer, array positions as `*` (`/findings/*\/value`); `""` is the whole answer. */
+  field: string;
+  attempts: number;
+}
+
 /** The tokens one attempt used, and the model it ran on (the job's: the request's model may have changed since). */
 export interface AttemptUsage {
   model: string;
@@ -64,6 +73,33 @@ export function repairCounts(sql: Sql, stage: string): RepairCount[] {
        ORDER BY CASE repair.value WHEN 'alias' THEN 1 WHEN 'fence' THEN 2 WHEN 'prose' THEN 3 ELSE 4 END`,
     )
     .all(stage) as RepairCount[];
+}
+
+/**
+ * Where the repairs and broken rules of `stage` were, by kind and field (issue #19): aliases renamed in any answer,
+ * required fields missing and schema problems in invalid ones, most frequent first. Read from the issues each attempt
+ * stored, so ledgers from before this count too.
+ */
+export function fieldCounts(sql: Sql, stage: string): FieldCount[] {
+  const rows = sql(
+      `SELECT a.id AS attempt, json_extract(issue.value, '$.code') AS kind, json_extract(issue.value, '$.path') AS path
+       FROM requests r JOIN attempts a ON a.request_id = r.id JOIN json_each(a.issues) AS issue
+       WHERE r.stage = ? AND a.issues IS NOT NULL AND json_valid(a.issues) AND (json_extract(issue.value, '$.code') = 'alias'
+         OR (a.state = 'invalid' AND json_extract(issue.value, '$.severity') = 'error'
+           AND json_extract(issue.value, '$.code') IN ('required', 'schema', 'any-of', 'not-object')))`,
+    )
+    .iterate(stage) as Iterable<{ attempt: number; kind: FieldCount['kind']; path: string | null }>;
+  const attempts = new Map<string, { kind: FieldCount['kind']; field: string; ids: Set<number> }>();
+  for (const row of rows) {
+    const field = (row.path ?? '').replace(/\/\d+(?=\/|$)/g, '/*');
+    const id = `${row.kind}\u0000${field}`;
+    const entry = attempts.get(id) ?? { kind: row.kind, field, ids: new Set<number>() };
+    entry.ids.add(row.attempt);
+    attempts.set(id, entry);
+  }
+  return [...attempts.values()]
+    .map(({ kind, field, ids }) => ({ kind, field, attempts: ids.size }))
+    .sort((a, b) => b.attempts - a.attempts || a.kind.localeCompare(b.kind) || a.field.localeCompare(b.field));
 }
 
 /** The usage of every attempt of `stage` that reported any, streamed. */
@@ -147,6 +183,8 @@ export interface OutcomeQueries {
   failureCounts(stage: string): FailureCount[];
   /** What was repaired in a stage's answers, in the order alias, fence, prose. */
   repairCounts(stage: string): RepairCount[];
+  /** Where a stage's repairs and broken rules were, by kind and field, most frequent first. */
+  fieldCounts(stage: string): FieldCount[];
   /** The usage of every attempt of a stage that reported any, streamed. */
   stageUsage(stage: string): Iterable<AttemptUsage>;
   /** A stage's attempts and their reported tokens, summed. */
@@ -164,6 +202,7 @@ export function outcomeQueries(sql: Sql): OutcomeQueries {
   return {
     failureCounts: (stage) => failureCounts(sql, stage),
     repairCounts: (stage) => repairCounts(sql, stage),
+    fieldCounts: (stage) => fieldCounts(sql, stage),
     stageUsage: (stage) => stageUsage(sql, stage),
     attemptTotals: (stage) => attemptTotals(sql, stage),
     cachedCount: (stage) => cachedCount(sql, stage),

@@ -135,6 +135,12 @@ describe('buildReport', () => {
       { kind: 'fence', label: 'code fence stripped', answers: 1 },
     ]);
     expect(report.total.repairs.map((repair) => [repair.kind, repair.answers])).toEqual([['alias', 1], ['fence', 1], ['prose', 1]]);
+    expect(extract?.repairFields).toEqual([
+      { kind: 'schema', label: 'schema failure', field: '/quantitative_findings/*/value', attempts: 3 },
+      { kind: 'schema', label: 'schema failure', field: '/year', attempts: 2 },
+      { kind: 'alias', label: 'alias renamed', field: '/key_findings', attempts: 1 },
+    ]);
+    expect(report.total.repairFields.map((field) => field.attempts)).toEqual([3, 2, 1]);
     expect(extract?.failureReasons).toEqual([
       { kind: 'schema', label: 'schema failure', attempts: 3, resubmitted: 2 },
       { kind: 'provider-error', label: 'provider error on the line', attempts: 1, resubmitted: 1 },

@@ -60,7 +60,8 @@ export function buildReport(ledger: Ledger, config: ProjectConfig, options: Repo
   }
   const documents = ledger.report.documentCounts(stages);
   for (const [stage, accumulator] of accumulators) {
-    accumulator.addOutcomes(documents.byStage.get(stage) ?? 0, ledger.outcomes.repairCounts(stage), ledger.outcomes.failureCounts(stage));
+    accumulator.addOutcomes(documents.byStage.get(stage) ?? 0, ledger.outcomes.repairCounts(stage), ledger.outcomes.failureCounts(stage),
+      ledger.outcomes.fieldCounts(stage));
   }
 
   const total = new FigureAccumulator('(all stages)', lookup);

@@ -98,8 +98,12 @@ function jobsTable(report: RunReport): string {
 function repairsSection(report: RunReport): string {
   const rows = report.stages.flatMap((stage) => stage.repairs.map((repair) => [stage.stage, repair.label, countText(repair.answers)]));
   if (rows.length === 0) return '<p>No answer needed a repair.</p>';
+  const fields = report.stages.flatMap((stage) => stage.repairFields.map((field) =>
+    [stage.stage, field.label, field.field === '' ? '(root)' : field.field, countText(field.attempts)]));
   return htmlTable('Answers that had to be repaired before they could be judged (one answer can have more than one repair)',
-    ['stage', 'repair', 'answers'], rows, (column) => column === 2);
+    ['stage', 'repair', 'answers'], rows, (column) => column === 2) +
+    (fields.length === 0 ? '' : htmlTable('By field: aliases renamed, and rules broken in invalid answers',
+      ['stage', 'what', 'field', 'attempts'], fields, (column) => column === 3));
 }
 
 function failuresSection(report: RunReport): string {

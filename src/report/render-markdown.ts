@@ -126,8 +126,12 @@ function jobsTable(report: RunReport): string {
 function repairsSection(report: RunReport): string {
   const rows = report.stages.flatMap((stage) => stage.repairs.map((repair) => [cell(stage.stage), cell(repair.label), countText(repair.answers)]));
   if (rows.length === 0) return 'No answer needed a repair.';
+  const fields = report.stages.flatMap((stage) => stage.repairFields.map((field) =>
+    [cell(stage.stage), cell(field.label), cell(field.field === '' ? '(root)' : field.field), countText(field.attempts)]));
   return `Answers that had to be repaired before they could be judged (one answer can have more than one repair).\n\n` +
-    markdownTable(['stage', 'repair', 'answers'], rows, (column) => column === 2);
+    markdownTable(['stage', 'repair', 'answers'], rows, (column) => column === 2) +
+    (fields.length === 0 ? '' : `\n\nBy field: aliases renamed, and rules broken in invalid answers.\n\n` +
+      markdownTable(['stage', 'what', 'field', 'attempts'], fields, (column) => column === 3));
 }
 
 function retriesSection(report: RunReport): string {

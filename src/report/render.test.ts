@@ -59,6 +59,8 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## Repairs\n\nAnswers that had to be repaired before they could be judged (one answer can have more than one repair).\n\n' +
       '| stage | repair | answers |\n| --- | --- | ---: |\n| extract | alias renamed | 1 |\n| extract | code fence stripped | 1 |\n' +
       '| summarise | prose around JSON stripped | 1 |');
+    expect(md).toContain('By field: aliases renamed, and rules broken in invalid answers.\n\n| stage | what | field | attempts |\n| --- | --- | --- | ---: |\n' +
+      '| extract | schema failure | /quantitative_findings/\\*/value | 3 |\n');
     expect(md).toContain('## Why attempts failed\n\n| stage | reason | attempts | resubmitted |\n| --- | --- | ---: | ---: |\n' +
       '| extract | schema failure | 3 | 2 |\n| extract | provider error on the line | 1 | 1 |\n\n## Top validation problems');
   });

@@ -48,7 +48,7 @@ export function usage(prompt: number, output: number, thoughts = 0, cached = 0):
   return { promptTokens: prompt, outputTokens: output, thoughtsTokens: thoughts, cachedTokens: cached, totalTokens: prompt + output + thoughts };
 }
 
-const issue = (message: string, severity: 'error' | 'warning' = 'error') => ({ severity, code: 'schema', path: message.split(':')[0], message });
+const issue = (message: string, severity: 'error' | 'warning' = 'error') => ({ severity, code: severity === 'warning' ? 'alias' : 'schema', path: message.split(':')[0], message });
 
 /** What {@link recordHistory} recorded, for the tests to check against. */
 export const HISTORY = {

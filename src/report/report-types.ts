@@ -89,6 +89,17 @@ export interface RepairTotal {
   answers: number;
 }
 
+/** Answers whose alias was renamed, or invalid attempts whose rule broke, at one field (#19). */
+export interface RepairFieldTotal {
+  /** `alias`, `required`, `schema`, `any-of` or `not-object`. */
+  kind: string;
+  /** The kind for people, e.g. `alias renamed`, `missing field`. */
+  label: string;
+  /** JSON pointer, array positions as `*`; `""` is the whole answer. */
+  field: string;
+  attempts: number;
+}
+
 /** Failed or invalid attempts for one reason. */
 export interface FailureReasonTotal {
   /** E.g. `truncated`, `unparseable`, `schema`, `provider-error`, `missing-key`. */
@@ -124,6 +135,8 @@ export interface ReportFigures {
   jobs: { total: number; byState: Record<string, number>; durations: DurationStats | undefined };
   /** Answers by what was repaired (an answer can have more than one kind). */
   repairs: RepairTotal[];
+  /** Where aliases were renamed and rules broken, by kind and field, most frequent first. */
+  repairFields: RepairFieldTotal[];
   /** Every failed or invalid attempt by why, most frequent first: `attempts.failed + attempts.invalid` in all. */
   failureReasons: FailureReasonTotal[];
   /** The most frequent validation problems, most frequent first (at most {@link TOP_PROBLEMS}). */

@@ -1,6 +1,6 @@
 /** @module Running totals for one stage (or the whole run), fed row by row from the ledger. */
 import { cacheSavingOfUsage, costOfUsage, estimateCost } from '../cost/index.ts';
-import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type RepairCount, type ReportAttempt } from '../ledger/index.ts';
+import { FAILURE_LABELS, REPAIR_LABELS, type FailureCount, type FieldCount, type RepairCount, type ReportAttempt } from '../ledger/index.ts';
 import { CostTally, type PriceLookup } from './cost-tally.ts';
 import { durationStats } from './durations.ts';
 import { errorMessagesOf, ProblemTally } from './problems.ts';
@@ -11,6 +11,7 @@ import {
   type EstimatedCost,
   type FailureReasonTotal,
   type GivenUpRequest,
+  type RepairFieldTotal,
   type RepairTotal,
   type ReportFigures,
   type RequestOutcomes,
@@ -40,6 +41,7 @@ function addInto<Field extends string>(target: Record<Field, number>, source: Re
 export class FigureAccumulator {
   documents = 0;
   readonly repairs = new Map<string, RepairTotal>();
+  readonly repairFields = new Map<string, RepairFieldTotal>();
   readonly failureReasons = new Map<string, FailureReasonTotal>();
   readonly requests: RequestOutcomes = { total: 0, valid: 0, givenUp: 0, inFlight: 0, pending: 0 };
   readonly attempts: AttemptOutcomes = { total: 0, valid: 0, invalid: 0, failed: 0, inFlight: 0 };
@@ -79,11 +81,19 @@ export class FigureAccumulator {
     else this.estimate.add(estimateCost({ input: row.estimatedInput, output: row.estimatedOutput }, price));
   }
 
-  /** The stage's documents, and its repairs and failures as counted in SQL. */
-  addOutcomes(documents: number, repairs: readonly RepairCount[], failures: readonly FailureCount[]): void {
+  /** The stage's documents, and its repairs (by kind and by field) and failures as counted in SQL. */
+  addOutcomes(documents: number, repairs: readonly RepairCount[], failures: readonly FailureCount[], fields: readonly FieldCount[] = []): void {
     this.documents += documents;
     for (const repair of repairs) this.#addRepair({ kind: repair.kind, label: REPAIR_LABELS[repair.kind], answers: repair.attempts });
     for (const failure of failures) this.#addFailure({ ...failure, label: FAILURE_LABELS[failure.kind] });
+    for (const field of fields) this.#addRepairField({ ...field, label: field.kind === 'alias' ? REPAIR_LABELS.alias : FAILURE_LABELS[field.kind] });
+  }
+
+  #addRepairField(total: RepairFieldTotal): void {
+    const id = `${total.kind}\u0000${total.field}`;
+    const mine = this.repairFields.get(id);
+    if (mine) mine.attempts += total.attempts;
+    else this.repairFields.set(id, { ...total });
   }
 
   #addRepair(repair: RepairTotal): void {
@@ -142,6 +152,7 @@ export class FigureAccumulator {
     this.documents += other.documents;
     for (const repair of other.repairs.values()) this.#addRepair(repair);
     for (const failure of other.failureReasons.values()) this.#addFailure(failure);
+    for (const field of other.repairFields.values()) this.#addRepairField(field);
     addInto(this.requests, other.requests);
     addInto(this.attempts, other.attempts);
     addInto(this.tokens, other.tokens);
@@ -174,6 +185,8 @@ export class FigureAccumulator {
       },
       repairs: [...this.repairs.values()].map((repair) => ({ ...repair }))
         .sort((a, b) => REPAIR_ORDER.indexOf(a.kind) - REPAIR_ORDER.indexOf(b.kind)),
+      repairFields: [...this.repairFields.values()].map((field) => ({ ...field }))
+        .sort((a, b) => b.attempts - a.attempts || a.kind.localeCompare(b.kind) || a.field.localeCompare(b.field)),
       failureReasons: [...this.failureReasons.values()].map((failure) => ({ ...failure }))
         .sort((a, b) => b.attempts - a.attempts || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)),
       problems: this.problems.top(TOP_PROBLEMS),

@@ -17,6 +17,18 @@ export function copySoilK(): string {
   return dir;
 }
 
+/**
+ * A copy of examples/soil-k-variants beside a copy of examples/soil-k (whose papers, prompt and schema it reads), in
+ * a fresh temp folder; returns the variants project's folder.
+ */
+export function copySoilKVariants(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tb-soil-k-variants-'));
+  const filter = (source: string): boolean => !source.includes('.truebatch') && !source.includes('outputs');
+  cpSync(join(examplesDir, 'soil-k'), join(dir, 'soil-k'), { recursive: true, filter });
+  cpSync(join(examplesDir, 'soil-k-variants'), join(dir, 'soil-k-variants'), { recursive: true, filter });
+  return join(dir, 'soil-k-variants');
+}
+
 const SCHEMA = {
   type: 'object',
   properties: {

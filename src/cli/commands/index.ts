@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerAuditCommand } from './audit.ts';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
+import { registerCompareCommand } from './compare.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerInitCommand } from './init.ts';
 import { registerInspectCommands } from './inspect.ts';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerLineageCommand(program);
   registerReportCommand(program);
   registerAuditCommand(program);
+  registerCompareCommand(program);
   registerCollectAndCancelCommands(program);
   registerEmulatorCommand(program);
 }

@@ -8,25 +8,26 @@ import type { SchemaNode } from './schema-compiling.ts';
 import type { Sentence, TextCorpus } from './text-mining.ts';
 import { rankEnumValues } from './number-values.ts';
 import { overlap } from './text-words.ts';
-import { generateValue } from './value-generation.ts';
+import { generateValue, type AnswerStyle } from './value-generation.ts';
 
 /** The answer before serialisation: a JSON value (JSON mime type) or plain text. */
 export type ComposedAnswer =
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'text'; readonly text: string };
 
-/** Composes the answer; `schema` is the compiled response schema, if any. */
+/** Composes the answer; `schema` is the compiled response schema, if any; `style` is the model's (model-catalogue.ts). */
 export function composeAnswer(
   generation: GenerationSettings,
   schema: SchemaNode | undefined,
   corpus: TextCorpus,
   rng: Rng,
+  style?: AnswerStyle,
 ): ComposedAnswer {
   if (generation.responseMimeType === 'application/json') {
-    return { kind: 'json', value: schema === undefined ? summaryObject(corpus) : generateValue(schema, corpus, rng) };
+    return { kind: 'json', value: schema === undefined ? summaryObject(corpus) : generateValue(schema, corpus, rng, style) };
   }
   if (generation.responseMimeType === 'text/x.enum' && schema !== undefined) {
-    const values = schema.enumValues ?? [generateValue(schema, corpus, rng)];
+    const values = schema.enumValues ?? [generateValue(schema, corpus, rng, style)];
     return { kind: 'text', text: String(rankEnumValues(corpus, values, rng)[0]) };
   }
   return { kind: 'text', text: extractiveAnswer(corpus) };

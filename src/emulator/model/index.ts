@@ -6,13 +6,14 @@
 import { errorMessage, InputError, type Rng } from '../../shared/index.ts';
 import type { LineFaults } from '../faults.ts';
 import { composeAnswer, serialiseJson } from './answer-composing.ts';
+import type { AnswerStyle } from './value-generation.ts';
 import { withCachedTokens } from './cached-context.ts';
 import { minedTexts, type DocumentLookup } from './document-parts.ts';
 import { builtInToolsOf, toolRefusal, withToolMetadata, type BuiltInTools } from './grounding.ts';
-import { malformText, planLine, renameFields, type LinePlan } from './line-faults.ts';
+import { malformText, planLine, renameFields, type LineFaultKind, type LinePlan } from './line-faults.ts';
 import { contentJson, parseRequest, promptTexts, type SimulatedRequest } from './request-parsing.ts';
 import { GoogleApiError } from '../api-errors.ts';
-import { thinkingModeOf } from '../model-catalogue.ts';
+import { answerProfileOf, thinkingModeOf } from '../model-catalogue.ts';
 import { answerParts, candidatesResponse, type CandidateAnswer } from './candidates.ts';
 import { forcedFunctionCall, functionCallPart } from './function-calls.ts';
 import {
@@ -46,6 +47,8 @@ export interface SimulationContext {
   documents?: DocumentLookup | undefined;
   /** Prompt tokens that came from a context cache (see cached-context.ts), reported as `cachedContentTokenCount`. */
   cachedTokens?: number | undefined;
+  /** Told each scripted fault the answer shows (for the emulator's stats). */
+  countFault?: ((kind: LineFaultKind) => void) | undefined;
 }
 
 /** One batch line's answer: a GenerateContentResponse or an error status. */
@@ -61,8 +64,12 @@ export function simulateLine(request: unknown, context: SimulationContext): Simu
     const tools = toolsFor(request, parsed, context.model);
     if ('refusal' in tools) return { error: { code: 400, message: tools.refusal } };
     const plan = planLine(context.faults, { seed: context.seed, key: context.key, submission: context.submission });
-    if (plan.kind === 'error') return { error: { code: plan.code, message: plan.message } };
-    const response = respond(request, parsed, context.seed, context.model, plan, context.documents);
+    const countFault = context.countFault ?? (() => undefined);
+    if (plan.kind === 'error') {
+      countFault('error');
+      return { error: { code: plan.code, message: plan.message } };
+    }
+    const response = respond(request, parsed, context.seed, context.model, plan, context.documents, countFault);
     return { response: decorate(response, parsed, tools, context.cachedTokens) };
   } catch (error) {
     if (error instanceof InputError) return { error: { code: 400, message: error.message } };
@@ -120,6 +127,7 @@ function respond(
   model: string,
   plan: AnswerPlan,
   documents?: DocumentLookup,
+  countFault: (kind: LineFaultKind) => void = () => undefined,
 ): Record<string, unknown> {
   // `JSON.stringify([contents, systemInstruction ?? null, generation])` without the compiled schema, built from parts
   // that quote the prompt's long texts fast and reuse the schema's JSON text.
@@ -130,6 +138,7 @@ function respond(
     modelVersion: modelVersionOf(model),
     responseId: responseIdFor(seed, requestHash),
   };
+  if (plan.kind !== 'answer') countFault(plan.kind);
   if (plan.kind === 'safety-block') return blockedResponse(frame);
   if (plan.kind === 'empty') return emptyResponse(frame, plan.candidatesField);
   const { generation } = request;
@@ -139,11 +148,12 @@ function respond(
   const corpus = mineText(minedTexts(request, documents));
   const showThoughts = generation.includeThoughts === true && thoughts > 0;
   const call = forcedFunctionCall(raw, rng);
+  const style: AnswerStyle = { profile: answerProfileOf(model), thinning: rngFromLabel(`${seed}:${requestHash}:thinning`) };
   const answers: CandidateAnswer[] = [];
   for (let index = 0; index < (generation.candidateCount ?? 1); index++) {
     answers.push(
       call === undefined
-        ? textAnswer(generation, corpus, rng, plan, showThoughts)
+        ? textAnswer(generation, corpus, rng, plan, showThoughts, style, countFault)
         : { parts: answerParts(functionCallPart(call, corpus, rng), showThoughts), finishReason: 'STOP' },
     );
   }
@@ -157,13 +167,21 @@ function textAnswer(
   rng: Rng,
   plan: Extract<LinePlan, { kind: 'answer' }>,
   showThoughts: boolean,
+  style: AnswerStyle,
+  countFault: (kind: LineFaultKind) => void,
 ): CandidateAnswer {
-  const answer = composeAnswer(generation, generation.compiledSchema, corpus, rng);
+  const answer = composeAnswer(generation, generation.compiledSchema, corpus, rng, style);
   let text: string;
   let cutShort = false;
   if (answer.kind === 'json') {
-    text = serialiseJson(plan.aliases === undefined ? answer.value : renameFields(answer.value, plan.aliases));
-    if (plan.malformation !== undefined) ({ text, truncated: cutShort } = malformText(text, plan.malformation));
+    const aliased = plan.aliases === undefined ? { value: answer.value, renamed: 0 } : renameFields(answer.value, plan.aliases);
+    text = serialiseJson(aliased.value);
+    if (plan.malformation !== undefined) {
+      ({ text, truncated: cutShort } = malformText(text, plan.malformation));
+      countFault(plan.malformation.kind);
+    }
+    // A truncated answer shows only its truncation: nothing else of it can be read.
+    if (aliased.renamed > 0 && plan.malformation?.kind !== 'truncated') countFault('alias');
   } else {
     text = answer.text;
   }

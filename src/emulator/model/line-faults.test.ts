@@ -160,9 +160,10 @@ describe('fault helpers', () => {
     expect(faultsApply(lineFaultsSchema.parse({}), { seed: 1, key: undefined, submission: 9 })).toBe(true);
   });
 
-  it('renameFields leaves values and unlisted keys untouched', () => {
+  it('renameFields leaves values and unlisted keys untouched, and counts the keys it renamed', () => {
     const renamed = renameFields({ a: { a: ['a', { b: 1 }] }, c: 'a' }, { a: 'z', b: 'y' });
-    expect(renamed).toEqual({ z: { z: ['a', { y: 1 }] }, c: 'a' });
+    expect(renamed).toEqual({ value: { z: { z: ['a', { y: 1 }] }, c: 'a' }, renamed: 3 });
+    expect(renameFields({ c: 1 }, { a: 'z' }).renamed).toBe(0);
   });
 
   it('malformText never splits a surrogate pair when truncating', () => {

@@ -14,6 +14,12 @@ export type Malformation =
   | { readonly kind: 'prose'; readonly before: string | undefined; readonly after: string | undefined }
   | { readonly kind: 'truncated' };
 
+/**
+ * A scripted fault as it shows in a line's answer, what the emulator's stats count (`lineFaultsByKind`) so a test can
+ * hold a run's repairs and retries against what was injected (issue #19).
+ */
+export type LineFaultKind = 'error' | 'safety-block' | 'empty' | 'alias' | Malformation['kind'];
+
 /** What happens to one line. */
 export type LinePlan =
   | { readonly kind: 'error'; readonly code: number; readonly message: string }
@@ -89,15 +95,21 @@ function chooseMalformation(rng: Rng, kinds: LineFaults['malformedKinds']): Malf
   };
 }
 
-/** `value` with every object key found in `aliases` renamed, at any depth. */
-export function renameFields(value: unknown, aliases: Readonly<Record<string, string>>): unknown {
-  if (Array.isArray(value)) return value.map((item) => renameFields(item, aliases));
-  if (typeof value !== 'object' || value === null) return value;
-  const renamed: Record<string, unknown> = {};
-  for (const [name, child] of Object.entries(value)) {
-    renamed[Object.hasOwn(aliases, name) ? (aliases[name] ?? name) : name] = renameFields(child, aliases);
-  }
-  return renamed;
+/** `value` with every object key found in `aliases` renamed, at any depth; `renamed` counts the keys renamed. */
+export function renameFields(value: unknown, aliases: Readonly<Record<string, string>>): { value: unknown; renamed: number } {
+  let renamed = 0;
+  const rename = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rename);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [name, child] of Object.entries(node)) {
+      const alias = Object.hasOwn(aliases, name) ? aliases[name] : undefined;
+      if (alias !== undefined && alias !== name) renamed++;
+      out[alias ?? name] = rename(child);
+    }
+    return out;
+  };
+  return { value: rename(value), renamed };
 }
 
 /** The JSON text damaged as planned; `truncated` says the answer was cut short (finish reason MAX_TOKENS). */

@@ -4,26 +4,35 @@
  * their list (preferring values the prompt mentions), booleans seeded.
  */
 import type { Rng } from '../../shared/index.ts';
+import type { AnswerProfile } from '../model-catalogue.ts';
 import type { SchemaNode, ValueType } from './schema-compiling.ts';
 import type { TextCorpus } from './text-mining.ts';
 import { anchorFor, numberCandidates, rankEnumValues } from './number-values.ts';
 import { hintFor, type ValueHint } from './property-hints.ts';
 import { stringCandidates, stringList } from './string-values.ts';
 
-/** Share of optional properties included. */
-const OPTIONAL_PROPERTY_RATE = 0.85;
 /** Below this depth optional properties may appear; deeper, only required ones (keeps recursive schemas finite). */
 const OPTIONAL_DEPTH = 6;
+/** Share of optional properties a full model includes. */
+const OPTIONAL_PROPERTY_RATE = 0.85;
 const MAX_DEPTH = 24;
 
-/** A value for `node`, drawn from `corpus` and `rng`. */
-export function generateValue(node: SchemaNode, corpus: TextCorpus, rng: Rng): unknown {
-  return generate(node, { corpus, rng }, hintFor('', '', node.description, 0, undefined), 0);
+/** How a model departs from the full answer (see model-catalogue.ts): its profile, and the draws for leaving fields out. */
+export interface AnswerStyle {
+  readonly profile: AnswerProfile;
+  /** Separate from the answer's own draws, so a lite answer is the full answer thinned: a subset of its fields. */
+  readonly thinning: Rng;
+}
+
+/** A value for `node`, drawn from `corpus` and `rng`; as a full model answers unless `style` says otherwise. */
+export function generateValue(node: SchemaNode, corpus: TextCorpus, rng: Rng, style?: AnswerStyle): unknown {
+  return generate(node, { corpus, rng, style }, hintFor('', '', node.description, 0, undefined), 0);
 }
 
 interface Generation {
   readonly corpus: TextCorpus;
   readonly rng: Rng;
+  readonly style: AnswerStyle | undefined;
 }
 
 function generate(node: SchemaNode, context: Generation, hint: ValueHint, depth: number): unknown {
@@ -76,7 +85,10 @@ function generateObject(
     const required = node.required.has(name);
     if (!required && (depth >= OPTIONAL_DEPTH || context.rng.next() >= OPTIONAL_PROPERTY_RATE)) continue;
     const childHint = hintFor(name, hint.name, child.description, hint.ordinal, hint.anchor);
-    result[name] = generate(child, context, childHint, depth + 1);
+    const value = generate(child, context, childHint, depth + 1);
+    // Generated before being left out: the draws that follow stay those of the full answer.
+    if (!required && leavesOut(context.style)) continue;
+    result[name] = value;
   }
   for (const name of node.required) {
     if (name in result) continue;
@@ -85,6 +97,10 @@ function generateObject(
     result[name] = candidates[0] ?? name;
   }
   return result;
+}
+
+function leavesOut(style: AnswerStyle | undefined): boolean {
+  return style !== undefined && style.profile.optionalDropRate > 0 && style.thinning.next() < style.profile.optionalDropRate;
 }
 
 function generateArray(node: SchemaNode, context: Generation, hint: ValueHint, depth: number): unknown[] {
@@ -166,6 +182,7 @@ function generateNumber(node: SchemaNode, context: Generation, hint: ValueHint, 
     (node.multipleOf === undefined || Number.isInteger(value / node.multipleOf));
   const candidates = numberCandidates(context.corpus, hint, integer).filter(fits);
   const found = candidates[hint.ordinal % Math.max(1, candidates.length)];
+  if (found !== undefined && context.style?.profile.roundsNumbers === true && fits(Math.round(found))) return Math.round(found);
   if (found !== undefined) return found;
   return clampNumber(integer ? 1 + context.rng.int(100) : Math.round(context.rng.next() * 10_000) / 100, node, integer);
 }
