@@ -209,8 +209,11 @@ export interface BatchProvider {
   readonly capabilities: ProviderCapabilities;
   /** Documents (PDFs, images) that requests reference by URI; absent when the provider takes them inline only. */
   readonly documents?: DocumentFiles;
-  /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
-  uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
+  /**
+   * Uploads a JSONL input file. Rejects if the provider did not really store it. `model` is the model the job will
+   * run on, for a provider whose input lines name it (OpenAI's); the engine always passes it.
+   */
+  uploadFile(path: string, options: { displayName: string; model?: string }): Promise<UploadedFile>;
   /**
    * Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. A refusal for
    * bad input lines is a non-retryable ProviderError whose `refusedLines` name them (1-based, in the input file).
