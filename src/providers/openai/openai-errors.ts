@@ -42,7 +42,8 @@ export function toOpenAiError(error: unknown, operation: string, secrets: readon
     if (status === 401 || status === 403) {
       return new ApiKeyRejectedError(OPENAI, redact(`OpenAI rejected the API key (${operation}: ${errorMessage(error)})`, secrets), { status, ...cause });
     }
-    const retryAfterMs = retryAfterMsOf(error.headers);
+    const headers: unknown = error.headers;
+    const retryAfterMs = retryAfterMsOf(headers instanceof Headers ? headers : undefined);
     return new ProviderError(OPENAI, message, {
       status,
       isRetryable: RETRYABLE_STATUSES.has(status),

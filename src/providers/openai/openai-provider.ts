@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import OpenAI, { toStreamingFile } from 'openai';
 import { ConfigError, FilesystemError, InputError, NotFoundError, ProviderError, errorMessage } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
@@ -63,7 +64,7 @@ export function createOpenAiProvider(settings: OpenAiProviderSettings): BatchPro
     if (response.body === null) return false;
     let endsWithNewline = true;
     await call(where, async () => {
-      for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+      for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) {
         const bytes = chunk as Buffer;
         if (bytes.length === 0) continue;
         endsWithNewline = bytes[bytes.length - 1] === 0x0a;

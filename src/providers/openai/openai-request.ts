@@ -175,7 +175,7 @@ function neutralGeneration(body: Json): GenerationOptions {
     options['outputMimeType'] = 'application/json';
     const schema = isRecord(value['json_schema']) ? value['json_schema']['schema'] : undefined;
     // The strict schema as sent: the stage's own schema is the config's, not the line's.
-    if (isRecord(schema)) options['outputSchema'] = schema as JsonObject;
+    if (isRecord(schema)) options['outputSchema'] = schema;
   }
   return options;
 }
