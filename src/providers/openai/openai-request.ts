@@ -5,7 +5,7 @@
  * PDFs as file parts and images as data URLs (platform.openai.com "Structured Outputs", "File inputs", "Images").
  */
 import { estimateTextTokens } from '../../cost/index.ts';
-import type { GenerationOptions, JsonObject, NeutralRequest, RequestPart, ToolSpec } from '../../requests/index.ts';
+import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '../../requests/index.ts';
 import { InputError, errorMessage } from '../../shared/index.ts';
 import type { RequestCodec, RequestTokenEstimate } from '../request-codec.ts';
 import { strictSchemaOf } from './openai-schema.ts';
