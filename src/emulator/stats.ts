@@ -1,5 +1,6 @@
 /** @module What the emulator counts, so tests can prove exactly-once submission and no interactive calls. */
 import { endpointNames, type EndpointName } from './faults.ts';
+import type { OpenAiStats } from './openai/index.ts';
 
 /** Mutable counters kept by one emulator instance. */
 export interface StatsCounters {
@@ -67,6 +68,8 @@ export interface EmulatorStats extends StatsCounters {
   lineFailuresByReason: Record<string, number>;
   /** Caches alive now (not deleted, not expired by the emulator's clock). */
   cachesLive: number;
+  /** The OpenAI Batch emulator's counters (openai/). */
+  openai: OpenAiStats;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -130,7 +133,7 @@ export function snapshotStats(
   tallies: StatsTallies,
   live: { files: number; bytes: number },
   cachesLive = 0,
-): EmulatorStats {
+): Omit<EmulatorStats, 'openai'> {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
   return {
