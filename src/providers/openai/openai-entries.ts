@@ -12,9 +12,6 @@ import { readOpenAiResults } from './openai-results.ts';
 /** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
 const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
-/** Where the emulator serves OpenAI's API, below its own URL (the SDK's base URL includes `/v1`). */
-export const OPENAI_EMULATOR_PATH = '/openai/v1';
-
 /** OpenAI, or the base URL `OPENAI_BASE_URL` names; the key comes from `OPENAI_API_KEY` only. */
 export const openAiEntry: ProviderEntry = {
   name: OPENAI,
@@ -53,10 +50,10 @@ export const openAiEmulatorEntry: ProviderEntry = {
       jobDurationMs: config.emulator.jobDurationMs,
       faults: config.emulator.faults,
     });
-    const provider = createOpenAiProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: `${emulator.url}${OPENAI_EMULATOR_PATH}` });
+    const provider = createOpenAiProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.openaiUrl });
     return {
       provider,
-      notice: `Using the embedded OpenAI emulator at ${emulator.url}${OPENAI_EMULATOR_PATH}: the model is simulated, not a real LLM.`,
+      notice: `Using the embedded OpenAI emulator at ${emulator.openaiUrl}: the model is simulated, not a real LLM.`,
       close: () => emulator.close(),
     };
   },

@@ -1,6 +1,5 @@
 import { startEmulator } from '../../emulator/index.ts';
 import { CONTRACT_CANCEL_MARKER, runProviderContract } from '../provider.contract.ts';
-import { OPENAI_EMULATOR_PATH } from './openai-entries.ts';
 import { createOpenAiProvider, openAiRequestCodec } from './index.ts';
 
 const API_KEY = 'contract-key-1234';
@@ -17,9 +16,9 @@ runProviderContract({
       pendingMs: 30,
       jobDurationMs: 150,
       // The contract cancels these right after creating them: keep them unfinished so the cancel lands.
-      faults: { jobs: [{ displayNameContains: CONTRACT_CANCEL_MARKER, outcome: 'stuck' }] },
+      faults: { openai: { batches: [{ metadataContains: CONTRACT_CANCEL_MARKER, outcome: 'stuck' }] } },
     });
-    const provider = createOpenAiProvider({ apiKey: API_KEY, baseUrl: `${emulator.url}${OPENAI_EMULATOR_PATH}` });
+    const provider = createOpenAiProvider({ apiKey: API_KEY, baseUrl: emulator.openaiUrl });
     return { provider, teardown: () => emulator.close() };
   },
 });
