@@ -26,14 +26,15 @@ export function retryAfterMsOf(headers: Headers | undefined, now: number = Date.
 /**
  * The {@link ProviderError} for what `operation` threw. An HTTP answer keeps its status (401 and 403 reject the key);
  * a connection that failed or timed out is retryable; a truebatch error passes through; anything else is not
- * retryable. `secrets` are redacted, and the original error is kept as `cause` only if it holds none of them.
+ * retryable (`network`: anything that is not an HTTP answer is the connection's, e.g. a body that broke off while
+ * streamed). `secrets` are redacted, and the original error is kept as `cause` only if it holds none of them.
  */
-export function toOpenAiError(error: unknown, operation: string, secrets: readonly string[]): TrueBatchError {
+export function toOpenAiError(error: unknown, operation: string, secrets: readonly string[], options: { network?: boolean } = {}): TrueBatchError {
   if (error instanceof TrueBatchError) return error;
   const text = error instanceof Error ? `${error.message} ${String(error.stack)}` : String(error);
   const cause = redact(text, secrets) === text ? { cause: error } : {};
   // APIConnectionError (and its timeout subclass) is an APIError without a status: no answer came.
-  if (error instanceof APIConnectionError) {
+  if (error instanceof APIConnectionError || options.network === true) {
     return new ProviderError(OPENAI, redact(`OpenAI ${operation} failed: network error: ${errorMessage(error)}`, secrets), { isRetryable: true, ...cause });
   }
   if (error instanceof APIError && typeof error.status === 'number') {

@@ -8,14 +8,14 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import OpenAI, { toStreamingFile } from 'openai';
-import { ConfigError, FilesystemError, InputError, NotFoundError, ProviderError, errorMessage } from '../../shared/index.ts';
+import { ConfigError, FilesystemError, InputError, NotFoundError, ProviderError, errorMessage, filesystemErrorFrom } from '../../shared/index.ts';
 import type { BatchProvider, RemoteJob, UploadedFile } from '../batch-provider.ts';
 import { batchToRemoteJob, DISPLAY_NAME_METADATA_KEY, fileIdOf } from './openai-batch.ts';
 import { OPENAI_CAPABILITIES } from './openai-capabilities.ts';
-import { translatingOpenAiErrors } from './openai-errors.ts';
+import { toOpenAiError, translatingOpenAiErrors } from './openai-errors.ts';
 import { openAiInputFile } from './openai-input.ts';
 import { OPENAI, OPENAI_ENDPOINT } from './openai-request.ts';
 import { readOpenAiResults } from './openai-results.ts';
@@ -58,21 +58,24 @@ export function createOpenAiProvider(settings: OpenAiProviderSettings): BatchPro
     }
   };
 
-  /** Appends the file `id` to `out`, streamed from the raw Response `files.content` gives (openai-node#898). */
-  const appendFile = async (id: string, out: NodeJS.WritableStream, where: string): Promise<boolean> => {
-    const response = await call(where, () => client.files.content(id));
-    if (response.body === null) return false;
-    let endsWithNewline = true;
-    await call(where, async () => {
+  /**
+   * The bytes of the files `ids`, one after the other, streamed from the raw Response `files.content` gives
+   * (openai-node#898): never a whole file in memory. Each file starts on a line of its own.
+   */
+  async function* joinedFiles(ids: readonly string[], where: string): AsyncGenerator<Uint8Array> {
+    for (const id of ids) {
+      const response = await call(where, () => client.files.content(id));
+      if (response.body === null) continue;
+      let endsWithNewline = true;
       for await (const chunk of Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)) {
-        const bytes = chunk as Buffer;
+        const bytes = chunk as Uint8Array;
         if (bytes.length === 0) continue;
         endsWithNewline = bytes[bytes.length - 1] === 0x0a;
-        if (!out.write(bytes)) await new Promise((resolve) => out.once('drain', resolve));
+        yield bytes;
       }
-    });
-    return endsWithNewline;
-  };
+      if (!endsWithNewline) yield Buffer.from('\n');
+    }
+  }
 
   return {
     name: OPENAI,
@@ -128,16 +131,11 @@ export function createOpenAiProvider(settings: OpenAiProviderSettings): BatchPro
       const batch = await retrieve(job.name);
       const files = [fileIdOf(batch.output_file_id), fileIdOf(batch.error_file_id)].filter((id) => id !== undefined);
       if (files.length === 0) throw new NotFoundError(`OpenAI ${where}: the batch has no output or error file (status ${batch.status})`);
-      const out = createWriteStream(destPath);
       try {
-        for (const [index, id] of files.entries()) {
-          const endsWithNewline = await appendFile(id, out, where);
-          // Each file's lines stay whole: the next file starts on a line of its own.
-          if (!endsWithNewline && index < files.length - 1) out.write('\n');
-        }
-      } finally {
-        out.end();
-        await finished(out);
+        await pipeline(Readable.from(joinedFiles(files, where)), createWriteStream(destPath));
+      } catch (error) {
+        // The disk's trouble is the disk's; a body that broke off is the network's, and worth another try.
+        throw filesystemErrorFrom(error) ?? toOpenAiError(error, where, secrets, { network: true });
       }
     },
 
