@@ -79,6 +79,15 @@ describe('the OpenAI provider (end to end)', () => {
     expect(report.total.actual.batchUsd).toBeCloseTo(expected.usd, 12);
   });
 
+  it('refuses at plan time a model OpenAI does not serve, naming it (the config\'s model is used as it is)', async () => {
+    const project = copySoilK();
+    const path = join(project, 'truebatch.config.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^provider: emulator$/m, 'provider: openai-emulator'));
+    const refused = await runCli(['plan', '--project', project], {});
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('gemini-2.5-flash is not an OpenAI model');
+  });
+
   it('finds a batch whose create answer was lost by its metadata tag: exactly one batch (the SDK never retries the POST)', async () => {
     const { server, env } = await openAiEmulator({ faults: { http: [{ endpoint: 'openai.batches.create', fault: 'dropAfter', nth: 1 }] } });
     const project = makeProject({ count: 4, provider: 'openai', model: MODEL });

@@ -149,9 +149,10 @@ export interface ProviderLimits {
 }
 
 /**
- * What a provider declares about itself instead of the engine assuming it. Today every provider takes an uploaded
- * file, reconciles by display name and returns one result file; the other values name what OpenAI (output and
- * error files, metadata tags) and Anthropic (inline requests, a result stream) need.
+ * What a provider declares about itself instead of the engine assuming it. Gemini takes an uploaded file, reconciles
+ * by display name and returns one result file; OpenAI reconciles by a metadata tag and returns output and error
+ * files (joined by its `downloadResults`); the other values name what Anthropic (inline requests, a result stream)
+ * needs.
  */
 export interface ProviderCapabilities {
   /** How this provider sends a job's requests: in an uploaded file, or inline in the create call. */

@@ -127,7 +127,7 @@ export function openAiRequestProblem(model: string, request: NeutralRequest): st
   }
   for (const part of request.content) {
     if (part.kind === 'file') {
-      return 'the OpenAI provider sends PDFs and images inside the request: set the stage\'s documents travel to inline';
+      return 'the OpenAI provider sends PDFs and images inside the request: set the stage\'s documents.travel to inline';
     }
     if (part.kind === 'inline' && part.mimeType !== 'application/pdf' && !part.mimeType.startsWith('image/')) {
       return `OpenAI takes PDFs and images as documents, not ${part.mimeType}`;
