@@ -101,8 +101,23 @@ describe('input order and the empty error_file_id (faults.openai inputOrder, emp
   });
 });
 
-describe('a create whose answer is lost (faults.http dropAfter on openai.batches.create)', () => {
-  const setup = openAiEmulatorPerFile({ faults: { http: [{ endpoint: 'openai.batches.create', fault: 'dropAfter', nth: 1 }] } });
+describe('HTTP faults on the OpenAI endpoints (faults.http)', () => {
+  const setup = openAiEmulatorPerFile({
+    faults: {
+      http: [
+        { endpoint: 'openai.batches.create', fault: 'dropAfter', nth: 1 },
+        { endpoint: 'openai.batches.get', fault: 429, nth: 1, retryAfterSeconds: 2 },
+      ],
+    },
+  });
+
+  it('answers a scripted 429 in OpenAI error shape with Retry-After', async () => {
+    const { client } = setup;
+    const error: unknown = await client.batches.retrieve('batch_any').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, error: { type: 'requests', code: 'rate_limit_exceeded', param: null } });
+    expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('2');
+  });
 
   it('makes the batch although the client saw a network error; the SDK default retries then duplicate it', async () => {
     const { client, emulator } = setup;
