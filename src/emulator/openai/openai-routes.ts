@@ -23,8 +23,9 @@ import { OpenAiError, checkBearer, newRequestId, openAiErrorBody, openAiErrorRes
 /** Batch input files: `.jsonl` only, at most 200 MB (openai-node files.ts doc comment; curator#111). */
 export const MAX_BATCH_FILE_BYTES = 200 * 1024 * 1024;
 const DEFAULT_FILE_LIFETIME_S = 30 * 24 * 60 * 60;
-/** Batch endpoints the real API accepts (openai-node BatchCreateParams.endpoint); the emulator answers the first. */
-const SUPPORTED_ENDPOINTS = ['/v1/chat/completions'];
+/** The batch endpoints the emulator answers (of those the real API accepts, below). */
+const SUPPORTED_ENDPOINTS = ['/v1/chat/completions', '/v1/responses'];
+/** Batch endpoints the real API accepts (openai-node BatchCreateParams.endpoint). */
 const KNOWN_ENDPOINTS = ['/v1/responses', '/v1/chat/completions', '/v1/embeddings', '/v1/completions', '/v1/moderations', '/v1/images/generations', '/v1/images/edits', '/v1/videos'];
 
 function noSuchFile(id: string, param: string | null = null): OpenAiError {

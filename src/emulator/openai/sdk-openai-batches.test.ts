@@ -62,6 +62,31 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     }
   });
 
+  it('answers /v1/responses batches with response objects: output_text following text.format, Responses usage', async () => {
+    const { client } = setup;
+    const schema = { type: 'object', properties: { crane: { type: 'string' } }, required: ['crane'], additionalProperties: false };
+    const line = (customId: string, body: Record<string, unknown>): Record<string, unknown> => ({
+      custom_id: customId,
+      method: 'POST',
+      url: '/v1/responses',
+      body: { model: 'gpt-4.1-mini', instructions: 'Extract the crane.', ...body },
+    });
+    const lines = [
+      line('json', { input: 'The harbour crane Goliath lifts ships.', text: { format: { type: 'json_schema', name: 'crane', schema, strict: true } } }),
+      line('cut', { input: [{ role: 'user', content: [{ type: 'input_text', text: 'Describe the harbour crane Goliath at length. '.repeat(10) }] }], max_output_tokens: 2 }),
+    ];
+    const created = await client.batches.create({ input_file_id: (await uploadLines(client, lines)).id, endpoint: '/v1/responses', completion_window: '24h' });
+    const done = await waitForBatch(client, created.id);
+    expect(done).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 2, completed: 2, failed: 0 } });
+    const byId = new Map((await fileLines(client, done.output_file_id ?? '')).map((entry) => [entry['custom_id'], (entry['response'] as { body: OpenAI.Responses.Response }).body]));
+    const json = byId.get('json');
+    expect(json).toMatchObject({ object: 'response', status: 'completed', model: 'gpt-4.1-mini', usage: { input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } });
+    const message = json?.output.find((item) => item.type === 'message');
+    const text = message?.type === 'message' && message.content[0]?.type === 'output_text' ? message.content[0].text : '';
+    expect(new Ajv2020({ strict: false }).compile(schema)(JSON.parse(text))).toBe(true);
+    expect(byId.get('cut')).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+  });
+
   it('rejects a strict schema without additionalProperties:false per line, as a 400 inside response in the error file', async () => {
     const { client } = setup;
     const format = { type: 'json_schema', json_schema: { name: 'loose', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } } };
@@ -128,6 +153,7 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     const metadata = Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v']));
     await expect(create({ metadata })).rejects.toMatchObject({ status: 400, param: 'metadata' });
     await expect(create({ input_file_id: 'file-nope' })).rejects.toMatchObject({ status: 404, error: { message: 'No such File object: file-nope' } });
+    await expect(create({ endpoint: '/v1/nope' })).rejects.toMatchObject({ status: 400, param: 'endpoint', code: 'invalid_value' });
     await expect(create({ endpoint: '/v1/embeddings' })).rejects.toMatchObject({ status: 400, param: 'endpoint' });
     await expect(client.files.create({ file: await toFile(Buffer.from('{}\n'), 'input.csv'), purpose: 'batch' })).rejects.toMatchObject({
       status: 400,
