@@ -42,4 +42,27 @@ describe('a persisting emulator restarted over the same folder', () => {
       await second.close();
     }
   });
+
+  it('completes a batch that was finalizing, with the results it had stored', async () => {
+    const clock = createManualClock();
+    const options = { apiKey: TEST_KEY, clock, pendingMs: 1000, jobDurationMs: 1000, storageDir: `${temp.dir}/finalizing`, persist: true };
+    const first = await startEmulator(options);
+    const client = new OpenAI({ apiKey: TEST_KEY, baseURL: first.openaiUrl, maxRetries: 0 });
+    const file = await uploadLines(client, [chatLine('a', 'cranes'), chatLine('b', 'harbours')]);
+    const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    clock.advance(2000);
+    expect((await client.batches.retrieve(created.id)).status).toBe('finalizing');
+    await first.close();
+
+    const second = await startEmulator(options);
+    try {
+      const again = new OpenAI({ apiKey: TEST_KEY, baseURL: second.openaiUrl, maxRetries: 0 });
+      clock.advance(1000);
+      const done = await again.batches.retrieve(created.id);
+      expect(done).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+      expect(await fileLines(again, done.output_file_id ?? '')).toHaveLength(2);
+    } finally {
+      await second.close();
+    }
+  });
 });
