@@ -90,6 +90,28 @@ describe('hidden 400 rejections and shuffled order (faults.openai.hiddenRejectio
   });
 });
 
+describe("the simulated model's line faults (faults.lines) on OpenAI lines", () => {
+  const setup = openAiEmulatorPerFile({ seed: 5, faults: { lines: { errorRate: 0.25, malformedRate: 0.5, malformedKinds: ['fence'] } } });
+
+  it('puts scripted server errors in the error file and wraps some JSON answers in code fences', async () => {
+    const { client } = setup;
+    const format = { type: 'json_schema', json_schema: { name: 'x', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: false } } };
+    const input = Array.from({ length: 30 }, (_, index) => chatLine(`f-${index}`, `Item ${index} is a crane.`, { response_format: format }));
+    const done = await waitForBatch(client, (await client.batches.create({ input_file_id: (await uploadLines(client, input)).id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+    expect(done.request_counts?.failed).toBeGreaterThan(0);
+    for (const line of await fileLines(client, done.error_file_id ?? '')) {
+      const response = line['response'] as { status_code: number; body: { error: { type: string } } };
+      expect([429, 500]).toContain(response.status_code);
+      expect(line['error']).toBeNull();
+    }
+    const contents = (await fileLines(client, done.output_file_id ?? '')).map(
+      (line) => (line['response'] as { body: { choices: { message: { content: string } }[] } }).body.choices[0]?.message.content ?? '',
+    );
+    expect(contents.some((content) => content.startsWith('```'))).toBe(true);
+    expect(contents.some((content) => content.startsWith('{'))).toBe(true);
+  });
+});
+
 describe('input order and the empty error_file_id (faults.openai inputOrder, emptyErrorFileId)', () => {
   const setup = openAiEmulatorPerFile({ faults: { openai: { inputOrder: true, emptyErrorFileId: true } } });
 
