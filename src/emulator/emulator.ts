@@ -184,7 +184,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     },
     startJobLoop() {
       // The loop's slices go to the Gemini jobs, then to the OpenAI batches.
-      const both = { ...runner, advanceSlice: async (ms: number) => (await runner.advanceSlice(ms)) || (await openai.advanceSlice(ms)) };
+      const both = {
+        ...runner,
+        advanceSlice: async (ms: number) => {
+          const geminiLeft = await runner.advanceSlice(ms);
+          return (await openai.advanceSlice(ms)) || geminiLeft;
+        },
+      };
       loop ??= createJobLoop(both, resolved.clock);
     },
     storageDir,

@@ -14,6 +14,7 @@ import { planOutput, writePlannedFile } from '../output-faults.ts';
 import { isJsonObject, type JsonObject } from '../proto-json.ts';
 import { ResultWriter } from '../result-writer.ts';
 import { answerChatCompletion, errorAnswer, type ChatAnswer } from './chat-completions.ts';
+import { answerResponse } from './responses.ts';
 import { isFinal, nextSeq, type BatchWork, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
 import { seededId, unixSeconds } from './openai-wire.ts';
 
@@ -100,7 +101,7 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
       (hiddenRejectionRate > 0 && createRng(`${seed}:openai:reject:${customId}:${submission}`).next() < hiddenRejectionRate);
     const answer = rejected
       ? errorAnswer(400, HIDDEN_REJECTION_MESSAGES[hiddenRejectionCode] ?? `The request was rejected (${hiddenRejectionCode}).`, 'messages', hiddenRejectionCode)
-      : answerChatCompletion(body, {
+      : (batch.endpoint === '/v1/responses' ? answerResponse : answerChatCompletion)(body, {
           seed,
           customId,
           submission,

@@ -219,6 +219,10 @@ export function answerChatCompletion(body: JsonObject, context: ChatContext): Ch
   // OpenAI's `seed` picks another deterministic answer, as a different emulator seed would.
   const seed = typeof seedValue === 'number' ? Number.parseInt(sha256Hex(`${context.seed}:${seedValue}`).slice(0, 8), 16) : context.seed;
   const line = simulateLine(request, { seed, model, key: context.customId, submission: context.submission, faults: context.faults });
-  if ('error' in line) return errorAnswer(line.error.code, line.error.message);
+  if ('error' in line) {
+    // A scripted server error in OpenAI's words (the model's own are Google's).
+    const message = line.error.code >= 500 ? 'The server had an error while processing your request. Sorry about that!' : line.error.message;
+    return errorAnswer(line.error.code, message);
+  }
   return completionOf(line.response, model, context);
 }

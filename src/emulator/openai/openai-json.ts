@@ -37,7 +37,8 @@ export function batchJson(state: OpenAiState, batch: OpenAiBatchRecord): Record<
     id: batch.id,
     object: 'batch',
     endpoint: batch.endpoint,
-    model: batch.model,
+    // Unknown until validation ends (litellm PR#39861 transcript: `model: null` while validating).
+    model: batch.status === 'validating' ? null : batch.model,
     errors: batch.validationErrors.length === 0 ? null : { object: 'list', data: batch.validationErrors },
     input_file_id: batch.inputFileId,
     completion_window: batch.completionWindow,

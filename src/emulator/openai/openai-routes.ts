@@ -18,13 +18,14 @@ import { linkBatchInput, type OpenAiBatchRunner } from './batch-runner.ts';
 import { validateBatchInput } from './batch-validation.ts';
 import { batchJson, cursorPage, fileJson, pageLimit } from './openai-json.ts';
 import { isFinal, nextSeq, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
-import { OpenAiError, checkBearer, newRequestId, openAiErrorResponse, openAiJson, seededId } from './openai-wire.ts';
+import { OpenAiError, checkBearer, newRequestId, openAiErrorBody, openAiErrorResponse, openAiJson, seededId } from './openai-wire.ts';
 
 /** Batch input files: `.jsonl` only, at most 200 MB (openai-node files.ts doc comment; curator#111). */
 export const MAX_BATCH_FILE_BYTES = 200 * 1024 * 1024;
 const DEFAULT_FILE_LIFETIME_S = 30 * 24 * 60 * 60;
-/** Batch endpoints the real API accepts (openai-node BatchCreateParams.endpoint); the emulator answers the first. */
-const SUPPORTED_ENDPOINTS = ['/v1/chat/completions'];
+/** The batch endpoints the emulator answers (of those the real API accepts, below). */
+const SUPPORTED_ENDPOINTS = ['/v1/chat/completions', '/v1/responses'];
+/** Batch endpoints the real API accepts (openai-node BatchCreateParams.endpoint). */
 const KNOWN_ENDPOINTS = ['/v1/responses', '/v1/chat/completions', '/v1/embeddings', '/v1/completions', '/v1/moderations', '/v1/images/generations', '/v1/images/edits', '/v1/videos'];
 
 function noSuchFile(id: string, param: string | null = null): OpenAiError {
@@ -75,15 +76,31 @@ function requiredString(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/**
+ * The guard's refusal (a Google error body) as OpenAI sends one: a 429 is `type: requests`,
+ * `code: rate_limit_exceeded` (OpenAI error-codes guide); a 5xx is a `server_error`. `Retry-After` is kept.
+ */
+async function openAiShapedRefusal(response: Response): Promise<Response> {
+  const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  const message = body?.error?.message ?? `HTTP ${response.status}`;
+  const [type, code] = response.status === 429 ? ['requests', 'rate_limit_exceeded'] : ['server_error', null];
+  const shaped = openAiJson(openAiErrorBody(message, type, null, code), response.status);
+  const retryAfter = response.headers.get('retry-after');
+  if (retryAfter !== null) shaped.headers.set('retry-after', retryAfter);
+  return shaped;
+}
+
 /** The routes, to mount at `/openai/v1`. */
 export function openAiRoutes(state: OpenAiState, runner: OpenAiBatchRunner, guard: EndpointGuard): Hono {
   const { clock, seed } = state.emulator.options;
   const app = new Hono();
-  const handle = (c: Context, endpoint: EndpointName, work: () => Promise<Response>): Promise<Response> =>
-    guard(
+  const handle = async (c: Context, endpoint: EndpointName, work: () => Promise<Response>): Promise<Response> => {
+    let handled = false;
+    const response = await guard(
       c,
       endpoint,
       async () => {
+        handled = true;
         const refused = checkBearer(c, state.emulator.options.apiKey);
         if (refused !== undefined) return refused;
         try {
@@ -94,6 +111,9 @@ export function openAiRoutes(state: OpenAiState, runner: OpenAiBatchRunner, guar
       },
       { authenticate: false },
     );
+    // A scripted HTTP fault or outage answered before the handler ran: say it in OpenAI's words.
+    return handled || response.status < 400 ? response : openAiShapedRefusal(response);
+  };
 
   app.post('/files', (c) =>
     handle(c, 'openai.files.create', async () => {

@@ -157,7 +157,8 @@ function restore(path: string, batchesDir: string): Persisted | undefined {
   }
   if (persisted.version !== 1) throw new ConfigError(`the OpenAI emulator's state file ${path} is not one this emulator wrote: move it away to start empty`);
   for (const batch of persisted.batches) {
-    if (isFinal(batch.status)) continue;
+    // A finalizing batch has stored its files already: it only has to complete.
+    if (isFinal(batch.status) || batch.status === 'finalizing') continue;
     // A batch that had not ended runs again from its first line; its half-written partials go.
     for (const partial of ['output.partial.jsonl', 'error.partial.jsonl']) rmSync(join(batch.dir, partial), { force: true });
     batch.completed = 0;
