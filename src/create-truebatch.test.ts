@@ -84,6 +84,8 @@ describe('openProject', () => {
           'which this version of truebatch cannot drive yet',
       ),
     );
-    expect(() => requireDrivable('openai', { ...fake, results: 'several-files' })).toThrow(/results as several-files/);
+    // OpenAI's: a metadata tag reconciles as a display name does, and downloadResults joins its output and error files.
+    expect(() => requireDrivable('openai', providerEntry('openai').capabilities)).not.toThrow();
+    expect(() => requireDrivable('openai', { ...fake, reconciliation: 'metadata-tag', results: 'several-files' })).not.toThrow();
   });
 });

@@ -45,13 +45,16 @@ export function withProviderLimits(config: ProjectConfig, capabilities: Provider
 
 /**
  * Throws ConfigError when a provider declares a way of working the engine does not drive yet: today it uploads one
- * input file per job, finds a lost create by display name, and reads one result file.
+ * input file per job, finds a lost create by display name (or by a metadata tag that carries it), and reads one result
+ * file (which a provider with several writes by joining them).
  */
 export function requireDrivable(providerName: string, capabilities: ProviderCapabilities): void {
   const unsupported = [
     capabilities.input === 'uploaded-file' ? undefined : `input ${capabilities.input}`,
-    capabilities.reconciliation === 'display-name' ? undefined : `reconciliation by ${capabilities.reconciliation}`,
-    capabilities.results === 'one-file' ? undefined : `results as ${capabilities.results}`,
+    // A metadata tag carries the display name, and findJobsByDisplayName reads it: reconciled the same way.
+    capabilities.reconciliation === 'provider-strategy' ? `reconciliation by ${capabilities.reconciliation}` : undefined,
+    // Several files are joined into the one result file by the provider's downloadResults.
+    capabilities.results === 'stream' ? `results as ${capabilities.results}` : undefined,
   ].filter((each) => each !== undefined);
   if (unsupported.length > 0) {
     throw new ConfigError(`provider ${providerName} declares ${unsupported.join(', ')}, which this version of truebatch cannot drive yet`);

@@ -28,12 +28,41 @@ const failpoints: Failpoint[] = [
   'while-writing-outputs',
 ];
 
-describe('a crash at any step is repaired by running again', () => {
+/**
+ * The providers the crash test runs against, each at the shared emulator over HTTP (so its counters are readable
+ * here): how a project names it, its environment, how many batches the emulator made for it, and its job names.
+ */
+interface CrashProvider {
+  provider: string;
+  model: string;
+  env: () => Record<string, string>;
+  batchesCreated: () => number;
+  remoteName: RegExp;
+}
+
+const providers: CrashProvider[] = [
+  {
+    provider: 'gemini',
+    model: 'gemini-2.5-flash',
+    env: () => ({ GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: server.url }),
+    batchesCreated: () => server.stats().batchesCreated,
+    remoteName: /^batches\//,
+  },
+  {
+    provider: 'openai',
+    model: 'gpt-4.1-mini',
+    env: () => ({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.openaiUrl }),
+    batchesCreated: () => server.stats().openai.batchesCreated,
+    remoteName: /^batch_/,
+  },
+];
+
+describe.each(providers)('a crash at any step is repaired by running again ($provider)', (subject) => {
   it.each(failpoints)('SIGKILL %s', async (failpoint) => {
-    const project = makeProject({ count: 5 });
+    const project = makeProject({ count: 5, provider: subject.provider, model: subject.model });
     // Key names are per project, so this project's submissions can be told apart in the shared emulator.
-    const env = { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: server.url };
-    const before = server.stats().batchesCreated;
+    const env = subject.env();
+    const before = subject.batchesCreated();
 
     const crashed = await runCli(['run', '--project', project], { ...env, TRUEBATCH_FAILPOINT: failpoint });
     expect(crashed.signal).toBe('SIGKILL');
@@ -44,9 +73,9 @@ describe('a crash at any step is repaired by running again', () => {
 
     const jobs = queryLedger<{ remote_name: string | null }>(project, 'SELECT remote_name FROM jobs');
     expect(jobs).toHaveLength(1);
-    expect(server.stats().batchesCreated - before).toBe(1);
+    expect(subject.batchesCreated() - before).toBe(1);
     const remote = jobs[0]?.remote_name ?? '';
-    expect(remote).toMatch(/^batches\//);
+    expect(remote).toMatch(subject.remoteName);
     const attempts = queryLedger<{ n: number }>(project, 'SELECT MAX(attempt_no) AS n FROM attempts');
     expect(attempts[0]?.n).toBe(1);
     expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(5);

@@ -161,8 +161,9 @@ export interface ProjectConfig {
    * the engine is handed, the provider `openProject` connected (a test's `fake`).
    */
   readonly provider: string;
-  /** From the environment only; never written anywhere. */
+  /** The provider's API key, from the environment only (`OPENAI_API_KEY` for `openai`); never written anywhere. */
   readonly apiKey: string | undefined;
+  /** The provider's base URL (`OPENAI_BASE_URL` for `openai`; Gemini's: see load-project-config.ts). */
   readonly baseUrl: string | undefined;
   readonly gemini: { readonly apiVersion: 'v1beta' | 'v1'; readonly uploadMimeType: string };
   readonly emulator: {

@@ -29,6 +29,7 @@ export interface LoadProjectConfigOptions {
  * - apiKey: `GOOGLE_API_KEY` > `GEMINI_API_KEY` (trimmed, empty = unset; the Gemini SDK's order). Never taken from
  *   the file and never included in any message.
  * - baseUrl: the file's `gemini.baseUrl` > `GOOGLE_GEMINI_BASE_URL` > undefined (the SDK's default endpoint).
+ * - For `provider: openai`, apiKey is `OPENAI_API_KEY` and baseUrl `OPENAI_BASE_URL` instead (the OpenAI SDK's variables).
  * - everything else: the file > the schema's defaults.
  *
  * Paths in the file (input and output folders, prompt, schema and fault files) are relative to the project folder.

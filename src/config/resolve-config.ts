@@ -12,7 +12,7 @@ import type { ParsedProjectConfig } from './config-schema.ts';
 import type { ToolSpec } from '../requests/neutral-request.ts';
 import type { ContextPart, GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageContext, StageInput } from './config-types.ts';
 import { readReferencedJsonObject, readReferencedText, type FieldRef } from './referenced-files.ts';
-import { resolveApiKey, resolveBaseUrl, resolveProvider, type Env } from './resolve-env.ts';
+import { resolveProvider, resolveProviderAccess, type Env } from './resolve-env.ts';
 import { topologicalOrder } from './stage-graph.ts';
 import type { ParsedStageInput } from './stage-input-schema.ts';
 import { displayPath } from './display-path.ts';
@@ -293,8 +293,7 @@ export async function resolveProjectConfig(parsed: ParsedProjectConfig, context:
     projectDir: context.projectDir,
     configFile: context.configFile,
     provider,
-    apiKey: resolveApiKey(context.env),
-    baseUrl: resolveBaseUrl(parsed.gemini.baseUrl, context.env),
+    ...resolveProviderAccess(provider, parsed.gemini.baseUrl, context.env),
     gemini: { apiVersion: parsed.gemini.apiVersion, uploadMimeType: parsed.gemini.uploadMimeType },
     emulator: {
       seed: parsed.emulator.seed,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../shared/index.ts';
-import { resolveApiKey, resolveBaseUrl, resolveProvider } from './resolve-env.ts';
+import { resolveApiKey, resolveBaseUrl, resolveProvider, resolveProviderAccess } from './resolve-env.ts';
 
 describe('resolveApiKey', () => {
   it('prefers GOOGLE_API_KEY, trims, and treats blank as unset', () => {
@@ -31,5 +31,15 @@ describe('resolveBaseUrl', () => {
     expect(() => resolveBaseUrl(undefined, { GOOGLE_GEMINI_BASE_URL: 'localhost:1' })).toThrow(
       'environment variable GOOGLE_GEMINI_BASE_URL: expected an http:// or https:// URL',
     );
+  });
+});
+
+describe('resolveProviderAccess', () => {
+  it('takes OpenAI\'s key and base URL from OPENAI_API_KEY and OPENAI_BASE_URL, Gemini\'s from its own variables', () => {
+    const env = { OPENAI_API_KEY: ' sk-o ', OPENAI_BASE_URL: 'http://o/v1', GEMINI_API_KEY: 'g', GOOGLE_GEMINI_BASE_URL: 'http://g' };
+    expect(resolveProviderAccess('openai', undefined, env)).toEqual({ apiKey: 'sk-o', baseUrl: 'http://o/v1' });
+    expect(resolveProviderAccess('emulator', undefined, env)).toEqual({ apiKey: 'g', baseUrl: 'http://g' });
+    expect(resolveProviderAccess('openai', 'http://file', {})).toEqual({ apiKey: undefined, baseUrl: undefined });
+    expect(() => resolveProviderAccess('openai', undefined, { OPENAI_BASE_URL: 'api.openai.com' })).toThrow(/OPENAI_BASE_URL/);
   });
 });

@@ -52,3 +52,25 @@ export function resolveBaseUrl(fromFile: string | undefined, env: Env): string |
   }
   return fromEnv;
 }
+
+/**
+ * The key and base URL of the provider `provider` names: OpenAI's from `OPENAI_API_KEY` and `OPENAI_BASE_URL` (the
+ * variables the OpenAI SDK reads), Gemini's from {@link resolveApiKey} and {@link resolveBaseUrl}. A key is never
+ * read from the config file.
+ */
+export function resolveProviderAccess(
+  provider: ProviderName,
+  geminiBaseUrlFromFile: string | undefined,
+  env: Env,
+): { apiKey: string | undefined; baseUrl: string | undefined } {
+  if (provider === 'openai') return { apiKey: present(env['OPENAI_API_KEY']), baseUrl: httpUrlFromEnv('OPENAI_BASE_URL', env) };
+  return { apiKey: resolveApiKey(env), baseUrl: resolveBaseUrl(geminiBaseUrlFromFile, env) };
+}
+
+function httpUrlFromEnv(variable: string, env: Env): string | undefined {
+  const value = present(env[variable]);
+  if (value !== undefined && !/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new ConfigError(`environment variable ${variable}: expected an http:// or https:// URL`);
+  }
+  return value;
+}

@@ -4,11 +4,11 @@
  */
 
 /**
- * A version tag after `<known id>-`: digits (`001`), `latest`, or `preview` / `exp` optionally followed by numeric date
+ * A version tag after `<known id>-`: digits (`001`), a date (OpenAI's snapshots: `gpt-4.1-mini-2025-04-14`), `latest`, or `preview` / `exp` optionally followed by numeric date
  * parts (`preview-09-2025`, `preview-06-05`, `exp-03-25`). Anything else (`-image`, `-preview-tts`, `-lite`) names a
  * different model that may be priced differently, so it never falls back.
  */
-const VERSION_TAG = /^(?:\d+|latest|(?:preview|exp)(?:-\d+)*)$/;
+const VERSION_TAG = /^(?:\d+|\d{4}-\d{2}-\d{2}|latest|(?:preview|exp)(?:-\d+)*)$/;
 
 /** The model id without a leading `models/`, e.g. `models/gemini-2.5-flash` -> `gemini-2.5-flash`. */
 export function normaliseModelId(model: string): string {

@@ -20,6 +20,7 @@ import { DROPPED_CONNECTION_PROVIDER, createHttpFaultInjector, createOutageSched
 import { createJobLoop, type JobLoop } from './job-loop.ts';
 import { createJobRunner } from './job-runner.ts';
 import { modelRoutes } from './model-routes.ts';
+import { OPENAI_BASE_PATH, createOpenAiEmulator } from './openai/index.ts';
 import { createSnapshotWriter, restoreState, type RestoredState } from './persistence.ts';
 import { DEFAULT_FILE_QUOTA_BYTES, liveUploads } from './file-references.ts';
 import { snapshotStats, zeroCounters, zeroEndpointCalls, zeroTallies, type EmulatorStats } from './stats.ts';
@@ -138,8 +139,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const runner = createJobRunner(state);
   const outages = createOutageSchedule(resolved.faults.outages, resolved.clock);
   const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed), outages);
-  const stats = (): EmulatorStats =>
-    snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, state.tallies, liveUploads(state), liveCacheCount(state));
+  const openai = createOpenAiEmulator(state, guard);
+  const stats = (): EmulatorStats => ({
+    ...snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, state.tallies, liveUploads(state), liveCacheCount(state)),
+    openai: openai.stats(),
+  });
 
   const api = new Hono();
   api.route('/', uploadRoutes(state, guard));
@@ -147,6 +151,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   api.route('/', batchRoutes(state, runner, guard));
   api.route('/', modelRoutes(state, guard));
   api.route('/', cacheRoutes(state, guard));
+  api.route(OPENAI_BASE_PATH, openai.routes);
   api.get('/emulator/stats', (c) => c.json(stats()));
   // Opens an outage now ({durationMs, fault?, retryAfterSeconds?}, as in faults.outages), so a test can script one
   // mid-run; DELETE ends every outage.
@@ -173,15 +178,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     app,
     fetch: async (request) => app.fetch(request),
     stats,
-    advance: async () => void (await runner.advanceAll(Infinity)),
+    advance: async () => {
+      await runner.advanceAll(Infinity);
+      await openai.advanceSlice(Infinity);
+    },
     startJobLoop() {
-      loop ??= createJobLoop(runner, resolved.clock);
+      // The loop's slices go to the Gemini jobs, then to the OpenAI batches.
+      const both = {
+        ...runner,
+        advanceSlice: async (ms: number) => {
+          const geminiLeft = await runner.advanceSlice(ms);
+          return (await openai.advanceSlice(ms)) || geminiLeft;
+        },
+      };
+      loop ??= createJobLoop(both, resolved.clock);
     },
     storageDir,
     async close() {
       await restoring;
       await loop?.stop();
       await runner.closeAll();
+      await openai.close();
       if (ownsStorage) await rm(storageDir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,7 @@
  * faults happen on every run.
  */
 import { z } from 'zod';
+import { openAiEndpointNames, openAiFaultsSchema } from './openai/openai-faults.ts';
 
 const rate = z.number().min(0).max(1);
 
@@ -88,6 +89,7 @@ export const endpointNames = [
   'caches.list',
   'caches.update',
   'caches.delete',
+  ...openAiEndpointNames,
 ] as const;
 
 /** An endpoint name, e.g. `batches.get`. */
@@ -200,6 +202,8 @@ export const faultConfigSchema = z
     /** MIME types the upload refuses with HTTP 200 and an `{error}` body (the real server's quirk). */
     rejectMimeTypes: z.array(z.string()).default([]),
     divergence: divergenceSchema.optional(),
+    /** The OpenAI Batch emulator's traps (openai/openai-faults.ts). */
+    openai: openAiFaultsSchema.default(openAiFaultsSchema.parse({})),
   })
   .strict();
 

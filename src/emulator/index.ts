@@ -2,6 +2,7 @@
 export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
 export { startEmulator, type RunningEmulator, type StartEmulatorOptions } from './start-emulator.ts';
 export type { EmulatorStats } from './stats.ts';
+export { OPENAI_BASE_PATH, openAiFaultsSchema, type OpenAiFaults, type OpenAiStats } from './openai/index.ts';
 export {
   endpointNames,
   faultConfigSchema,

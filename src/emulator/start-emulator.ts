@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, errorMessage } from '../shared/index.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
+import { OPENAI_BASE_PATH } from './openai/index.ts';
 import type { EmulatorStats } from './stats.ts';
 
 /** Where to listen, on top of the emulator's own options. */
@@ -20,6 +21,8 @@ export interface StartEmulatorOptions extends EmulatorOptions {
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT` plus any base path, no trailing slash: the SDK's `httpOptions.baseUrl`. */
   readonly url: string;
+  /** `url` + `/openai/v1`: the OpenAI SDK's `baseURL` (`OPENAI_BASE_URL`). */
+  readonly openaiUrl: string;
   readonly port: number;
   readonly emulator: Emulator;
   stats(): EmulatorStats;
@@ -63,8 +66,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   let closing: Promise<void> | undefined;
+  const url = `http://${urlHost}:${port}${basePath}`;
   return {
-    url: `http://${urlHost}:${port}${basePath}`,
+    url,
+    openaiUrl: `${url}${OPENAI_BASE_PATH}`,
     port,
     emulator,
     stats: () => emulator.stats(),

@@ -1,5 +1,6 @@
 /** @module What the emulator counts, so tests can prove exactly-once submission and no interactive calls. */
 import { endpointNames, type EndpointName } from './faults.ts';
+import type { OpenAiStats } from './openai/index.ts';
 
 /** Mutable counters kept by one emulator instance. */
 export interface StatsCounters {
@@ -75,6 +76,8 @@ export interface EmulatorStats extends StatsCounters {
   cachesLive: number;
   /** Interactive answers altered by `faults.divergence`, per field (JSON pointer). */
   divergedAnswers: Record<string, number>;
+  /** The OpenAI Batch emulator's counters (openai/). */
+  openai: OpenAiStats;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -146,7 +149,7 @@ export function snapshotStats(
   tallies: StatsTallies,
   live: { files: number; bytes: number },
   cachesLive = 0,
-): EmulatorStats {
+): Omit<EmulatorStats, 'openai'> {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
   return {

@@ -77,7 +77,7 @@ async function submitJob(
   job = ledger.updateJob(job.id, job.state, { estimated_usd: reserved });
   if (job.state === 'planned' || job.state === 'uploading') {
     job = ledger.updateJob(job.id, 'uploading');
-    const upload = provider.uploadFile(job.input_path, { displayName: job.display_name });
+    const upload = provider.uploadFile(job.input_path, { displayName: job.display_name, model: job.model });
     // Handled at once: the upload may fail while `whileUploading` runs; its error is thrown just below.
     upload.catch(() => undefined);
     await whileUploading();

@@ -149,9 +149,10 @@ export interface ProviderLimits {
 }
 
 /**
- * What a provider declares about itself instead of the engine assuming it. Today every provider takes an uploaded
- * file, reconciles by display name and returns one result file; the other values name what OpenAI (output and
- * error files, metadata tags) and Anthropic (inline requests, a result stream) need.
+ * What a provider declares about itself instead of the engine assuming it. Gemini takes an uploaded file, reconciles
+ * by display name and returns one result file; OpenAI reconciles by a metadata tag and returns output and error
+ * files (joined by its `downloadResults`); the other values name what Anthropic (inline requests, a result stream)
+ * needs.
  */
 export interface ProviderCapabilities {
   /** How this provider sends a job's requests: in an uploaded file, or inline in the create call. */
@@ -222,8 +223,11 @@ export interface BatchProvider {
   readonly capabilities: ProviderCapabilities;
   /** Documents (PDFs, images) that requests reference by URI; absent when the provider takes them inline only. */
   readonly documents?: DocumentFiles;
-  /** Uploads a JSONL input file. Rejects if the provider did not really store it. */
-  uploadFile(path: string, options: { displayName: string }): Promise<UploadedFile>;
+  /**
+   * Uploads a JSONL input file. Rejects if the provider did not really store it. `model` is the model the job will
+   * run on, for a provider whose input lines name it (OpenAI's); the engine always passes it.
+   */
+  uploadFile(path: string, options: { displayName: string; model?: string }): Promise<UploadedFile>;
   /**
    * Creates a batch job from an uploaded file. Not idempotent: the engine records its intent first. A refusal for
    * bad input lines is a non-retryable ProviderError whose `refusedLines` name them (1-based, in the input file).

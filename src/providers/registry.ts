@@ -6,12 +6,14 @@ import { ConfigError } from '../shared/index.ts';
 import type { ResultItem } from './batch-provider.ts';
 import { fakeEntry } from './fake/fake-entry.ts';
 import { emulatorEntry, geminiEntry } from './gemini/gemini-entries.ts';
+import { OPENAI_ENTRIES } from './openai/openai-entries.ts';
 import type { ProviderEntry } from './provider-entry.ts';
 import type { RequestCodec } from './request-codec.ts';
 
 const ENTRIES: readonly ProviderEntry[] = [
   geminiEntry,
   emulatorEntry,
+  ...OPENAI_ENTRIES,
   // In-memory and scripted, for the engine's unit tests; not a documented project setting.
   fakeEntry,
 ];

@@ -41,7 +41,17 @@ const SCHEMA = {
 
 /** A small project of `count` JSON papers and one stage (`stageYaml`: one more line of it), with fast polling. */
 export function makeProject(
-  options: { count?: number; maxAttempts?: number; expectedCount?: number; extraYaml?: string; stageYaml?: string } = {},
+  options: {
+    count?: number;
+    maxAttempts?: number;
+    expectedCount?: number;
+    extraYaml?: string;
+    stageYaml?: string;
+    /** @default 'gemini' */
+    provider?: string;
+    /** @default 'gemini-2.5-flash' */
+    model?: string;
+  } = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-project-'));
   mkdirSync(join(dir, 'docs'));
@@ -59,8 +69,8 @@ export function makeProject(
   writeFileSync(
     join(dir, 'truebatch.config.yaml'),
     [
-      'provider: gemini',
-      'model: gemini-2.5-flash',
+      `provider: ${options.provider ?? 'gemini'}`,
+      `model: ${options.model ?? 'gemini-2.5-flash'}`,
       options.extraYaml?.includes('polling:') ? '' : 'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
       options.extraYaml ?? '',
       'stages:',

@@ -1,0 +1,101 @@
+/**
+ * @module One `/v1/responses` request (the Responses API, a batch endpoint per openai-node BatchCreateParams),
+ * answered through the chat completions path: `instructions` and `input` (a string or input messages with
+ * `input_text` parts) become messages, `text.format` becomes `response_format`, `max_output_tokens` the token
+ * limit; the chat answer becomes a `response` object (openai-node `resources/responses`): a `message` output item
+ * with `output_text`, a `reasoning` item first when the model reasoned, `status: incomplete` with
+ * `incomplete_details.reason` for a cut or filtered answer, and Responses `usage`.
+ */
+import { sha256Hex } from '../../shared/index.ts';
+import { isJsonObject, type JsonObject } from '../proto-json.ts';
+import { answerChatCompletion, errorAnswer, type ChatAnswer, type ChatContext } from './chat-completions.ts';
+
+function messagesOf(body: JsonObject): JsonObject[] | ChatAnswer {
+  const messages: JsonObject[] = [];
+  if (typeof body['instructions'] === 'string') messages.push({ role: 'developer', content: body['instructions'] });
+  const input = body['input'];
+  if (typeof input === 'string') return [...messages, { role: 'user', content: input }];
+  if (!Array.isArray(input)) return errorAnswer(400, "Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+  for (const [index, item] of input.entries()) {
+    if (!isJsonObject(item) || typeof item['role'] !== 'string') return errorAnswer(400, `Invalid 'input[${index}]': expected an input message with a role.`, `input[${index}]`, 'invalid_value');
+    const content = item['content'];
+    const text = Array.isArray(content)
+      ? content
+          .filter((part): part is JsonObject => isJsonObject(part) && (part['type'] === 'input_text' || part['type'] === 'output_text') && typeof part['text'] === 'string')
+          .map((part) => ({ type: 'text', text: part['text'] }))
+      : content;
+    messages.push({ role: item['role'], content: text });
+  }
+  return messages;
+}
+
+/** `text.format` → chat `response_format` (the Responses format is flat: `{type, name, schema, strict}`). */
+function responseFormatOf(body: JsonObject): JsonObject | undefined {
+  const text = body['text'];
+  const format = isJsonObject(text) ? text['format'] : undefined;
+  if (!isJsonObject(format)) return undefined;
+  if (format['type'] === 'json_schema') return { type: 'json_schema', json_schema: { name: format['name'], schema: format['schema'], strict: format['strict'] } };
+  if (format['type'] === 'json_object') return { type: 'json_object' };
+  return undefined;
+}
+
+const INCOMPLETE: Readonly<Record<string, string>> = { length: 'max_output_tokens', content_filter: 'content_filter' };
+
+/** Answers one Responses API body (never throws). */
+export function answerResponse(body: JsonObject, context: ChatContext): ChatAnswer {
+  const messages = messagesOf(body);
+  if (!Array.isArray(messages)) return messages;
+  const format = responseFormatOf(body);
+  const chat: JsonObject = {
+    model: body['model'],
+    messages,
+    ...(format === undefined ? {} : { response_format: format }),
+    ...(body['max_output_tokens'] === undefined ? {} : { max_completion_tokens: body['max_output_tokens'] }),
+    ...(body['temperature'] === undefined ? {} : { temperature: body['temperature'] }),
+    ...(body['top_p'] === undefined ? {} : { top_p: body['top_p'] }),
+  };
+  const answer = answerChatCompletion(chat, context);
+  if (answer.statusCode !== 200 || answer.usage === undefined) return answer;
+  const choice = (answer.body['choices'] as { message: { content: string | null }; finish_reason: string }[])[0];
+  const reason = choice === undefined ? undefined : INCOMPLETE[choice.finish_reason];
+  const hash = sha256Hex(`${context.seed}:${String(answer.body['id'])}`);
+  const output: JsonObject[] = [];
+  if (answer.usage.reasoning > 0) output.push({ id: `rs_${hash.slice(0, 48)}`, type: 'reasoning', summary: [] });
+  if (choice?.message.content !== null && choice?.message.content !== undefined) {
+    output.push({
+      id: `msg_${hash.slice(16, 64)}`,
+      type: 'message',
+      status: reason === undefined ? 'completed' : 'incomplete',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: choice.message.content, annotations: [], logprobs: [] }],
+    });
+  }
+  const { usage } = answer;
+  return {
+    statusCode: 200,
+    usage,
+    body: {
+      id: `resp_${hash.slice(0, 48)}`,
+      object: 'response',
+      created_at: context.created,
+      status: reason === undefined ? 'completed' : 'incomplete',
+      error: null,
+      incomplete_details: reason === undefined ? null : { reason },
+      instructions: body['instructions'] ?? null,
+      max_output_tokens: body['max_output_tokens'] ?? null,
+      model: body['model'],
+      output,
+      parallel_tool_calls: true,
+      temperature: body['temperature'] ?? 1,
+      top_p: body['top_p'] ?? 1,
+      text: isJsonObject(body['text']) ? body['text'] : { format: { type: 'text' } },
+      usage: {
+        input_tokens: usage.prompt,
+        input_tokens_details: { cached_tokens: usage.cached },
+        output_tokens: usage.completion,
+        output_tokens_details: { reasoning_tokens: usage.reasoning },
+        total_tokens: usage.prompt + usage.completion,
+      },
+    },
+  };
+}

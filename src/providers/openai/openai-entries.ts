@@ -1,0 +1,63 @@
+/**
+ * @module The OpenAI provider's registry entries: `openai` (OpenAI, or any base URL) and `openai-emulator` (OpenAI's
+ * Batch API as the embedded emulator serves it under `/openai/v1`). The SDK and the emulator load only on connect.
+ */
+import { join } from 'node:path';
+import { ConfigError } from '../../shared/index.ts';
+import type { ProviderEntry } from '../provider-entry.ts';
+import { OPENAI_CAPABILITIES } from './openai-capabilities.ts';
+import { OPENAI, openAiRequestCodec } from './openai-request.ts';
+import { readOpenAiResults } from './openai-results.ts';
+
+/** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
+const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
+
+/** OpenAI, or the base URL `OPENAI_BASE_URL` names; the key comes from `OPENAI_API_KEY` only. */
+export const openAiEntry: ProviderEntry = {
+  name: OPENAI,
+  providerName: OPENAI,
+  capabilities: OPENAI_CAPABILITIES,
+  requestCodec: openAiRequestCodec,
+  readResults: readOpenAiResults,
+  async connect({ config }) {
+    if (config.apiKey === undefined) {
+      throw new ConfigError('provider openai needs an API key: set OPENAI_API_KEY in the environment, or try the local emulator with --provider openai-emulator');
+    }
+    const { createOpenAiProvider } = await import('./openai-provider.ts');
+    const provider = createOpenAiProvider({ apiKey: config.apiKey, ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }) });
+    return { provider, notice: undefined, close: () => Promise.resolve() };
+  },
+};
+
+/**
+ * OpenAI against the embedded emulator, which persists in the project's state folder like the Gemini one (see
+ * gemini-entries.ts `emulator`): a later process still finds the jobs of a killed one.
+ */
+export const openAiEmulatorEntry: ProviderEntry = {
+  name: 'openai-emulator',
+  providerName: OPENAI,
+  capabilities: OPENAI_CAPABILITIES,
+  requestCodec: openAiRequestCodec,
+  readResults: readOpenAiResults,
+  async connect({ config, stateDir }) {
+    const { startEmulator } = await import('../../emulator/index.ts');
+    const { createOpenAiProvider } = await import('./openai-provider.ts');
+    const emulator = await startEmulator({
+      apiKey: EMBEDDED_EMULATOR_KEY,
+      storageDir: join(stateDir, 'emulator'),
+      persist: true,
+      seed: config.emulator.seed,
+      jobDurationMs: config.emulator.jobDurationMs,
+      faults: config.emulator.faults,
+    });
+    const provider = createOpenAiProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.openaiUrl });
+    return {
+      provider,
+      notice: `Using the embedded OpenAI emulator at ${emulator.openaiUrl}: the model is simulated, not a real LLM.`,
+      close: () => emulator.close(),
+    };
+  },
+};
+
+/** Both entries, for the registry's one line. */
+export const OPENAI_ENTRIES: readonly ProviderEntry[] = [openAiEntry, openAiEmulatorEntry];
