@@ -44,14 +44,15 @@ export function withProviderLimits(config: ProjectConfig, capabilities: Provider
 }
 
 /**
- * Throws ConfigError when a provider declares a way of working the engine does not drive yet: today it uploads one
- * input file per job, finds a lost create by display name, and reads one result file.
+ * Throws ConfigError when a provider declares a way of working the engine does not drive yet: today it sends one
+ * input file per job (uploaded, or inline in the create call), finds a lost create by display name or by the
+ * provider's own strategy, and reads one result file (downloaded, or streamed to disk by the provider).
  */
 export function requireDrivable(providerName: string, capabilities: ProviderCapabilities): void {
   const unsupported = [
-    capabilities.input === 'uploaded-file' ? undefined : `input ${capabilities.input}`,
-    capabilities.reconciliation === 'display-name' ? undefined : `reconciliation by ${capabilities.reconciliation}`,
-    capabilities.results === 'one-file' ? undefined : `results as ${capabilities.results}`,
+    ['uploaded-file', 'inline'].includes(capabilities.input) ? undefined : `input ${capabilities.input}`,
+    ['display-name', 'provider-strategy'].includes(capabilities.reconciliation) ? undefined : `reconciliation by ${capabilities.reconciliation}`,
+    ['one-file', 'stream'].includes(capabilities.results) ? undefined : `results as ${capabilities.results}`,
   ].filter((each) => each !== undefined);
   if (unsupported.length > 0) {
     throw new ConfigError(`provider ${providerName} declares ${unsupported.join(', ')}, which this version of truebatch cannot drive yet`);

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../shared/index.ts';
 import type { ResultItem } from './batch-provider.ts';
+import { anthropicEmulatorEntry, anthropicEntry } from './anthropic/anthropic-entries.ts';
 import { fakeEntry } from './fake/fake-entry.ts';
 import { emulatorEntry, geminiEntry } from './gemini/gemini-entries.ts';
 import type { ProviderEntry } from './provider-entry.ts';
@@ -12,6 +13,7 @@ import type { RequestCodec } from './request-codec.ts';
 const ENTRIES: readonly ProviderEntry[] = [
   geminiEntry,
   emulatorEntry,
+  anthropicEntry, anthropicEmulatorEntry,
   // In-memory and scripted, for the engine's unit tests; not a documented project setting.
   fakeEntry,
 ];
