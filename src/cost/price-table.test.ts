@@ -15,6 +15,17 @@ const GEMINI_MODELS = [
 ];
 /** Embedding models: input only, no output tokens. */
 const EMBEDDING_MODELS = ['gemini-embedding-001'];
+const CLAUDE_MODELS = [
+  'claude-haiku-4-5',
+  'claude-opus-4-6',
+  'claude-opus-4-8',
+  'claude-opus-5',
+  'claude-opus-5-5',
+  'claude-sonnet-4-5',
+  'claude-sonnet-4-6',
+  'claude-sonnet-5',
+  'claude-sonnet-5-5',
+];
 
 function configErrorOf(action: () => unknown): ConfigError {
   try {
@@ -30,10 +41,16 @@ describe('the built-in price table', () => {
   const table = createPriceTable();
 
   it('prices every listed Gemini model at half price in batch, with a source and a date', () => {
-    expect(table.models).toEqual([...GEMINI_MODELS, ...EMBEDDING_MODELS]);
+    expect(table.models.filter((model) => model.startsWith('gemini'))).toEqual([...GEMINI_MODELS, ...EMBEDDING_MODELS]);
     expect(table.source).toBe('https://ai.google.dev/gemini-api/docs/pricing');
     expect(table.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const model of [...GEMINI_MODELS, ...EMBEDDING_MODELS]) expect(table.priceFor(model).batchFactor).toBe(0.5);
+  });
+
+  it('prices current Claude models at half price in batch, cache hits included (Anthropic: 50% on all usage)', () => {
+    expect(table.models.filter((model) => model.startsWith('claude'))).toEqual(CLAUDE_MODELS);
+    for (const model of CLAUDE_MODELS) expect(table.priceFor(model)).toMatchObject({ batchFactor: 0.5, batchDiscountsCacheHits: true });
+    expect(table.priceFor('claude-sonnet-4-6')).toMatchObject({ inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 });
   });
 
   it('prices gemini-embedding-001 at $0.15 per 1M input tokens and nothing for output', () => {
