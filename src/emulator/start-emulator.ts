@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, errorMessage } from '../shared/index.ts';
+import { ANTHROPIC_PREFIX } from './anthropic/routes.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
 import type { EmulatorStats } from './stats.ts';
 
@@ -20,6 +21,8 @@ export interface StartEmulatorOptions extends EmulatorOptions {
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT` plus any base path, no trailing slash: the SDK's `httpOptions.baseUrl`. */
   readonly url: string;
+  /** `http://127.0.0.1:PORT/anthropic`: the Anthropic SDK's `baseURL` (whatever the Gemini base path). */
+  readonly anthropicUrl: string;
   readonly port: number;
   readonly emulator: Emulator;
   stats(): EmulatorStats;
@@ -65,6 +68,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}${basePath}`,
+    anthropicUrl: `http://${urlHost}:${port}${ANTHROPIC_PREFIX}`,
     port,
     emulator,
     stats: () => emulator.stats(),

@@ -1,4 +1,5 @@
 /** @module What the emulator counts, so tests can prove exactly-once submission and no interactive calls. */
+import type { AnthropicStats } from './anthropic/stats.ts';
 import { endpointNames, type EndpointName } from './faults.ts';
 
 /** Mutable counters kept by one emulator instance. */
@@ -67,6 +68,8 @@ export interface EmulatorStats extends StatsCounters {
   lineFailuresByReason: Record<string, number>;
   /** Caches alive now (not deleted, not expired by the emulator's clock). */
   cachesLive: number;
+  /** The Anthropic Message Batches API (anthropic/stats.ts). */
+  anthropic: AnthropicStats;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -129,7 +132,8 @@ export function snapshotStats(
   submissionsByKey: ReadonlyMap<string, number>,
   tallies: StatsTallies,
   live: { files: number; bytes: number },
-  cachesLive = 0,
+  cachesLive: number,
+  anthropic: AnthropicStats,
 ): EmulatorStats {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
@@ -145,5 +149,6 @@ export function snapshotStats(
     liveBytes: live.bytes,
     lineFailuresByReason: Object.fromEntries(tallies.lineFailuresByReason),
     cachesLive,
+    anthropic,
   };
 }

@@ -85,6 +85,8 @@ export function registerEmulatorCommand(program: Command): void {
       const persisted = flags.stateDir === undefined ? {} : { storageDir: resolve(flags.stateDir), persist: true };
       const emulator = await startEmulator({ host: flags.host, port, seed, apiKey, jobDurationMs, faults, ...persisted });
       process.stdout.write(`truebatch emulator listening on ${emulator.url}\n`);
+      // The Anthropic Message Batches API on the same port (for @anthropic-ai/sdk's baseURL).
+      process.stdout.write(`ANTHROPIC_BASE_URL=${emulator.anthropicUrl}\n`);
       await stopped;
       await emulator.close();
     });
