@@ -62,10 +62,10 @@ export const anthropicEmulatorEntry: ProviderEntry = {
       jobDurationMs: config.emulator.jobDurationMs,
       faults: config.emulator.faults,
     });
-    const provider = createAnthropicProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: `${emulator.url}/anthropic` });
+    const provider = createAnthropicProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.anthropicUrl });
     return {
       provider,
-      notice: `Using the embedded Anthropic emulator at ${emulator.url}/anthropic: the model is simulated, not a real LLM.`,
+      notice: `Using the embedded Anthropic emulator at ${emulator.anthropicUrl}: the model is simulated, not a real LLM.`,
       close: () => emulator.close(),
     };
   },
