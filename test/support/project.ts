@@ -27,9 +27,20 @@ const SCHEMA = {
   required: ['title', 'year', 'findings'],
 };
 
-/** A small project of `count` JSON papers and one stage (`stageYaml`: one more line of it), with fast polling. */
+/** The model a test project asks each provider for. */
+const MODEL_OF_PROVIDER: Readonly<Record<string, string>> = {
+  gemini: 'gemini-2.5-flash',
+  emulator: 'gemini-2.5-flash',
+  anthropic: 'claude-sonnet-5-5',
+  'anthropic-emulator': 'claude-sonnet-5-5',
+};
+
+/**
+ * A small project of `count` JSON papers and one stage (`stageYaml`: one more line of it), with fast polling, on
+ * `provider` (default `gemini`, pointed at a test's emulator by the environment).
+ */
 export function makeProject(
-  options: { count?: number; maxAttempts?: number; expectedCount?: number; extraYaml?: string; stageYaml?: string } = {},
+  options: { count?: number; maxAttempts?: number; expectedCount?: number; extraYaml?: string; stageYaml?: string; provider?: string } = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-project-'));
   mkdirSync(join(dir, 'docs'));
@@ -47,8 +58,8 @@ export function makeProject(
   writeFileSync(
     join(dir, 'truebatch.config.yaml'),
     [
-      'provider: gemini',
-      'model: gemini-2.5-flash',
+      `provider: ${options.provider ?? 'gemini'}`,
+      `model: ${MODEL_OF_PROVIDER[options.provider ?? 'gemini'] ?? 'gemini-2.5-flash'}`,
       options.extraYaml?.includes('polling:') ? '' : 'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
       options.extraYaml ?? '',
       'stages:',
