@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig } from './config/index.ts';
-import { openLedgerSession, openProject, requireDrivable, withProviderLimits } from './create-truebatch.ts';
+import { openLedgerSession, openProject, withProviderLimits } from './create-truebatch.ts';
 import { fakeProjects } from './engine/test-support/fake-project.ts';
 import { providerEntry } from './providers/index.ts';
 import { ConfigError, LockedError } from './shared/index.ts';
@@ -73,19 +73,5 @@ describe('openProject', () => {
     await expect(opened.context.provider.findJobsByDisplayName('none')).resolves.toEqual([]);
     await opened.close();
     await expect(fetch(`${url ?? ''}/v1beta/batches`)).rejects.toThrow();
-  });
-
-  it('refuses a provider that declares a way of working the engine does not drive yet, naming it', () => {
-    const fake = providerEntry('fake').capabilities;
-    expect(() => requireDrivable('fake', fake)).not.toThrow();
-    expect(() => requireDrivable('anthropic', { ...fake, input: 'inline', reconciliation: 'provider-strategy', results: 'stream' })).toThrow(
-      new ConfigError(
-        'provider anthropic declares input inline, reconciliation by provider-strategy, results as stream, ' +
-          'which this version of truebatch cannot drive yet',
-      ),
-    );
-    // OpenAI's: a metadata tag reconciles as a display name does, and downloadResults joins its output and error files.
-    expect(() => requireDrivable('openai', providerEntry('openai').capabilities)).not.toThrow();
-    expect(() => requireDrivable('openai', { ...fake, reconciliation: 'metadata-tag', results: 'several-files' })).not.toThrow();
   });
 });

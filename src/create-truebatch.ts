@@ -43,24 +43,6 @@ export function withProviderLimits(config: ProjectConfig, capabilities: Provider
   return Object.freeze({ ...config, sharding });
 }
 
-/**
- * Throws ConfigError when a provider declares a way of working the engine does not drive yet: today it uploads one
- * input file per job, finds a lost create by display name (or by a metadata tag that carries it), and reads one result
- * file (which a provider with several writes by joining them).
- */
-export function requireDrivable(providerName: string, capabilities: ProviderCapabilities): void {
-  const unsupported = [
-    capabilities.input === 'uploaded-file' ? undefined : `input ${capabilities.input}`,
-    // A metadata tag carries the display name, and findJobsByDisplayName reads it: reconciled the same way.
-    capabilities.reconciliation === 'provider-strategy' ? `reconciliation by ${capabilities.reconciliation}` : undefined,
-    // Several files are joined into the one result file by the provider's downloadResults.
-    capabilities.results === 'stream' ? `results as ${capabilities.results}` : undefined,
-  ].filter((each) => each !== undefined);
-  if (unsupported.length > 0) {
-    throw new ConfigError(`provider ${providerName} declares ${unsupported.join(', ')}, which this version of truebatch cannot drive yet`);
-  }
-}
-
 /** Takes the project's lock (the only way truebatch takes it). Throws LockedError when another process holds it. */
 function lockProject(config: ProjectConfig): ProjectLock {
   return acquireProjectLock(join(stateDirOf(config), 'lock'));
@@ -155,7 +137,6 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
     ledger = openProjectLedger(config, clock);
     const chosen = options.provider ?? config.provider;
     const entry = typeof chosen === 'string' ? providerEntry(chosen) : chosen;
-    requireDrivable(entry.name, entry.capabilities);
     const connection = await entry.connect({ config, stateDir, clock, settings: options.providerSettings });
     const openedLedger = ledger;
     const { resilience } = config;

@@ -10,7 +10,7 @@ import { stageSchema } from './stage-schema.ts';
 export const MAX_BYTES_PER_JOB = 2_000_000_000;
 
 /** The providers a project can name. */
-export const PROVIDER_NAMES = ['gemini', 'emulator', 'openai', 'openai-emulator'] as const;
+export const PROVIDER_NAMES = ['gemini', 'emulator', 'openai', 'openai-emulator', 'anthropic', 'anthropic-emulator'] as const;
 /** A provider name. */
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 

@@ -67,6 +67,13 @@ describe('costOfUsage', () => {
     expect(costOfUsage(usage({ promptTokens: 1, outputTokens: 1 }), cheap).standardUsd).toBe(3e-7);
   });
 
+  it('halves cache hits in batch too for a model whose batch discount covers all usage (Anthropic)', () => {
+    const claude: ModelPrice = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, batchFactor: 0.5, batchDiscountsCacheHits: true };
+    const cost = costOfUsage(usage({ promptTokens: 1_000_000, cachedTokens: 1_000_000 }), claude);
+    expect(cost.standardUsd).toBeCloseTo(0.3, 12);
+    expect(cost.batchUsd).toBeCloseTo(0.15, 12);
+  });
+
   it('costs nothing for no tokens and never goes negative when cached exceeds prompt', () => {
     expect(costOfUsage(usage({}), pro)).toEqual({ standardUsd: 0, batchUsd: 0, savingUsd: 0 });
     const odd = costOfUsage(usage({ promptTokens: 10, cachedTokens: 20 }), flash);

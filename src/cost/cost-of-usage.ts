@@ -43,9 +43,11 @@ function costOfTokens(
     tokens.freshInput * picoPerToken(tier.inputPerMTok) + tokens.output * picoPerToken(tier.outputPerMTok);
   const cachedPico = tokens.cachedInput * picoPerToken(tier.cachedInputPerMTok);
   const factorPpm = BigInt(Math.round(price.batchFactor * Number(PARTS_PER_MILLION)));
-  // Batch Mode bills context-cache hits at the standard caching rate, so the factor applies to the rest only.
+  // Gemini's Batch Mode bills context-cache hits at the standard caching rate, so the factor applies to the rest
+  // only; a model whose batch discount covers cache hits too says so.
   const standardAtto = (discountablePico + cachedPico) * PARTS_PER_MILLION;
-  const batchAtto = discountablePico * factorPpm + cachedPico * PARTS_PER_MILLION;
+  const cachedFactor = price.batchDiscountsCacheHits === true ? factorPpm : PARTS_PER_MILLION;
+  const batchAtto = discountablePico * factorPpm + cachedPico * cachedFactor;
   return {
     standardUsd: Number(standardAtto) / ATTO_PER_USD,
     batchUsd: Number(batchAtto) / ATTO_PER_USD,

@@ -17,6 +17,17 @@ const GEMINI_MODELS = [
 const EMBEDDING_MODELS = ['gemini-embedding-001'];
 /** OpenAI's (see the note in prices.json for their sources). */
 const OPENAI_MODELS = ['gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-mini', 'gpt-5', 'gpt-5-mini', 'gpt-5-nano'];
+const CLAUDE_MODELS = [
+  'claude-haiku-4-5',
+  'claude-opus-4-6',
+  'claude-opus-4-8',
+  'claude-opus-5',
+  'claude-opus-5-5',
+  'claude-sonnet-4-5',
+  'claude-sonnet-4-6',
+  'claude-sonnet-5',
+  'claude-sonnet-5-5',
+];
 
 function configErrorOf(action: () => unknown): ConfigError {
   try {
@@ -32,16 +43,23 @@ describe('the built-in price table', () => {
   const table = createPriceTable();
 
   it('prices every listed Gemini model at half price in batch, with a source and a date', () => {
-    expect(table.models).toEqual([...GEMINI_MODELS, ...EMBEDDING_MODELS, ...OPENAI_MODELS].sort());
+    expect(table.models.filter((model) => model.startsWith('gemini'))).toEqual([...GEMINI_MODELS, ...EMBEDDING_MODELS]);
     expect(table.source).toBe('https://ai.google.dev/gemini-api/docs/pricing');
     expect(table.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const model of [...GEMINI_MODELS, ...EMBEDDING_MODELS]) expect(table.priceFor(model).batchFactor).toBe(0.5);
   });
 
   it('prices OpenAI models at half price in batch, and a dated snapshot as its model', () => {
+    expect(table.models.filter((model) => model.startsWith('gpt'))).toEqual([...OPENAI_MODELS].sort());
     for (const model of OPENAI_MODELS) expect(table.priceFor(model).batchFactor).toBe(0.5);
     expect(table.priceFor('gpt-4.1-mini-2025-04-14')).toMatchObject({ inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1 });
     expect(() => table.priceFor('gpt-4.1-mini-audio')).toThrow(ConfigError);
+  });
+
+  it('prices current Claude models at half price in batch, cache hits included (Anthropic: 50% on all usage)', () => {
+    expect(table.models.filter((model) => model.startsWith('claude'))).toEqual(CLAUDE_MODELS);
+    for (const model of CLAUDE_MODELS) expect(table.priceFor(model)).toMatchObject({ batchFactor: 0.5, batchDiscountsCacheHits: true });
+    expect(table.priceFor('claude-sonnet-4-6')).toMatchObject({ inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 });
   });
 
   it('prices gemini-embedding-001 at $0.15 per 1M input tokens and nothing for output', () => {

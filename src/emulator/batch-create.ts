@@ -79,8 +79,8 @@ function matchJobFault(state: EmulatorState, ordinal: number, displayName: strin
   );
 }
 
-/** Counts one submission of `key`; returns how many times it has now been submitted. */
-function countSubmission(state: EmulatorState, key: string): number {
+/** Counts one submission of `key` (a Gemini key or an Anthropic custom_id); returns how many times it has now been submitted. */
+export function countSubmission(state: EmulatorState, key: string): number {
   const submissions = (state.submissionsByKey.get(key) ?? 0) + 1;
   state.submissionsByKey.set(key, submissions);
   return submissions;

@@ -5,6 +5,7 @@
 import type { Hash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Clock } from '../shared/index.ts';
+import type { AnthropicState } from './anthropic/batch-record.ts';
 import type { CacheRecord } from './cache-store.ts';
 import type { EndpointName, FaultConfig, JobFault } from './faults.ts';
 import type { OffsetLine } from '../shared/index.ts';
@@ -140,6 +141,8 @@ export interface EmulatorState {
   batches: Map<string, BatchRecord>;
   /** Context caches (`cachedContents`), expired ones forgotten when next looked at (cache-store.ts). */
   caches: Map<string, CacheRecord>;
+  /** The Anthropic Message Batches API's batches and counters (anthropic/). */
+  anthropic: AnthropicState;
   counters: StatsCounters;
   tallies: StatsTallies;
   endpointCalls: Record<EndpointName, number>;
@@ -157,8 +160,8 @@ export interface EmulatorState {
 }
 
 /** The storage sub-folders. */
-export function storagePaths(storageDir: string): { files: string; uploads: string; jobs: string } {
-  return { files: join(storageDir, 'files'), uploads: join(storageDir, 'uploads'), jobs: join(storageDir, 'jobs') };
+export function storagePaths(storageDir: string): { files: string; uploads: string; jobs: string; anthropic: string } {
+  return { files: join(storageDir, 'files'), uploads: join(storageDir, 'uploads'), jobs: join(storageDir, 'jobs'), anthropic: join(storageDir, 'anthropic') };
 }
 
 /** The working fields of a batch that has not started: nothing read, written or waited for yet. */
@@ -180,7 +183,7 @@ export function unstartedWork(): Pick<BatchRecord, 'processed' | 'succeeded' | '
 }
 
 /** Runs `work` after any work already queued on `batch`, so two advances never interleave. */
-export function withBatchLock<T>(batch: BatchRecord, work: () => Promise<T>): Promise<T> {
+export function withBatchLock<T>(batch: { lock: Promise<void> }, work: () => Promise<T>): Promise<T> {
   const run = batch.lock.then(work);
   batch.lock = run.then(
     () => undefined,

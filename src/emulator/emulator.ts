@@ -1,6 +1,7 @@
 /**
  * @module `createEmulator`: one emulator instance as a Hono app with its own state, storage folder, job runner
- * and fault script. It needs no port: tests call `app.request()`; `startEmulator` binds it to a socket.
+ * and fault script. It serves the Gemini API (under `basePath`) and the Anthropic Message Batches API under
+ * `/anthropic` (anthropic/README.md). It needs no port: tests call `app.request()`; `startEmulator` binds it to a socket.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -8,6 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { ConfigError, ProviderError, systemClock, type Clock } from '../shared/index.ts';
+import { emptyAnthropicState } from './anthropic/batch-record.ts';
+import { createAnthropicRunner } from './anthropic/batch-runner.ts';
+import { createAnthropicGuard } from './anthropic/guard.ts';
+import { ANTHROPIC_PREFIX, anthropicRoutes } from './anthropic/routes.ts';
+import { anthropicStats } from './anthropic/stats.ts';
 import { errorResponse, responseForThrown } from './api-errors.ts';
 import { batchRoutes } from './batch-routes.ts';
 import { cacheRoutes } from './cache-routes.ts';
@@ -110,6 +116,7 @@ function createState(options: ResolvedOptions, restored: RestoredState | undefin
     uploads: new Map(),
     batches: restored?.batches ?? new Map<string, BatchRecord>(),
     caches: restored?.caches ?? new Map<string, CacheRecord>(),
+    anthropic: restored?.anthropic ?? emptyAnthropicState(),
     counters: zeroCounters(),
     tallies: zeroTallies(),
     endpointCalls: zeroEndpointCalls(),
@@ -138,10 +145,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const restoring = restored?.changed === true ? state.saveSnapshot().catch(() => undefined) : Promise.resolve();
   const runner = createJobRunner(state);
   const outages = createOutageSchedule(resolved.faults.outages, resolved.clock);
-  const guard = createEndpointGuard(state, createHttpFaultInjector(resolved.faults.http, resolved.seed), outages);
+  // One injector for every API: an `http` rule for `*` counts the calls of all of them.
+  const injector = createHttpFaultInjector(resolved.faults.http, resolved.seed);
+  const guard = createEndpointGuard(state, injector, outages);
   const openai = createOpenAiEmulator(state, guard);
+  const anthropicRunner = createAnthropicRunner(state, state.anthropic);
   const stats = (): EmulatorStats => ({
-    ...snapshotStats(state.counters, state.endpointCalls, state.submissionsByKey, state.tallies, liveUploads(state), liveCacheCount(state)),
+    ...snapshotStats(
+      state.counters,
+      state.endpointCalls,
+      state.submissionsByKey,
+      state.tallies,
+      liveUploads(state),
+      liveCacheCount(state),
+      anthropicStats(state.anthropic),
+    ),
     openai: openai.stats(),
   });
 
@@ -165,7 +183,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     outages.end();
     return c.json({});
   });
-  const app = resolved.basePath === '' ? api : new Hono().route(resolved.basePath, api);
+  const app = new Hono();
+  app.route(ANTHROPIC_PREFIX, anthropicRoutes(state, state.anthropic, anthropicRunner, createAnthropicGuard(state, injector, outages)));
+  app.route(resolved.basePath === '' ? '/' : resolved.basePath, api);
   app.notFound((c) => errorResponse(404, `The emulator has no endpoint for ${c.req.method} ${c.req.path}.`));
   app.onError((error) => {
     // A scripted dropped connection with no socket to destroy: let the caller's fetch fail.
@@ -181,17 +201,18 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     advance: async () => {
       await runner.advanceAll(Infinity);
       await openai.advanceSlice(Infinity);
+      await anthropicRunner.advanceAll(Infinity);
     },
     startJobLoop() {
-      // The loop's slices go to the Gemini jobs, then to the OpenAI batches.
-      const both = {
-        ...runner,
-        advanceSlice: async (ms: number) => {
-          const geminiLeft = await runner.advanceSlice(ms);
-          return (await openai.advanceSlice(ms)) || geminiLeft;
+      // The loop's slices go to the Gemini jobs, then to the OpenAI and the Anthropic batches.
+      const all = {
+        advanceSlice: async (sliceMs: number) => {
+          const gemini = await runner.advanceSlice(sliceMs);
+          const openaiLeft = await openai.advanceSlice(sliceMs);
+          return (await anthropicRunner.advanceSlice(sliceMs)) || openaiLeft || gemini;
         },
       };
-      loop ??= createJobLoop(both, resolved.clock);
+      loop ??= createJobLoop(all, resolved.clock);
     },
     storageDir,
     async close() {
@@ -199,6 +220,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       await loop?.stop();
       await runner.closeAll();
       await openai.close();
+      await anthropicRunner.closeAll();
       if (ownsStorage) await rm(storageDir, { recursive: true, force: true });
     },
   };

@@ -90,13 +90,23 @@ export const endpointNames = [
   'caches.update',
   'caches.delete',
   ...openAiEndpointNames,
+  // The Anthropic Message Batches API under /anthropic (anthropic/README.md).
+  'anthropic.batches.create',
+  'anthropic.batches.get',
+  'anthropic.batches.list',
+  'anthropic.batches.cancel',
+  'anthropic.batches.delete',
+  'anthropic.batches.results',
 ] as const;
 
 /** An endpoint name, e.g. `batches.get`. */
 export type EndpointName = (typeof endpointNames)[number];
 
-/** The error statuses an HTTP fault or an outage can answer with. */
-const errorStatus = z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]);
+/**
+ * The error statuses an HTTP fault or an outage can answer with. 529 is Anthropic's `overloaded_error`
+ * (docs.claude.com "Errors"); a Gemini endpoint answers it in Google's envelope.
+ */
+const errorStatus = z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(529)]);
 
 /**
  * Seconds a 429 or 503 asks the client to wait: sent as Google's `RetryInfo` detail (`retryDelay`, exact; as real
@@ -128,8 +138,8 @@ export const httpFaultSchema = z
   .superRefine((fault, ctx) => {
     if (fault.fault === 'delay' && fault.delayMs === undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'a delay fault needs delayMs' });
     if (fault.fault !== 'delay' && fault.delayMs !== undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'delayMs is only for fault "delay"' });
-    if (fault.retryAfterSeconds !== undefined && fault.fault !== 429 && fault.fault !== 503) {
-      ctx.addIssue({ code: 'custom', path: ['retryAfterSeconds'], message: 'retryAfterSeconds is only for faults 429 and 503' });
+    if (fault.retryAfterSeconds !== undefined && fault.fault !== 429 && fault.fault !== 503 && fault.fault !== 529) {
+      ctx.addIssue({ code: 'custom', path: ['retryAfterSeconds'], message: 'retryAfterSeconds is only for faults 429, 503 and 529' });
     }
   });
 
@@ -190,6 +200,33 @@ export const divergenceSchema = z
   })
   .strict();
 
+/** A scripted outcome for the Anthropic message batches that match (anthropic/README.md). */
+export const anthropicBatchFaultSchema = z
+  .object({
+    /** The n-th Anthropic batch created (1-based). Unset: every batch. */
+    nth: z.number().int().positive().optional(),
+    /**
+     * `expired`: the batch ends after `afterLines` requests, the rest `expired` (as at the 24 h limit, at once);
+     * `stuck`: no request is processed, so the batch stays `in_progress` until its 24 h `expires_at`.
+     */
+    outcome: z.enum(['expired', 'stuck']),
+    afterLines: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+/** Faults of the Anthropic Message Batches API (line faults come from `lines`, keyed by `custom_id`). */
+export const anthropicFaultsSchema = z
+  .object({
+    /**
+     * Write result lines in request order. By default they are shuffled under the seed: "Results are not
+     * guaranteed to be in the same order as requests" (@anthropic-ai/sdk batches.ts), so a client must join on
+     * `custom_id`.
+     */
+    resultsInOrder: z.boolean().default(false),
+    batches: z.array(anthropicBatchFaultSchema).default([]),
+  })
+  .strict();
+
 /** Every fault the emulator can script. */
 export const faultConfigSchema = z
   .object({
@@ -204,6 +241,7 @@ export const faultConfigSchema = z
     divergence: divergenceSchema.optional(),
     /** The OpenAI Batch emulator's traps (openai/openai-faults.ts). */
     openai: openAiFaultsSchema.default(openAiFaultsSchema.parse({})),
+    anthropic: anthropicFaultsSchema.default(anthropicFaultsSchema.parse({})),
   })
   .strict();
 
@@ -214,6 +252,8 @@ export type HttpFault = z.infer<typeof httpFaultSchema>;
 export type Outage = z.infer<typeof outageSchema>;
 export type UploadChunkDrop = z.infer<typeof uploadChunkDropSchema>;
 export type Divergence = z.infer<typeof divergenceSchema>;
+export type AnthropicFaults = z.infer<typeof anthropicFaultsSchema>;
+export type AnthropicBatchFault = z.infer<typeof anthropicBatchFaultSchema>;
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 /** Faults as a user writes them: every field optional. */
 export type FaultConfigInput = z.input<typeof faultConfigSchema>;

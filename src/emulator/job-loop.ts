@@ -37,7 +37,7 @@ async function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal)
 }
 
 /** Starts the loop. */
-export function createJobLoop(runner: JobRunner, clock: Clock): JobLoop {
+export function createJobLoop(runner: Pick<JobRunner, 'advanceSlice'>, clock: Clock): JobLoop {
   const controller = new AbortController();
   const done = (async () => {
     while (!controller.signal.aborted) {

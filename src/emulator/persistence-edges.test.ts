@@ -6,6 +6,7 @@ import { FilesystemError, createManualClock, type ManualClock } from '../shared/
 import type { EmulatorState, ResolvedOptions } from './emulator-state.ts';
 import { createEmulator, noFaults, type Emulator, type EmulatorOptions } from './index.ts';
 import { createSnapshotWriter, statePath } from './persistence.ts';
+import { emptyAnthropicState } from './anthropic/batch-record.ts';
 import { snapshotSchema } from './snapshot.ts';
 import { zeroCounters, zeroEndpointCalls, zeroTallies } from './stats.ts';
 import { callJson, createFileJob, getJob, cleanedAfterEach, requestLines, type WireOperation } from './test-support.ts';
@@ -38,6 +39,7 @@ function writerState(storageDir: string): { state: EmulatorState; snapshotsTaken
     uploads: new Map(),
     batches: new Map(),
     caches: new Map(),
+    anthropic: emptyAnthropicState(),
     counters: zeroCounters(),
     tallies: zeroTallies(),
     endpointCalls: zeroEndpointCalls(),

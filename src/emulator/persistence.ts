@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { ConfigError, FilesystemError, errorMessage, fileErrorReason } from '../shared/index.ts';
 import { storagePaths, type BatchRecord, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import type { CacheRecord } from './cache-store.ts';
+import type { AnthropicState } from './anthropic/batch-record.ts';
+import { restoreAnthropic } from './anthropic/snapshot.ts';
 import { isExpired } from './file-references.ts';
 import { batchFromSnapshot, cacheFromSnapshot, fileFromSnapshot, snapshotOf, snapshotSchema, type Snapshot } from './snapshot.ts';
 
@@ -35,6 +37,8 @@ export interface RestoredState {
   submissionsByKey: Map<string, number>;
   /** Context caches still alive by the clock. */
   caches: Map<string, CacheRecord>;
+  /** Anthropic message batches (those that had not ended start over). */
+  anthropic: AnthropicState;
   issued: { seq: number; ordinal: number };
   /** Restoring changed something (a job failed for a lost input, an expired file dropped): save it at once. */
   changed: boolean;
@@ -115,15 +119,16 @@ export function restoreState(options: ResolvedOptions): RestoredState | undefine
   removeUnknown(dirs.uploads, () => false);
   removeUnknown(dirs.jobs, (name) => batches.get(name)?.state === 'BATCH_STATE_PENDING');
   rmSync(`${path}.tmp`, { force: true, recursive: true });
+  const anthropic = restoreAnthropic(snapshot.anthropic, options.storageDir);
   const issued = { ...snapshot.issued };
-  for (const record of [...files.values(), ...batches.values(), ...caches.values()]) issued.seq = Math.max(issued.seq, record.seq);
+  for (const record of [...files.values(), ...batches.values(), ...caches.values(), ...anthropic.batches.values()]) issued.seq = Math.max(issued.seq, record.seq);
   for (const batch of batches.values()) issued.ordinal = Math.max(issued.ordinal, batch.ordinal);
   const failedOnRestore = snapshot.batches.some((entry) => {
     const live = entry.state === 'BATCH_STATE_PENDING' || entry.state === 'BATCH_STATE_RUNNING';
     return live && batches.get(entry.id)?.state === 'BATCH_STATE_FAILED';
   });
   const changed = failedOnRestore || files.size !== snapshot.files.length || caches.size !== snapshot.caches.length;
-  return { files, batches, submissionsByKey: new Map(snapshot.submissionsByKey), caches, issued, changed };
+  return { files, batches, submissionsByKey: new Map(snapshot.submissionsByKey), caches, anthropic, issued, changed };
 }
 
 /**

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { unstartedWork, type BatchOutput, type BatchRecord, type BatchState, type EmulatorState, type FileRecord, type ResolvedOptions } from './emulator-state.ts';
 import type { CacheRecord } from './cache-store.ts';
 import { jobFaultSchema } from './faults.ts';
+import { anthropicSnapshotOf, anthropicSnapshotSchema } from './anthropic/snapshot.ts';
 
 /** The snapshot format's version; a file with another one is refused. */
 const SNAPSHOT_VERSION = 1;
@@ -101,6 +102,8 @@ export const snapshotSchema = z
     submissionsByKey: z.array(z.tuple([z.string(), z.number().int().positive()])),
     /** Context caches; absent in snapshots written before caches existed. */
     caches: z.array(cacheSchema).default([]),
+    /** Anthropic message batches (anthropic/snapshot.ts); absent in snapshots written before them. */
+    anthropic: anthropicSnapshotSchema,
   })
   .strict();
 
@@ -153,6 +156,7 @@ export function snapshotOf(state: EmulatorState): Snapshot {
     batches: [...state.batches.values()].map(batchEntry),
     submissionsByKey: [...state.submissionsByKey],
     caches: [...state.caches.values()].map((record) => ({ ...record })),
+    anthropic: anthropicSnapshotOf(state.anthropic),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, errorMessage } from '../shared/index.ts';
+import { ANTHROPIC_PREFIX } from './anthropic/routes.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
 import { OPENAI_BASE_PATH } from './openai/index.ts';
 import type { EmulatorStats } from './stats.ts';
@@ -23,6 +24,8 @@ export interface RunningEmulator {
   readonly url: string;
   /** `url` + `/openai/v1`: the OpenAI SDK's `baseURL` (`OPENAI_BASE_URL`). */
   readonly openaiUrl: string;
+  /** `http://127.0.0.1:PORT/anthropic`: the Anthropic SDK's `baseURL` (whatever the Gemini base path). */
+  readonly anthropicUrl: string;
   readonly port: number;
   readonly emulator: Emulator;
   stats(): EmulatorStats;
@@ -70,6 +73,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   return {
     url,
     openaiUrl: `${url}${OPENAI_BASE_PATH}`,
+    anthropicUrl: `http://${urlHost}:${port}${ANTHROPIC_PREFIX}`,
     port,
     emulator,
     stats: () => emulator.stats(),

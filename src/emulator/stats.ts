@@ -1,4 +1,5 @@
 /** @module What the emulator counts, so tests can prove exactly-once submission and no interactive calls. */
+import type { AnthropicStats } from './anthropic/stats.ts';
 import { endpointNames, type EndpointName } from './faults.ts';
 import type { OpenAiStats } from './openai/index.ts';
 
@@ -78,6 +79,8 @@ export interface EmulatorStats extends StatsCounters {
   divergedAnswers: Record<string, number>;
   /** The OpenAI Batch emulator's counters (openai/). */
   openai: OpenAiStats;
+  /** The Anthropic Message Batches API (anthropic/stats.ts). */
+  anthropic: AnthropicStats;
 }
 
 /** Tallies by name kept beside the counters. */
@@ -148,7 +151,8 @@ export function snapshotStats(
   submissionsByKey: ReadonlyMap<string, number>,
   tallies: StatsTallies,
   live: { files: number; bytes: number },
-  cachesLive = 0,
+  cachesLive: number,
+  anthropic: AnthropicStats,
 ): Omit<EmulatorStats, 'openai'> {
   let submissions = 0;
   for (const count of submissionsByKey.values()) submissions += count;
@@ -166,5 +170,6 @@ export function snapshotStats(
     lineFaultsByKind: Object.fromEntries(tallies.lineFaultsByKind),
     cachesLive,
     divergedAnswers: Object.fromEntries(tallies.divergedAnswersByField),
+    anthropic,
   };
 }

@@ -155,6 +155,8 @@ async function downloadOnce(context: EngineContext, job: JobRow): Promise<string
       { name: job.remote_name ?? '', displayName: job.display_name, state: 'succeeded', rawState: job.remote_state ?? '',
         requestCounts: undefined, outputFile: job.output_file ?? undefined, error: undefined, createTime: undefined, endTime: undefined },
       partPath,
+      // A provider whose lines name requests by ids of its own joins them back to keys through the job's input.
+      job.input_file ?? undefined,
     );
   } catch (error) {
     if (!isTransient(error)) throw error;

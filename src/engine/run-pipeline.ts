@@ -115,7 +115,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     };
     await cutNextJobs();
     // An upload mostly waits for the provider: collect the jobs that finished meanwhile, and cut the next job.
-    const { submitted, waitMs } = await submitJobs(context, stages, async () => {
+    const { submitted, waitMs, undecided } = await submitJobs(context, stages, async () => {
       if (await pollDueJobs(context, names, schedule)) await collectJobs(context, stages, judge);
       await cutNextJobs();
     });
@@ -136,7 +136,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     if (uncollected > 0) wakeAt = Math.min(wakeAt ?? Infinity, context.clock.now() + retryWaitMs(context, 1));
     if (unsubmitted > 0) {
       // Counted by submissions, not live jobs: jobs collected while files upload leave the live count flat.
-      if (submitted > 0 || live > 0) [stalled, stalledSince] = [0, undefined];
+      if (submitted > 0 || live > 0 || undecided > 0) [stalled, stalledSince] = [0, undefined];
       else {
         stalled++;
         stalledSince ??= context.clock.now();

@@ -1,11 +1,13 @@
 /**
  * @module Submitting planned jobs exactly once. Order per job: upload the input file, record the intent (the
  * unique display name) in the ledger, then `create`. After a crash or an ambiguous error, a job with an intent but
- * no remote name is reconciled by looking its display name up at the provider before anything is created again.
+ * no remote name is reconciled by looking its display name up at the provider before anything is created again (a
+ * provider whose jobs carry no name is also told the job's request count and when it was planned; while it cannot
+ * tell, the intent stays and nothing is created).
  */
 import { rmSync } from 'node:fs';
 import { type JobRow, UNSUBMITTED_STATES } from '../ledger/index.ts';
-import { ProviderError, errorMessage, readLines } from '../shared/index.ts';
+import { CreateUndecidedError, ProviderError, errorMessage, readLines } from '../shared/index.ts';
 import type { StageConfig } from '../config/index.ts';
 import type { EngineContext } from './context.ts';
 import { reserveBudget } from './costing.ts';
@@ -16,6 +18,8 @@ export interface SubmitPass {
   submitted: number;
   /** The longest `Retry-After` of a create the provider refused with 429 (the run waits at least this long). */
   waitMs: number | undefined;
+  /** Lost creates the provider could not tell about yet (their jobs may be running: the run is not stalled). */
+  undecided: number;
 }
 
 /**
@@ -29,7 +33,7 @@ export async function submitJobs(
   stages: readonly StageConfig[],
   whileUploading: () => Promise<void> = () => Promise.resolve(),
 ): Promise<SubmitPass> {
-  const pass: SubmitPass = { submitted: 0, waitMs: undefined };
+  const pass: SubmitPass = { submitted: 0, waitMs: undefined, undecided: 0 };
   let sideFailure: { error: unknown } | undefined;
   const sideWork = async (): Promise<void> => {
     if (sideFailure) return;
@@ -72,6 +76,10 @@ async function submitJob(
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
   if (job.state === 'submitted') return true;
+  if (job.state === 'creating') {
+    pass.undecided++;
+    return false;
+  }
   // Reserve the job's estimated cost before anything is uploaded: over budget, nothing of it is sent.
   const reserved = reserveBudget(context, stage, job);
   job = ledger.updateJob(job.id, job.state, { estimated_usd: reserved });
@@ -205,10 +213,21 @@ async function keysAtLines(path: string, wanted: ReadonlySet<number>): Promise<M
   return keys;
 }
 
-/** Finds the remote job for an intent; returns the job as submitted, or back to `uploaded` if none exists. */
+/**
+ * Finds the remote job for an intent; returns the job as submitted, back to `uploaded` if none exists, or still
+ * `creating` while the provider cannot tell.
+ */
 async function reconcileIntent(context: EngineContext, job: JobRow): Promise<JobRow> {
   const { ledger } = context;
-  const found = await context.provider.findJobsByDisplayName(job.display_name);
+  let found;
+  try {
+    found = await context.provider.findJobsByDisplayName(job.display_name, { requestCount: job.request_count, notBefore: job.created_at });
+  } catch (error) {
+    if (!(error instanceof CreateUndecidedError)) throw error;
+    ledger.addEvent('job-create-undecided', `${job.display_name}: ${error.message}`, { stage: job.stage, jobId: job.id });
+    context.reporter.notice(error.message);
+    return job;
+  }
   const [first, ...others] = found;
   if (!first) {
     ledger.addEvent('job-reconciled', `${job.display_name}: no remote job; creating it`, { stage: job.stage, jobId: job.id });

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createFakeProvider } from '../providers/index.ts';
+import { createFakeProvider, FakeBatchService, type LostCreate, type RemoteJob } from '../providers/index.ts';
 import { ExitCode } from '../cli/exit-codes.ts';
-import { ProviderError, ProviderUnreachableError } from '../shared/index.ts';
+import { CreateUndecidedError, ProviderError, ProviderUnreachableError } from '../shared/index.ts';
 import type { Failpoint } from './context.ts';
 import { fakeProjects, type FakeProject } from './test-support/fake-project.ts';
 
@@ -84,6 +84,28 @@ describe('submitting when the provider fails', () => {
     expectAllValidOnce(project);
     expect(project.service.stats().calls.createJob).toBe(1);
     expect(project.notices.some((notice) => notice.includes('create failed') && notice.includes('will check and retry'))).toBe(true);
+  });
+
+  it('a lost create the provider cannot tell about yet keeps its intent and is looked up again, with what the engine knows; nothing is created meanwhile', async () => {
+    const lookups: (LostCreate | undefined)[] = [];
+    // A provider whose jobs carry no name (Anthropic) cannot tell until the candidate batches end.
+    class UndecidedAtFirst extends FakeBatchService {
+      override findJobs(displayName: string, lostCreate?: LostCreate): RemoteJob[] {
+        lookups.push(lostCreate);
+        if (lookups.length <= 2) throw new CreateUndecidedError(`fake: cannot tell yet whether ${displayName} was created (scripted)`);
+        return super.findJobs(displayName, lostCreate);
+      }
+    }
+    const project = await fakeProject({
+      createService: (options) => new UndecidedAtFirst(options),
+      script: { jobs: [{ displayNameContains: 'tb-', loseCreateReply: true }] },
+    });
+    await project.run();
+    expectAllValidOnce(project);
+    expect(project.service.stats().calls.createJob).toBe(1);
+    const [job] = project.read((ledger) => ledger.jobs());
+    expect(lookups).toEqual([0, 1, 2].map(() => ({ requestCount: 4, notBefore: job?.created_at })));
+    expect(project.notices.filter((notice) => notice.includes('cannot tell yet'))).toHaveLength(2);
   });
 
   it('a create that failed before reaching the provider is created again after finding nothing', async () => {

@@ -151,8 +151,8 @@ export interface ProviderLimits {
 /**
  * What a provider declares about itself instead of the engine assuming it. Gemini takes an uploaded file, reconciles
  * by display name and returns one result file; OpenAI reconciles by a metadata tag and returns output and error
- * files (joined by its `downloadResults`); the other values name what Anthropic (inline requests, a result stream)
- * needs.
+ * files (joined by its `downloadResults`); Anthropic takes its requests inline, reconciles by a strategy of its own
+ * and streams its results.
  */
 export interface ProviderCapabilities {
   /** How this provider sends a job's requests: in an uploaded file, or inline in the create call. */
@@ -170,6 +170,17 @@ export interface ProviderCapabilities {
    */
   readonly deletableResultFiles: boolean;
   readonly limits: ProviderLimits;
+}
+
+/**
+ * What the engine knows of a create whose answer was lost, beyond the display name: for a provider whose jobs carry
+ * no name or tag (`reconciliation: 'provider-strategy'`), to narrow the jobs that may be it.
+ */
+export interface LostCreate {
+  /** Requests in the job's input. */
+  requestCount: number;
+  /** When the job was planned (ms since the epoch): its create was asked for no earlier. */
+  notBefore: number;
 }
 
 /** A context cache held at the provider, as the engine tracks it. */
@@ -240,12 +251,19 @@ export interface BatchProvider {
    * the engine then records it as lost and resubmits its requests.
    */
   getJob(name: string): Promise<RemoteJob>;
-  /** Every job with exactly this display name (to reconcile an intent after a crash). */
-  findJobsByDisplayName(displayName: string): Promise<RemoteJob[]>;
+  /**
+   * Every job with exactly this display name (to reconcile an intent after a crash). A provider that reconciles by
+   * `provider-strategy` (its jobs carry no name) finds them with `lostCreate`, and rejects with
+   * `CreateUndecidedError` while it cannot tell yet; the engine then keeps the intent and asks again later.
+   */
+  findJobsByDisplayName(displayName: string, lostCreate?: LostCreate): Promise<RemoteJob[]>;
   /** Asks the provider to cancel a job. Finished results stay collectable. */
   cancelJob(name: string): Promise<void>;
-  /** Streams a job's result file to `destPath`. */
-  downloadResults(job: RemoteJob, destPath: string): Promise<void>;
+  /**
+   * Streams a job's result file to `destPath`. `inputFile` is the job's input as `uploadFile` named it: a provider
+   * whose result lines name requests by ids of its own (Anthropic's `custom_id`) reads the keys back from it.
+   */
+  downloadResults(job: RemoteJob, destPath: string, inputFile?: string): Promise<void>;
   /**
    * Deletes an uploaded input file, or a job's result file where `capabilities.deletableResultFiles` allows it, at
    * the provider, to free its storage quota (Gemini's Files API holds 20 GB per project). A file that is already

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../shared/index.ts';
 import type { ResultItem } from './batch-provider.ts';
+import { anthropicEmulatorEntry, anthropicEntry } from './anthropic/anthropic-entries.ts';
 import { fakeEntry } from './fake/fake-entry.ts';
 import { emulatorEntry, geminiEntry } from './gemini/gemini-entries.ts';
 import { OPENAI_ENTRIES } from './openai/openai-entries.ts';
@@ -14,6 +15,7 @@ const ENTRIES: readonly ProviderEntry[] = [
   geminiEntry,
   emulatorEntry,
   ...OPENAI_ENTRIES,
+  anthropicEntry, anthropicEmulatorEntry,
   // In-memory and scripted, for the engine's unit tests; not a documented project setting.
   fakeEntry,
 ];

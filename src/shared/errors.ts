@@ -90,6 +90,17 @@ export class ProviderError extends TrueBatchError {
 }
 
 /**
+ * A provider cannot tell yet whether a create whose answer was lost made a job (Anthropic: a batch carries no name,
+ * and shows which requests it holds only once it has ended). Nothing is created meanwhile: the engine keeps the
+ * intent and asks again on a later pass.
+ */
+export class CreateUndecidedError extends TrueBatchError {
+  constructor(message: string) {
+    super('provider', message);
+  }
+}
+
+/**
  * No call to the provider succeeded for the configured patience (`resilience.patienceMs`): the run stops (exit 8),
  * losing nothing; running again resumes.
  */

@@ -1,6 +1,6 @@
 /**
  * @module Emulators for end-to-end tests: started on port 0 with short job timings, closed after each test, with
- * the environment that points the CLI's `gemini` provider at them.
+ * the environment that points the CLI's `gemini` and `anthropic` providers at them.
  */
 import { afterEach } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.ts';
@@ -27,6 +27,7 @@ export function emulatorPerTest(defaults: EmulatorOptions = {}): (options?: Emul
     const settings = { apiKey: TEST_API_KEY, jobDurationMs: 150, pendingMs: 50, ...defaults, ...options };
     const server = await startEmulator(settings);
     running.push(server);
-    return { server, env: { GEMINI_API_KEY: settings.apiKey ?? TEST_API_KEY, GOOGLE_GEMINI_BASE_URL: server.url } };
+    const key = settings.apiKey ?? TEST_API_KEY;
+    return { server, env: { GEMINI_API_KEY: key, GOOGLE_GEMINI_BASE_URL: server.url, ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.anthropicUrl } };
   };
 }

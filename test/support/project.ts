@@ -39,7 +39,20 @@ const SCHEMA = {
   required: ['title', 'year', 'findings'],
 };
 
-/** A small project of `count` JSON papers and one stage (`stageYaml`: one more line of it), with fast polling. */
+/** The model a test project asks each provider for. */
+const MODEL_OF_PROVIDER: Readonly<Record<string, string>> = {
+  gemini: 'gemini-2.5-flash',
+  emulator: 'gemini-2.5-flash',
+  openai: 'gpt-4.1-mini',
+  'openai-emulator': 'gpt-4.1-mini',
+  anthropic: 'claude-sonnet-5-5',
+  'anthropic-emulator': 'claude-sonnet-5-5',
+};
+
+/**
+ * A small project of `count` JSON papers and one stage (`stageYaml`: one more line of it), with fast polling, on
+ * `provider` (default `gemini`, pointed at a test's emulator by the environment).
+ */
 export function makeProject(
   options: {
     count?: number;
@@ -49,7 +62,7 @@ export function makeProject(
     stageYaml?: string;
     /** @default 'gemini' */
     provider?: string;
-    /** @default 'gemini-2.5-flash' */
+    /** @default the provider's model in MODEL_OF_PROVIDER */
     model?: string;
   } = {},
 ): string {
@@ -70,7 +83,7 @@ export function makeProject(
     join(dir, 'truebatch.config.yaml'),
     [
       `provider: ${options.provider ?? 'gemini'}`,
-      `model: ${options.model ?? 'gemini-2.5-flash'}`,
+      `model: ${options.model ?? MODEL_OF_PROVIDER[options.provider ?? 'gemini'] ?? 'gemini-2.5-flash'}`,
       options.extraYaml?.includes('polling:') ? '' : 'polling: { initialIntervalMs: 50, maxIntervalMs: 200 }',
       options.extraYaml ?? '',
       'stages:',

@@ -26,6 +26,7 @@ const PROVIDER_URLS = {
   gemini: (emulator: { url: string }) => emulator.url,
   emulator: (emulator: { url: string }) => emulator.url,
   openai: (emulator: { openaiUrl: string }) => emulator.openaiUrl,
+  anthropic: (emulator: { anthropicUrl: string }) => emulator.anthropicUrl,
 } as const;
 
 function providerFlag(raw: string): keyof typeof PROVIDER_URLS {
@@ -87,8 +88,8 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--seed <n>', 'seed of the simulated model and of every fault', '0')
     .option('--state-dir <dir>', 'keep files and jobs in this folder across restarts (default: a temp folder, removed on exit)')
     .action(async (flags: EmulatorFlags, command: Command) => {
-      // The global --provider picks whose base URL the line prints: gemini (default), or openai (<url>/openai/v1,
-      // for OPENAI_BASE_URL); every API is served either way.
+      // The global --provider picks whose base URL the line prints: gemini (default), openai (<url>/openai/v1,
+      // for OPENAI_BASE_URL) or anthropic (<url>/anthropic, for ANTHROPIC_BASE_URL); every API is served either way.
       const provider = providerFlag(globalOptions(command).provider ?? 'gemini');
       const port = integerFlag('--port', flags.port, 0, 65535);
       const seed = integerFlag('--seed', flags.seed, 0);

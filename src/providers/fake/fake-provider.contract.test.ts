@@ -1,4 +1,5 @@
 import { createManualClock, type Clock } from '../../shared/index.ts';
+import { fakeRequestCodec } from './fake-request.ts';
 import { CONTRACT_CANCEL_MARKER, runProviderContract } from '../provider.contract.ts';
 import { createFakeProvider, FakeBatchService } from './index.ts';
 
@@ -7,6 +8,7 @@ const manual = createManualClock();
 const clock: Clock = { now: () => manual.now(), sleep: (ms) => Promise.resolve(manual.advance(ms)) };
 
 runProviderContract({
+  requestCodec: fakeRequestCodec,
   name: 'fake, in memory',
   clock,
   pollIntervalMs: 250,

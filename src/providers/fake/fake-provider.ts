@@ -49,7 +49,8 @@ export function createFakeProvider(settings: { service: FakeBatchService }): Bat
     },
     createJob: (options) => call('createJob', `createJob(${options.displayName})`, () => service.createJob(options)),
     getJob: (name) => call('getJob', `getJob(${name})`, () => service.getJob(name)),
-    findJobsByDisplayName: (displayName) => call('findJobsByDisplayName', `findJobsByDisplayName(${displayName})`, () => service.findJobs(displayName)),
+    findJobsByDisplayName: (displayName, lostCreate) =>
+      call('findJobsByDisplayName', `findJobsByDisplayName(${displayName})`, () => service.findJobs(displayName, lostCreate)),
     cancelJob: (name) => call('cancelJob', `cancelJob(${name})`, () => service.cancelJob(name)),
     downloadResults: (job, destPath) =>
       call('downloadResults', `downloadResults(${job.name})`, async () => {

@@ -4,7 +4,7 @@
  * names and result lines.
  */
 import { NotFoundError, ProviderError, type Clock } from '../../shared/index.ts';
-import { TERMINAL_JOB_STATES, type ProviderLimits, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
+import { TERMINAL_JOB_STATES, type LostCreate, type ProviderLimits, type RemoteJob, type RemoteJobState } from '../batch-provider.ts';
 import { answerRequests, type FakeAnswerLine, type FakeErrorLine, type FakeRequestLine } from './fake-results.ts';
 import { fakeJobAt, type FakeJobMoment, type FakeJobPlan } from './fake-timeline.ts';
 import type { FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
@@ -199,8 +199,8 @@ export class FakeBatchService {
     return this.#view(this.#knownJob(name, `getJob(${name})`));
   }
 
-  /** Every known job with exactly this display name. */
-  findJobs(displayName: string): RemoteJob[] {
+  /** Every known job with exactly this display name (`lostCreate`: what the engine knows, for a subclass to use). */
+  findJobs(displayName: string, _lostCreate?: LostCreate): RemoteJob[] {
     return [...this.#jobs.values()].filter((job) => job.displayName === displayName && this.#known(job)).map((job) => this.#view(job));
   }
 

@@ -1,10 +1,12 @@
 import { startEmulator } from '../../emulator/index.ts';
+import { geminiRequestCodec } from './gemini-request.ts';
 import { CONTRACT_CANCEL_MARKER, runProviderContract } from '../provider.contract.ts';
 import { createGeminiProvider } from './index.ts';
 
 const API_KEY = 'contract-key-1234';
 
 runProviderContract({
+  requestCodec: geminiRequestCodec,
   name: 'gemini over HTTP to the emulator',
   pollIntervalMs: 25,
   setup: async () => {

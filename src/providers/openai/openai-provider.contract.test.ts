@@ -7,7 +7,7 @@ const API_KEY = 'contract-key-1234';
 runProviderContract({
   name: 'openai over HTTP to the emulator',
   model: 'gpt-4.1-mini',
-  codec: openAiRequestCodec,
+  requestCodec: openAiRequestCodec,
   pollIntervalMs: 25,
   setup: async () => {
     const emulator = await startEmulator({

@@ -1,0 +1,124 @@
+/**
+ * Anthropic Message Batches end to end: the CLI on the `anthropic` provider against the emulator's Message Batches
+ * API over HTTP. Plan prices the stage at Claude batch prices and the run's actual cost is the usage in the result
+ * files times those prices; each Anthropic trap is a scripted emulator fault: results in any order, errors nested
+ * twice, expired lines, a create whose answer is lost (a batch has no name to find it by).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPriceTable } from '../src/cost/index.ts';
+import { emulatorPerTest } from './support/emulator.ts';
+import { runCli } from './support/cli.ts';
+import { makeProject, outputFiles, queryLedger } from './support/project.ts';
+
+const emulator = emulatorPerTest({ pendingMs: 30 });
+
+interface ResultLine {
+  key?: string;
+  custom_id: string;
+  result: { type: string; message?: { usage: Record<string, number | null> }; error?: unknown };
+}
+
+/** Every line of the project's downloaded result files. */
+function resultLines(project: string): ResultLine[] {
+  const dir = join(project, '.truebatch', 'results');
+  return readdirSync(dir).flatMap((name) =>
+    readFileSync(join(dir, name), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ResultLine),
+  );
+}
+
+const validCount = (project: string): number | undefined =>
+  queryLedger<{ n: number }>(project, "SELECT COUNT(*) AS n FROM requests WHERE state = 'valid'")[0]?.n;
+
+describe('anthropic (end to end, over HTTP to the emulator)', () => {
+  it('plans a stage at Claude batch prices, runs it, and prices the run from the usage in the result files', async () => {
+    const project = makeProject({ count: 5, provider: 'anthropic', extraYaml: 'sharding: { maxRequestsPerJob: 2 }' });
+    const planned = await runCli(['plan', '--project', project, '--json'], {});
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(planned.stdout) as { requests: { toSubmit: number }; shards: unknown[]; estimatedCost: { standardUsd: number; batchUsd: number } };
+    expect(plan.requests.toSubmit).toBe(5);
+    expect(plan.shards).toHaveLength(3);
+    expect(plan.estimatedCost.batchUsd).toBeGreaterThan(0);
+    expect(plan.estimatedCost.batchUsd).toBeCloseTo(plan.estimatedCost.standardUsd * 0.5, 12);
+
+    const { server, env } = await emulator();
+    const run = await runCli(['run', '--project', project], env);
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(run.code).toBe(0);
+    expect(server.stats().anthropic.batchesCreated).toBe(3);
+    expect(validCount(project)).toBe(5);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(5);
+
+    // Anthropic's usage as it came, times Claude's batch prices (half of everything, cache reads included).
+    const price = createPriceTable().priceFor('claude-sonnet-5-5');
+    let expectedUsd = 0;
+    for (const line of resultLines(project)) {
+      const usage = line.result.message?.usage ?? {};
+      const fresh = (usage['input_tokens'] ?? 0) + (usage['cache_creation_input_tokens'] ?? 0);
+      const cached = usage['cache_read_input_tokens'] ?? 0;
+      const output = usage['output_tokens'] ?? 0;
+      expectedUsd += ((fresh * price.inputPerMTok + cached * price.cachedInputPerMTok + output * price.outputPerMTok) / 1e6) * 0.5;
+    }
+    expect(expectedUsd).toBeGreaterThan(0);
+    const report = JSON.parse((await runCli(['report', '--project', project, '--json'], {})).stdout) as {
+      total: { actual: { batchUsd: number; standardUsd: number } };
+    };
+    expect(report.total.actual.batchUsd).toBeCloseTo(expectedUsd, 12);
+    expect(report.total.actual.batchUsd).toBeCloseTo(report.total.actual.standardUsd * 0.5, 12);
+  });
+
+  it('joins results that come back in any order on their custom_id, each to its own request', async () => {
+    const project = makeProject({ count: 8, provider: 'anthropic' });
+    const { env } = await emulator({ seed: 3 });
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    const lines = resultLines(project);
+    const lineNumbers = lines.map((line) => Number(line.custom_id.split('-')[1]));
+    // Shuffled by the emulator (as Anthropic does), yet every line carries the key of the request it answers.
+    expect(lineNumbers).not.toEqual([...lineNumbers].sort((a, b) => a - b));
+    expect(lines.every((line) => typeof line.key === 'string')).toBe(true);
+    expect(new Set(lines.map((line) => line.key)).size).toBe(8);
+    // The emulator's model answers from the document: each output holds its own paper's title.
+    const outputs = join(project, 'outputs', 'extract');
+    for (const name of outputFiles(outputs)) {
+      const paper = /paper(\d+)/.exec(name)?.[1];
+      expect(readFileSync(join(outputs, name), 'utf8')).toContain(`Potassium study ${paper}`);
+    }
+  });
+
+  it('reads the message of an error nested twice, and sends the request again', async () => {
+    // Half the lines fail. A request is named anew in each batch (its custom_id carries the job), so each try may
+    // fail again: enough tries that all succeed (some request failing all 16: 12 x 0.5^16), and some fail (1 - 0.5^12).
+    const project = makeProject({ count: 12, provider: 'anthropic', maxAttempts: 16 });
+    const { server, env } = await emulator({ faults: { lines: { errorRate: 0.5 } } });
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    expect(validCount(project)).toBe(12);
+    const failed = queryLedger<{ reason: string }>(project, "SELECT reason FROM attempts WHERE state = 'failed'");
+    expect(failed.length).toBeGreaterThan(0);
+    for (const { reason } of failed) expect(reason).toMatch(/provider error \d+: (api_error|rate_limit_error|overloaded_error): [A-Za-z]/);
+    // The errored requests went out again, in later batches.
+    expect(server.stats().anthropic.batchesCreated).toBeGreaterThan(1);
+  });
+
+  it('sends the expired lines of a batch again in a new batch, keeping what the first one answered', async () => {
+    const project = makeProject({ count: 5, provider: 'anthropic' });
+    const { server, env } = await emulator({ faults: { anthropic: { batches: [{ nth: 1, outcome: 'expired', afterLines: 2 }] } } });
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    expect(validCount(project)).toBe(5);
+    expect(server.stats().anthropic.batchesCreated).toBe(2);
+    expect(server.stats().anthropic.resultLines.expired).toBe(3);
+    const resent = queryLedger<{ n: number }>(project, 'SELECT COUNT(*) AS n FROM attempts WHERE attempt_no = 2');
+    expect(resent[0]?.n).toBe(3);
+  });
+
+  it('finds a batch whose create answer was lost by its custom_ids (a batch has no name), and creates no second one', async () => {
+    const project = makeProject({ count: 4, provider: 'anthropic' });
+    const { server, env } = await emulator({ faults: { http: [{ endpoint: 'anthropic.batches.create', fault: 'dropAfter', nth: 1 }] } });
+    const run = await runCli(['run', '--project', project], env);
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(run.code).toBe(0);
+    expect(server.stats().anthropic.batchesCreated).toBe(1);
+    expect(validCount(project)).toBe(4);
+    expect(queryLedger(project, "SELECT 1 FROM events WHERE kind = 'job-reconciled' AND message LIKE '%: found msgbatch_%'")).toHaveLength(1);
+  });
+});
