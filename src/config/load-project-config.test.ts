@@ -174,7 +174,7 @@ describe('loadProjectConfig precedence', () => {
     expect(missing.message).toContain('provider: missing; expected one of gemini, emulator');
     expect(missing.message).not.toContain(secret);
     const bad = await loadError({ projectDir: dir, providerOverride: 'vertex', env: { GOOGLE_API_KEY: secret } });
-    expect(bad.message).toContain('--provider: expected one of gemini, emulator, openai, openai-emulator, got "vertex"');
+    expect(bad.message).toContain('--provider: expected one of gemini, emulator, openai, openai-emulator, anthropic, anthropic-emulator, got "vertex"');
     expect(bad.message).not.toContain(secret);
   });
 });

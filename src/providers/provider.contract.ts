@@ -112,8 +112,9 @@ export function runProviderContract(options: ProviderContractOptions): void {
     it('creates a job that runs to succeeded with full request counts', async () => {
       const created = await provider().createJob({ model, inputFile: requireValue(inputFile, 'an input file'), displayName });
       expect(created.name).not.toBe('');
-      // A provider whose jobs carry no name (Anthropic) says so with undefined; one that names them keeps the name.
-      const named = provider().capabilities.reconciliation === 'display-name';
+      // A provider whose jobs carry no name (Anthropic) says so with undefined; one that names them (or tags them with
+      // it, OpenAI) keeps the name.
+      const named = provider().capabilities.reconciliation !== 'provider-strategy';
       expect(created.displayName).toBe(named ? displayName : undefined);
       expect(created.rawState).not.toBe('');
       const job = await waitForTerminal(created.name);

@@ -36,6 +36,6 @@ describe('provider registry', () => {
   });
 
   it('refuses an unknown provider name with ConfigError naming the known ones', () => {
-    expect(() => providerEntry('vertex')).toThrow(/unknown provider "vertex"; known: gemini, emulator, openai, openai-emulator, fake/);
+    expect(() => providerEntry('vertex')).toThrow(/unknown provider "vertex"; known: gemini, emulator, openai, openai-emulator, anthropic, anthropic-emulator, fake/);
   });
 });
