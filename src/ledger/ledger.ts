@@ -22,6 +22,7 @@ import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.
 import { cacheQueries, type CacheQueries } from './cache-queries.ts';
 import { providerHealthQueries, type ProviderHealthQueries } from './provider-health-queries.ts';
 import { uploadQueries, type UploadQueries } from './upload-queries.ts';
+import { dashboardQueries, type DashboardQueries } from './dashboard-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
@@ -58,6 +59,8 @@ export class Ledger {
   readonly caches: CacheQueries;
   /** Uploaded PDFs and images, content-addressed, and the jobs that reference them (upload-queries.ts). */
   readonly uploads: UploadQueries;
+  /** What `truebatch dashboard` reads: aggregates and pages (dashboard-queries.ts). */
+  readonly dashboard: DashboardQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -75,6 +78,7 @@ export class Ledger {
     this.providerHealth = providerHealthQueries(this.sql);
     this.caches = cacheQueries(this.sql, clock);
     this.uploads = uploadQueries(this.sql, clock);
+    this.dashboard = dashboardQueries(this.sql);
   }
 
   /** The ledger file. */
@@ -82,9 +86,7 @@ export class Ledger {
     return this.db.name;
   }
 
-  close(): void {
-    this.db.close();
-  }
+  close(): void { this.db.close(); }
 
   /** Runs `fn` in one transaction (a savepoint inside an open one), rolled back if it throws. */
   transaction<T>(fn: () => T): T {
@@ -179,7 +181,6 @@ export class Ledger {
   oldestPendingSince(stage: string): number | undefined {
     return oldestPendingSince(this.sql, stage);
   }
-
 
   /** Just what planning needs to know of the request for (stage, key). */
   requestStatus(stage: string, key: string): RequestStatus | undefined {

@@ -20,7 +20,8 @@ interface EmulatorFlags {
   stateDir?: string;
 }
 
-function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+/** An integer flag within [min, max], or a usage error naming the flag. */
+export function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
@@ -49,7 +50,8 @@ async function readFaultsFile(file: string): Promise<FaultConfig> {
   return parsed.data;
 }
 
-function waitForStopSignal(): Promise<void> {
+/** Resolves on the first SIGINT or SIGTERM. */
+export function waitForStopSignal(): Promise<void> {
   return new Promise((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

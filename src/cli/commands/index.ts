@@ -1,6 +1,7 @@
 /** @module Every subcommand, registered on the root program. One module per command. */
 import type { Command } from 'commander';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
+import { registerDashboardCommand } from './dashboard.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerInitCommand } from './init.ts';
 import { registerInspectCommands } from './inspect.ts';
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerReportCommand(program);
   registerCollectAndCancelCommands(program);
   registerEmulatorCommand(program);
+  registerDashboardCommand(program);
 }
