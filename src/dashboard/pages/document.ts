@@ -79,15 +79,15 @@ export async function documentPage(context: DashboardContext, stage: string, key
   const diffs = attempts.slice(1).map((attempt, i) => diffBlock(attempts[i] as AttemptRow, attempt));
   const bodyHtml = html`<p>${stateText(request.state)} after ${request.attempts} of ${request.max_attempts} attempts
     ${request.cached_from === null ? '' : html` · answer reused from attempt ${request.cached_from}`}${request.last_reason === null ? '' : html` · last reason: ${request.last_reason}`}</p>
-  <section aria-labelledby="output-h"><h2 id="output-h">Validated output</h2>
-  ${outputHref === undefined ? html`<p class="empty">No valid output yet.</p>` : html`<p><a href="${outputHref}">${request.output_path}</a></p>
-    ${output === undefined ? html`<p class="empty">The output file is missing.</p>` : html`<pre>${pretty(output)}</pre>`}`}
+  <section aria-labelledby="diff-h"><h2 id="diff-h">Changes between attempts</h2>
+  ${diffs.length === 0 ? html`<p class="empty">Only one attempt.</p>` : diffs}
   </section>
   <section aria-labelledby="attempts-h"><h2 id="attempts-h">Attempts</h2>
   ${attempts.length === 0 ? html`<p class="empty">Not submitted yet.</p>` : attempts.map((attempt) => attemptBlock(attempt, request.repair_note))}
   </section>
-  <section aria-labelledby="diff-h"><h2 id="diff-h">Changes between attempts</h2>
-  ${diffs.length === 0 ? html`<p class="empty">Only one attempt.</p>` : diffs}
+  <section aria-labelledby="output-h"><h2 id="output-h">Validated output</h2>
+  ${outputHref === undefined ? html`<p class="empty">No valid output yet.</p>` : html`<p><a href="${outputHref}">${request.output_path}</a></p>
+    ${output === undefined ? html`<p class="empty">The output file is missing.</p>` : html`<pre>${pretty(output)}</pre>`}`}
   </section>
   ${lineageBlock(context, request)}
   <section aria-labelledby="request-h"><h2 id="request-h">The request as planned</h2>
