@@ -8,10 +8,11 @@ import { Hono, type Context } from 'hono';
 import { errorMessage } from '../shared/index.ts';
 import { asset } from './assets.ts';
 import { requireLocalHost, requireToken } from './auth.ts';
-import type { DashboardContext } from './context.ts';
+import type { DashboardContext, DashboardProject } from './context.ts';
 import { servableOutput } from './files.ts';
 import { pageNumber, type Html } from './html.ts';
 import { liveStream, type LiveView } from './live.ts';
+import { OutcomeTally } from './outcome-tally.ts';
 import { batchSizesPage } from './pages/batch-sizes.ts';
 import { documentPage, documentsPage } from './pages/document.ts';
 import { jobsFragment, jobsPage } from './pages/jobs.ts';
@@ -43,8 +44,11 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** The dashboard for the project in `context`. */
-export function createDashboardApp(context: DashboardContext, access: DashboardAccess): Hono {
+/** The dashboard for `project`. */
+export function createDashboardApp(project: DashboardProject, access: DashboardAccess): Hono {
+  const context: DashboardContext = { ...project, tally: new OutcomeTally(project.ledger) };
+  // Counted now, before the first request: at 100k documents the first count is the one slow read (see outcome-tally.ts).
+  context.tally.rows();
   const app = new Hono();
   app.use(async (c, next) => {
     await next();

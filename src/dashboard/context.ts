@@ -3,14 +3,20 @@ import type { ProjectConfig } from '../config/index.ts';
 import type { PriceTable } from '../cost/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import type { Clock } from '../shared/index.ts';
+import type { OutcomeTally } from './outcome-tally.ts';
 
-/** The project a dashboard serves. */
-export interface DashboardContext {
+/** The project a dashboard serves, as its caller opened it. */
+export interface DashboardProject {
   readonly config: ProjectConfig;
   /** Opened with `openLedgerReadOnly`: the dashboard never writes and never takes the project lock. */
   readonly ledger: Ledger;
   readonly prices: PriceTable;
   readonly clock: Clock;
+}
+
+/** What the routes read: the project, and the attempts' outcomes counted once (outcome-tally.ts). */
+export interface DashboardContext extends DashboardProject {
+  readonly tally: OutcomeTally;
 }
 
 /** Rows per page of every paginated table. */

@@ -89,9 +89,9 @@ describe.skipIf(!existsSync(CHROMIUM))('truebatch dashboard in a browser, beside
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(`${base}/jobs?token=${TOKEN}`);
     expect(new URL(page.url()).search).toBe(''); // the token left the address bar for a cookie
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
-    const validOnPage = (): Promise<number> =>
-      page.$$eval('[data-count="valid"]', (cells) => cells.reduce((sum, cell) => sum + Number((cell.textContent ?? '0').replace(/,/g, '')), 0));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
+    const validOnPage = async (): Promise<number> =>
+      (await page.locator('[data-count="valid"]').allTextContents()).reduce((sum, text) => sum + Number(text.replace(/,/g, '')), 0);
     const first = await validOnPage();
 
     const finished = await run.done;
@@ -103,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('truebatch dashboard in a browser, beside
     await expect.poll(validOnPage, { timeout: 30_000, interval: 250 }).toBe(finalValid);
     expect(first).toBeLessThan(finalValid);
     expect(await page.locator('[data-count="valid"]').count()).toBe(finalJobs);
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     await page.goto(`${base}/`);
     await page.locator('figure, .graph').first().waitFor();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ConfigError, errorMessage } from '../shared/index.ts';
 import { createDashboardApp } from './app.ts';
-import type { DashboardContext } from './context.ts';
+import type { DashboardProject } from './context.ts';
 
 /** Where to listen and who may look. */
 export interface DashboardOptions {
@@ -33,16 +33,16 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * Starts the dashboard for `context` (whose ledger the caller opened read-only and closes). Binding a host other
+ * Starts the dashboard for `project` (whose ledger the caller opened read-only and closes). Binding a host other
  * than a loopback one without a token is refused: the dashboard shows prompts, answers and outputs.
  */
-export async function startDashboard(context: DashboardContext, options: DashboardOptions = {}): Promise<RunningDashboard> {
+export async function startDashboard(project: DashboardProject, options: DashboardOptions = {}): Promise<RunningDashboard> {
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
   if (!loopback && (options.token === undefined || options.token === '')) {
     throw new ConfigError(`--host ${host} lets other machines in: it needs --token <secret> (or bind 127.0.0.1)`);
   }
-  const app = createDashboardApp(context, { token: options.token || undefined, loopbackOnly: loopback && !options.token });
+  const app = createDashboardApp(project, { token: options.token || undefined, loopbackOnly: loopback && !options.token });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DASHBOARD_PORT, overrideGlobalObjects: false }, () => {
       listening.off('error', reject);

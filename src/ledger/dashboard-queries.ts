@@ -19,26 +19,25 @@ export interface JobStateCount {
   n: number;
 }
 
-/** A job as the Jobs page shows it: its row, its attempts by verdict so far, and the caches it referenced. */
+/** A job as the Jobs page shows it: its row and the caches it referenced. */
 export interface DashboardJob extends JobRow {
-  valid: number;
-  rejected: number;
-  open: number;
   caches: string | null;
 }
 
-/** Attempts of a stage finished in one time bucket, by outcome. */
-export interface OutcomeBucket {
-  /** The bucket's start (ms). */
+/**
+ * Finished attempts of one job in one time bucket with the same verdict: what the Success rates page folds (by the
+ * job's stage) into valid first try, valid after repair and failed, and its failures by reason.
+ */
+export interface AttemptOutcomeCount {
+  jobId: number;
+  /** The second it finished in (ms). */
   at: number;
-  /** Valid on the first attempt, nothing repaired. */
-  firstTry: number;
-  /** Valid after a repair (alias, fence, prose) or on a later attempt. */
-  afterRepair: number;
-  /** Failed or invalid, and tried again. */
-  retried: number;
-  /** Failed or invalid, and the request's last attempt: given up. */
-  givenUp: number;
+  state: 'valid' | 'invalid' | 'failed';
+  attemptNo: number;
+  /** 1 when nothing was repaired in the answer. */
+  clean: number;
+  failureKind: string | null;
+  n: number;
 }
 
 /** A request's key with its reason (a failure group's members). */
@@ -48,8 +47,9 @@ export interface KeyedReason {
   reason: string | null;
 }
 
-/** A job's size and how it went: the Batch sizes page. */
+/** A collected job's size and times: the Batch sizes page. */
 export interface JobSizeSample {
+  id: number;
   stage: string;
   requests: number;
   bytes: number;
@@ -57,8 +57,6 @@ export interface JobSizeSample {
   waitMs: number | null;
   /** Submitted to finished at the provider (ms). */
   providerMs: number | null;
-  attempts: number;
-  failed: number;
 }
 
 /** Batch spend of one model: the jobs' actual cost once collected, and the reservation of those not yet. */
@@ -93,10 +91,20 @@ export interface DashboardQueries {
   /** Jobs, newest first, one page. */
   jobs(limit: number, offset: number): DashboardJob[];
   jobCount(): number;
-  /** Attempts of `stage` by outcome in buckets of `bucketMs` (aggregated in SQL). */
-  outcomeBuckets(stage: string, bucketMs: number): OutcomeBucket[];
-  /** When the stage's first and last attempts finished, or undefined when none has. */
-  attemptSpan(stage: string): { first: number; last: number } | undefined;
+  /**
+   * Finished attempts with ids in [fromId, toId), by job, second and verdict: a rowid range, without a join (a join to
+   * requests per attempt cost twice as much at 100k documents).
+   */
+  attemptOutcomes(fromId: number, toId: number): AttemptOutcomeCount[];
+  /**
+   * The first attempt that may still change: the smallest id among the attempts of jobs not yet collected (through
+   * the job index), else one past the last attempt. Attempts below it are final.
+   */
+  firstUnsettledAttempt(): number;
+  /** Each job's stage. */
+  jobStages(): Map<number, string>;
+  /** From the first job's submission to the last one's collection (ms), or undefined before any job was submitted. */
+  jobSpan(): { first: number; last: number } | undefined;
   /** The keys of a failure group (failed or invalid attempts of `kind`), one page. */
   failureKeys(stage: string, kind: string, limit: number, offset: number): KeyedReason[];
   /** The request, its body as planned and its attempts (with their answers). */
@@ -109,12 +117,6 @@ export interface DashboardQueries {
   /** Tables whose name starts with one of `prefixes` (audits, variants), each with its row count and latest rows. */
   foreignTables(prefixes: readonly string[], limit: number): ForeignTable[];
 }
-
-const OUTCOME = `CASE
-    WHEN a.state = 'valid' AND a.attempt_no = 1 AND a.repairs IS NULL THEN 'firstTry'
-    WHEN a.state = 'valid' THEN 'afterRepair'
-    WHEN r.state = 'given_up' AND a.attempt_no = r.attempts THEN 'givenUp'
-    ELSE 'retried' END`;
 
 /** The dashboard queries bound to `sql`. */
 export function dashboardQueries(sql: Sql): DashboardQueries {
@@ -139,33 +141,30 @@ export function dashboardQueries(sql: Sql): DashboardQueries {
         .get() as Pace,
     jobs: (limit, offset) =>
       sql(
-          `WITH page AS (SELECT * FROM jobs ORDER BY id DESC LIMIT ? OFFSET ?),
-             counts AS (SELECT a.job_id, SUM(a.state = 'valid') AS valid, SUM(a.state IN ('invalid', 'failed')) AS rejected,
-               SUM(a.state = 'in_job') AS open FROM attempts a WHERE a.job_id IN (SELECT id FROM page) GROUP BY a.job_id)
-           SELECT page.*, COALESCE(counts.valid, 0) AS valid, COALESCE(counts.rejected, 0) AS rejected,
-             COALESCE(counts.open, 0) AS open,
-             (SELECT group_concat(c.display_name, ', ') FROM cache_jobs cj JOIN caches c ON c.id = cj.cache_id
-              WHERE cj.job_id = page.id) AS caches
-           FROM page LEFT JOIN counts ON counts.job_id = page.id ORDER BY page.id DESC`,
+          `SELECT j.*, (SELECT group_concat(c.display_name, ', ') FROM cache_jobs cj JOIN caches c ON c.id = cj.cache_id
+             WHERE cj.job_id = j.id) AS caches
+           FROM jobs j ORDER BY j.id DESC LIMIT ? OFFSET ?`,
         )
         .all(limit, offset) as DashboardJob[],
     jobCount: () => sql('SELECT COUNT(*) FROM jobs').pluck().get() as number,
-    outcomeBuckets: (stage, bucketMs) =>
+    attemptOutcomes: (fromId, toId) =>
       sql(
-          `SELECT (a.finished_at / @bucket) * @bucket AS at,
-             SUM(outcome = 'firstTry') AS firstTry, SUM(outcome = 'afterRepair') AS afterRepair,
-             SUM(outcome = 'retried') AS retried, SUM(outcome = 'givenUp') AS givenUp
-           FROM (SELECT a.finished_at, ${OUTCOME} AS outcome FROM requests r JOIN attempts a ON a.request_id = r.id
-                 WHERE r.stage = @stage AND a.state <> 'in_job' AND a.finished_at IS NOT NULL) AS a
-           GROUP BY at ORDER BY at`,
+          `SELECT job_id AS jobId, (finished_at / 1000) * 1000 AS at, state, attempt_no AS attemptNo, repairs IS NULL AS clean,
+             failure_kind AS failureKind, COUNT(*) AS n
+           FROM attempts WHERE id >= ? AND id < ? AND state <> 'in_job' AND finished_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6`,
         )
-        .all({ stage, bucket: Math.max(1, Math.round(bucketMs)) }) as OutcomeBucket[],
-    attemptSpan: (stage) => {
-      const row = sql(
-          `SELECT MIN(a.finished_at) AS first, MAX(a.finished_at) AS last FROM requests r JOIN attempts a ON a.request_id = r.id
-           WHERE r.stage = ? AND a.finished_at IS NOT NULL`,
+        .all(fromId, toId) as AttemptOutcomeCount[],
+    firstUnsettledAttempt: () =>
+      sql(
+          `SELECT COALESCE((SELECT MIN(a.id) FROM jobs j JOIN attempts a ON a.job_id = j.id WHERE j.state <> 'collected'),
+             (SELECT COALESCE(MAX(id), 0) + 1 FROM attempts))`,
         )
-        .get(stage) as { first: number | null; last: number | null };
+        .pluck()
+        .get() as number,
+    jobStages: () => new Map((sql('SELECT id, stage FROM jobs').all() as { id: number; stage: string }[]).map((row) => [row.id, row.stage])),
+    jobSpan: () => {
+      const row = sql('SELECT MIN(submitted_at) AS first, MAX(COALESCE(collected_at, finished_at, submitted_at)) AS last FROM jobs')
+        .get() as { first: number | null; last: number | null };
       return row.first === null || row.last === null ? undefined : { first: row.first, last: row.last };
     },
     failureKeys: (stage, kind, limit, offset) =>
@@ -199,11 +198,8 @@ export function dashboardQueries(sql: Sql): DashboardQueries {
         .all({ stage, state: state ?? null, limit, offset }) as Pick<RequestRow, 'key' | 'state' | 'attempts' | 'last_reason'>[],
     jobSizes: () =>
       sql(
-          `SELECT j.stage, j.request_count AS requests, j.size_bytes AS bytes, j.submitted_at - j.created_at AS waitMs,
-             j.finished_at - j.submitted_at AS providerMs,
-             (SELECT COUNT(*) FROM attempts a WHERE a.job_id = j.id) AS attempts,
-             (SELECT COUNT(*) FROM attempts a WHERE a.job_id = j.id AND a.state IN ('failed', 'invalid')) AS failed
-           FROM jobs j WHERE j.state = 'collected' ORDER BY j.id`,
+          `SELECT id, stage, request_count AS requests, size_bytes AS bytes, submitted_at - created_at AS waitMs,
+             finished_at - submitted_at AS providerMs FROM jobs WHERE state = 'collected' ORDER BY id`,
         )
         .all() as JobSizeSample[],
     foreignTables: (prefixes, limit) => {

@@ -28,9 +28,27 @@ function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
+/** A collected job's size and times, with its attempts and how many failed. */
+export interface SizedJob extends JobSizeSample {
+  attempts: number;
+  failed: number;
+}
+
+/** The project's collected jobs with their attempts counted (from the tally, not a pass per job). */
+function sizedJobs(context: DashboardContext): SizedJob[] {
+  const attempts = new Map<number, { attempts: number; failed: number }>();
+  for (const row of context.tally.rows()) {
+    const job = attempts.get(row.jobId) ?? { attempts: 0, failed: 0 };
+    job.attempts += row.n;
+    if (row.state !== 'valid') job.failed += row.n;
+    attempts.set(row.jobId, job);
+  }
+  return context.ledger.dashboard.jobSizes().map((job) => ({ ...job, ...(attempts.get(job.id) ?? { attempts: 0, failed: 0 }) }));
+}
+
 /** The samples grouped by size, smallest first. */
-export function sizeBuckets(samples: readonly JobSizeSample[]): SizeBucket[] {
-  const groups = new Map<number, JobSizeSample[]>();
+export function sizeBuckets(samples: readonly SizedJob[]): SizeBucket[] {
+  const groups = new Map<number, SizedJob[]>();
   for (const sample of samples) {
     const from = 2 ** Math.floor(Math.log2(Math.max(1, sample.requests)));
     groups.set(from, [...(groups.get(from) ?? []), sample]);
@@ -68,7 +86,7 @@ export function suggestSize(buckets: readonly SizeBucket[]): { bucket: SizeBucke
   return { bucket: best, why };
 }
 
-function samplesChart(samples: readonly JobSizeSample[]): Html {
+function samplesChart(samples: readonly SizedJob[]): Html {
   const sorted = [...samples].sort((a, b) => a.requests - b.requests);
   const table = html`<table><thead><tr><th class="num">Requests</th><th class="num">Wait (s)</th><th class="num">At provider (s)</th><th class="num">Failed</th></tr></thead>
   <tbody>${sorted.map((job) => html`<tr><td class="num">${job.requests}</td><td class="num">${((job.waitMs ?? 0) / 1000).toFixed(1)}</td><td class="num">${((job.providerMs ?? 0) / 1000).toFixed(1)}</td><td class="num">${percentText(job.failed, job.attempts)}</td></tr>`)}</tbody></table>`;
@@ -81,7 +99,7 @@ function samplesChart(samples: readonly JobSizeSample[]): Html {
 
 /** The Batch sizes page. */
 export function batchSizesPage(context: DashboardContext): Html {
-  const samples = context.ledger.dashboard.jobSizes();
+  const samples = sizedJobs(context);
   const buckets = sizeBuckets(samples);
   const suggestion = suggestSize(buckets);
   const body = samples.length === 0 ? html`<p class="empty">No collected job yet: sizes are judged from this project's own history.</p>` : html`

@@ -27,14 +27,32 @@ function age(job: DashboardJob, now: number): string {
   return `${durationText(used)} of ${durationText(JOB_EXPIRY_MS)}${job.finished_at === null && used > JOB_EXPIRY_MS * 0.75 ? ' (near expiry)' : ''}`;
 }
 
-function jobRow(job: DashboardJob, now: number): Html {
+/** A job's attempts so far: valid, rejected (invalid or failed), and still open. */
+interface JobCounts {
+  valid: number;
+  rejected: number;
+}
+
+/** Finished attempts per job, from the tally (a job's attempts are its requests; the rest are open). */
+function jobCounts(context: DashboardContext): Map<number, JobCounts> {
+  const counts = new Map<number, JobCounts>();
+  for (const row of context.tally.rows()) {
+    const job = counts.get(row.jobId) ?? { valid: 0, rejected: 0 };
+    if (row.state === 'valid') job.valid += row.n;
+    else job.rejected += row.n;
+    counts.set(row.jobId, job);
+  }
+  return counts;
+}
+
+function jobRow(job: DashboardJob, counts: JobCounts, now: number): Html {
   const count = (name: string, value: number): Html => html`<td class="num" data-job="${job.id}" data-count="${name}">${countText(value)}</td>`;
   return html`<tr>
   <td>${job.id}</td>
   <td><code>${job.display_name}</code>${job.remote_name === null ? '' : html`<br><code class="muted">${job.remote_name}</code>`}${job.canary ? html` <span class="muted">canary</span>` : ''}</td>
   <td>${job.stage}</td>
   <td>${stateText(job.state)}${job.remote_state === null ? '' : html`<br><span class="muted">${job.remote_state}</span>`}${job.error === null ? '' : html`<br><span class="muted">${job.error}</span>`}</td>
-  ${count('requests', job.request_count)}${count('valid', job.valid)}${count('rejected', job.rejected)}${count('open', job.open)}
+  ${count('requests', job.request_count)}${count('valid', counts.valid)}${count('rejected', counts.rejected)}${count('open', job.request_count - counts.valid - counts.rejected)}
   <td>${age(job, now)}</td>
   <td>${span(job.created_at, job.submitted_at)}</td><td>${span(job.submitted_at, job.finished_at)}</td><td>${span(job.finished_at, job.collected_at)}</td>
   <td><code>${job.input_file ?? job.input_path}</code>${job.output_file === null ? '' : html`<br><code class="muted">${job.output_file}</code>`}</td>
@@ -48,13 +66,14 @@ export function jobsFragment(context: DashboardContext, pageNo: number): Html {
   const jobs = dashboard.jobs(PAGE_SIZE, (pageNo - 1) * PAGE_SIZE);
   const total = dashboard.jobCount();
   const now = context.clock.now();
+  const counts = jobCounts(context);
   if (total === 0) return html`<p class="empty">No job yet.</p>`;
   return html`<p class="muted">${countText(total)} jobs. Wait: created to submitted (cut, upload, create); at provider: submitted to finished; collect: finished to collected.</p>
 <div class="scroll"><table>
   <caption class="muted">Jobs, newest first</caption>
   <thead><tr><th>#</th><th>Name (ours / provider's)</th><th>Stage</th><th>State</th><th class="num">Requests</th><th class="num">Valid</th>
     <th class="num">Rejected</th><th class="num">Open</th><th>Age of expiry</th><th>Wait</th><th>At provider</th><th>Collect</th><th>Input / result file</th><th>Caches</th></tr></thead>
-  <tbody>${jobs.map((job) => jobRow(job, now))}</tbody>
+  <tbody>${jobs.map((job) => jobRow(job, counts.get(job.id) ?? { valid: 0, rejected: 0 }, now))}</tbody>
 </table></div>
 ${pager('/jobs', {}, pageNo, pageNo * PAGE_SIZE < total)}`;
 }
