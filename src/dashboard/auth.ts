@@ -44,9 +44,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function requireLocalHost(): MiddlewareHandler {
   return async (c, next) => {
-    const host = c.req.header('host') ?? '';
-    const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0] ?? '';
-    if (!LOOPBACK_HOSTS.has(name)) return c.text('this dashboard answers only on a loopback address', 403);
+    // The node server builds the request's URL from its Host header.
+    if (!LOOPBACK_HOSTS.has(new URL(c.req.url).hostname)) return c.text('this dashboard answers only on a loopback address', 403);
     return next();
   };
 }
