@@ -121,6 +121,9 @@ describe.skipIf(!existsSync(CHROMIUM))('truebatch dashboard in a browser, beside
     const failing = queryLedger<{ key: string }>(project,
       "SELECT r.key FROM attempts a JOIN requests r ON r.id = a.request_id WHERE a.state IN ('failed', 'invalid')").map((row) => row.key);
     expect(failing).toContain(await keys.first().textContent());
+    // uPlot, served from /assets, drew the outcome charts.
+    await expect.poll(() => page.locator('figure.chart .uplot').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(screenshots, 'success.png'), fullPage: false });
   });
 
   it('shows the diff between two attempts on a document page, and links its output', async () => {

@@ -10,7 +10,7 @@ import { chart, documentLink, page, type Html } from '../html.ts';
 
 const SERIES = [
   ['firstTry', 'valid first try'],
-  ['afterRepair', 'valid after repair'],
+  ['afterRepair', 'valid after repair or retry'],
   ['retried', 'retried'],
   ['givenUp', 'given up'],
 ] as const;
