@@ -8,6 +8,7 @@ import { cpus, release, totalmem } from 'node:os';
 import { callsPerJobHour, modelPolling, REALISTIC_POLLING, type PollingResult } from './polling.ts';
 import { formatBytes } from './scenario-support.ts';
 import { SIZES, type ThroughputResult } from './throughput.ts';
+import { DASHBOARD_TARGET_MS, type DashboardResult } from './dashboard.ts';
 
 /** The machine a run was measured on. */
 export interface Machine {
@@ -23,6 +24,7 @@ export interface BenchData {
   machine: Machine;
   throughput: Record<string, ThroughputResult>;
   polling?: PollingResult;
+  dashboard?: DashboardResult;
 }
 
 /** The targets of the issue; measured and reported, never asserted. */
@@ -110,6 +112,22 @@ function pollingSection(polling: PollingResult | undefined): string[] {
   return lines;
 }
 
+function dashboardSection(result: DashboardResult | undefined): string[] {
+  if (!result) return ['Not measured yet (`npm run bench -- --sizes none --no-polling`).'];
+  const ms = (value: number): string => `${Math.round(value)} ms`;
+  return [
+    `A synthetic ledger of ${result.documents.toLocaleString('en')} documents (${result.requests.toLocaleString('en')} requests in two stages, ` +
+      `${result.attempts.toLocaleString('en')} attempts, ${result.jobs} jobs), each page rendered through the app in-process: the first render, ` +
+      `then the median and worst of 5 more. Starting the app (which counts the attempts' outcomes once) took ${ms(result.startMs)}. ` +
+      `Measured ${result.measuredAt.slice(0, 16).replace('T', ' ')}${result.code === undefined ? '' : ` (${result.code})`}.`,
+    '',
+    `| page | first | median | worst | target < ${DASHBOARD_TARGET_MS} ms | HTML |`,
+    '|---|---|---|---|---|---|',
+    ...Object.entries(result.pages).map(([page, time]) =>
+      `| \`${page}\` | ${ms(time.firstMs)} | ${ms(time.medianMs)} | ${ms(time.maxMs)} | ${mark(Math.max(time.firstMs, time.medianMs) < DASHBOARD_TARGET_MS)} | ${formatBytes(time.bytes)} |`),
+  ];
+}
+
 /** The generated part of BENCHMARKS.md. */
 export function renderResults(data: BenchData): string {
   const { machine } = data;
@@ -141,6 +159,10 @@ export function renderResults(data: BenchData): string {
     '### Polling',
     '',
     ...pollingSection(data.polling),
+    '',
+    '### Dashboard (100k documents)',
+    '',
+    ...dashboardSection(data.dashboard),
     `<!-- bench:data ${json} -->`,
     END,
   ].join('\n');

@@ -8,18 +8,21 @@ import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, systemClock } from '../src/shared/index.ts';
 import { codeVersion, ensureBuilt } from './build.ts';
 import { createCleanup } from './cleanup.ts';
+import { runDashboard } from './dashboard.ts';
 import { runPolling } from './polling.ts';
 import { currentMachine, readBenchData, writeReport, type BenchData } from './report.ts';
 import type { BenchEnv } from './scenario-support.ts';
 import { runThroughput, SIZES, unmeasured, type SizeSpec } from './throughput.ts';
 
-const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb | --sizes none] [--no-polling] [--polling-job-ms 20000] [--no-build] [--seed 0] [--out BENCHMARKS.md]
+const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb | --sizes none] [--no-polling] [--no-dashboard] [--polling-job-ms 20000] [--no-build] [--seed 0] [--out BENCHMARKS.md]
   --no-build: run dist/ as it is (default: npm run build first when dist/ is older than src/).
+  --no-dashboard: skip rendering every dashboard page from a synthetic 100k-document ledger.
   default: every size (${SIZES.map((size) => size.label).join(', ')}) and the polling scenario; --small: 1k and 10k.`;
 
 interface BenchOptions {
   sizes: SizeSpec[];
   polling: boolean;
+  dashboard: boolean;
   build: boolean;
   pollingJobMs: number;
   seed: number;
@@ -38,6 +41,7 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
       small: { type: 'boolean', default: false },
       sizes: { type: 'string' },
       'no-polling': { type: 'boolean', default: false },
+      'no-dashboard': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       'polling-job-ms': { type: 'string', default: '20000' },
       seed: { type: 'string', default: '0' },
@@ -56,6 +60,7 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
   return {
     sizes,
     polling: !values['no-polling'],
+    dashboard: !values['no-dashboard'],
     build: !values['no-build'],
     pollingJobMs: nonNegativeInt('--polling-job-ms', values['polling-job-ms']),
     seed: nonNegativeInt('--seed', values.seed),
@@ -96,6 +101,16 @@ async function main(): Promise<number> {
       if (data.polling.status !== 'ok') failures++;
     } catch (error) {
       log(`polling: ${errorMessage(error)}`);
+      failures++;
+    }
+    if (cleanup.interrupted) return 130;
+    writeReport(options.out, data);
+  }
+  if (options.dashboard) {
+    try {
+      data.dashboard = { ...(await runDashboard(env)), code };
+    } catch (error) {
+      log(`dashboard: ${errorMessage(error)}`);
       failures++;
     }
     if (cleanup.interrupted) return 130;

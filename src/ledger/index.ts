@@ -11,7 +11,8 @@ export type { CacheQueries, CacheRow, CacheWithJobs } from './cache-queries.ts';
 export type { DocumentSource, UploadQueries, UploadRow } from './upload-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
 export type { AuditAnswer, AuditCallRecord, AuditCallTarget, AuditCandidate, AuditQueries, AuditRecord } from './audit-queries.ts';
-export { openLedger, ledgerError } from './open-ledger.ts';
+export { openLedger, openLedgerReadOnly, ledgerError } from './open-ledger.ts';
+export type * from './dashboard-queries.ts';
 export { upgradeLegacyLedger, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade, type LegacyRules } from './fingerprint-upgrade.ts';
 export type {
   AttemptTotals, AttemptUsage, FailureCount, FieldCount, GivenUpRequest, JobLineCounts, OutcomeQueries, RepairCount,

@@ -20,6 +20,7 @@ import { cacheQueries, type CacheQueries } from './cache-queries.ts';
 import { providerHealthQueries, type ProviderHealthQueries } from './provider-health-queries.ts';
 import { uploadQueries, type UploadQueries } from './upload-queries.ts';
 import { auditQueries, type AuditQueries } from './audit-queries.ts';
+import { dashboardQueries, type DashboardQueries } from './dashboard-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
@@ -58,6 +59,8 @@ export class Ledger {
   readonly uploads: UploadQueries;
   /** Audits: interactive calls on a sample of valid requests, and their comparisons (audit-queries.ts, #19). */
   readonly audits: AuditQueries;
+  /** What `truebatch dashboard` reads: aggregates and pages (dashboard-queries.ts). */
+  readonly dashboard: DashboardQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -76,16 +79,13 @@ export class Ledger {
     this.caches = cacheQueries(this.sql, clock);
     this.uploads = uploadQueries(this.sql, clock);
     this.audits = auditQueries(this.sql, clock);
+    this.dashboard = dashboardQueries(this.sql);
   }
 
   /** The ledger file. */
-  get path(): string {
-    return this.db.name;
-  }
+  get path(): string { return this.db.name; }
 
-  close(): void {
-    this.db.close();
-  }
+  close(): void { this.db.close(); }
 
   /** Runs `fn` in one transaction (a savepoint inside an open one), rolled back if it throws. */
   transaction<T>(fn: () => T): T {
@@ -180,7 +180,6 @@ export class Ledger {
   oldestPendingSince(stage: string): number | undefined {
     return oldestPendingSince(this.sql, stage);
   }
-
 
   /** Just what planning needs to know of the request for (stage, key). */
   requestStatus(stage: string, key: string): RequestStatus | undefined {

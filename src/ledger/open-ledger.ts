@@ -2,7 +2,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FilesystemError, errorMessage, filesystemErrorFrom, type Clock } from '../shared/index.ts';
+import { existsSync } from 'node:fs';
+import { ConfigError, FilesystemError, errorMessage, filesystemErrorFrom, type Clock } from '../shared/index.ts';
 import { Ledger } from './ledger.ts';
 import { migrations } from './schema.ts';
 
@@ -32,6 +33,33 @@ export function openLedger(path: string, clock: Clock): Ledger {
     }
     return new Ledger(db, clock);
   } catch (error) {
+    throw ledgerError(path, error);
+  }
+}
+
+/**
+ * Opens the ledger at `path` read-only, for a reader beside a running writer (the dashboard): WAL lets it see each
+ * commit of the writer, and it never migrates, locks the project or writes. A ledger that does not exist yet, or was
+ * written by another version of truebatch (its schema is not this code's), is refused with what to do.
+ */
+export function openLedgerReadOnly(path: string, clock: Clock): Ledger {
+  if (!existsSync(path)) throw new ConfigError(`no ledger at ${path} yet: run \`truebatch run\` (or plan) in this project first`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const applied = db.pragma('user_version', { simple: true }) as number;
+    if (applied !== migrations.length) {
+      const which = applied < migrations.length ? 'an older' : 'a newer';
+      throw new ConfigError(
+        `the ledger ${path} was written by ${which} version of truebatch (schema ${applied}, this one reads ${migrations.length}): ` +
+          'run any writing command (`truebatch plan`) with this version first to migrate it',
+      );
+    }
+    return new Ledger(db, clock);
+  } catch (error) {
+    db?.close();
+    if (error instanceof ConfigError) throw error;
     throw ledgerError(path, error);
   }
 }

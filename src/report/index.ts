@@ -5,3 +5,4 @@ export { renderHtml } from './render-html.ts';
 export { normaliseProblem } from './problems.ts';
 export type * from './report-types.ts';
 export { TOP_PROBLEMS, TOP_GIVEN_UP } from './report-types.ts';
+export { countText, durationText, percentText } from './format-values.ts';

@@ -34,7 +34,8 @@ function providerFlag(raw: string): keyof typeof PROVIDER_URLS {
   return raw as keyof typeof PROVIDER_URLS;
 }
 
-function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+/** An integer flag within [min, max], or a usage error naming the flag. */
+export function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
@@ -63,7 +64,8 @@ async function readFaultsFile(file: string): Promise<FaultConfig> {
   return parsed.data;
 }
 
-function waitForStopSignal(): Promise<void> {
+/** Resolves on the first SIGINT or SIGTERM. */
+export function waitForStopSignal(): Promise<void> {
   return new Promise((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerAuditCommand } from './audit.ts';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
 import { registerCompareCommand } from './compare.ts';
+import { registerDashboardCommand } from './dashboard.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerInitCommand } from './init.ts';
 import { registerInspectCommands } from './inspect.ts';
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerCompareCommand(program);
   registerCollectAndCancelCommands(program);
   registerEmulatorCommand(program);
+  registerDashboardCommand(program);
 }
