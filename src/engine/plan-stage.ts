@@ -33,7 +33,11 @@ export interface StagePlan {
    * revives, or work a stop left unsent.
    */
   resubmissions: number;
-  /** Per request key of a listed document: the state planning leaves it in (what the run then submits: `pending`). */
+  /**
+   * Per request key of a listed document: the state planning leaves it in (what the run then submits: `pending`).
+   * Kept by a preview only (`truebatch plan` lays it over the ledger); a run reads its work from the ledger, and a
+   * million keys would take ~150 MB.
+   */
   decided: Map<string, DecidedRequest>;
   /** Keys whose request changed (new fingerprint): the run drops their old output and answers them afresh. */
   redone: Set<string>;
@@ -234,7 +238,7 @@ function planPrepared(
   const willSubmit = decision.state === 'pending';
   if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {
     plan.requests.cached++;
-    plan.decided.set(key, { state: 'cached' });
+    if (mode === 'preview') plan.decided.set(key, { state: 'cached' });
     return;
   }
   plan.requests[outcome]++;
@@ -244,5 +248,5 @@ function planPrepared(
     !ledger.uploads.liveUpload(attachment.contentHash, stage.documents.maxJobWaitMs)) {
     plan.uploads.set(attachment.contentHash, attachment.sizeBytes);
   }
-  plan.decided.set(key, { state: decision.state, ...(fresh ? { fresh } : {}) });
+  if (mode === 'preview') plan.decided.set(key, { state: decision.state, ...(fresh ? { fresh } : {}) });
 }
