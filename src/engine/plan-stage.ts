@@ -116,7 +116,11 @@ function emptyPlan(stage: string): StagePlan {
  * expected-count mismatch.
  */
 export async function planStage(
-  input: { config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview'; upstream?: UpstreamView | undefined },
+  input: {
+    config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview'; upstream?: UpstreamView | undefined;
+    /** Run after every `every` documents, with what is recorded so far committed and no transaction open (the run submits then). */
+    meanwhile?: { every: number; run: () => Promise<void> } | undefined;
+  },
   stage: StageConfig,
 ): Promise<StagePlan> {
   const { config, ledger, mode } = input;
@@ -149,11 +153,16 @@ export async function planStage(
   };
   // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
   const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documents.pathOf(stage.name, id)) : new DocumentIds();
-  await ledger.batched(async (tick) => {
+  let sinceMeanwhile = 0;
+  await ledger.batched(async (tick, outside) => {
     for await (const entry of preparedEntries(entries, recipe)) {
       if (entry.kind === 'prepared') planPrepared(input, stage, { validator, shared, ids }, entry, plan);
       else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
       tick();
+      if (input.meanwhile && ++sinceMeanwhile >= input.meanwhile.every) {
+        sinceMeanwhile = 0;
+        await outside(input.meanwhile.run);
+      }
     }
   });
   if (stage.input.kind === 'files') {
