@@ -72,11 +72,10 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   const plans: StagePlan[] = [];
   for (const stage of stages) {
     if (stage.input.kind !== 'files') continue;
-    const early = submitWhilePlanning(context, stage, stages, runStartedAt);
-    const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record', meanwhile: early?.meanwhile }, stage);
+    const meanwhile = submitWhilePlanning(context, stage, stages, runStartedAt);
+    const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record', meanwhile }, stage);
     plans.push(plan);
     reportPlan(context, stage, plan);
-    early?.rethrow();
   }
   const schedule: PollSchedule = new Map();
   /** Passes in a row that submitted nothing while jobs waited, and since when (the wait grows with them). */
@@ -168,33 +167,24 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
  * after planning, and cut the same: only full jobs, in request order. Finished jobs are collected after planning
  * (its workers and the collecting one at once would take the run over its memory target). Not for a canary (it needs
  * the largest documents of the whole stage) or an expected count (checked when planning ends, before anything is
- * sent). The first error stops it, and is thrown once the stage is planned, as it would have been after planning.
+ * sent). An error ends the run at once, as it would after planning; the next run plans the rest.
  */
 function submitWhilePlanning(
   context: EngineContext,
   stage: StageConfig,
   stages: readonly StageConfig[],
   runStartedAt: number,
-): { meanwhile: { every: number; run: () => Promise<void> }; rethrow: () => void } | undefined {
+): { every: number; run: () => Promise<void> } | undefined {
   const full = context.config.sharding.maxRequestsPerJob;
   if (stage.input.kind !== 'files' || stage.canary || stage.input.expectedCount !== undefined || !Number.isFinite(full)) return undefined;
-  let failure: { error: unknown } | undefined;
-  const cutAndSubmit = async (): Promise<void> => {
-    if (failure) return;
-    try {
+  return {
+    every: full,
+    run: async () => {
       while (context.ledger.requestCounts(stage.name).pending >= Math.max(full, stage.batching.minRequests)) {
         const [job] = await shardStage(context, stage, runStartedAt, { maxJobs: 1, maxRequests: full });
         if (!job) return;
         await submitJobs(context, stages);
       }
-    } catch (error) {
-      failure = { error };
-    }
-  };
-  return {
-    meanwhile: { every: full, run: cutAndSubmit },
-    rethrow: () => {
-      if (failure) throw failure.error;
     },
   };
 }
