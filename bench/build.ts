@@ -1,7 +1,8 @@
 /** @module Makes sure dist/ is built from the current src/ before the bench runs the CLI from it, and says which code that is. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { FilesystemError } from '../src/shared/index.ts';
 
 function newestMtime(dir: string): number {
@@ -32,4 +33,21 @@ export function codeVersion(repoRoot: string): string {
   if (head.status !== 0) return 'unknown';
   const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' });
   return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : '+'}`;
+}
+
+/**
+ * Transpiles bench/naive-baseline.ts to dist/bench/naive-baseline.js (types stripped, nothing bundled: its one
+ * import, the SDK, resolves from the repository's node_modules) so it runs on plain node like the built CLI,
+ * without the TypeScript loader's memory in its peak RSS. Returns its path.
+ */
+export function buildNaiveBaseline(repoRoot: string): string {
+  const source = readFileSync(join(repoRoot, 'bench', 'naive-baseline.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const outDir = join(repoRoot, 'dist', 'bench');
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, 'naive-baseline.js');
+  writeFileSync(path, outputText);
+  return path;
 }

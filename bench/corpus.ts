@@ -2,7 +2,7 @@
  * @module Synthetic benchmark projects: a seeded corpus of single-line JSON papers written straight to disk (a few
  * documents in memory at a time), plus the prompt, schema and config of a one-stage pipeline.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, type Rng } from '../src/shared/index.ts';
@@ -72,10 +72,26 @@ export async function writeCorpus(dir: string, spec: CorpusSpec): Promise<Writte
   return { files: spec.count, bytes };
 }
 
+/**
+ * The corpus of `spec` under `cacheDir` (`<cacheDir>/<count>x<docBytes>-seed<seed>/docs`), written only when no
+ * complete copy is there yet: a million files take minutes to write, and a kept copy lets runs be repeated.
+ */
+export async function cachedCorpus(cacheDir: string, spec: CorpusSpec): Promise<WrittenCorpus & { docsDir: string }> {
+  const dir = join(cacheDir, `${spec.count}x${spec.docBytes}-seed${spec.seed}`);
+  const marker = join(dir, 'complete.json');
+  if (existsSync(marker)) return { ...(JSON.parse(readFileSync(marker, 'utf8')) as WrittenCorpus), docsDir: join(dir, 'docs') };
+  rmSync(dir, { recursive: true, force: true });
+  const written = await writeCorpus(dir, spec);
+  writeFileSync(marker, JSON.stringify(written));
+  return { ...written, docsDir: join(dir, 'docs') };
+}
+
 /** Polling and sharding of the benchmark project. */
 export interface ProjectSettings {
   polling: { initialIntervalMs: number; maxIntervalMs: number; backoffFactor?: number };
   sharding?: { maxRequestsPerJob: number; maxBytesPerJob: number };
+  /** The corpus folder when it is not `dir/docs` (a corpus cached outside the project). */
+  docsDir?: string;
 }
 
 const SCHEMA = {
@@ -92,7 +108,7 @@ const SCHEMA = {
 export function writeProject(dir: string, settings: ProjectSettings): void {
   writeFileSync(join(dir, 'prompt.md'), 'Extract the title, year and findings of this paper as JSON.\n\n{{document}}\n');
   writeFileSync(join(dir, 'schema.json'), JSON.stringify(SCHEMA, null, 2));
-  const { polling, sharding } = settings;
+  const { polling, sharding, docsDir = 'docs' } = settings;
   writeFileSync(
     join(dir, 'truebatch.config.yaml'),
     [
@@ -103,7 +119,7 @@ export function writeProject(dir: string, settings: ProjectSettings): void {
       ...(sharding ? [`sharding: { maxRequestsPerJob: ${sharding.maxRequestsPerJob}, maxBytesPerJob: ${sharding.maxBytesPerJob} }`] : []),
       'stages:',
       '  - name: extract',
-      '    input: { dir: docs }',
+      `    input: { dir: ${JSON.stringify(docsDir)} }`,
       '    prompt: { file: prompt.md }',
       '    generationConfig: { responseMimeType: application/json, responseJsonSchemaFile: schema.json }',
       '    maxAttempts: 3',

@@ -47,3 +47,10 @@ export async function measureIoFloor(docsDir: string, workDir: string): Promise<
   }
   return { wallMs: performance.now() - started, documents: names.length, jsonlBytes, jsonlPath };
 }
+
+/** How long reading every document of `docsDir` once takes (the yardstick of `truebatch plan`): sync reads, in order. */
+export function measureReadOnce(docsDir: string): number {
+  const started = performance.now();
+  for (const name of readdirSync(docsDir)) if (name.endsWith('.json')) readFileSync(join(docsDir, name));
+  return performance.now() - started;
+}

@@ -28,7 +28,11 @@ export interface BenchData {
 }
 
 /** The targets of the issue; measured and reported, never asserted. */
-export const TARGETS = { cliPeakRssBytes: 300_000_000, floorRatioAt100k: 3, minLagMs: 2000, lagShare: 0.1, callsPerJobHour: 30 };
+export const TARGETS = {
+  cliPeakRssBytes: 300_000_000, floorRatioAt100k: 3, minLagMs: 2000, lagShare: 0.1, callsPerJobHour: 30,
+  /** Issue #22: truebatch's wall time / the naive baseline's at 100k; 1m's wall time / 100k's; plan / one read at 1m. */
+  naiveRatioAt100k: 1, linearAt1m: 11, planReadRatioAt1m: 2,
+};
 
 const BEGIN = '<!-- bench:results:begin -->';
 const END = '<!-- bench:results:end -->';
@@ -77,6 +81,57 @@ function phasesRow(result: ThroughputResult): string {
   const peak = peakAt === undefined ? '' : `${seconds(peakAt)}: ${
     peakAt <= phases.planMs ? 'plan' : peakAt <= phases.planMs + phases.submitMs ? 'submit' : 'collect or after'}`;
   return `| ${result.label} | ${share(phases.planMs)} | ${share(phases.submitMs)} | ${share(tailMs)} | ${share(other)} | ${seconds(phases.collectMs)} | ${peak} | ${cpus} |`;
+}
+
+const measured = (result: { measuredAt: string; code?: string }): string =>
+  `${result.measuredAt.slice(0, 16).replace('T', ' ')}${result.code === undefined ? '' : ` (${result.code})`}`;
+
+/** truebatch beside the naive baseline, for the sizes that ran it (issue #22). */
+function naiveSection(rows: readonly ThroughputResult[]): string[] {
+  const compared = rows.filter((row) => row.naive !== undefined);
+  if (compared.length === 0) return ['_No naive baseline run yet._'];
+  return [
+    '| size | naive wall | naive peak RSS | naive CPU | truebatch wall | truebatch CLI peak RSS | truebatch CLI CPU | wall ratio (truebatch / naive) | targets | load (1 min) | measured (UTC, commit) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...compared.map((row) => {
+      const naive = row.naive!;
+      const ratio = row.wallMs / naive.wallMs;
+      const targets = row.label === '100k'
+        ? `≤ ${TARGETS.naiveRatioAt100k}× ${mark(ratio <= TARGETS.naiveRatioAt100k)}, RSS ${mark(row.cliPeakRss <= TARGETS.cliPeakRssBytes)}`
+        : '';
+      const naiveWall = naive.status === 'ok' ? seconds(naive.wallMs) : `**${naive.status}** ${naive.note ?? ''}`;
+      return `| ${row.label} | ${naiveWall} | ${formatBytes(naive.peakRss)} | ${seconds(naive.cpuMs)} | ${seconds(row.wallMs)} | ` +
+        `${formatBytes(row.cliPeakRss)} | ${row.cliCpuMs === undefined ? '—' : seconds(row.cliCpuMs)} | ${ratio.toFixed(2)}× | ${targets} | ` +
+        `${row.loadBefore?.toFixed(2) ?? '—'} | ${measured(row)} |`;
+    }),
+  ];
+}
+
+/** `truebatch plan` beside one plain read of the corpus, and 1m against 100k. */
+function scaleSection(data: BenchData, rows: readonly ThroughputResult[]): string[] {
+  const planned = rows.filter((row) => row.plan !== undefined && row.status !== 'skipped');
+  const lines: string[] = [];
+  if (planned.length > 0) {
+    lines.push(
+      '| size | `truebatch plan` | its peak RSS | read every document once | plan / read | target | measured (UTC, commit) |',
+      '|---|---|---|---|---|---|---|',
+      ...planned.map((row) => {
+        const plan = row.plan!;
+        const ratio = plan.wallMs / plan.readOnceMs;
+        const target = row.label === '1m' ? `≤ ${TARGETS.planReadRatioAt1m}× ${mark(ratio <= TARGETS.planReadRatioAt1m)}` : '';
+        return `| ${row.label} | ${seconds(plan.wallMs)} | ${formatBytes(plan.cliPeakRss)} | ${seconds(plan.readOnceMs)} | ${ratio.toFixed(1)}× | ${target} | ${measured(row)} |`;
+      }),
+    );
+  }
+  const million = data.throughput['1m'];
+  const hundred = data.throughput['100k'];
+  if (million?.status === 'ok' && hundred?.status === 'ok') {
+    const ratio = million.wallMs / hundred.wallMs;
+    lines.push('', `1m took ${ratio.toFixed(1)}× the 100k wall time (target ≤ ${TARGETS.linearAt1m}× ${mark(ratio <= TARGETS.linearAt1m)}; ` +
+      `the two rows may come from different runs: see their dates), CLI peak RSS ${formatBytes(million.cliPeakRss)} ` +
+      `(target ≤ ${formatBytes(TARGETS.cliPeakRssBytes)} ${mark(million.cliPeakRss <= TARGETS.cliPeakRssBytes)}).`);
+  }
+  return lines.length === 0 ? ['_No plan run yet._'] : lines;
 }
 
 function lagTarget(jobMs: number): number {
@@ -155,6 +210,18 @@ export function renderResults(data: BenchData): string {
     '| size | plan | submit | tail | other | collecting | CLI RSS peaked at | CLI CPU | emulator CPU |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.filter((row) => row.status !== 'skipped').map(phasesRow),
+    '',
+    '### Against the naive baseline (issue #22)',
+    '',
+    'The script a user would write instead (`bench/naive-baseline.ts`, the official SDK, plain node): every document ' +
+      'in memory, one JSONL, one upload, one job, a 250 ms poll, the whole result file in memory, one output per answer. ' +
+      'Run on the same corpus against its own fresh emulator right before truebatch; the 1-minute load average when the size started.',
+    '',
+    ...naiveSection(rows),
+    '',
+    '### Scale (issue #22)',
+    '',
+    ...scaleSection(data, rows),
     '',
     '### Polling',
     '',

@@ -3,10 +3,10 @@
  * against its own emulator child, and writes the results into BENCHMARKS.md after every scenario.
  */
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, errorMessage, systemClock } from '../src/shared/index.ts';
-import { codeVersion, ensureBuilt } from './build.ts';
+import { buildNaiveBaseline, codeVersion, ensureBuilt } from './build.ts';
 import { createCleanup } from './cleanup.ts';
 import { runDashboard } from './dashboard.ts';
 import { runPolling } from './polling.ts';
@@ -14,9 +14,10 @@ import { currentMachine, readBenchData, writeReport, type BenchData } from './re
 import type { BenchEnv } from './scenario-support.ts';
 import { runThroughput, SIZES, unmeasured, type SizeSpec } from './throughput.ts';
 
-const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,2gb | --sizes none] [--no-polling] [--no-dashboard] [--polling-job-ms 20000] [--no-build] [--seed 0] [--out BENCHMARKS.md]
+const USAGE = `usage: npm run bench -- [--small | --sizes 1k,10k,100k,1m,2gb | --sizes none] [--no-polling] [--no-dashboard] [--polling-job-ms 20000] [--no-build] [--corpus-cache DIR] [--seed 0] [--out BENCHMARKS.md]
   --no-build: run dist/ as it is (default: npm run build first when dist/ is older than src/).
   --no-dashboard: skip rendering every dashboard page from a synthetic 100k-document ledger.
+  --corpus-cache DIR: keep each corpus in DIR and reuse it in later runs (remove DIR yourself when done).
   default: every size (${SIZES.map((size) => size.label).join(', ')}) and the polling scenario; --small: 1k and 10k.`;
 
 interface BenchOptions {
@@ -27,6 +28,7 @@ interface BenchOptions {
   pollingJobMs: number;
   seed: number;
   out: string;
+  corpusCache?: string;
 }
 
 function nonNegativeInt(flag: string, raw: string): number {
@@ -46,6 +48,7 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
       'polling-job-ms': { type: 'string', default: '20000' },
       seed: { type: 'string', default: '0' },
       out: { type: 'string', default: join(repoRoot, 'BENCHMARKS.md') },
+      'corpus-cache': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +68,7 @@ function parseOptions(args: string[], repoRoot: string): BenchOptions | undefine
     pollingJobMs: nonNegativeInt('--polling-job-ms', values['polling-job-ms']),
     seed: nonNegativeInt('--seed', values.seed),
     out: values.out,
+    ...(values['corpus-cache'] === undefined ? {} : { corpusCache: resolve(values['corpus-cache']) }),
   };
 }
 
@@ -80,7 +84,10 @@ async function main(): Promise<number> {
   };
   const cleanup = createCleanup();
   const cliPath = options.build ? ensureBuilt(repoRoot, log) : join(repoRoot, 'dist', 'cli', 'main.js');
-  const env: BenchEnv = { cliPath, baseEnv: process.env, seed: options.seed, cleanup, log };
+  const env: BenchEnv = {
+    cliPath, naivePath: buildNaiveBaseline(repoRoot), baseEnv: process.env, seed: options.seed, cleanup, log,
+    ...(options.corpusCache === undefined ? {} : { corpusCache: options.corpusCache }),
+  };
   const code = codeVersion(repoRoot);
   const data: BenchData = { throughput: {}, ...readBenchData(options.out), machine: currentMachine() };
   let failures = 0;

@@ -14,6 +14,10 @@ import { runSampled, type SampledRun } from './process-sampler.ts';
 export interface BenchEnv {
   /** The built CLI entry (dist/cli/main.js). */
   cliPath: string;
+  /** The naive baseline, transpiled (dist/bench/naive-baseline.js). */
+  naivePath: string;
+  /** Where big corpora are kept between runs (`--corpus-cache`), if anywhere. */
+  corpusCache?: string;
   /** The environment children inherit (the bench adds the Gemini variables). */
   baseEnv: NodeJS.ProcessEnv;
   seed: number;
@@ -24,9 +28,9 @@ export interface BenchEnv {
 /** The API key shared by the emulator child and the CLI child; a throwaway value. */
 export const BENCH_API_KEY = 'bench-local-key';
 
-/** Runs `truebatch run --project <dir>` against `emulatorUrl`, logging to `<dir>/../cli.log`. */
-export function runTruebatch(env: BenchEnv, projectDir: string, emulatorUrl: string, timeoutMs: number): Promise<SampledRun> {
-  return runSampled(process.execPath, [env.cliPath, 'run', '--project', projectDir], {
+/** Runs `truebatch <command> --project <dir>` (default `run`) against `emulatorUrl`, logging to `<dir>/../cli.log`. */
+export function runTruebatch(env: BenchEnv, projectDir: string, emulatorUrl: string, timeoutMs: number, command: 'run' | 'plan' = 'run'): Promise<SampledRun> {
+  return runSampled(process.execPath, [env.cliPath, command, '--project', projectDir], {
     cwd: projectDir,
     env: { ...env.baseEnv, GEMINI_API_KEY: BENCH_API_KEY, GOOGLE_GEMINI_BASE_URL: emulatorUrl },
     logFile: join(projectDir, '..', 'cli.log'),

@@ -2,13 +2,13 @@
  * @module The throughput scenario: one corpus size through `truebatch run` (built CLI, child process) against an
  * emulator child with an instant model, beside the I/O floor of the same corpus.
  */
-import { mkdirSync, rmSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../src/shared/index.ts';
-import { writeCorpus, writeProject } from './corpus.ts';
+import { cachedCorpus, writeCorpus, writeProject } from './corpus.ts';
 import { startEmulatorChild } from './emulator-child.ts';
-import { measureIoFloor } from './io-floor.ts';
-import type { SampledRun } from './process-sampler.ts';
+import { measureIoFloor, measureReadOnce } from './io-floor.ts';
+import { runSampled, type SampledRun } from './process-sampler.ts';
 import { BENCH_API_KEY, filesBytes, flushDisk, formatBytes, logTail, queryLedger, runTruebatch, type BenchEnv } from './scenario-support.ts';
 
 /** One corpus size. */
@@ -22,6 +22,11 @@ export interface SizeSpec {
   oneShard: boolean;
   /** Skip (with a message) when the temp folder's disk has less free space. */
   minFreeBytes: number;
+  /**
+   * Also run the naive baseline (bench/naive-baseline.ts) on the same corpus, right before truebatch. Not at 1m:
+   * its one JSONL of ~2.4 GB cannot be one string in node (V8's limit is ~0.5 G characters).
+   */
+  naive: boolean;
 }
 
 const MINUTE = 60_000;
@@ -29,11 +34,14 @@ const GB = 1_000_000_000;
 
 /** The sizes the bench knows, by label. */
 export const SIZES: readonly SizeSpec[] = [
-  { label: '1k', count: 1_000, docBytes: 2_000, timeoutMs: 5 * MINUTE, oneShard: false, minFreeBytes: GB },
-  { label: '10k', count: 10_000, docBytes: 2_000, timeoutMs: 15 * MINUTE, oneShard: false, minFreeBytes: GB },
-  { label: '100k', count: 100_000, docBytes: 2_000, timeoutMs: 60 * MINUTE, oneShard: false, minFreeBytes: 4 * GB },
+  { label: '1k', count: 1_000, docBytes: 2_000, timeoutMs: 5 * MINUTE, oneShard: false, minFreeBytes: GB, naive: true },
+  { label: '10k', count: 10_000, docBytes: 2_000, timeoutMs: 15 * MINUTE, oneShard: false, minFreeBytes: GB, naive: true },
+  { label: '100k', count: 100_000, docBytes: 2_000, timeoutMs: 60 * MINUTE, oneShard: false, minFreeBytes: 4 * GB, naive: true },
+  // 1M small files take ~4 GB of disk blocks each time (corpus, each I/O floor's outputs, truebatch's outputs), plus
+  // the ledger, shard and result files.
+  { label: '1m', count: 1_000_000, docBytes: 2_000, timeoutMs: 180 * MINUTE, oneShard: false, minFreeBytes: 30 * GB, naive: false },
   // 20k × 96 KB ≈ 1.93 GB of requests: under both the 2e9-byte shard cap and the emulator's 2 GiB upload limit.
-  { label: '2gb', count: 20_000, docBytes: 96_000, timeoutMs: 120 * MINUTE, oneShard: true, minFreeBytes: 8 * GB },
+  { label: '2gb', count: 20_000, docBytes: 96_000, timeoutMs: 120 * MINUTE, oneShard: true, minFreeBytes: 8 * GB, naive: false },
 ];
 
 /** What one size measured. */
@@ -61,6 +69,23 @@ export interface ThroughputResult {
   floorMs: number;
   /** Where the CLI's wall time went, from the ledger's timestamps. */
   phases?: Phases;
+  /** The naive baseline on the same corpus and a fresh emulator, measured right before truebatch. */
+  naive?: NaiveResult;
+  /** `truebatch plan` over the corpus, beside one plain read of every document (absent before 6 Dec). */
+  plan?: { wallMs: number; cliPeakRss: number; readOnceMs: number };
+  /** /proc/loadavg's 1-minute load when the size started (the machine is shared). */
+  loadBefore?: number;
+}
+
+/** What the naive baseline measured. */
+export interface NaiveResult {
+  status: 'ok' | 'failed' | 'timed out';
+  note?: string;
+  wallMs: number;
+  peakRss: number;
+  cpuMs: number;
+  /** Output files it wrote. */
+  written: number;
 }
 
 /**
@@ -113,6 +138,51 @@ async function timeIoFloor(dir: string, docsDir: string, run: number): Promise<n
   return wallMs;
 }
 
+/** The 1-minute load average (the machine is shared: the findings note it). */
+function loadAverage(): number {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}
+
+/**
+ * The naive baseline over `docsDir` against its own fresh emulator (so truebatch's emulator starts as empty as the
+ * baseline's). Its output files stay until the scenario ends (see timeIoFloor); its two big JSONL files go at once.
+ */
+async function runNaive(env: BenchEnv, size: SizeSpec, dir: string, projectDir: string, docsDir: string): Promise<NaiveResult> {
+  const naiveDir = join(dir, 'naive');
+  mkdirSync(naiveDir);
+  await flushDisk();
+  env.log(`${size.label}: naive baseline`);
+  const emulator = await startEmulatorChild(
+    { cliPath: env.cliPath, dir: naiveDir, apiKey: BENCH_API_KEY, jobDurationMs: 0, baseEnv: env.baseEnv, timeoutMs: size.timeoutMs + MINUTE },
+    env.cleanup,
+  );
+  let run: SampledRun;
+  try {
+    run = await runSampled(process.execPath, [env.naivePath, docsDir, join(naiveDir, 'outputs'), join(projectDir, 'prompt.md'), join(projectDir, 'schema.json')], {
+      cwd: naiveDir,
+      env: { ...env.baseEnv, GEMINI_API_KEY: BENCH_API_KEY, GOOGLE_GEMINI_BASE_URL: emulator.url },
+      logFile: join(naiveDir, 'naive.log'),
+      timeoutMs: size.timeoutMs,
+    }, env.cleanup).done;
+  } finally {
+    await emulator.stop();
+  }
+  const log = join(naiveDir, 'naive.log');
+  const written = /"written":(\d+)/.exec(existsSync(log) ? readFileSync(log, 'utf8') : '')?.[1];
+  for (const big of ['naive-requests.jsonl', 'naive-results.jsonl']) rmSync(join(naiveDir, big), { force: true });
+  await flushDisk();
+  const status = run.timedOut ? 'timed out' : run.code === 0 ? 'ok' : 'failed';
+  env.log(`${size.label}: naive baseline ${status} in ${(run.wallMs / 1000).toFixed(1)} s, peak RSS ${formatBytes(run.peakRssBytes)}`);
+  return {
+    status,
+    ...(status === 'ok' ? {} : { note: `exit ${run.code ?? run.signal}: ${logTail(log)}` }),
+    wallMs: run.wallMs,
+    peakRss: run.peakRssBytes,
+    cpuMs: run.cpuMs,
+    written: Number(written ?? 0),
+  };
+}
+
 /** A result with nothing measured yet, stamped now. */
 export function unmeasured(label: string, status: ThroughputResult['status'], note?: string): ThroughputResult {
   return {
@@ -134,15 +204,24 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       return unmeasured(size.label, 'skipped', note);
     }
     const projectDir = join(dir, 'project');
-    env.log(`${size.label}: writing ${size.count} documents of ~${formatBytes(size.docBytes)}`);
-    const corpus = await writeCorpus(projectDir, { count: size.count, docBytes: size.docBytes, seed: env.seed });
-    const floorMs = [await timeIoFloor(dir, join(projectDir, 'docs'), 1)];
+    const spec = { count: size.count, docBytes: size.docBytes, seed: env.seed };
+    env.log(`${size.label}: ${env.corpusCache ? `corpus cached in ${env.corpusCache}, or` : ''} writing ${size.count} documents of ~${formatBytes(size.docBytes)}`);
+    const corpus = env.corpusCache ? await cachedCorpus(env.corpusCache, spec) : { ...(await writeCorpus(projectDir, spec)), docsDir: join(projectDir, 'docs') };
+    mkdirSync(projectDir, { recursive: true });
+    const floorMs = [await timeIoFloor(dir, corpus.docsDir, 1)];
     writeProject(projectDir, {
       // Short polling: with an instant model, waiting between polls would only measure the poll interval.
       polling: { initialIntervalMs: 250, maxIntervalMs: 1000 },
       ...(size.oneShard ? { sharding: { maxRequestsPerJob: 1_000_000, maxBytesPerJob: 2_000_000_000 } } : {}),
+      ...(env.corpusCache ? { docsDir: corpus.docsDir } : {}),
     });
-    env.log(`${size.label}: truebatch run (I/O floor ${(floorMs[0]! / 1000).toFixed(1)} s)`);
+    const loadBefore = loadAverage();
+    const naive = size.naive ? await runNaive(env, size, dir, projectDir, corpus.docsDir) : undefined;
+    await flushDisk();
+    const readOnceMs = measureReadOnce(corpus.docsDir);
+    const planRun = await runTruebatch(env, projectDir, 'http://127.0.0.1:9', size.timeoutMs, 'plan');
+    const plan = { wallMs: planRun.wallMs, cliPeakRss: planRun.peakRssBytes, readOnceMs };
+    env.log(`${size.label}: plan ${(plan.wallMs / 1000).toFixed(1)} s (read once ${(readOnceMs / 1000).toFixed(1)} s); truebatch run (I/O floor ${(floorMs[0]! / 1000).toFixed(1)} s)`);
     const emulator = await startEmulatorChild(
       { cliPath: env.cliPath, dir, apiKey: BENCH_API_KEY, jobDurationMs: 0, baseEnv: env.baseEnv, timeoutMs: size.timeoutMs + MINUTE },
       env.cleanup,
@@ -161,7 +240,7 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       "SELECT (SELECT COUNT(*) FROM jobs) AS jobs, (SELECT COUNT(*) FROM requests WHERE state = 'valid') AS valid",
     );
     const phases = phasesOf(projectDir, cli.startedAtMs);
-    floorMs.push(await timeIoFloor(dir, join(projectDir, 'docs'), 2));
+    floorMs.push(await timeIoFloor(dir, corpus.docsDir, 2));
     const status = cli.timedOut ? 'timed out' : cli.code === 0 ? 'ok' : 'failed';
     const note = status === 'ok' ? undefined : `exit ${cli.code ?? cli.signal}: ${logTail(join(dir, 'cli.log'))}`;
     env.log(`${size.label}: ${status} in ${(cli.wallMs / 1000).toFixed(1)} s, CLI peak RSS ${formatBytes(cli.peakRssBytes)}`);
@@ -183,6 +262,9 @@ export async function runThroughput(size: SizeSpec, env: BenchEnv): Promise<Thro
       bytesDownloaded: filesBytes(join(projectDir, '.truebatch', 'results')),
       floorMs: Math.min(...floorMs),
       ...(phases === undefined ? {} : { phases }),
+      ...(naive === undefined ? {} : { naive }),
+      plan,
+      loadBefore,
     };
   } finally {
     env.log(`${size.label}: removing ${dir}`);

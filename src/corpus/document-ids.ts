@@ -15,8 +15,10 @@ export type RecordedPath = (id: string) => string | undefined;
 
 /** The ids used so far in a scan: a second file with an id is refused, naming the file that keeps it. */
 export class DocumentIds {
-  /** Each id's file in this scan, and whether an earlier plan had recorded it (read at claim time: planning records as it goes). */
-  readonly #firstOfId = new Map<string, { path: string; recorded: boolean }>();
+  /** Each id's file in this scan (a string per id, not an object: a million ids are held at once). */
+  readonly #firstOfId = new Map<string, string>();
+  /** The ids whose file an earlier plan had recorded (read at claim time: planning records as it goes). */
+  readonly #recordedIds = new Set<string>();
   readonly #recordedPath: RecordedPath;
   readonly #stillHolds: (recordedPath: string, id: string) => boolean;
   readonly #idField: string | undefined;
@@ -32,14 +34,15 @@ export class DocumentIds {
   claim(id: string, path: string): string | undefined {
     const first = this.#firstOfId.get(id);
     if (first !== undefined) {
-      return this.#clash(id, path, first.path, first.recorded ? 'an earlier run used it' : 'it comes first in path order');
+      return this.#clash(id, path, first, this.#recordedIds.has(id) ? 'an earlier run used it' : 'it comes first in path order');
     }
     const recorded = this.#recordedPath(id);
     // The recorded file keeps the id without claiming it now: it claims it when the scan reaches it.
     if (recorded !== undefined && recorded !== path && this.#stillHolds(recorded, id)) {
       return this.#clash(id, path, recorded, 'an earlier run used it');
     }
-    this.#firstOfId.set(id, { path, recorded: recorded === path });
+    this.#firstOfId.set(id, path);
+    if (recorded === path) this.#recordedIds.add(id);
     return undefined;
   }
 

@@ -33,6 +33,19 @@ describe('several shards', () => {
     expect(project.read((ledger) => ledger.requestCounts('extract')).valid).toBe(5);
   });
 
+  it('the first job is submitted while later documents are still planned, and a crash then submits nothing twice', async () => {
+    const project = await fakeProject({ docs: 5, limits: { maxRequestsPerJob: 2 } });
+    await project.crashAt('after-upload');
+    // The first job (two documents) was cut and uploaded before planning had recorded the other three.
+    const recorded = project.read((ledger) => Object.values(ledger.requestCounts('extract')).reduce((sum, n) => sum + n, 0));
+    expect(recorded).toBeLessThan(5);
+    expect(project.read((ledger) => ledger.jobs())).toHaveLength(1);
+    await project.run();
+    expectOneRemoteJobPerShard(project, 3);
+    expect(project.read((ledger) => ledger.requestCounts('extract')).valid).toBe(5);
+    expect(project.outputs()).toHaveLength(5);
+  });
+
   it("a canary samples the stage's largest documents", async () => {
     const project = await fakeProject({ docs: 5, stageYaml: 'canary: { size: 2, minValidRate: 1 }' });
     await project.run();

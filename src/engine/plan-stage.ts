@@ -33,7 +33,11 @@ export interface StagePlan {
    * revives, or work a stop left unsent.
    */
   resubmissions: number;
-  /** Per request key of a listed document: the state planning leaves it in (what the run then submits: `pending`). */
+  /**
+   * Per request key of a listed document: the state planning leaves it in (what the run then submits: `pending`).
+   * Kept by a preview only (`truebatch plan` lays it over the ledger); a run reads its work from the ledger, and a
+   * million keys would take ~150 MB.
+   */
   decided: Map<string, DecidedRequest>;
   /** Keys whose request changed (new fingerprint): the run drops their old output and answers them afresh. */
   redone: Set<string>;
@@ -112,7 +116,11 @@ function emptyPlan(stage: string): StagePlan {
  * expected-count mismatch.
  */
 export async function planStage(
-  input: { config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview'; upstream?: UpstreamView | undefined },
+  input: {
+    config: ProjectConfig; ledger: Ledger; memory: PlanMemory; mode: 'record' | 'preview'; upstream?: UpstreamView | undefined;
+    /** Run after every `every` documents, with what is recorded so far committed and no transaction open (the run submits then). */
+    meanwhile?: { every: number; run: () => Promise<void> } | undefined;
+  },
   stage: StageConfig,
 ): Promise<StagePlan> {
   const { config, ledger, mode } = input;
@@ -145,11 +153,16 @@ export async function planStage(
   };
   // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
   const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documents.pathOf(stage.name, id)) : new DocumentIds();
-  await ledger.batched(async (tick) => {
+  let sinceMeanwhile = 0;
+  await ledger.batched(async (tick, outside) => {
     for await (const entry of preparedEntries(entries, recipe)) {
       if (entry.kind === 'prepared') planPrepared(input, stage, { validator, shared, ids }, entry, plan);
       else (entry.kind === 'excluded' ? plan.excluded : plan.invalid).push({ path: entry.path, reason: entry.reason });
       tick();
+      if (input.meanwhile && ++sinceMeanwhile >= input.meanwhile.every) {
+        sinceMeanwhile = 0;
+        await outside(input.meanwhile.run);
+      }
     }
   });
   if (stage.input.kind === 'files') {
@@ -234,7 +247,7 @@ function planPrepared(
   const willSubmit = decision.state === 'pending';
   if (willSubmit && reuseStoredAnswer(input, stage, context.validator, key, document.id, fingerprint)) {
     plan.requests.cached++;
-    plan.decided.set(key, { state: 'cached' });
+    if (mode === 'preview') plan.decided.set(key, { state: 'cached' });
     return;
   }
   plan.requests[outcome]++;
@@ -244,5 +257,5 @@ function planPrepared(
     !ledger.uploads.liveUpload(attachment.contentHash, stage.documents.maxJobWaitMs)) {
     plan.uploads.set(attachment.contentHash, attachment.sizeBytes);
   }
-  plan.decided.set(key, { state: decision.state, ...(fresh ? { fresh } : {}) });
+  if (mode === 'preview') plan.decided.set(key, { state: decision.state, ...(fresh ? { fresh } : {}) });
 }

@@ -72,7 +72,8 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   const plans: StagePlan[] = [];
   for (const stage of stages) {
     if (stage.input.kind !== 'files') continue;
-    const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record' }, stage);
+    const meanwhile = submitWhilePlanning(context, stage, stages, runStartedAt);
+    const plan = await planStage({ config: context.config, ledger: context.ledger, memory, mode: 'record', meanwhile }, stage);
     plans.push(plan);
     reportPlan(context, stage, plan);
   }
@@ -157,6 +158,35 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     await watchJobs(context, names, schedule, wakeAt);
   }
   return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: false, retries: summarizeRetries(context.ledger, runStartedAt) };
+}
+
+/**
+ * While a files stage is planned, cuts and submits each full job as soon as its requests are recorded, so the
+ * provider works on the first jobs while later documents are still read. Planning pauses meanwhile, its recorded
+ * requests committed and no transaction open, so jobs are recorded and made durable in the same order as when cut
+ * after planning, and cut the same: only full jobs, in request order. Finished jobs are collected after planning
+ * (its workers and the collecting one at once would take the run over its memory target). Not for a canary (it needs
+ * the largest documents of the whole stage) or an expected count (checked when planning ends, before anything is
+ * sent). An error ends the run at once, as it would after planning; the next run plans the rest.
+ */
+function submitWhilePlanning(
+  context: EngineContext,
+  stage: StageConfig,
+  stages: readonly StageConfig[],
+  runStartedAt: number,
+): { every: number; run: () => Promise<void> } | undefined {
+  const full = context.config.sharding.maxRequestsPerJob;
+  if (stage.input.kind !== 'files' || stage.canary || stage.input.expectedCount !== undefined || !Number.isFinite(full)) return undefined;
+  return {
+    every: full,
+    run: async () => {
+      while (context.ledger.requestCounts(stage.name).pending >= Math.max(full, stage.batching.minRequests)) {
+        const [job] = await shardStage(context, stage, runStartedAt, { maxJobs: 1, maxRequests: full });
+        if (!job) return;
+        await submitJobs(context, stages);
+      }
+    },
+  };
 }
 
 /** The wait before the `pass`-th pass in a row that could not do its work: doubling from the polling interval, capped. */

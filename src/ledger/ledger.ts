@@ -106,12 +106,11 @@ export class Ledger {
   }
 
   /**
-   * Runs an async loop whose writes are grouped into one transaction per `every` calls to `tick`, instead of one
-   * per write: much faster on large corpora. What is committed is always whole; a crash loses at most one group,
-   * which the idempotent steps redo.
+   * Runs an async loop whose writes are grouped into one transaction per `every` ticks (a crash loses at most one group, which
+   * the idempotent steps redo). `outside(fn)` commits it and runs `fn` with none open: its writes commit (and flush) in order.
    */
-  async batched<T>(work: (tick: () => void) => Promise<T>, every = 500): Promise<T> {
-    if (this.db.inTransaction) return work(() => {});
+  async batched<T>(work: (tick: () => void, outside: <R>(fn: () => Promise<R>) => Promise<R>) => Promise<T>, every = 500): Promise<T> {
+    if (this.db.inTransaction) return work(() => {}, (fn) => fn());
     let count = 0;
     this.db.exec('BEGIN');
     try {
@@ -120,6 +119,9 @@ export class Ledger {
           this.db.exec('COMMIT');
           this.db.exec('BEGIN');
         }
+      }, (fn) => {
+        this.db.exec('COMMIT');
+        return fn().finally(() => this.db.inTransaction || this.db.exec('BEGIN'));
       });
     } finally {
       if (this.db.inTransaction) this.db.exec('COMMIT');
