@@ -18,7 +18,7 @@ import {
   type ProviderEntry,
   type Random,
 } from './providers/index.ts';
-import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
+import { randomId, systemClock, type Clock } from './shared/index.ts';
 
 /** The folder of truebatch's own files in a project. */
 export function stateDirOf(config: ProjectConfig): string {
