@@ -79,6 +79,24 @@ describe('truebatch audit (end to end)', () => {
     expect(markdown.stdout).toContain('/year');
   });
 
+  it('audits on the embedded emulator, whose divergence comes from the project config (emulator.faults.divergence)', async () => {
+    const project = makeProject({ count: 20, extraYaml: "emulator: { faults: { divergence: { rate: 0.5, fields: { '/findings': 'drop-item' } } } }" });
+    const path = join(project, 'truebatch.config.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^provider: gemini$/m, 'provider: emulator'));
+    expect((await runCli(['run', '--project', project])).code).toBe(0);
+    const first = await runCli(['audit', '--project', project, '--stage', 'extract', '--sample', '20', '--json']);
+    expect(first.code).toBe(0);
+    const audit = JSON.parse(first.stdout) as AuditOutput;
+    const findings = audit.fields.find((field) => field.path === '/findings');
+    // A list cut to nothing breaks the schema's minItems: such answers are invalid, the others disagree on /findings.
+    expect(findings).toMatchObject({ kind: 'set', n: audit.compared });
+    expect(audit.invalid + findings!.n - findings!.agree).toBeGreaterThan(0);
+    expect(audit.overall).toMatchObject({ agree: findings!.agree, n: 20 });
+    for (const field of audit.fields.filter((each) => each.path !== '/findings')) expect(field).toMatchObject({ agree: audit.compared, n: audit.compared });
+    const again = await runCli(['audit', '--project', project, '--stage', 'extract', '--sample', '20', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ reused: 20, costUsd: 0, fields: audit.fields });
+  });
+
   it('refuses without budget headroom (exit 4), and without a Gemini key (exit 2), before any call', async () => {
     const project = makeProject({ count: 6 });
     const { server, env } = await emulator();

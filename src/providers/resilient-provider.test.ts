@@ -159,4 +159,14 @@ describe('resilientProvider over Gemini', () => {
     await expect(provider.interactive?.generate({ model: 'gemini-2.5-flash', key: 'k', requestJson })).rejects.toMatchObject({ status: 500 });
     expect(emulator.stats().endpointCalls['models.generateContent']).toBe(3);
   });
+
+  it('reports a request the model refuses as a non-retryable 400, asked once, with the key nowhere in the message', async () => {
+    const emulator = await start();
+    const { provider, retries } = resilient(emulator);
+    const refused = provider.interactive?.generate({ model: 'gemini-2.5-flash', key: 'doc-9', requestJson: JSON.stringify({ contents: [] }) });
+    await expect(refused).rejects.toMatchObject({ status: 400, isRetryable: false, message: expect.stringContaining('generateContent(doc-9)') });
+    await expect(refused).rejects.not.toThrow(KEY);
+    expect(retries).toEqual([]);
+    expect(emulator.stats().endpointCalls['models.generateContent']).toBe(1);
+  });
 });
