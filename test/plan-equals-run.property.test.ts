@@ -3,7 +3,7 @@
  * run submits from inputs that exist at plan time, with their count and estimated tokens. Seeded sequences of
  * operations drive small projects (1–2 stages, a few documents) through runs with emulator faults (invalid answers,
  * given-up requests), detached and interrupted runs, edited, added and deleted documents, changed prompts,
- * maxAttempts and validation rules, and deleted or damaged outputs. Before each run the plan is taken (in process,
+ * maxAttempts and validation rules, and deleted or damaged outputs; every third sequence runs its first stage as two variants. Before each run the plan is taken (in process,
  * as `plan --json --keys` prints it), and must leave the ledger as it was; after the run, the ledger's newly sent
  * jobs say what was submitted (noted as each is sent). A submitted key outside the plan must be a retry of an answer that was in flight at
  * plan time, or a downstream document whose upstream answer the plan listed as on its way. Real emulator over HTTP,
@@ -111,8 +111,13 @@ describe('plan says what stops a run', () => {
 async function runSequence(seed: number, steps: number): Promise<number> {
   const random = seededRandom(seed);
   const model = newProject(random);
+  // Every third sequence runs extract as two variants (#19), without a draw: the operations stay those of the seed.
+  if (seed % 3 === 0) {
+    model.variants = true;
+    writeProject(model);
+  }
   const server = await startTestEmulator(seed);
-  const history: string[] = [`new project (${model.twoStages ? 2 : 1} stages, ${model.docs.size} documents)`];
+  const history: string[] = [`new project (${model.twoStages ? 2 : 1} stages${model.variants ? ', extract in 2 variants' : ''}, ${model.docs.size} documents)`];
   let compared = 0;
   try {
     for (let step = 0; step < steps; step++) {
