@@ -14,7 +14,7 @@ export const ExitCode = {
   usage: 2,
   /** Finished, but some requests were given up. */
   givenUp: 3,
-  /** Stopped before submitting because a budget would be exceeded. */
+  /** Stopped before submitting (or, for `audit`, before an interactive call) because a budget would be exceeded. */
   budget: 4,
   /** Detached (`--detach`) with work still pending at the provider. */
   detached: 5,

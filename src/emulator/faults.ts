@@ -180,8 +180,8 @@ export const divergenceSchema = z
   .object({
     rate,
     /**
-     * JSON pointer of a field in the answer (e.g. `/design`, `/meta/year`) -> how it changes: `number` (x1.5, or +1
-     * when 0), `drop-item` (the list loses its last item), `flip-enum` (the next value of the schema's enum, or a
+     * JSON pointer of a field in the answer (e.g. `/design`, `/meta/year`) -> how it changes: `number` (x1.5, rounded
+     * for an integer; 0 becomes 1), `drop-item` (the list loses its last item), `flip-enum` (the next value of the schema's enum, or a
      * boolean negated), `text` (other words).
      */
     fields: z.record(z.string().regex(/^\//, 'expected a JSON pointer such as /field'), z.enum(['number', 'drop-item', 'flip-enum', 'text'])),

@@ -14,3 +14,5 @@ export { previewRun, type RunPreview, type StagePreview } from './plan-run.ts';
 export { stageDocumentProblems } from './document-problems.ts';
 export { showRequest, type RequestPreview, type RequestPreviewStatus } from './show-request.ts';
 export type { RequestTarget } from './find-stage-request.ts';
+export { calibrated } from './costing.ts';
+export { withRepairNote } from './submission-line.ts';

@@ -1,4 +1,5 @@
 /** @module Ledger queries about money: estimated tokens, actual usage, committed spend and token calibration. */
+import { auditSpentUsd } from './audit-queries.ts';
 import type { Sql } from './sql.ts';
 
 /** A calibration ratio (actual ÷ estimated tokens) and how many jobs it summarises. */
@@ -48,7 +49,8 @@ export function committedUsd(sql: Sql, stage: string | undefined): number {
        WHERE state NOT IN ('planned', 'uploading', 'uploaded') AND (? IS NULL OR stage = ?)`,
     )
     .get(stage ?? null, stage ?? null) as { usd: number };
-  return row.usd;
+  // Interactive audit calls (#19) are spent money too: the budgets that hold batch jobs hold them.
+  return row.usd + auditSpentUsd(sql, stage);
 }
 
 /** Stores the calibration of `key` (e.g. `gemini-2.5-flash:input`). */

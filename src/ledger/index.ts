@@ -10,6 +10,7 @@ export type { CorpusIssue } from './document-queries.ts';
 export type { CacheQueries, CacheRow, CacheWithJobs } from './cache-queries.ts';
 export type { DocumentSource, UploadQueries, UploadRow } from './upload-queries.ts';
 export type { RecordedOutput } from './output-queries.ts';
+export type { AuditAnswer, AuditCallRecord, AuditCallTarget, AuditCandidate, AuditQueries, AuditRecord } from './audit-queries.ts';
 export { openLedger, ledgerError } from './open-ledger.ts';
 export { upgradeLegacyLedger, FINGERPRINT_FORMAT, type StoredRequestBody, type FingerprintUpgrade, type LegacyRules } from './fingerprint-upgrade.ts';
 export type {

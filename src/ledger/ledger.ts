@@ -7,10 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
-import {
-  applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus,
-  requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
-} from './request-queries.ts';
+import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, withdrawJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
 import { documentQueries, type DocumentQueries } from './document-queries.ts';
@@ -22,6 +19,7 @@ import { provenanceQueries, type ProvenanceQueries } from './provenance-queries.
 import { cacheQueries, type CacheQueries } from './cache-queries.ts';
 import { providerHealthQueries, type ProviderHealthQueries } from './provider-health-queries.ts';
 import { uploadQueries, type UploadQueries } from './upload-queries.ts';
+import { auditQueries, type AuditQueries } from './audit-queries.ts';
 
 export type { UpsertOutcome, RequestInput, RequestStatus, SubmittableRequest } from './request-queries.ts';
 
@@ -58,6 +56,8 @@ export class Ledger {
   readonly caches: CacheQueries;
   /** Uploaded PDFs and images, content-addressed, and the jobs that reference them (upload-queries.ts). */
   readonly uploads: UploadQueries;
+  /** Audits: interactive calls on a sample of valid requests, and their comparisons (audit-queries.ts, #19). */
+  readonly audits: AuditQueries;
 
   /** One transaction wrapper for every call: better-sqlite3 builds a wrapper per `db.transaction`, which is not free. */
   readonly #runInTransaction: (fn: () => unknown) => unknown;
@@ -75,6 +75,7 @@ export class Ledger {
     this.providerHealth = providerHealthQueries(this.sql);
     this.caches = cacheQueries(this.sql, clock);
     this.uploads = uploadQueries(this.sql, clock);
+    this.audits = auditQueries(this.sql, clock);
   }
 
   /** The ledger file. */

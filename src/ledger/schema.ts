@@ -243,4 +243,40 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS job_uploads_upload ON job_uploads (upload_id);
   `,
+  // #19 audit: a sample of a stage's valid batch requests asked again interactively and compared. Each audit run is
+  // a row; each of its calls is recorded as an intent before it is made (kind 'interactive', the only interactive
+  // calls truebatch makes), then answered (with the answer, tokens and standard-price cost) or failed. A call whose
+  // fingerprint was already answered is reused (`reused_from`, cost 0) instead of paid again.
+  `
+  CREATE TABLE audits (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    sample_size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE TABLE audit_calls (
+    id INTEGER PRIMARY KEY,
+    audit_id INTEGER NOT NULL REFERENCES audits (id),
+    request_id INTEGER NOT NULL REFERENCES requests (id),
+    doc_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('interactive')),
+    state TEXT NOT NULL CHECK (state IN ('intent', 'answered', 'failed')),
+    answer TEXT,
+    verdict TEXT CHECK (verdict IN ('valid', 'invalid', 'failed')),
+    comparison TEXT,
+    prompt_tokens INTEGER,
+    output_tokens INTEGER,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    reused_from INTEGER REFERENCES audit_calls (id),
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX audit_calls_audit ON audit_calls (audit_id);
+  CREATE INDEX audit_calls_fingerprint ON audit_calls (fingerprint, state);
+  `,
 ];

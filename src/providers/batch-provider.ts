@@ -201,6 +201,19 @@ export interface ContextCaches {
   findCachesByDisplayName(displayName: string): Promise<CachedContextInfo[]>;
 }
 
+/**
+ * The model asked at once, outside a batch (#19: an audit sends a sample of batch requests again to compare the
+ * answers). The only interactive calls truebatch makes; each is paid at the provider's standard price.
+ */
+export interface InteractiveModel {
+  /**
+   * Sends one stored wire request (what the provider's codec encoded for the batch line keyed `key`) to `model` and
+   * returns the answer. Not idempotent (it is paid for): the caller records its intent first. A refused request is
+   * a ProviderError, retryable only when the provider refused before answering (429, 503).
+   */
+  generate(options: { model: string; key: string; requestJson: string }): Promise<ModelResponse>;
+}
+
 /** The contract every batch provider implements. */
 export interface BatchProvider {
   /** e.g. `gemini`; also the name its result reader is registered under (see registry.ts). */
@@ -242,4 +255,6 @@ export interface BatchProvider {
   readResults(path: string): AsyncIterable<ResultItem>;
   /** Explicit context caches, when the provider has them. */
   readonly caches?: ContextCaches;
+  /** Interactive calls for audits, when the provider offers them. */
+  readonly interactive?: InteractiveModel;
 }

@@ -131,6 +131,20 @@ export function runProviderContract(options: ProviderContractOptions): void {
       }
     });
 
+    it('answers a batch line\'s request interactively, when it offers that, as its batch line was answered (#19)', async (context) => {
+      const interactive = provider().interactive;
+      if (interactive === undefined) return context.skip('the provider has no interactive calls');
+      const path = join(dir, 'results-interactive.jsonl');
+      await provider().downloadResults(requireValue(finishedJob, 'a finished job'), path);
+      const key = requireValue(keys[0], 'a key');
+      let batchText: string | undefined;
+      for await (const item of provider().readResults(path)) if (item.kind === 'response' && item.key === key) batchText = item.response.text;
+      const requestJson = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say hello number 1' }] }] });
+      const answer = await interactive.generate({ model, key, requestJson });
+      expect(answer.text).toBe(requireValue(batchText, 'the batch answer'));
+      expect(answer.usage?.totalTokens).toBeGreaterThan(0);
+    });
+
     it('finds exactly the created job by its display name, with counts', async () => {
       const job = requireValue(finishedJob, 'a finished job');
       const found = await provider().findJobsByDisplayName(displayName);

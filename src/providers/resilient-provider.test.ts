@@ -145,4 +145,28 @@ describe('resilientProvider over Gemini', () => {
     expect(health.unhealthySince).toBeUndefined();
     expect(healthLog).toEqual([`unhealthy since ${answeredAt}`, `recovered at ${clock.now()}`]);
   });
+
+  it('keeps the interactive model, repeating a generate only when it was refused before an answer (429, 503) (#19)', async () => {
+    const emulator = await start({
+      faults: { http: [{ endpoint: 'models.generateContent', fault: 429, limit: 1 }, { endpoint: 'models.generateContent', fault: 500, nth: 2 }] },
+    });
+    const { provider, retries } = resilient(emulator);
+    const requestJson = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }] });
+    const answer = await provider.interactive?.generate({ model: 'gemini-2.5-flash', key: 'k', requestJson });
+    expect(answer?.text).toEqual(expect.any(String));
+    expect(retries.map((event) => `${event.endpoint} ${event.status}`)).toEqual(['generate 429']);
+    // A 500 may come after the model answered: never repeated, it is paid for.
+    await expect(provider.interactive?.generate({ model: 'gemini-2.5-flash', key: 'k', requestJson })).rejects.toMatchObject({ status: 500 });
+    expect(emulator.stats().endpointCalls['models.generateContent']).toBe(3);
+  });
+
+  it('reports a request the model refuses as a non-retryable 400, asked once, with the key nowhere in the message', async () => {
+    const emulator = await start();
+    const { provider, retries } = resilient(emulator);
+    const refused = provider.interactive?.generate({ model: 'gemini-2.5-flash', key: 'doc-9', requestJson: JSON.stringify({ contents: [] }) });
+    await expect(refused).rejects.toMatchObject({ status: 400, isRetryable: false, message: expect.stringContaining('generateContent(doc-9)') });
+    await expect(refused).rejects.not.toThrow(KEY);
+    expect(retries).toEqual([]);
+    expect(emulator.stats().endpointCalls['models.generateContent']).toBe(1);
+  });
 });

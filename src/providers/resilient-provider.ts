@@ -5,8 +5,8 @@
  * upload resumes inside the provider, and a create is reconciled by the engine (it is not idempotent).
  */
 import type { Clock } from '../shared/index.ts';
-import type { BatchProvider, ContextCaches, DocumentFiles } from './batch-provider.ts';
-import { isTransient, withRetries, type Random, type RetryEvent, type RetryPolicy } from './retry-policy.ts';
+import type { BatchProvider, ContextCaches, DocumentFiles, InteractiveModel } from './batch-provider.ts';
+import { isRefusedBeforeAnswer, isTransient, withRetries, type Random, type RetryEvent, type RetryPolicy } from './retry-policy.ts';
 
 /** What {@link ProviderHealth} tells its observer (the ledger records both). */
 export interface HealthObserver {
@@ -127,7 +127,17 @@ export function resilientProvider(provider: BatchProvider, options: ResilienceOp
     readResults: (path) => provider.readResults(path),
     ...(provider.documents === undefined ? {} : { documents: resilientDocuments(provider.documents, watched, retried) }),
     ...(provider.caches === undefined ? {} : { caches: resilientCaches(provider.caches, watched, retried) }),
+    ...(provider.interactive === undefined ? {} : { interactive: resilientInteractive(provider.interactive, watched, options) }),
   };
+}
+
+/**
+ * Interactive calls are paid for and not idempotent: repeated only when the provider refused before answering
+ * (429, 503), never after a network failure or another error, when the call may have been answered.
+ */
+function resilientInteractive(interactive: InteractiveModel, watched: Watched, options: ResilienceOptions): InteractiveModel {
+  const retry = { policy: options.policy, clock: options.clock, random: options.random, retryable: isRefusedBeforeAnswer, onRetry: (event: RetryEvent) => options.observer?.retried?.(event) };
+  return { generate: (request) => withRetries('generate', retry, () => watched(() => interactive.generate(request))) };
 }
 
 type Watched = <T>(call: () => Promise<T>) => Promise<T>;

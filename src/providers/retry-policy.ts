@@ -42,6 +42,11 @@ export function isTransient(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.isRetryable;
 }
 
+/** Whether the provider refused the call before doing any work (429 quota, 503 overloaded): safe to repeat a POST. */
+export function isRefusedBeforeAnswer(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && (error.status === 429 || error.status === 503);
+}
+
 /**
  * The wait before retry number `retry` (1 = the first retry): the provider's hint when there is one, else full
  * jitter, a uniform draw in [0, min(maxDelayMs, initialDelayMs * 2^(retry-1))).
@@ -60,6 +65,8 @@ export interface RetryOptions {
   /** Told before each wait (to count retries by endpoint and status). */
   onRetry?: (event: RetryEvent) => void;
   signal?: AbortSignal;
+  /** Which failures are retried. @default isTransient */
+  retryable?: (error: unknown) => error is ProviderError;
 }
 
 /**
@@ -72,7 +79,7 @@ export async function withRetries<T>(endpoint: string, options: RetryOptions, ca
     try {
       return await call();
     } catch (error) {
-      if (!isTransient(error) || attempt >= policy.attempts) throw error;
+      if (!(options.retryable ?? isTransient)(error) || attempt >= policy.attempts) throw error;
       const delayMs = retryDelay(policy, attempt, random, error.retryAfterMs);
       options.onRetry?.({ endpoint, status: failureStatus(error), delayMs });
       await clock.sleep(delayMs, options.signal);

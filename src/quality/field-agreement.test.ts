@@ -77,6 +77,12 @@ describe('compareAnswers', () => {
     expect(lenient['/outcomes']?.agrees).toBe(true);
   });
 
+  it('counts repeated items, so dropping a repeat is a difference', () => {
+    const repeated = byPath(compareAnswers(undefined, { tags: ['a', 'a', 'b'] }, { tags: ['a', 'b'] }));
+    expect(repeated['/tags']?.agreement).toBeCloseTo(2 / 3);
+    expect(repeated['/tags']?.agrees).toBe(false);
+  });
+
   it('compares objects inside lists by their canonical JSON, whatever the key order', () => {
     const a = { findings: [{ name: 'pH', value: 6.5 }, { name: 'K', value: 120 }] };
     const b = { findings: [{ value: 120, name: 'K' }, { value: 6.5, name: 'pH' }] };

@@ -9,7 +9,7 @@ import { appendPointer, isGeminiSchema, toJsonSchema } from '../validation/index
 
 /**
  * How a field is compared: `exact` (enums, ids, booleans, integer ids), `number` (within a relative tolerance),
- * `set` (lists, by Jaccard overlap of normalised items) or `text` (prose, by token Jaccard of normalised text).
+ * `set` (lists, by Jaccard overlap of normalised items, counted as a multiset) or `text` (prose, by token Jaccard of normalised text).
  */
 export type FieldKind = 'exact' | 'number' | 'set' | 'text';
 
@@ -125,7 +125,7 @@ function score(kind: FieldKind, a: unknown, b: unknown, settings: Required<Compa
     case 'number':
       return numbersAgree(a, b, settings.numberTolerance) ? 1 : 0;
     case 'set':
-      return jaccard(itemSet(a), itemSet(b));
+      return bagJaccard(itemBag(a), itemBag(b));
     case 'text':
       return typeof a === 'string' && typeof b === 'string' ? textSimilarity(a, b) : canonicalJson(a) === canonicalJson(b) ? 1 : 0;
   }
@@ -138,10 +138,25 @@ function numbersAgree(a: unknown, b: unknown, tolerance: number): boolean {
   return Math.abs(x - y) <= tolerance * Math.max(Math.abs(x), Math.abs(y));
 }
 
-/** A list's items as normalised keys: prose normalised, objects as canonical JSON; a non-list is one item. */
-function itemSet(value: unknown): Set<string> {
-  const items = Array.isArray(value) ? value : [value];
-  return new Set(items.map((item) => (typeof item === 'string' ? `s:${normaliseText(item)}` : `j:${canonicalJson(item)}`)));
+/** A list's items as normalised keys with their counts: prose normalised, objects as canonical JSON; a non-list is one item. */
+function itemBag(value: unknown): Map<string, number> {
+  const bag = new Map<string, number>();
+  for (const item of Array.isArray(value) ? value : [value]) {
+    const key = typeof item === 'string' ? `s:${normaliseText(item)}` : `j:${canonicalJson(item)}`;
+    bag.set(key, (bag.get(key) ?? 0) + 1);
+  }
+  return bag;
+}
+
+/** Jaccard of two multisets (shared counts over all counts): order does not matter, a dropped repeat does. */
+function bagJaccard(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let shared = 0;
+  let all = 0;
+  for (const key of new Set([...a.keys(), ...b.keys()])) {
+    shared += Math.min(a.get(key) ?? 0, b.get(key) ?? 0);
+    all += Math.max(a.get(key) ?? 0, b.get(key) ?? 0);
+  }
+  return all === 0 ? 1 : shared / all;
 }
 
 /** Token Jaccard similarity of two texts after normalisation; two empty texts are the same. */

@@ -4,6 +4,7 @@
  */
 import { displayPath, type ProjectConfig } from '../config/index.ts';
 import { createPriceTable, type PriceTable } from '../cost/index.ts';
+import { summariseAudit } from '../quality/index.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { ConfigError, type Clock } from '../shared/index.ts';
 import { PriceLookup } from './cost-tally.ts';
@@ -74,5 +75,9 @@ export function buildReport(ledger: Ledger, config: ProjectConfig, options: Repo
     stages: [...accumulators.values()].map((accumulator) => accumulator.stageReport()),
     total: total.figures(),
     providerRetries: ledger.providerHealth.retryCounts(),
+    audits: stages.flatMap((stage) => {
+      const audit = ledger.audits.latest(stage);
+      return audit === undefined ? [] : [summariseAudit(audit)];
+    }),
   };
 }

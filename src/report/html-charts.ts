@@ -1,11 +1,12 @@
 /**
- * @module The report's two charts as inline SVG, drawn by hand: cost per stage (batch next to the interactive
- * equivalent) and each stage's documents by outcome. Every chart has a title and description for screen readers,
+ * @module The report's charts as inline SVG, drawn by hand: cost per stage (batch next to the interactive
+ * equivalent), each stage's documents by outcome, and an audit's agreement per field with its interval. Every chart has a title and description for screen readers,
  * every mark a tooltip, and the colours are the Okabe–Ito colour-blind-safe palette darkened for white text.
  */
 import { formatUsd } from '../cost/index.ts';
 import { costProblem, countText, percentText } from './format-values.ts';
 import { escapeHtml } from './html-text.ts';
+import type { AuditSummary } from '../quality/index.ts';
 import type { StageReport } from './report-types.ts';
 
 /** Chart colours, also used by the page's legend swatches. */
@@ -151,6 +152,42 @@ export function outcomeChart(stages: readonly StageReport[]): string {
       }
       x += segment;
     }
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** One bar per field of an audit (#19): the share of documents whose batch and interactive answers agree, with its 95% interval as a whisker. */
+export function agreementChart(audit: AuditSummary): string {
+  const left = 170;
+  const right = 70;
+  const top = 34;
+  const rowHeight = 30;
+  const width = 560;
+  const plotWidth = width - left - right;
+  const rows = [...audit.fields.map((field) => ({ label: field.path === '' ? '(answer)' : field.path, rate: field })), { label: 'whole document', rate: audit.overall }];
+  const height = top + rows.length * rowHeight + 24;
+  const x = (share: number): number => left + share * plotWidth;
+  const id = `audit-chart-${audit.stage.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const parts = [
+    svgOpen(id, width, height, `Agreement of batch and interactive answers, ${audit.stage}`,
+      'Bar chart: for each field, the share of sampled documents whose batch and interactive answers agree, with its 95% interval. ' +
+        rows.map((row) => `${row.label}: ${percentText(row.rate.agree, row.rate.n)} of ${row.rate.n} (${(row.rate.interval.low * 100).toFixed(1)}% to ${(row.rate.interval.high * 100).toFixed(1)}%).`).join(' ')),
+  ];
+  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+    parts.push(`<line x1="${x(tick)}" x2="${x(tick)}" y1="${top - 6}" y2="${height - 20}" class="grid"/>` +
+      `<text x="${x(tick)}" y="${height - 6}" class="axis" text-anchor="middle">${tick * 100}%</text>`);
+  }
+  rows.forEach((row, index) => {
+    const rowTop = top + index * rowHeight;
+    const { rate, interval, agree, n } = row.rate;
+    const tip = `${row.label}: ${agree} of ${n} agree (${(rate * 100).toFixed(1)}%; 95% interval ${(interval.low * 100).toFixed(1)}%–${(interval.high * 100).toFixed(1)}%)`;
+    parts.push(`<text x="${left - 8}" y="${rowTop + 16}" class="axis-label" text-anchor="end"><title>${escapeHtml(row.label)}</title>${escapeHtml(shorten(row.label, 24))}</text>` +
+      `<rect x="${left}" y="${rowTop + 4}" width="${x(rate) - left}" height="16" fill="${CHART_COLOURS.valid}" rx="2"><title>${escapeHtml(tip)}</title></rect>` +
+      `<line x1="${x(interval.low)}" x2="${x(interval.high)}" y1="${rowTop + 12}" y2="${rowTop + 12}" class="whisker"/>` +
+      `<line x1="${x(interval.low)}" x2="${x(interval.low)}" y1="${rowTop + 6}" y2="${rowTop + 18}" class="whisker"/>` +
+      `<line x1="${x(interval.high)}" x2="${x(interval.high)}" y1="${rowTop + 6}" y2="${rowTop + 18}" class="whisker"/>` +
+      `<text x="${width - right + 8}" y="${rowTop + 16}" class="value">${escapeHtml(`${(rate * 100).toFixed(1)}%`)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -30,6 +30,7 @@ figcaption { font-weight: 600; margin-bottom: 6px; }
 svg.chart { display: block; width: 100%; height: auto; font-family: inherit; }
 svg.chart .grid { stroke: var(--line); stroke-width: 1; }
 svg.chart .baseline { stroke: var(--muted); stroke-width: 1.2; }
+svg.chart .whisker { stroke: #1f1f1f; stroke-width: 1.5; }
 svg.chart .axis { fill: var(--muted); font-size: 12px; }
 svg.chart .axis-label { fill: var(--fg); font-size: 13px; font-weight: 600; }
 svg.chart .legend { fill: var(--fg); font-size: 12.5px; }

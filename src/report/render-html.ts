@@ -5,8 +5,9 @@
 import {
   costProblem, costText, type CostField, countText, durationText, estimateCoverage, noProblemsText, percentText, requestsInStages,
 } from './format-values.ts';
-import { costChart, outcomeChart } from './html-charts.ts';
+import { agreementChart, costChart, outcomeChart } from './html-charts.ts';
 import { REPORT_CSS } from './html-style.ts';
+import { formatUsd } from '../cost/index.ts';
 import { escapeHtml, htmlTable, type HtmlCell } from './html-text.ts';
 import type { ActualCost, EstimatedCost, ReportFigures, RunReport, StageReport } from './report-types.ts';
 
@@ -139,6 +140,16 @@ function givenUpSection(stage: StageReport): string {
     (column) => column === 1);
 }
 
+/** Each stage's latest audit (#19): a chart of agreement per field with intervals, and the figures behind it. */
+function auditSection(report: RunReport): string {
+  return report.audits
+    .map((audit) => `<h3>${escapeHtml(audit.stage)}</h3>\n<p>${escapeHtml(
+      `${countText(audit.calls)} document(s) sampled (seed ${audit.seed}), ${countText(audit.compared)} compared, ` +
+        `${countText(audit.invalid)} invalid interactive answer(s), ${countText(audit.failed)} failed call(s); ${formatUsd(audit.costUsd)} paid at standard prices.`,
+    )}</p>\n<figure><figcaption>Agreement per field, with 95% intervals</figcaption>\n${agreementChart(audit)}\n</figure>`)
+    .join('\n');
+}
+
 /** The report as one self-contained HTML page. */
 export function renderHtml(report: RunReport): string {
   const withProblems = report.stages.filter((stage) => stage.problems.length > 0);
@@ -184,6 +195,7 @@ ${failuresSection(report)}
 ${withProblems.length === 0 ? `<p>${escapeHtml(noProblemsText(report.total))}</p>` : withProblems.map(problemsSection).join('\n')}
 <h2>Provider retries</h2>
 ${retriesSection(report)}
+${report.audits.length === 0 ? '' : `<h2>Audit (batch vs interactive answers)</h2>\n${auditSection(report)}`}
 ${withGivenUp.length === 0 ? '' : `<h2>Given up</h2>\n${withGivenUp.map(givenUpSection).join('\n')}`}
 <footer>Made by truebatch from the project's ledger (.truebatch/ledger.db).</footer>
 </main>

@@ -170,6 +170,26 @@ function givenUpSection(stage: StageReport): string | undefined {
   return `### ${cell(stage.stage)}\n\n${lines.join('\n')}`;
 }
 
+/** Each stage's latest audit: per-field agreement of batch and interactive answers, with 95% intervals (#19). */
+function auditSection(report: RunReport): string {
+  return report.audits
+    .map((audit) => {
+      const interval = (rate: { rate: number; interval: { low: number; high: number } }): string =>
+        `${percentOf(rate.rate)} (${percentOf(rate.interval.low)}–${percentOf(rate.interval.high)})`;
+      const rows = audit.fields.map((field) => [code(field.path === '' ? '(answer)' : field.path), cell(field.kind), `${field.agree}/${field.n}`, interval(field)]);
+      rows.push(['whole document', '', `${audit.overall.agree}/${audit.overall.n}`, interval(audit.overall)]);
+      const summary =
+        `${countText(audit.calls)} document(s) sampled (seed ${audit.seed}), ${countText(audit.compared)} compared, ` +
+        `${countText(audit.invalid)} invalid interactive answer(s), ${countText(audit.failed)} failed call(s); ${formatUsd(audit.costUsd)} paid at standard prices.`;
+      return `### ${cell(audit.stage)}\n\n${summary}\n\n${markdownTable(['field', 'kind', 'agree', 'agreement (95% interval)'], rows, (column) => column >= 2)}`;
+    })
+    .join('\n\n');
+}
+
+function percentOf(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
 /** The report as Markdown. */
 export function renderMarkdown(report: RunReport): string {
   const header = [
@@ -192,6 +212,7 @@ export function renderMarkdown(report: RunReport): string {
   const problems = report.stages.map(problemsSection).filter((text) => text !== undefined);
   sections.push(`## Top validation problems\n\n${problems.length === 0 ? noProblemsText(report.total) : problems.join('\n\n')}`);
   sections.push(`## Provider retries\n\n${retriesSection(report)}`);
+  if (report.audits.length > 0) sections.push(`## Audit (batch vs interactive answers)\n\n${auditSection(report)}`);
   const givenUp = report.stages.map(givenUpSection).filter((text) => text !== undefined);
   if (givenUp.length > 0) sections.push(`## Given up\n\n${givenUp.join('\n\n')}`);
   return `${sections.join('\n\n')}\n`;

@@ -8,6 +8,7 @@ import { renderMarkdown } from './render-markdown.ts';
 import { noProblemsText } from './format-values.ts';
 import { addRequest, openFixtureLedger, recordHistory, usage, writeReportProject } from './report-fixture.ts';
 import type { PricedCost, RunReport } from './report-types.ts';
+import { compareAnswers, summariseAudit } from '../quality/index.ts';
 
 let dir: string;
 let report: RunReport;
@@ -154,5 +155,35 @@ describe('provider retries', () => {
     } finally {
       rmSync(retryDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the audit section (#19)', () => {
+  const comparisons = Array.from({ length: 10 }, (_, index) =>
+    JSON.stringify(compareAnswers(undefined, { design: 'rct', n: 10 }, { design: index < 2 ? 'cohort' : 'rct', n: 10 })));
+  const audit = summariseAudit({
+    id: 1, stage: 'extract', seed: 3, sampleSize: 10, createdAt: 0, finishedAt: 1,
+    calls: comparisons.map((comparison, index) => ({
+      key: `k${index}`, docId: `d${index}`, state: 'answered' as const, verdict: 'valid' as const, comparison, costUsd: 0.001, reused: false, error: null,
+    })),
+  });
+
+  it('is left out when no audit was made', () => {
+    expect(report.audits).toEqual([]);
+    expect(renderMarkdown(report)).not.toContain('## Audit');
+    expect(renderHtml(report)).not.toContain('Audit (batch vs interactive answers)');
+  });
+
+  it('shows each field\'s agreement with its 95% interval, in Markdown and as a chart', () => {
+    const withAudit = { ...report, audits: [audit] };
+    const md = renderMarkdown(withAudit);
+    expect(md).toContain('## Audit (batch vs interactive answers)');
+    expect(md).toContain('| `/design` | text | 8/10 | 80.0% (49.0%–94.3%) |');
+    expect(md).toContain('| `/n` | number | 10/10 | 100.0% (72.2%–100.0%) |');
+    expect(md).toContain('| whole document |  | 8/10 | 80.0% (49.0%–94.3%) |');
+    const html = renderHtml(withAudit);
+    expect(html).toContain('<h2>Audit (batch vs interactive answers)</h2>');
+    expect(html).toContain('aria-labelledby="audit-chart-extract-title audit-chart-extract-desc"');
+    expect(html).toContain('/design: 8 of 10 agree (80.0%; 95% interval 49.0%–94.3%)');
   });
 });

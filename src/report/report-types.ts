@@ -1,4 +1,5 @@
 /** @module The shape of a run report: plain data, so it serialises to JSON as it is and renders to Markdown or HTML. */
+import type { AuditSummary } from '../quality/index.ts';
 
 /** A cost at interactive (standard) prices, at batch prices, and what batch saves. USD. */
 export interface PricedCost {
@@ -167,6 +168,8 @@ export interface RunReport {
   total: ReportFigures;
   /** Provider calls retried over all runs, by endpoint and status (HTTP status, or `network`), most first. */
   providerRetries: { endpoint: string; status: string; count: number }[];
+  /** Each reported stage's latest audit (#19): batch answers compared with interactive ones, field by field. */
+  audits: AuditSummary[];
 }
 
 /** How many problem groups a report lists per stage and for the run. */

@@ -1,5 +1,6 @@
 /** @module Every subcommand, registered on the root program. One module per command. */
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.ts';
 import { registerCollectAndCancelCommands } from './collect-cancel.ts';
 import { registerCompareCommand } from './compare.ts';
 import { registerEmulatorCommand } from './emulator.ts';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerInspectCommands(program);
   registerLineageCommand(program);
   registerReportCommand(program);
+  registerAuditCommand(program);
   registerCompareCommand(program);
   registerCollectAndCancelCommands(program);
   registerEmulatorCommand(program);

@@ -57,7 +57,9 @@ function alter(answer: unknown, path: string, change: Change, schema: JsonObject
 function changed(value: unknown, change: Change, enumValues: readonly unknown[] | undefined): unknown {
   switch (change) {
     case 'number':
-      return typeof value === 'number' ? (value === 0 ? 1 : value * 1.5) : undefined;
+      // An integer stays an integer, so the altered answer still passes an `integer` schema.
+      if (typeof value !== 'number') return undefined;
+      return value === 0 ? 1 : Number.isInteger(value) ? Math.round(value * 1.5) : value * 1.5;
     case 'drop-item':
       return Array.isArray(value) && value.length > 0 ? value.slice(0, -1) : undefined;
     case 'flip-enum': {

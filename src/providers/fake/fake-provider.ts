@@ -6,7 +6,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { InputError, NotFoundError, ProviderError } from '../../shared/index.ts';
 import type { BatchProvider, ProviderCapabilities } from '../batch-provider.ts';
 import { fakeContextCaches } from './fake-caches.ts';
-import { readFakeResults, type FakeRequestLine } from './fake-results.ts';
+import { fakeModelResponse, readFakeResults, type FakeRequestLine } from './fake-results.ts';
 import { FAKE_DEFAULT_LIMITS, FAKE_PROVIDER_NAME, type FakeBatchService } from './fake-service.ts';
 
 /** What the fake declares before a service sets its own limits. */
@@ -60,6 +60,18 @@ export function createFakeProvider(settings: { service: FakeBatchService }): Bat
     deleteFile: (name) => call('deleteFile', `deleteFile(${name})`, () => service.deleteFile(name)),
     readResults: readFakeResults,
     caches: fakeContextCaches(service.caches),
+    interactive: {
+      generate: ({ key, requestJson }) =>
+        call('generate', `generate(${key})`, () => {
+          const line = service.answerNow(key, JSON.parse(requestJson));
+          if (line === undefined) throw new ProviderError(FAKE_PROVIDER_NAME, `fake generate(${key}): no answer (scripted)`, { status: 500, isRetryable: false });
+          if ('error' in line) {
+            const { code, message } = line.error;
+            throw new ProviderError(FAKE_PROVIDER_NAME, `fake generate(${key}) failed: HTTP ${code}: ${message}`, { status: code, isRetryable: code === 429 || code >= 500 });
+          }
+          return fakeModelResponse(line.answer);
+        }),
+    },
   };
 }
 

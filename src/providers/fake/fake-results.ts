@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { readJsonl } from '../../shared/index.ts';
-import type { FinishKind, ResultItem, TokenUsage } from '../batch-provider.ts';
+import type { FinishKind, ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
 import type { FakeAnswer } from './fake-script.ts';
 
 /** One request line of an uploaded input file. */
@@ -64,23 +64,23 @@ export async function* readFakeResults(path: string): AsyncGenerator<ResultItem>
       yield { kind: 'error', key: value.key, lineNumber: line.lineNumber, error: value.error };
       continue;
     }
-    const { text, finishReason, usage } = value.answer;
-    yield {
-      kind: 'response',
-      key: value.key,
-      lineNumber: line.lineNumber,
-      response: {
-        text,
-        finish: fakeFinishKind(finishReason),
-        rawFinish: finishReason,
-        finishNote: `finish ${finishReason}`,
-        promptBlocked: undefined,
-        usage: { ...usage, thoughtsTokens: 0, cachedTokens: 0 },
-        modelVersion: 'fake',
-        raw: value.answer,
-      },
-    };
+    yield { kind: 'response', key: value.key, lineNumber: line.lineNumber, response: fakeModelResponse(value.answer) };
   }
+}
+
+/** A fake answer as a neutral {@link ModelResponse}. */
+export function fakeModelResponse(answer: FakeAnswerLine['answer']): ModelResponse {
+  const { text, finishReason, usage } = answer;
+  return {
+    text,
+    finish: fakeFinishKind(finishReason),
+    rawFinish: finishReason,
+    finishNote: `finish ${finishReason}`,
+    promptBlocked: undefined,
+    usage: { ...usage, thoughtsTokens: 0, cachedTokens: 0 },
+    modelVersion: 'fake',
+    raw: answer,
+  };
 }
 
 /**

@@ -3,7 +3,8 @@ import type { RefusedLine } from '../../shared/index.ts';
 
 /** The provider calls a script can make fail. */
 export type FakeOperation =
-  | 'uploadFile' | 'createJob' | 'getJob' | 'findJobsByDisplayName' | 'cancelJob' | 'downloadResults' | 'deleteFile' | 'uploadDocument' | 'listDocuments';
+  | 'uploadFile' | 'createJob' | 'getJob' | 'findJobsByDisplayName' | 'cancelJob' | 'downloadResults' | 'deleteFile' | 'uploadDocument' | 'listDocuments'
+  | 'generate';
 
 /** What the fake model says for one request. */
 export type FakeAnswer =

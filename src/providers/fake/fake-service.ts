@@ -99,6 +99,11 @@ export class FakeBatchService {
     this.#answerFn = answer;
   }
 
+  /** The model's answer to one request asked interactively: what its batch line would say (undefined: omitted). */
+  answerNow(key: string, request: unknown): FakeAnswerLine | FakeErrorLine | undefined {
+    return answerRequests([{ key, request }], this.#answerFn)[0];
+  }
+
   /** Every job the provider still knows, in creation order. */
   jobs(): RemoteJob[] {
     return [...this.#jobs.values()].filter((job) => this.#known(job)).map((job) => this.#view(job));
@@ -140,7 +145,7 @@ export class FakeBatchService {
   /** Calls and creates so far. */
   stats(): FakeStats {
     const operations: FakeOperation[] = [
-      'uploadFile', 'createJob', 'getJob', 'findJobsByDisplayName', 'cancelJob', 'downloadResults', 'deleteFile', 'uploadDocument', 'listDocuments',
+      'uploadFile', 'createJob', 'getJob', 'findJobsByDisplayName', 'cancelJob', 'downloadResults', 'deleteFile', 'uploadDocument', 'listDocuments', 'generate',
     ];
     return {
       calls: Object.fromEntries(operations.map((operation) => [operation, this.#calls.get(operation) ?? 0])) as Record<FakeOperation, number>,

@@ -21,6 +21,7 @@ import { DEFAULT_RETRY_POLICY, type Random, type RetryPolicy } from '../retry-po
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { geminiDocuments } from './gemini-documents.ts';
 import { GEMINI_PROVIDER_NAME, translatingErrors } from './gemini-errors.ts';
+import { geminiInteractive } from './gemini-interactive.ts';
 import { batchJobToRemoteJob, normaliseOperation } from './gemini-operation.ts';
 import { createGeminiRestClient } from './gemini-rest.ts';
 import { uploadResumable, UPLOAD_CHUNK_BYTES } from './gemini-resumable-upload.ts';
@@ -111,6 +112,7 @@ export function createGeminiProvider(settings: GeminiProviderSettings): BatchPro
     name: GEMINI_PROVIDER_NAME,
     capabilities: GEMINI_CAPABILITIES,
     documents: geminiDocuments(ai, secrets, clock),
+    interactive: geminiInteractive(rest),
 
     async uploadFile(path, { displayName }): Promise<UploadedFile> {
       const where = `uploadFile(${path})`;

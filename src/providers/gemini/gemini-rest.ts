@@ -26,6 +26,11 @@ export interface GeminiRestClient {
   getBatchOperation(name: string): Promise<unknown>;
   /** `GET {baseUrl}/{apiVersion}/files/{id}:download?alt=media`, streamed to `destPath` (removed on failure). */
   downloadFile(fileName: string, destPath: string, where: string): Promise<void>;
+  /**
+   * `POST {baseUrl}/{apiVersion}/models/{model}:generateContent` with a stored wire request as it is, byte for byte
+   * (the SDK would rebuild it from its own config shape): the GenerateContentResponse JSON, unvalidated.
+   */
+  generateContent(model: string, requestJson: string, where: string): Promise<unknown>;
 }
 
 /** The id part of `batches/<id>`; rejects anything else, as the SDK does before sending. */
@@ -79,6 +84,22 @@ export function createGeminiRestClient(settings: GeminiRestSettings): GeminiRest
             status: response.status,
             isRetryable: false,
           });
+        }
+      });
+    },
+
+    async generateContent(model, requestJson, where) {
+      const bare = model.startsWith('models/') ? model.slice('models/'.length) : model;
+      const url = geminiApiUrl(settings, `models/${encodeURIComponent(bare)}:generateContent`);
+      return translatingErrors(where, secrets, async () => {
+        const response = await fetch(url, { method: 'POST', headers: { 'x-goog-api-key': settings.apiKey, 'content-type': 'application/json' }, body: requestJson });
+        const body = await response.text();
+        if (!response.ok) throw httpStatusError(where, response.status, body, secrets, {}, response.headers.get('retry-after'));
+        try {
+          const answer: unknown = JSON.parse(body);
+          return answer;
+        } catch {
+          throw new ProviderError(GEMINI_PROVIDER_NAME, `Gemini ${where}: HTTP ${response.status} answer is not JSON`, { status: response.status, isRetryable: false });
         }
       });
     },

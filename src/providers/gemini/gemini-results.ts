@@ -98,13 +98,16 @@ export function parseResultLine(line: ParsedLine): ResultItem {
   if (responseValue === undefined || responseValue === null) {
     return malformed(lineNumber, 'has neither "response" nor "error"', raw());
   }
-  if (isEmbedResponse(responseValue)) {
-    const embedded = embedModelResponse(camelCaseKeys(responseValue));
-    return embedded.ok ? { kind: 'response', key, lineNumber, response: embedded.response } : malformed(lineNumber, embedded.reason, raw());
-  }
-  const parsed = responseSchema.safeParse(camelCaseKeys(responseValue));
-  if (!parsed.success) return malformed(lineNumber, `"response" is invalid: ${z.prettifyError(parsed.error)}`, raw());
-  return { kind: 'response', key, lineNumber, response: toModelResponse(parsed.data, responseValue) };
+  const read = readModelResponse(responseValue);
+  return read.ok ? { kind: 'response', key, lineNumber, response: read.response } : malformed(lineNumber, read.reason, raw());
+}
+
+/** A GenerateContentResponse (or an embedding response) as a {@link ModelResponse}, or why it cannot be read. */
+export function readModelResponse(value: unknown): { ok: true; response: ModelResponse } | { ok: false; reason: string } {
+  if (isEmbedResponse(value)) return embedModelResponse(camelCaseKeys(value));
+  const parsed = responseSchema.safeParse(camelCaseKeys(value));
+  if (!parsed.success) return { ok: false, reason: `"response" is invalid: ${z.prettifyError(parsed.error)}` };
+  return { ok: true, response: toModelResponse(parsed.data, value) };
 }
 
 /** Streams a downloaded result file as {@link ResultItem}s, one per non-blank line. */
