@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { FaultConfig } from '../src/emulator/faults.ts';
-import type { VariantComparison } from '../src/quality/compare-variants.ts';
+import type { VariantComparison } from '../src/quality/index.ts';
 import { runCli } from './support/cli.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { copySoilKVariants, outputFiles, queryLedger, useGeminiProvider } from './support/project.ts';
