@@ -3,7 +3,7 @@
  * run submits from inputs that exist at plan time, with their count and estimated tokens. Seeded sequences of
  * operations drive small projects (1–2 stages, a few documents) through runs with emulator faults (invalid answers,
  * given-up requests), detached and interrupted runs, edited, added and deleted documents, changed prompts,
- * maxAttempts and validation rules, and deleted or damaged outputs. Before each run the plan is taken (in process,
+ * maxAttempts and validation rules, and deleted or damaged outputs; a few more sequences run their first stage as two variants. Before each run the plan is taken (in process,
  * as `plan --json --keys` prints it), and must leave the ledger as it was; after the run, the ledger's newly sent
  * jobs say what was submitted (noted as each is sent). A submitted key outside the plan must be a retry of an answer that was in flight at
  * plan time, or a downstream document whose upstream answer the plan listed as on its way. Real emulator over HTTP,
@@ -48,6 +48,12 @@ describe('plan equals run', () => {
     for (let seed = 1; seed <= SEQUENCES; seed++) compared += await runSequence(seed, STEPS);
     console.info(`plan equals run: ${compared} states compared`);
     expect(compared).toBeGreaterThanOrEqual(MIN_STATES);
+  }, 240_000);
+
+  it('plan lists exactly what the next run submits when the first stage runs as two variants (#19)', async () => {
+    let compared = 0;
+    for (const seed of [3, 6, 9]) compared += await runSequence(seed, STEPS, { variants: true });
+    expect(compared).toBeGreaterThanOrEqual(30);
   }, 240_000);
 
   it('after maxAttempts rises on a stage with given-up requests, plan lists the requests the run then submits', async () => {
@@ -108,11 +114,15 @@ describe('plan says what stops a run', () => {
 });
 
 /** Runs one seeded sequence; returns how many states it compared. Fails with the seed and the operations so far. */
-async function runSequence(seed: number, steps: number): Promise<number> {
+async function runSequence(seed: number, steps: number, options: { variants?: boolean } = {}): Promise<number> {
   const random = seededRandom(seed);
   const model = newProject(random);
+  if (options.variants) {
+    model.variants = true;
+    writeProject(model);
+  }
   const server = await startTestEmulator(seed);
-  const history: string[] = [`new project (${model.twoStages ? 2 : 1} stages, ${model.docs.size} documents)`];
+  const history: string[] = [`new project (${model.twoStages ? 2 : 1} stages${model.variants ? ', extract in 2 variants' : ''}, ${model.docs.size} documents)`];
   let compared = 0;
   try {
     for (let step = 0; step < steps; step++) {

@@ -3,12 +3,12 @@
  * each variant into its own folder; `compare` shows their cost and agreement; editing one variant's prompt
  * resubmits that variant only.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { FaultConfig } from '../src/emulator/faults.ts';
-import type { VariantComparison } from '../src/quality/compare-variants.ts';
+import type { VariantComparison } from '../src/quality/index.ts';
 import { runCli } from './support/cli.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { copySoilKVariants, outputFiles, queryLedger, useGeminiProvider } from './support/project.ts';
@@ -62,6 +62,13 @@ describe('variants (end to end)', () => {
 
     const human = await runCli(['compare', '--project', project, '--stage', 'stage_1a'], env);
     expect(human.stdout).toContain('flash vs flash-lite: 24 document(s) valid in both');
+
+    // A damaged output is named and left out, not compared as it is.
+    const liteDir = join(project, 'outputs', 'stage_1a', 'flash-lite');
+    const damaged = join(liteDir, outputFiles(liteDir)[0] ?? '');
+    writeFileSync(damaged, '{"paper_metadata": ');
+    const withDamage = JSON.parse((await runCli(['compare', '--project', project, '--stage', 'stage_1a', '--json'], env)).stdout) as VariantComparison;
+    expect(withDamage.pairs[0]).toMatchObject({ documents: 23, unreadable: [{ path: damaged }] });
 
     // Editing the lite variant's prompt: one new job, for that variant only; flash's keys go out once.
     const jobsBefore = jobsByStage(project);

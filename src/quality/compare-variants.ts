@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { StageConfig } from '../config/index.ts';
 import type { PriceTable } from '../cost/index.ts';
-import { summarizeStages, type ActualStageCost } from '../engine/index.ts';
+import { summarizeStages, type ActualStageCost, type StageSummary } from '../engine/index.ts';
 import type { FailureCount, FieldCount, Ledger, RepairCount } from '../ledger/index.ts';
 import { ConfigError, errorMessage } from '../shared/index.ts';
 import { agreementRate, compareAnswers, summariseAgreement, type AgreementRate, type AgreementSummary, type AnswerAgreement } from './field-agreement.ts';
@@ -69,34 +69,34 @@ export function variantsOf(stages: readonly StageConfig[], stageName: string): S
 export function compareVariants(ledger: Ledger, stages: readonly StageConfig[], stageName: string, prices: PriceTable): VariantComparison {
   const variants = variantsOf(stages, stageName);
   const summaries = summarizeStages(ledger, variants, prices);
-  const outcomes = variants.map((variant, index): VariantOutcome => {
-    const summary = summaries[index];
-    if (summary === undefined) throw new Error(`no summary for ${variant.name}`);
-    const cost = summary.cost;
-    return {
-      variant: variant.variant?.name ?? variant.name,
-      stage: variant.name,
-      model: variant.model,
-      documents: summary.requests,
-      valid: agreementRate(summary.valid, summary.requests),
-      attempts: summary.attempts,
-      repairs: summary.repairs,
-      repairFields: summary.repairFields,
-      failures: summary.failures,
-      retries: summary.failures.reduce((sum, failure) => sum + failure.resubmitted, 0),
-      tokens: summary.tokens,
-      cost,
-      ...(cost.kind !== 'unknown' && summary.requests > 0 ? { costPerDocumentUsd: cost.batchUsd / summary.requests } : {}),
-    };
-  });
-  const outputs = variants.map((variant) => outputsByDocument(ledger, variant.name));
-  const pairs: VariantPairAgreement[] = [];
-  for (let i = 0; i < variants.length; i++) {
-    for (let j = i + 1; j < variants.length; j++) {
-      pairs.push(pairAgreement(variants[i], variants[j], outputs[i], outputs[j]));
-    }
-  }
+  // summarizeStages answers one summary per stage, in order.
+  const outcomes = variants.map((variant, index) => outcomeOf(variant, summaries[index] ?? missingSummary(variant)));
+  const sides = variants.map((config) => ({ config, outputs: outputsByDocument(ledger, config.name) }));
+  const pairs = sides.flatMap((a, i) => sides.slice(i + 1).map((b) => pairAgreement(a, b)));
   return { stage: stageName, variants: outcomes, pairs };
+}
+
+function missingSummary(variant: StageConfig): never {
+  throw new Error(`no summary of ${variant.name}`);
+}
+
+function outcomeOf(variant: StageConfig, summary: StageSummary): VariantOutcome {
+  const cost = summary.cost;
+  return {
+    variant: variant.variant?.name ?? variant.name,
+    stage: variant.name,
+    model: variant.model,
+    documents: summary.requests,
+    valid: agreementRate(summary.valid, summary.requests),
+    attempts: summary.attempts,
+    repairs: summary.repairs,
+    repairFields: summary.repairFields,
+    failures: summary.failures,
+    retries: summary.failures.reduce((sum, failure) => sum + failure.resubmitted, 0),
+    tokens: summary.tokens,
+    cost,
+    ...(cost.kind !== 'unknown' && summary.requests > 0 ? { costPerDocumentUsd: cost.batchUsd / summary.requests } : {}),
+  };
 }
 
 /** A stage's valid output files by document id (paths only: the answers are read a pair at a time). */
@@ -106,27 +106,27 @@ function outputsByDocument(ledger: Ledger, stage: string): Map<string, string> {
   return paths;
 }
 
-function pairAgreement(
-  a: StageConfig | undefined,
-  b: StageConfig | undefined,
-  pathsA: Map<string, string> | undefined,
-  pathsB: Map<string, string> | undefined,
-): VariantPairAgreement {
-  if (a === undefined || b === undefined || pathsA === undefined || pathsB === undefined) throw new Error('variant pair out of range');
+/** One variant of a pair: its config and its valid outputs by document id. */
+interface Side {
+  config: StageConfig;
+  outputs: Map<string, string>;
+}
+
+function pairAgreement(a: Side, b: Side): VariantPairAgreement {
   // Both variants validate against the stage's schema unless one overrides its response schema: the first's is used.
-  const schema = a.validation.schema;
+  const schema = a.config.validation.schema;
   const documents: AnswerAgreement[] = [];
   const unreadable: { path: string; reason: string }[] = [];
-  for (const [docId, pathA] of pathsA) {
-    const pathB = pathsB.get(docId);
+  for (const [docId, pathA] of a.outputs) {
+    const pathB = b.outputs.get(docId);
     if (pathB === undefined) continue;
     const answerA = readAnswer(pathA, unreadable);
     const answerB = readAnswer(pathB, unreadable);
     if (answerA.ok && answerB.ok) documents.push(compareAnswers(schema, answerA.value, answerB.value));
   }
   return {
-    a: a.variant?.name ?? a.name,
-    b: b.variant?.name ?? b.name,
+    a: a.config.variant?.name ?? a.config.name,
+    b: b.config.variant?.name ?? b.config.name,
     documents: documents.length,
     unreadable,
     agreement: summariseAgreement(documents),

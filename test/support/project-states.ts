@@ -24,6 +24,8 @@ export interface ProjectModel {
   strict: Record<StageName, boolean>;
   /** Whether `extract` sends a canary of two documents first (and stops unless one of them is valid). */
   canary: boolean;
+  /** Whether `extract` runs as two variants (`extract.a`, and `extract.b` on Flash-Lite); `summarize` reads `a`. */
+  variants: boolean;
 }
 
 /** One step of a sequence. Runs are where a plan is compared with what the run submits. */
@@ -68,6 +70,7 @@ export function newProject(random: () => number): ProjectModel {
     maxAttempts: { extract: 1 + Math.floor(random() * 2), summarize: 1 + Math.floor(random() * 2) },
     strict: { extract: random() < 0.3, summarize: random() < 0.3 },
     canary: false,
+    variants: false,
   };
   writeProject(model);
   return model;
@@ -125,7 +128,8 @@ export function applyMutation(model: ProjectModel, operation: Operation): void {
       break;
     case 'delete-output':
     case 'damage-output': {
-      const dir = join(model.dir, 'outputs', operation.stage);
+      const variant = model.variants && operation.stage === 'extract' ? (operation.index % 2 === 0 ? 'a' : 'b') : '';
+      const dir = join(model.dir, 'outputs', operation.stage, variant);
       const files = listFiles(dir);
       const file = files[operation.index % Math.max(files.length, 1)];
       if (file === undefined) break;
@@ -166,6 +170,7 @@ export function writeProject(model: ProjectModel): void {
     `    maxAttempts: ${model.maxAttempts[name]}`,
     ...(model.strict[name] ? ['    validation: { required: [doi] }'] : []),
     ...(model.canary && name === 'extract' ? ['    canary: { size: 2, minValidRate: 0.5 }'] : []),
+    ...(model.variants && name === 'extract' ? ['    variants: [{ name: a }, { name: b, model: gemini-2.5-flash-lite }]'] : []),
   ];
   writeFileSync(
     join(model.dir, 'truebatch.config.yaml'),

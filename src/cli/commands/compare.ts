@@ -1,8 +1,7 @@
 /** @module `truebatch compare --stage S`: a stage's variants side by side, from the ledger and their outputs (#19). */
 import type { Command } from 'commander';
 import { formatUsd } from '../../cost/index.ts';
-import { compareVariants, type VariantComparison, type VariantPairAgreement } from '../../quality/compare-variants.ts';
-import type { AgreementRate } from '../../quality/field-agreement.ts';
+import { compareVariants, type AgreementRate, type VariantComparison, type VariantPairAgreement } from '../../quality/index.ts';
 import { table } from '../format.ts';
 import { failuresText, repairFieldsText, repairsText } from '../format-outcome.ts';
 import { globalOptions, printResult } from '../global-options.ts';
