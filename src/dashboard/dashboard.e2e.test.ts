@@ -109,6 +109,18 @@ describe.skipIf(!existsSync(CHROMIUM))('truebatch dashboard in a browser, beside
     await page.locator('figure, .graph').first().waitFor();
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'overview.png'), fullPage: true });
+
+    // A narrow screen: nothing wider than the viewport (wide tables scroll inside their own box).
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const path of ['/', '/jobs', '/success', '/batch-sizes']) {
+      await page.goto(`${base}${path}`);
+      const widths = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return { scroll: root.scrollWidth, client: root.clientWidth };
+      });
+      expect(widths.scroll, path).toBeLessThanOrEqual(widths.client);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 180_000);
 
   it('lists the keys behind a failure group when it is clicked', async () => {

@@ -72,7 +72,7 @@ export function jobsFragment(context: DashboardContext, pageNo: number): Html {
 <div class="scroll"><table>
   <caption class="muted">Jobs, newest first</caption>
   <thead><tr><th>#</th><th>Name (ours / provider's)</th><th>Stage</th><th>State</th><th class="num">Requests</th><th class="num">Valid</th>
-    <th class="num">Rejected</th><th class="num">Open</th><th>Age of expiry</th><th>Wait</th><th>At provider</th><th>Collect</th><th>Input / result file</th><th>Caches</th></tr></thead>
+    <th class="num">Rejected</th><th class="num">Open</th><th>Age / expiry</th><th>Wait</th><th>At provider</th><th>Collect</th><th>Input / result file</th><th>Caches</th></tr></thead>
   <tbody>${jobs.map((job) => jobRow(job, counts.get(job.id) ?? { valid: 0, rejected: 0 }, now))}</tbody>
 </table></div>
 ${pager('/jobs', {}, pageNo, pageNo * PAGE_SIZE < total)}`;
