@@ -43,9 +43,11 @@ function costOfTokens(
     tokens.freshInput * picoPerToken(tier.inputPerMTok) + tokens.output * picoPerToken(tier.outputPerMTok);
   const cachedPico = tokens.cachedInput * picoPerToken(tier.cachedInputPerMTok);
   const factorPpm = BigInt(Math.round(price.batchFactor * Number(PARTS_PER_MILLION)));
-  // Batch Mode bills context-cache hits at the standard caching rate, so the factor applies to the rest only.
+  // Gemini's Batch Mode bills context-cache hits at the standard caching rate, so the factor applies to the rest
+  // only; OpenAI's batch tier discounts them too (`batchDiscountsCacheHits`).
   const standardAtto = (discountablePico + cachedPico) * PARTS_PER_MILLION;
-  const batchAtto = discountablePico * factorPpm + cachedPico * PARTS_PER_MILLION;
+  const cachedFactor = price.batchDiscountsCacheHits === true ? factorPpm : PARTS_PER_MILLION;
+  const batchAtto = discountablePico * factorPpm + cachedPico * cachedFactor;
   return {
     standardUsd: Number(standardAtto) / ATTO_PER_USD,
     batchUsd: Number(batchAtto) / ATTO_PER_USD,
@@ -59,7 +61,7 @@ function costOfTokens(
  * `promptTokens` includes `cachedTokens`: the prompt minus the cache hits is billed at the input price, the cache
  * hits at the cached-input price, and output plus thinking tokens at the output price. The long-prompt tier is chosen
  * by `promptTokens`. Batch applies `batchFactor` to everything except cache hits, which are billed at the standard
- * caching rate. Throws InputError for a negative or non-finite count; fractional counts are rounded up.
+ * caching rate unless the price says batch discounts them too (`batchDiscountsCacheHits`). Throws InputError for a negative or non-finite count; fractional counts are rounded up.
  */
 export function costOfUsage(usage: TokenUsage, price: ModelPrice): CostBreakdown {
   const prompt = tokenCount('promptTokens', usage.promptTokens);

@@ -21,8 +21,13 @@ export interface ModelPrice {
   cachedInputPerMTok: number;
   /** Long-prompt tiers, ascending by `abovePromptTokens`. */
   tiers?: PriceTier[];
-  /** Batch price = `batchFactor` x standard price, for everything except cache hits. */
+  /** Batch price = `batchFactor` x standard price, for everything except cache hits (see `batchDiscountsCacheHits`). */
   batchFactor: number;
+  /**
+   * Whether batch applies `batchFactor` to cache hits too (OpenAI's batch tier halves cached input). Absent: cache
+   * hits are billed at the standard caching rate in batch (Gemini's rule).
+   */
+  batchDiscountsCacheHits?: boolean;
   /** An explicit cache's storage, USD per 1M cached tokens per hour; never discounted in batch. */
   cacheStoragePerMTokHour?: number;
   /** The web-search (grounding) fee, USD per 1,000 requests that used it; never discounted in batch. */
@@ -93,6 +98,7 @@ export const modelPriceSchema = z.strictObject({
   cachedInputPerMTok: usdPerMTok,
   tiers: tiersSchema.optional(),
   batchFactor: z.number().positive().max(1),
+  batchDiscountsCacheHits: z.boolean().optional(),
   cacheStoragePerMTokHour: usdPerMTok.optional(),
   searchPer1kRequests: z.number().nonnegative().optional(),
   minCachedTokens: z.number().int().nonnegative().optional(),

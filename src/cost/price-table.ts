@@ -55,6 +55,7 @@ function toModelPrice(price: Partial<CheckedPrice> & Pick<ModelPrice, 'inputPerM
     batchFactor: price.batchFactor,
   };
   if (price.tiers !== undefined) copy.tiers = Object.freeze(price.tiers.map((tier) => Object.freeze({ ...tier }))) as PriceTier[];
+  if (price.batchDiscountsCacheHits !== undefined) copy.batchDiscountsCacheHits = price.batchDiscountsCacheHits;
   if (price.cacheStoragePerMTokHour !== undefined) copy.cacheStoragePerMTokHour = price.cacheStoragePerMTokHour;
   if (price.searchPer1kRequests !== undefined) copy.searchPer1kRequests = price.searchPer1kRequests;
   if (price.minCachedTokens !== undefined) copy.minCachedTokens = price.minCachedTokens;
