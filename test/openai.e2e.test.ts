@@ -46,8 +46,9 @@ function costOfResultFiles(project: string, model: string): { usd: number; lines
       if (line.response === null || line.response.status_code >= 400 || usage === undefined) continue;
       lines++;
       const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
-      usd += (((usage.prompt_tokens - cached) * price.inputPerMTok + usage.completion_tokens * price.outputPerMTok) / 1e6) * price.batchFactor;
-      usd += (cached * price.cachedInputPerMTok) / 1e6;
+      // OpenAI's batch tier halves cache hits too (prices.json: batchDiscountsCacheHits).
+      const tokensUsd = (usage.prompt_tokens - cached) * price.inputPerMTok + cached * price.cachedInputPerMTok + usage.completion_tokens * price.outputPerMTok;
+      usd += (tokensUsd / 1e6) * price.batchFactor;
     }
   }
   return { usd, lines };

@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     .version(packageVersion(), '-V, --version', 'print the version of truebatch')
     .option('--project <dir>', 'project folder (holds truebatch.config.yaml and .truebatch/)', '.')
     .option('--config <file>', 'config file (default: truebatch.config.{yaml,yml,json,ts} in the project)')
-    .option('--provider <name>', "override the config's provider: gemini or emulator")
+    .option('--provider <name>', "override the config's provider: gemini, emulator, openai or openai-emulator")
     .option('--json', 'print machine-readable JSON instead of text', false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

@@ -36,6 +36,13 @@ describe('costOfUsage', () => {
     expect(uncached.standardUsd).toBeGreaterThan(cost.standardUsd);
   });
 
+  it('halves cache hits in batch too where the price says so (OpenAI)', () => {
+    const cost = costOfUsage(usage({ promptTokens: 1000, cachedTokens: 200, outputTokens: 100, thoughtsTokens: 50 }), table.priceFor('gpt-4.1-mini'));
+    // 800 fresh x 0.40 + 200 cached x 0.10 + 150 output x 1.60 = 320 + 20 + 240 micro-dollars, all halved in batch
+    expect(cost.standardUsd).toBe(580e-6);
+    expect(cost.batchUsd).toBe(290e-6);
+  });
+
   it('switches to the long-prompt tier above 200k prompt tokens, for input, cache and output alike', () => {
     expect(costOfUsage(usage({ promptTokens: 200_000 }), pro).standardUsd).toBe(0.25);
     expect(costOfUsage(usage({ promptTokens: 200_001 }), pro).standardUsd).toBe(0.5000025);

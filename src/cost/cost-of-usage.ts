@@ -44,7 +44,7 @@ function costOfTokens(
   const cachedPico = tokens.cachedInput * picoPerToken(tier.cachedInputPerMTok);
   const factorPpm = BigInt(Math.round(price.batchFactor * Number(PARTS_PER_MILLION)));
   // Gemini's Batch Mode bills context-cache hits at the standard caching rate, so the factor applies to the rest
-  // only; a model whose batch discount covers cache hits too says so.
+  // only; a model whose batch discount covers cache hits too says so (`batchDiscountsCacheHits`: OpenAI, Anthropic).
   const standardAtto = (discountablePico + cachedPico) * PARTS_PER_MILLION;
   const cachedFactor = price.batchDiscountsCacheHits === true ? factorPpm : PARTS_PER_MILLION;
   const batchAtto = discountablePico * factorPpm + cachedPico * cachedFactor;
@@ -61,7 +61,7 @@ function costOfTokens(
  * `promptTokens` includes `cachedTokens`: the prompt minus the cache hits is billed at the input price, the cache
  * hits at the cached-input price, and output plus thinking tokens at the output price. The long-prompt tier is chosen
  * by `promptTokens`. Batch applies `batchFactor` to everything except cache hits, which are billed at the standard
- * caching rate. Throws InputError for a negative or non-finite count; fractional counts are rounded up.
+ * caching rate unless the price says batch discounts them too (`batchDiscountsCacheHits`). Throws InputError for a negative or non-finite count; fractional counts are rounded up.
  */
 export function costOfUsage(usage: TokenUsage, price: ModelPrice): CostBreakdown {
   const prompt = tokenCount('promptTokens', usage.promptTokens);

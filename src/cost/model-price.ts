@@ -21,9 +21,12 @@ export interface ModelPrice {
   cachedInputPerMTok: number;
   /** Long-prompt tiers, ascending by `abovePromptTokens`. */
   tiers?: PriceTier[];
-  /** Batch price = `batchFactor` x standard price, for everything except cache hits (unless `batchDiscountsCacheHits`). */
+  /** Batch price = `batchFactor` x standard price, for everything except cache hits (see `batchDiscountsCacheHits`). */
   batchFactor: number;
-  /** Batch applies `batchFactor` to cache hits too (Anthropic: "50% on all usage"); otherwise they cost the standard rate. */
+  /**
+   * Whether batch applies `batchFactor` to cache hits too (OpenAI's batch tier halves cached input; Anthropic: "50% on
+   * all usage"). Absent: cache hits are billed at the standard caching rate in batch (Gemini's rule).
+   */
   batchDiscountsCacheHits?: boolean;
   /** An explicit cache's storage, USD per 1M cached tokens per hour; never discounted in batch. */
   cacheStoragePerMTokHour?: number;
