@@ -243,4 +243,7 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS job_uploads_upload ON job_uploads (upload_id);
   `,
+  // #21 Anthropic provider: whether the provider has reported the job's request counts. Anthropic reports none
+  // until a batch has ended, so progress shows them unknown, not zero.
+  `ALTER TABLE jobs ADD COLUMN counts_reported INTEGER NOT NULL DEFAULT 0;`,
 ];
