@@ -5,13 +5,13 @@
  * twice, expired and canceled lines, no counts until a batch ends, a create whose answer is lost (a batch has no
  * name to find it by).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPriceTable } from '../src/cost/index.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { runCli } from './support/cli.ts';
-import { makeProject, outputFiles, queryLedger } from './support/project.ts';
+import { copySoilK, makeProject, outputFiles, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest({ pendingMs: 30 });
 
@@ -141,5 +141,18 @@ describe('anthropic (end to end, over HTTP to the emulator)', () => {
     expect(server.stats().anthropic.batchesCreated).toBe(1);
     expect(validCount(project)).toBe(4);
     expect(queryLedger(project, "SELECT 1 FROM events WHERE kind = 'job-reconciled' AND message LIKE '%: found msgbatch_%'")).toHaveLength(1);
+  });
+
+  it('runs the soil-k example on the embedded Anthropic emulator with its provider and model lines changed', async () => {
+    const project = copySoilK();
+    const path = join(project, 'truebatch.config.yaml');
+    const config = readFileSync(path, 'utf8');
+    writeFileSync(path, config.replace(/^provider: emulator$/m, 'provider: anthropic-emulator').replace(/^model: gemini-2\.5-flash$/m, 'model: claude-sonnet-5-5'));
+    const run = await runCli(['run', '--project', project], {});
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(run.code).toBe(0);
+    expect(queryLedger<{ id: string }>(project, "SELECT remote_name AS id FROM jobs").every(({ id }) => id.startsWith('msgbatch_'))).toBe(true);
+    expect(outputFiles(join(project, 'outputs', 'stage_1a'))).toHaveLength(24);
+    expect(outputFiles(join(project, 'outputs', 'stage_2a'))).toHaveLength(24);
   });
 });
