@@ -171,10 +171,10 @@ describe('loadProjectConfig precedence', () => {
     const dir = await project({ 'truebatch.config.yaml': minimalYaml.replace('provider: emulator\n', '') });
     const missing = await loadError({ projectDir: dir, env: { GOOGLE_API_KEY: secret } });
     expect(missing.message).toContain('truebatch.config.yaml');
-    expect(missing.message).toContain('provider: missing; expected one of gemini, emulator');
+    expect(missing.message).toContain('provider: missing; expected one of gemini, emulator, anthropic, anthropic-emulator');
     expect(missing.message).not.toContain(secret);
     const bad = await loadError({ projectDir: dir, providerOverride: 'openai', env: { GOOGLE_API_KEY: secret } });
-    expect(bad.message).toContain('--provider: expected one of gemini, emulator, got "openai"');
+    expect(bad.message).toContain('--provider: expected one of gemini, emulator, anthropic, anthropic-emulator, got "openai"');
     expect(bad.message).not.toContain(secret);
   });
 });

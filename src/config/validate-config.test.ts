@@ -66,7 +66,7 @@ describe('validateConfigObject', () => {
     const raw = { ...base(), provider: 'openai', sharding: { maxBytesPerJob: 3_000_000_000 } };
     const message = configErrorMessage(raw);
     expect(message).toContain('(2 problems)');
-    expect(message).toContain('my.config.yaml: provider: expected one of "gemini", "emulator", got a string ("openai")');
+    expect(message).toContain('my.config.yaml: provider: expected one of "gemini", "emulator", "anthropic", "anthropic-emulator", got a string ("openai")');
     expect(message).toContain('my.config.yaml: sharding.maxBytesPerJob: expected at most 2000000000 (2 GB');
   });
 

@@ -23,7 +23,7 @@ export interface ModelPrice {
   tiers?: PriceTier[];
   /** Batch price = `batchFactor` x standard price, for everything except cache hits (unless `batchDiscountsCacheHits`). */
   batchFactor: number;
-  /** Batch applies `batchFactor` to cache hits too (Anthropic: "50% on all usage"); otherwise they cost the standard rate. */
+  /** Batch applies `batchFactor` to cache hits too (a provider whose batch discount covers all usage); else they cost the standard rate. */
   batchDiscountsCacheHits?: boolean;
   /** An explicit cache's storage, USD per 1M cached tokens per hour; never discounted in batch. */
   cacheStoragePerMTokHour?: number;
