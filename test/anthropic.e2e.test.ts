@@ -2,15 +2,16 @@
  * Anthropic Message Batches end to end: the CLI on the `anthropic` provider against the emulator's Message Batches
  * API over HTTP. Plan prices the stage at Claude batch prices and the run's actual cost is the usage in the result
  * files times those prices; each Anthropic trap is a scripted emulator fault: results in any order, errors nested
- * twice, expired lines, a create whose answer is lost (a batch has no name to find it by).
+ * twice, expired and canceled lines, no counts until a batch ends, a create whose answer is lost (a batch has no
+ * name to find it by).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPriceTable } from '../src/cost/index.ts';
 import { emulatorPerTest } from './support/emulator.ts';
 import { runCli } from './support/cli.ts';
-import { makeProject, outputFiles, queryLedger } from './support/project.ts';
+import { copySoilK, makeProject, outputFiles, queryLedger } from './support/project.ts';
 
 const emulator = emulatorPerTest({ pendingMs: 30 });
 
@@ -111,6 +112,26 @@ describe('anthropic (end to end, over HTTP to the emulator)', () => {
     expect(resent[0]?.n).toBe(3);
   });
 
+  it('shows a running batch’s counts as unknown, not zero, and sends the canceled lines of a cancelled batch again', async () => {
+    const project = makeProject({ count: 4, provider: 'anthropic' });
+    const { server, env } = await emulator({ faults: { anthropic: { batches: [{ nth: 1, outcome: 'stuck' }] } } });
+    expect((await runCli(['run', '--project', project, '--detach'], env)).code).toBe(5);
+    expect((await runCli(['collect', '--project', project], env)).code).toBe(0);
+    // Anthropic reports every count but `processing` as zero until the batch has ended: truebatch shows them unknown.
+    const status = await runCli(['status', '--project', project], env);
+    expect(status.stdout).toMatch(/running\s+msgbatch_\S+\s+\?\/4/);
+    const json = JSON.parse((await runCli(['status', '--project', project, '--json'], env)).stdout) as { liveJobs: { counts_reported: number }[] };
+    expect(json.liveJobs[0]?.counts_reported).toBe(0);
+
+    expect((await runCli(['cancel', '--project', project, '--yes'], env)).code).toBe(0);
+    const run = await runCli(['run', '--project', project], env);
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(run.code).toBe(0);
+    expect(server.stats().anthropic.resultLines.canceled).toBe(4);
+    expect(server.stats().anthropic.batchesCreated).toBe(2);
+    expect(validCount(project)).toBe(4);
+  });
+
   it('finds a batch whose create answer was lost by its custom_ids (a batch has no name), and creates no second one', async () => {
     const project = makeProject({ count: 4, provider: 'anthropic' });
     const { server, env } = await emulator({ faults: { http: [{ endpoint: 'anthropic.batches.create', fault: 'dropAfter', nth: 1 }] } });
@@ -120,5 +141,18 @@ describe('anthropic (end to end, over HTTP to the emulator)', () => {
     expect(server.stats().anthropic.batchesCreated).toBe(1);
     expect(validCount(project)).toBe(4);
     expect(queryLedger(project, "SELECT 1 FROM events WHERE kind = 'job-reconciled' AND message LIKE '%: found msgbatch_%'")).toHaveLength(1);
+  });
+
+  it('runs the soil-k example on the embedded Anthropic emulator with its provider and model lines changed', async () => {
+    const project = copySoilK();
+    const path = join(project, 'truebatch.config.yaml');
+    const config = readFileSync(path, 'utf8');
+    writeFileSync(path, config.replace(/^provider: emulator$/m, 'provider: anthropic-emulator').replace(/^model: gemini-2\.5-flash$/m, 'model: claude-sonnet-5-5'));
+    const run = await runCli(['run', '--project', project], {});
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(run.code).toBe(0);
+    expect(queryLedger<{ id: string }>(project, "SELECT remote_name AS id FROM jobs").every(({ id }) => id.startsWith('msgbatch_'))).toBe(true);
+    expect(outputFiles(join(project, 'outputs', 'stage_1a'))).toHaveLength(24);
+    expect(outputFiles(join(project, 'outputs', 'stage_2a'))).toHaveLength(24);
   });
 });

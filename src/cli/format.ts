@@ -1,4 +1,5 @@
 /** @module Plain-text tables for the terminal. */
+import type { JobRow } from '../ledger/index.ts';
 import type { StageSummary } from '../engine/index.ts';
 import { describeMissingPlaceholder, problemsNotExplainedBy } from '../requests/index.ts';
 import { formatRunExplanation } from './format-outcome.ts';
@@ -48,4 +49,10 @@ export function formatStageSummaries(summaries: readonly StageSummary[]): string
     }
   }
   return parts.join('\n');
+}
+
+/** Requests done, or `?` while the provider has not reported counts (Anthropic reports them only at the end). */
+export function doneText(job: Pick<JobRow, 'state' | 'request_count' | 'counts_reported' | 'succeeded_count' | 'failed_count'>): string {
+  if (job.state === 'collected') return String(job.request_count);
+  return job.counts_reported === 1 ? String(job.succeeded_count + job.failed_count) : '?';
 }

@@ -5,6 +5,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { JobRow } from '../ledger/index.ts';
 import type { RunReporter } from '../engine/index.ts';
+import { doneText } from './format.ts';
 
 /** A run reporter that can be stopped; `stop` is idempotent. */
 export type ProgressReporter = RunReporter & { stop(): void };
@@ -18,8 +19,7 @@ export function createProgressReporter(options: { interactive: boolean }): Progr
 }
 
 function describe(job: JobRow): string {
-  const done = job.succeeded_count + job.failed_count;
-  const counts = `${done}/${job.request_count} done${job.failed_count > 0 ? `, ${job.failed_count} failed` : ''}`;
+  const counts = `${doneText(job)}/${job.request_count} done${job.failed_count > 0 ? `, ${job.failed_count} failed` : ''}`;
   return `${job.display_name} ${job.state}${job.remote_name ? ` (${job.remote_name})` : ''}: ${counts}`;
 }
 
@@ -43,7 +43,7 @@ const FINISHED_STATES: ReadonlySet<JobRow['state']> = new Set(['succeeded', 'fai
 function barReporter(): ProgressReporter {
   const bars = new MultiBar(
     {
-      format: ' {name} |{bar}| {value}/{total} done, {failed} failed | {duration_formatted} | {state}',
+      format: ' {name} |{bar}| {done}/{total} done, {failed} failed | {duration_formatted} | {state}',
       hideCursor: true,
       clearOnComplete: false,
       // Redraw every bar at each tick: a notice is printed where the bars were and pushes them down, and a bar that
@@ -61,7 +61,7 @@ function barReporter(): ProgressReporter {
     notice: (message) => (byJob.size === 0 || state.stopped ? process.stderr.write(`${message}\n`) : bars.log(`${message}\n`)),
     job(job) {
       if (state.stopped) return;
-      const payload = { name: job.display_name, failed: job.failed_count, state: job.state };
+      const payload = { name: job.display_name, done: doneText(job), failed: job.failed_count, state: job.state };
       const done = job.state === 'collected' ? job.request_count : job.succeeded_count + job.failed_count;
       let bar = byJob.get(job.id);
       if (bar) bar.update(done, payload);

@@ -142,6 +142,7 @@ async function pollJob(context: EngineContext, job: JobRow): Promise<JobRow> {
     remote_state: remote.rawState,
     succeeded_count: remote.requestCounts?.succeeded ?? job.succeeded_count,
     failed_count: remote.requestCounts?.failed ?? job.failed_count,
+    counts_reported: remote.requestCounts === undefined ? job.counts_reported : 1,
     output_file: remote.outputFile ?? null,
     error: remote.error ? `${remote.error.code}: ${remote.error.message}` : null,
     polls: job.polls + 1,

@@ -5,7 +5,7 @@ import { assertJobTransition, type JobState } from './job-states.ts';
 import type { JobRow } from './rows.ts';
 
 /** The job columns a state change may set. */
-export type JobFields = Partial<Pick<JobRow, 'input_file' | 'remote_name' | 'remote_state' | 'succeeded_count' | 'failed_count' |
+export type JobFields = Partial<Pick<JobRow, 'input_file' | 'remote_name' | 'remote_state' | 'succeeded_count' | 'failed_count' | 'counts_reported' |
   'output_file' | 'error' | 'submitted_at' | 'finished_at' | 'collected_at' | 'polls' | 'estimated_usd' | 'actual_usd'>>;
 
 /** Moves `job` to `to` (a transition the state machine allows) and sets `fields`. */

@@ -52,6 +52,8 @@ export interface JobRow {
   remote_state: string | null;
   succeeded_count: number;
   failed_count: number;
+  /** 1 once the provider has reported the request counts (Anthropic: only when the batch has ended), else 0. */
+  counts_reported: number;
   output_file: string | null;
   error: string | null;
   created_at: number;

@@ -279,4 +279,7 @@ export const migrations: readonly string[] = [
   CREATE INDEX audit_calls_audit ON audit_calls (audit_id);
   CREATE INDEX audit_calls_fingerprint ON audit_calls (fingerprint, state);
   `,
+  // #21 Anthropic provider: whether the provider has reported the job's request counts. Anthropic reports none
+  // until a batch has ended, so progress shows them unknown, not zero.
+  `ALTER TABLE jobs ADD COLUMN counts_reported INTEGER NOT NULL DEFAULT 0;`,
 ];

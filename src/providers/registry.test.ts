@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectConfig } from '../config/index.ts';
 import { ConfigError, createManualClock } from '../shared/index.ts';
+import { createAnthropicProvider } from './anthropic/index.ts';
 import { FakeBatchService } from './fake/index.ts';
 import { createGeminiProvider } from './gemini/index.ts';
 import { providerEntry, resultReaderFor } from './registry.ts';
@@ -18,6 +19,11 @@ describe('provider registry', () => {
     const gemini = createGeminiProvider({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
     expect(providerEntry('gemini').capabilities).toBe(gemini.capabilities);
     expect(providerEntry('emulator').capabilities).toBe(gemini.capabilities);
+    const anthropic = createAnthropicProvider({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
+    expect(providerEntry('anthropic').capabilities).toBe(anthropic.capabilities);
+    expect(providerEntry('anthropic-emulator').capabilities).toBe(anthropic.capabilities);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by identity, never called
+    expect(resultReaderFor(anthropic.name)).toBe(anthropic.readResults);
     const clock = createManualClock();
     const connection = await providerEntry('fake').connect({ config: {} as ProjectConfig, stateDir: '/nowhere', clock, settings: undefined });
     expect(connection.provider.capabilities).toEqual(providerEntry('fake').capabilities);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { revalidate, summarizeStages, type RevalidationSummary } from '../../engine/index.ts';
 import type { JobLineCounts } from '../../ledger/index.ts';
 import { systemClock } from '../../shared/index.ts';
-import { formatStageSummaries, table } from '../format.ts';
+import { doneText, formatStageSummaries, table } from '../format.ts';
 import { healthText } from '../format-outcome.ts';
 import { globalOptions, printResult } from '../global-options.ts';
 import { withLedger } from '../ledger-session.ts';
@@ -34,7 +34,7 @@ export function registerInspectCommands(program: Command): void {
         printResult(options, { stages, liveJobs: jobs, providerHealth }, () => {
           const live = jobs.map((job) => [
             job.display_name, job.stale ? 'pending (STALE)' : job.state, job.remote_name ?? '-',
-            `${job.succeeded_count + job.failed_count}/${job.request_count}`,
+            `${doneText(job)}/${job.request_count}`,
           ]);
           const health = healthText(providerHealth);
           return (health === undefined ? '' : `${health}\n\n`) + formatStageSummaries(stages) +
