@@ -144,6 +144,14 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     ]);
   });
 
+  it('fails a batch of more than 50,000 requests at validation', async () => {
+    const { client } = setup;
+    const line = (index: number): string => `{"custom_id":"r${index}","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}`;
+    const file = await uploadLines(client, Array.from({ length: 50_001 }, (_, index) => line(index)));
+    const done = await waitForBatch(client, (await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+    expect(done).toMatchObject({ status: 'failed', errors: { data: [{ code: 'too_many_requests', line: null }] } });
+  });
+
   it('refuses a create with a bad completion_window, too much metadata, an unknown file or an endpoint it does not answer', async () => {
     const { client } = setup;
     const file = await uploadLines(client, [chatLine('a', 'x')]);
