@@ -27,6 +27,16 @@ const HIDDEN_REJECTION_MESSAGES: Readonly<Record<string, string>> = {
     "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
 };
 
+/** The `custom_id` of an input line, or undefined when the line is not a request. */
+function customIdOf(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isJsonObject(value) && typeof value['custom_id'] === 'string' ? value['custom_id'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Advances OpenAI batches. */
 export interface OpenAiBatchRunner {
   /** Brings one batch towards the clock (a bounded number of lines). */
@@ -142,7 +152,9 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
       const next = await reader.next();
       if (next.done === true) break;
       if (isBlankLine(next.value.text)) continue;
-      const customId = String((JSON.parse(next.value.text) as JsonObject)['custom_id']);
+      const customId = customIdOf(next.value.text);
+      // A line validation refused (a batch cancelled while validating) names no request to list.
+      if (customId === undefined) continue;
       await appendResult(work, 'errors', batch, resultLine(seed, batch, customId, undefined, { code, message }));
       batch.failed++;
       state.counters.linesFailed++;
