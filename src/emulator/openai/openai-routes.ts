@@ -270,5 +270,11 @@ export function openAiRoutes(state: OpenAiState, runner: OpenAiBatchRunner, guar
     }),
   );
 
+  // OpenAI's answer to a path it does not have, e.g. `{"error":{"message":"Invalid URL (GET /v1/foo)",…}}`.
+  app.all('*', (c) => {
+    const path = c.req.path.replace(/^.*?\/openai(?=\/v1\b)/, '');
+    return openAiJson(openAiErrorBody(`Invalid URL (${c.req.method} ${path})`, 'invalid_request_error', null, null), 404);
+  });
+
   return app;
 }

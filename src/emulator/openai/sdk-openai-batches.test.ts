@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import OpenAI, { toFile } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { chatLine, fileLines, openAiEmulatorPerFile, uploadLines, waitForBatch } from './test-support.ts';
+import { TEST_KEY, chatLine, fileLines, openAiEmulatorPerFile, uploadLines, waitForBatch } from './test-support.ts';
 
 const setup = openAiEmulatorPerFile();
 
@@ -208,6 +208,9 @@ describe('OpenAI Batch emulator: files, lists, auth, not found', () => {
     expect(missing.headers.get('x-request-id')).toMatch(/^req_/);
     expect(await missing.json()).toMatchObject({ error: { type: 'invalid_request_error', code: null, param: null } });
     await expect(client.batches.retrieve('batch_nope')).rejects.toMatchObject({ status: 404, error: { message: 'No such Batch: batch_nope' } });
+    const unknown = await fetch(`${emulator.openaiUrl}/assistants`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { message: 'Invalid URL (GET /v1/assistants)', type: 'invalid_request_error', param: null, code: null } });
     const found = await client.batches.list().withResponse();
     expect(found.request_id).toMatch(/^req_/);
   });
