@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createRng, isBlankLine, readLinesFrom } from '../../shared/index.ts';
 import { isJsonObject, type JsonObject } from '../proto-json.ts';
 import { appendResult, resultLine, storeResults } from './batch-results.ts';
+import { documentReaderOf } from '../document-reading.ts';
 import { answerChatCompletion, errorAnswer } from './chat-completions.ts';
 import { answerResponse } from './responses.ts';
 import { isFinal, type BatchWork, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
@@ -62,6 +63,7 @@ export async function linkBatchInput(state: OpenAiState, batchId: string, input:
 export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
   const { clock, seed } = state.emulator.options;
   const faults = (): typeof state.emulator.options.faults.openai => state.emulator.options.faults.openai;
+  const documents = documentReaderOf(state.emulator);
 
   function workOf(batch: OpenAiBatchRecord): BatchWork {
     let work = state.work.get(batch.id);
@@ -95,12 +97,13 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
       (hiddenRejectionRate > 0 && createRng(`${seed}:openai:reject:${customId}:${submission}`).next() < hiddenRejectionRate);
     const answer = rejected
       ? errorAnswer(400, HIDDEN_REJECTION_MESSAGES[hiddenRejectionCode] ?? `The request was rejected (${hiddenRejectionCode}).`, 'messages', hiddenRejectionCode)
-      : (batch.endpoint === '/v1/responses' ? answerResponse : answerChatCompletion)(body, {
+      : await (batch.endpoint === '/v1/responses' ? answerResponse : answerChatCompletion)(body, {
           seed,
           customId,
           submission,
           faults: state.emulator.options.faults.lines,
           created: unixSeconds(clock.now()),
+          documents,
         });
     // A non-200 answer is a failed request: error file, `error: null`, the error inside `response` (openai-openapi#302).
     const ok = answer.statusCode === 200;
