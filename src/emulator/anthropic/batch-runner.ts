@@ -133,7 +133,7 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
   }
 
   /** Ends the batch: unanswered requests get `rest` lines, the results file is written (shuffled), the batch `ended`. */
-  async function finish(batch: AnthropicBatch, rest: 'expired' | 'canceled'): Promise<void> {
+  async function finish(batch: AnthropicBatch, rest: 'expired' | 'canceled', endedAtMs: number): Promise<void> {
     for (let request = await nextRequest(batch); request !== undefined; request = await nextRequest(batch)) {
       await append(batch, request.customId, { type: rest, result: { type: rest } });
     }
@@ -157,7 +157,7 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     batch.writer = undefined;
     batch.offsets = [];
     batch.status = 'ended';
-    batch.endedAtMs = clock.now();
+    batch.endedAtMs = endedAtMs;
     for (const type of Object.keys(batch.counts) as ResultType[]) anthropic.counters.resultLines[type] += batch.counts[type];
     await state.saveSnapshot();
   }
@@ -168,7 +168,8 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     const now = clock.now();
     const { pendingMs, jobDurationMs } = state.options;
     if (batch.status === 'canceling') {
-      if (now >= (batch.cancelInitiatedAtMs ?? now) + pendingMs) await finish(batch, 'canceled');
+      const endsAt = (batch.cancelInitiatedAtMs ?? now) + pendingMs;
+      if (now >= endsAt) await finish(batch, 'canceled', endsAt);
       return false;
     }
     const runStart = batch.createdAtMs + pendingMs;
@@ -184,7 +185,10 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     const target = Math.min(due, batch.processed + limits.lines);
     if (target > batch.processed) await processUpTo(batch, target, limits);
     if (batch.processed < due) return true;
-    if (batch.processed >= stopLine || now >= expiresAt) await finish(batch, 'expired');
+    // It ends when its last request was due, or at its expiry: the same `ended_at` however late it is observed.
+    const doneAt = jobDurationMs <= 0 ? runStart : runStart + Math.ceil((jobDurationMs * stopLine) / Math.max(1, batch.requestCount));
+    if (batch.processed >= stopLine) await finish(batch, 'expired', Math.min(now, doneAt));
+    else if (now >= expiresAt) await finish(batch, 'expired', expiresAt);
     return false;
   }
 
