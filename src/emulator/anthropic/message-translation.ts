@@ -340,7 +340,11 @@ export function messageOf(response: JsonObject, model: string, identity: Message
     model,
     content: blocked ? [] : content,
     stop_reason: stopReason,
+    // RefusalStopDetails: the simulated refusal names no policy category.
+    stop_details: stopReason === 'refusal' ? { type: 'refusal', category: null, explanation: null } : null,
     stop_sequence: null,
+    container: null,
+    diagnostics: null,
     usage: {
       input_tokens: Math.max(1, numberField(usage, 'promptTokenCount') - cached),
       cache_creation_input_tokens: 0,

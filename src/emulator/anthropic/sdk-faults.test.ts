@@ -80,6 +80,7 @@ describe('Anthropic result lines', () => {
     const [line] = await endedBatch(client, 1);
     if (line?.result.type !== 'succeeded') throw new Error(`expected succeeded, got ${JSON.stringify(line)}`);
     expect(line.result.message.stop_reason).toBe('refusal');
+    expect(line.result.message.stop_details).toEqual({ type: 'refusal', category: null, explanation: null });
     expect(line.result.message.content).toEqual([]);
   });
 });
