@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { InputError, errorMessage, isBlankLine, readLinesFrom, type OffsetLine } from '../../shared/index.ts';
 import { answerRequest } from '../batch-lines.ts';
 import { documentReaderOf } from '../document-reading.ts';
+import { countTokens } from '../model/index.ts';
 import { withBatchLock, type EmulatorState } from '../emulator-state.ts';
 import { OBSERVE_BUDGET_LINES, OBSERVE_MIN_LINES, OBSERVE_SLICE_MS } from '../job-runner.ts';
 import { planOutput, writePlannedFile } from '../output-faults.ts';
@@ -19,6 +20,7 @@ import { ResultWriter } from '../result-writer.ts';
 import { BATCH_EXPIRY_MS, BATCH_FILES, type AnthropicBatch, type AnthropicState, type ResultType } from './batch-record.ts';
 import { AnthropicApiError, anthropicErrorBody, errorTypeForStatus, type AnthropicErrorType } from './errors.ts';
 import { messageOf, translateParams } from './message-translation.ts';
+import { usePromptCache, type CachePrefix, type CacheUse } from './prompt-cache.ts';
 
 /** Advances message batches. */
 export interface AnthropicRunner {
@@ -56,6 +58,13 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
   const documents = documentReaderOf(state);
   const pathOf = (batch: AnthropicBatch, name: keyof typeof BATCH_FILES): string => join(batch.dir, BATCH_FILES[name]);
 
+  /** Writes or reads the request's cached prefix, counted by the model's estimator with its documents read. */
+  async function cacheUse(prefix: CachePrefix, model: string): Promise<CacheUse | undefined> {
+    const read = await documents.read(prefix.request);
+    if ('error' in read) return undefined;
+    return usePromptCache(anthropic.promptCache, prefix, countTokens(prefix.request, read.documents), model, clock.now());
+  }
+
   /** Answers one request `{custom_id, params}` with the simulated model; never throws. */
   async function answer(batch: AnthropicBatch, customId: string, params: unknown, index: number): Promise<LineResult> {
     let translated;
@@ -77,7 +86,8 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
       documents,
     });
     if ('error' in reply) return errored(errorTypeForStatus(reply.error.code), reply.error.message);
-    const message = messageOf(reply.response, translated.model, { seed, batchId: batch.id, customId });
+    const cache = translated.cache === undefined ? undefined : await cacheUse(translated.cache, translated.model);
+    const message = messageOf(reply.response, translated.model, { seed, batchId: batch.id, customId }, { toolTokens: translated.toolTokens, cache });
     return { type: 'succeeded', result: { type: 'succeeded', message } };
   }
 

@@ -94,20 +94,21 @@ describe('translateParams', () => {
 describe('messageOf', () => {
   const identity = { seed: 7, batchId: 'msgbatch_01abc', customId: 'doc-1' };
 
-  it('turns a function call into a tool_use block and counts thinking as output', () => {
+  it('turns a function call into a tool_use block, counts thinking as output, tools as input, and a cache read apart', () => {
     const message = messageOf(
       {
         candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'record', args: { total: 3 } } }] }, finishReason: 'STOP' }],
-        usageMetadata: { promptTokenCount: 120, candidatesTokenCount: 9, thoughtsTokenCount: 40, cachedContentTokenCount: 100 },
+        usageMetadata: { promptTokenCount: 120, candidatesTokenCount: 9, thoughtsTokenCount: 40 },
       },
       'claude-haiku-4-5',
       identity,
+      { toolTokens: 30, cache: { written: 0, read: 100, ttl: '5m' } },
     );
     expect(message).toMatchObject({
       id: derivedId('msg', '7\u0000msgbatch_01abc\u0000doc-1'),
       stop_reason: 'tool_use',
       content: [{ type: 'tool_use', name: 'record', input: { total: 3 } }],
-      usage: { input_tokens: 20, cache_read_input_tokens: 100, output_tokens: 49 },
+      usage: { input_tokens: 50, cache_read_input_tokens: 100, cache_creation_input_tokens: 0, output_tokens: 49 },
     });
   });
 

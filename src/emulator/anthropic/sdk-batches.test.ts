@@ -110,6 +110,38 @@ describe('Anthropic message batches with instant processing', () => {
     expect(Object.keys(value).sort()).toEqual(['due', 'vendor']);
   });
 
+  it('writes a cache_control prefix once and reads it in the later requests, and does not cache a short prefix', async () => {
+    const handbook = Array.from({ length: 120 }, (_, index) => `Rule ${index}: invoices from vendor ${index} are booked to account ${4000 + index}.`).join(' ');
+    const cached = (index: number, ttl?: '1h'): Anthropic.Messages.BatchCreateParams.Request => ({
+      custom_id: `cache-${index}${ttl ?? ''}`,
+      params: params(`Invoice ${index}: ${INVOICE}`, {
+        system: [{ type: 'text', text: handbook, cache_control: { type: 'ephemeral', ...(ttl === undefined ? {} : { ttl }) } }],
+      }),
+    });
+    const created = await client.messages.batches.create({ requests: [cached(0), cached(1), cached(2)] });
+    await client.messages.batches.retrieve(created.id);
+    const usages = [...(await resultsOf(client, created.id)).values()].map((line) => messageOf(line).usage);
+    const writes = usages.filter((usage) => (usage.cache_creation_input_tokens ?? 0) > 0);
+    const reads = usages.filter((usage) => (usage.cache_read_input_tokens ?? 0) > 0);
+    expect(writes).toHaveLength(1);
+    expect(reads).toHaveLength(2);
+    const prefix = writes[0]?.cache_creation_input_tokens ?? 0;
+    expect(prefix).toBeGreaterThanOrEqual(1024);
+    expect(writes[0]?.cache_creation).toEqual({ ephemeral_5m_input_tokens: prefix, ephemeral_1h_input_tokens: 0 });
+    for (const usage of reads) expect(usage.cache_read_input_tokens).toBe(prefix);
+
+    const hour = await client.messages.batches.create({ requests: [cached(3, '1h')] });
+    await client.messages.batches.retrieve(hour.id);
+    // The same system prefix is cached already (5m entry alive): a read.
+    expect(messageOf((await resultsOf(client, hour.id)).get('cache-31h')).usage.cache_read_input_tokens).toBe(prefix);
+
+    const short = await client.messages.batches.create({
+      requests: [{ custom_id: 'short-prefix', params: params(INVOICE, { system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }] }) }],
+    });
+    await client.messages.batches.retrieve(short.id);
+    expect(messageOf((await resultsOf(client, short.id)).get('short-prefix')).usage).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+  });
+
   it('cuts an answer at max_tokens with stop_reason max_tokens', async () => {
     const created = await client.messages.batches.create({ requests: [{ custom_id: 'short', params: params(`${INVOICE} ${INVOICE} ${INVOICE}`, { max_tokens: 3 }) }] });
     await client.messages.batches.retrieve(created.id);
