@@ -87,7 +87,12 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     });
     if ('error' in reply) return errored(errorTypeForStatus(reply.error.code), reply.error.message);
     const cache = translated.cache === undefined ? undefined : await cacheUse(translated.cache, translated.model);
-    const message = messageOf(reply.response, translated.model, { seed, batchId: batch.id, customId }, { toolTokens: translated.toolTokens, cache });
+    const message = messageOf(reply.response, translated.model, { seed, batchId: batch.id, customId }, {
+      toolTokens: translated.toolTokens,
+      cache,
+      serverTools: translated.serverTools,
+      request: translated.request,
+    });
     return { type: 'succeeded', result: { type: 'succeeded', message } };
   }
 

@@ -86,7 +86,7 @@ describe('translateParams', () => {
     expect(refusal({ ...BASE, messages: [{ role: 'user', content: [{ type: 'text', text: ' ' }] }] })).toContain('messages.0.content.0');
     const url = { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } };
     expect(refusal({ ...BASE, messages: [{ role: 'user', content: [url] }] })).toContain('messages.0.content.0.source.type');
-    expect(refusal({ ...BASE, messages, tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toContain('tools.0.type');
+    expect(refusal({ ...BASE, messages, tools: [{ type: 'bash_20250124', name: 'bash' }] })).toContain('tools.0.type');
     expect(refusal({ ...BASE, messages, tools: [{ name: 'a', input_schema: { type: 'object' } }], tool_choice: { type: 'tool', name: 'b' } })).toContain('tool_choice.name');
   });
 });

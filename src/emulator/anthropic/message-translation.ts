@@ -10,6 +10,7 @@ import { InputError, sha256Hex } from '../../shared/index.ts';
 import { estimateTextTokens } from '../model/index.ts';
 import { describeJson, isJsonObject, type JsonObject } from '../proto-json.ts';
 import { CacheTrack, type CacheUse, type CachePrefix } from './prompt-cache.ts';
+import { promptTextsOf, serverToolBlocks, serverToolKind, type ServerTools } from './server-tools.ts';
 
 /** A Messages request translated for the simulated model. */
 export interface TranslatedRequest {
@@ -21,6 +22,8 @@ export interface TranslatedRequest {
   toolTokens: number;
   /** The prefix up to the last `cache_control` breakpoint, if any (prompt-cache.ts). */
   cache: CachePrefix | undefined;
+  /** Web search and web fetch (server-tools.ts): answered beside the model, not by it. */
+  serverTools: ServerTools;
 }
 
 /** What a Message's identity depends on: the emulator's seed, the batch and the request's `custom_id`. */
@@ -190,14 +193,18 @@ function systemOf(value: unknown, track: CacheTrack): JsonObject | undefined {
 }
 
 /** Custom tools as function declarations whose `parametersJsonSchema` is the tool's `input_schema`. */
-function toolsOf(value: unknown, track: CacheTrack): { declarations: JsonObject[]; names: Set<string> } {
-  if (value === undefined || value === null) return { declarations: [], names: new Set() };
+function toolsOf(value: unknown, track: CacheTrack): { declarations: JsonObject[]; names: Set<string>; serverTools: ServerTools } {
+  const serverTools: ServerTools = { webSearch: false, webFetch: false };
+  if (value === undefined || value === null) return { declarations: [], names: new Set(), serverTools };
   if (!Array.isArray(value)) fail('tools', `Input should be a list, got ${describeJson(value)}`);
   const names = new Set<string>();
-  const declarations = value.map((item: unknown, index): JsonObject => {
+  const declarations = value.flatMap((item: unknown, index): JsonObject[] => {
     const tool = objectAt(item, `tools.${index}`);
-    if (tool['type'] !== undefined && tool['type'] !== null && tool['type'] !== 'custom') {
-      fail(`tools.${index}.type`, `the emulator simulates custom tools only, not ${describeJson(tool['type'])}`);
+    const server = serverToolKind(tool, `tools.${index}`);
+    if (server !== undefined) {
+      serverTools[server] = true;
+      track.add({ text: JSON.stringify(tool) }, tool, `tools.${index}`);
+      return [];
     }
     const name = stringAt(tool['name'], `tools.${index}.name`);
     if (!/^[a-zA-Z0-9_-]{1,128}$/.test(name)) fail(`tools.${index}.name`, "String should match pattern '^[a-zA-Z0-9_-]{1,128}$'");
@@ -208,9 +215,9 @@ function toolsOf(value: unknown, track: CacheTrack): { declarations: JsonObject[
     const description = tool['description'];
     const declaration = { name, ...(typeof description === 'string' ? { description } : {}), parametersJsonSchema: schema };
     track.add({ text: JSON.stringify(declaration) }, tool, `tools.${index}`);
-    return declaration;
+    return [declaration];
   });
-  return { declarations, names };
+  return { declarations, names, serverTools };
 }
 
 /** `tool_choice` as Gemini's function calling mode: `tool` and `any` force a call, `auto` and `none` do not. */
@@ -275,7 +282,7 @@ export function translateParams(value: unknown): TranslatedRequest {
   }
   // Tools, system, then messages: the order the cache prefix covers them in.
   const track = new CacheTrack();
-  const { declarations, names } = toolsOf(params['tools'], track);
+  const { declarations, names, serverTools } = toolsOf(params['tools'], track);
   const toolConfig = toolConfigOf(params['tool_choice'], names);
   const system = systemOf(params['system'], track);
   const contents = messagesOf(params['messages'], track);
@@ -297,7 +304,7 @@ export function translateParams(value: unknown): TranslatedRequest {
     generationConfig,
   };
   const toolTokens = declarations.length === 0 ? 0 : estimateTextTokens(JSON.stringify(declarations));
-  return { request, model, toolTokens, cache: track.prefix(model) };
+  return { request, model, toolTokens, cache: track.prefix(model), serverTools };
 }
 
 const ID_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -325,7 +332,7 @@ export function messageOf(
   response: JsonObject,
   model: string,
   identity: MessageIdentity,
-  input: { toolTokens?: number; cache?: CacheUse | undefined } = {},
+  input: { toolTokens?: number; cache?: CacheUse | undefined; serverTools?: ServerTools; request?: JsonObject } = {},
 ): JsonObject {
   const label = `${identity.seed}\u0000${identity.batchId}\u0000${identity.customId}`;
   const candidates = response['candidates'];
@@ -347,6 +354,17 @@ export function messageOf(
     }
   }
   flushText();
+  const tools = input.serverTools;
+  const server =
+    tools !== undefined && (tools.webSearch || tools.webFetch)
+      ? serverToolBlocks(
+          tools,
+          content.map((block) => (typeof block['text'] === 'string' ? block['text'] : '')).join(''),
+          input.request === undefined ? [] : promptTextsOf(input.request),
+          (kind, index) => derivedId(kind, `${label}\u0000server\u0000${index}`),
+        )
+      : undefined;
+  if (server !== undefined) content.unshift(...server.blocks);
   const blocked = isJsonObject(response['promptFeedback']);
   let stopReason = 'end_turn';
   if (blocked || candidate?.['finishReason'] === 'SAFETY') stopReason = 'refusal';
@@ -376,7 +394,7 @@ export function messageOf(
       cache_read_input_tokens: cache?.read ?? 0,
       cache_creation: { ephemeral_5m_input_tokens: creation('5m'), ephemeral_1h_input_tokens: creation('1h') },
       output_tokens: outputTokens,
-      server_tool_use: null,
+      server_tool_use: server?.usage ?? null,
       service_tier: 'batch',
     },
   };

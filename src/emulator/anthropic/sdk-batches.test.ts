@@ -142,6 +142,36 @@ describe('Anthropic message batches with instant processing', () => {
     expect(messageOf((await resultsOf(client, short.id)).get('short-prefix')).usage).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
   });
 
+  it('answers web search and web fetch with server tool blocks before the text, counted in usage', async () => {
+    const created = await client.messages.batches.create({
+      requests: [
+        {
+          custom_id: 'search',
+          params: params('When did the Broadbalk wheat experiment begin? See https://example.org/broadbalk for context.', {
+            tools: [
+              { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
+              { type: 'web_fetch_20250910', name: 'web_fetch' },
+            ],
+          }),
+        },
+      ],
+    });
+    await client.messages.batches.retrieve(created.id);
+    const message = messageOf((await resultsOf(client, created.id)).get('search'));
+    const types = message.content.map((block) => block.type);
+    expect(types.at(-1)).toBe('text');
+    expect(types).toContain('web_search_tool_result');
+    const search = message.content.find((block) => block.type === 'server_tool_use' && block.name === 'web_search');
+    const result = message.content.find((block) => block.type === 'web_search_tool_result');
+    if (search?.type !== 'server_tool_use' || result?.type !== 'web_search_tool_result') throw new Error('expected a web search');
+    expect(result.tool_use_id).toBe(search.id);
+    expect(Array.isArray(result.content) && result.content.length).toBeGreaterThan(0);
+    const fetched = message.content.find((block) => block.type === 'server_tool_use' && block.name === 'web_fetch');
+    expect(fetched?.type === 'server_tool_use' && fetched.input).toEqual({ url: 'https://example.org/broadbalk' });
+    expect(message.usage.server_tool_use).toEqual({ web_search_requests: types.filter((type) => type === 'web_search_tool_result').length, web_fetch_requests: 1 });
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
   it('cuts an answer at max_tokens with stop_reason max_tokens', async () => {
     const created = await client.messages.batches.create({ requests: [{ custom_id: 'short', params: params(`${INVOICE} ${INVOICE} ${INVOICE}`, { max_tokens: 3 }) }] });
     await client.messages.batches.retrieve(created.id);
