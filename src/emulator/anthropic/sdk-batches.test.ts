@@ -2,6 +2,8 @@
  * The Anthropic Message Batches emulator through the official `@anthropic-ai/sdk` over real HTTP: create, retrieve,
  * results joined on custom_id, structured output, list pagination, cancel, delete, auth, 404 and create refusals.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,8 +202,10 @@ describe('Anthropic message batches with instant processing', () => {
     expect(results.get('model')?.result).toMatchObject({ error: { error: { type: 'not_found_error', message: 'model: gpt-4o' } } });
   });
 
-  it('refuses bad custom_ids at create with the API words, and makes no batch', async () => {
+  it('refuses bad custom_ids at create with the API words, and makes no batch and leaves no folder', async () => {
     const before = emulator.stats().anthropic.batchesCreated;
+    const folders = (): number => readdirSync(join(emulator.emulator.storageDir, 'anthropic')).length;
+    const foldersBefore = folders();
     const refusal = async (customIds: string[]): Promise<unknown> =>
       client.messages.batches.create({ requests: customIds.map((custom_id) => ({ custom_id, params: params('x') })) }).then(
         () => undefined,
@@ -225,6 +229,7 @@ describe('Anthropic message batches with instant processing', () => {
     const none = (await client.messages.batches.create({ requests: [] }).catch((error: unknown) => error)) as InstanceType<typeof Anthropic.BadRequestError>;
     expect(none.status).toBe(400);
     expect(emulator.stats().anthropic.batchesCreated).toBe(before);
+    expect(folders()).toBe(foldersBefore);
   });
 
   it('refuses a wrong key and a missing key with 401 authentication_error', async () => {
