@@ -242,6 +242,7 @@ describe('Anthropic message batches with instant processing', () => {
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: 'x-api-key header is required' } });
     const byHeader = await fetch(`${emulator.anthropicUrl}/v1/messages/batches`, { headers: { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' } });
     expect(byHeader.status).toBe(200);
+    expect(byHeader.headers.get('request-id')).toMatch(/^req_011/);
     const unversioned = await fetch(`${emulator.anthropicUrl}/v1/messages/batches`, { headers: { 'x-api-key': KEY } });
     expect(unversioned.status).toBe(400);
   });
