@@ -1,9 +1,12 @@
-/** @module The local Gemini Batch API emulator: the folder's only door. */
+/** @module The local Gemini Batch API emulator (and the Anthropic Message Batches API under /anthropic): the folder's only door. */
 export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.ts';
 export { startEmulator, type RunningEmulator, type StartEmulatorOptions } from './start-emulator.ts';
 export type { EmulatorStats } from './stats.ts';
 export { OPENAI_BASE_PATH, openAiFaultsSchema, type OpenAiFaults, type OpenAiStats } from './openai/index.ts';
+export type { AnthropicStats } from './anthropic/stats.ts';
 export {
+  anthropicBatchFaultSchema,
+  anthropicFaultsSchema,
   endpointNames,
   faultConfigSchema,
   httpFaultSchema,
@@ -13,6 +16,8 @@ export {
   outageSchema,
   outputFaultsSchema,
   uploadChunkDropSchema,
+  type AnthropicBatchFault,
+  type AnthropicFaults,
   type EndpointName,
   type FaultConfig,
   type FaultConfigInput,

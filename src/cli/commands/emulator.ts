@@ -21,7 +21,7 @@ interface EmulatorFlags {
   stateDir?: string;
 }
 
-/** The API whose base URL the listening line names (the SDK's base URL: OPENAI_BASE_URL for openai). */
+/** The API whose base URL the listening line names (the SDK's base URL: OPENAI_BASE_URL, ANTHROPIC_BASE_URL). */
 const PROVIDER_URLS = {
   gemini: (emulator: { url: string }) => emulator.url,
   emulator: (emulator: { url: string }) => emulator.url,

@@ -42,7 +42,7 @@ function responseFormatOf(body: JsonObject): JsonObject | undefined {
 const INCOMPLETE: Readonly<Record<string, string>> = { length: 'max_output_tokens', content_filter: 'content_filter' };
 
 /** Answers one Responses API body (never throws). */
-export function answerResponse(body: JsonObject, context: ChatContext): ChatAnswer {
+export async function answerResponse(body: JsonObject, context: ChatContext): Promise<ChatAnswer> {
   const messages = messagesOf(body);
   if (!Array.isArray(messages)) return messages;
   const format = responseFormatOf(body);
@@ -54,7 +54,7 @@ export function answerResponse(body: JsonObject, context: ChatContext): ChatAnsw
     ...(body['temperature'] === undefined ? {} : { temperature: body['temperature'] }),
     ...(body['top_p'] === undefined ? {} : { top_p: body['top_p'] }),
   };
-  const answer = answerChatCompletion(chat, context);
+  const answer = await answerChatCompletion(chat, context);
   if (answer.statusCode !== 200 || answer.usage === undefined) return answer;
   const choice = (answer.body['choices'] as { message: { content: string | null }; finish_reason: string }[])[0];
   const reason = choice === undefined ? undefined : INCOMPLETE[choice.finish_reason];
