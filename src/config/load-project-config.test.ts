@@ -171,7 +171,7 @@ describe('loadProjectConfig precedence', () => {
     const dir = await project({ 'truebatch.config.yaml': minimalYaml.replace('provider: emulator\n', '') });
     const missing = await loadError({ projectDir: dir, env: { GOOGLE_API_KEY: secret } });
     expect(missing.message).toContain('truebatch.config.yaml');
-    expect(missing.message).toContain('provider: missing; expected one of gemini, emulator, anthropic, anthropic-emulator');
+    expect(missing.message).toContain('provider: missing; expected one of gemini, emulator, openai, openai-emulator, anthropic, anthropic-emulator');
     expect(missing.message).not.toContain(secret);
     const bad = await loadError({ projectDir: dir, providerOverride: 'vertex', env: { GOOGLE_API_KEY: secret } });
     expect(bad.message).toContain('--provider: expected one of gemini, emulator, openai, openai-emulator, anthropic, anthropic-emulator, got "vertex"');
