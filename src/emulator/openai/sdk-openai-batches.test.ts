@@ -75,10 +75,11 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     const lines = [
       line('json', { input: 'The harbour crane Goliath lifts ships.', text: { format: { type: 'json_schema', name: 'crane', schema, strict: true } } }),
       line('cut', { input: [{ role: 'user', content: [{ type: 'input_text', text: 'Describe the harbour crane Goliath at length. '.repeat(10) }] }], max_output_tokens: 2 }),
+      line('call', { input: 'Goliath', tools: [{ type: 'function', name: 'record', parameters: schema }], tool_choice: { type: 'function', name: 'record' } }),
     ];
     const created = await client.batches.create({ input_file_id: (await uploadLines(client, lines)).id, endpoint: '/v1/responses', completion_window: '24h' });
     const done = await waitForBatch(client, created.id);
-    expect(done).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 2, completed: 2, failed: 0 } });
+    expect(done).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 3, completed: 3, failed: 0 } });
     const byId = new Map((await fileLines(client, done.output_file_id ?? '')).map((entry) => [entry['custom_id'], (entry['response'] as { body: OpenAI.Responses.Response }).body]));
     const json = byId.get('json');
     expect(json).toMatchObject({ object: 'response', status: 'completed', model: 'gpt-4.1-mini', usage: { input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } });
@@ -86,6 +87,9 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     const text = message?.type === 'message' && message.content[0]?.type === 'output_text' ? message.content[0].text : '';
     expect(new Ajv2020({ strict: false }).compile(schema)(JSON.parse(text))).toBe(true);
     expect(byId.get('cut')).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+    const call = byId.get('call')?.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', name: 'record', call_id: expect.stringMatching(/^call_/) });
+    expect(new Ajv2020({ strict: false }).compile(schema)(JSON.parse(call?.type === 'function_call' ? call.arguments : ''))).toBe(true);
   });
 
   it('reads a PDF given as a file part (file_data) and answers from its text; a forced function call comes back as tool_calls', async () => {
