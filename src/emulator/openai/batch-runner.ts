@@ -7,28 +7,36 @@
  * they answered; every request not run goes to the error file with `batch_cancelled` / `batch_expired`
  * (spec §10a; help.openai.com Batch FAQ). Lines in both files are in a seeded shuffled order (stdapi-ai#60: any order).
  */
-import { link, mkdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, isBlankLine, readLinesFrom } from '../../shared/index.ts';
-import { planOutput, writePlannedFile } from '../output-faults.ts';
 import { isJsonObject, type JsonObject } from '../proto-json.ts';
-import { ResultWriter } from '../result-writer.ts';
-import { answerChatCompletion, errorAnswer, type ChatAnswer } from './chat-completions.ts';
+import { appendResult, resultLine, storeResults } from './batch-results.ts';
+import { documentReaderOf } from '../document-reading.ts';
+import { answerChatCompletion, errorAnswer } from './chat-completions.ts';
 import { answerResponse } from './responses.ts';
-import { isFinal, nextSeq, type BatchWork, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
-import { seededId, unixSeconds } from './openai-wire.ts';
+import { isFinal, type BatchWork, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
+import { unixSeconds } from './openai-wire.ts';
 
 /** The completion window: a batch not done 24 h after creation expires (the only value the API accepts). */
 export const COMPLETION_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Lines one observation (a get, a list, a cancel) may answer per batch. */
 const OBSERVE_BUDGET_LINES = 2000;
-/** How long generated files live (purpose `batch_output`: 30 days, like batch input files). */
-const OUTPUT_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 const HIDDEN_REJECTION_MESSAGES: Readonly<Record<string, string>> = {
   context_length_exceeded:
     "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
 };
+
+/** The `custom_id` of an input line, or undefined when the line is not a request. */
+function customIdOf(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isJsonObject(value) && typeof value['custom_id'] === 'string' ? value['custom_id'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Advances OpenAI batches. */
 export interface OpenAiBatchRunner {
@@ -55,6 +63,7 @@ export async function linkBatchInput(state: OpenAiState, batchId: string, input:
 export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
   const { clock, seed } = state.emulator.options;
   const faults = (): typeof state.emulator.options.faults.openai => state.emulator.options.faults.openai;
+  const documents = documentReaderOf(state.emulator);
 
   function workOf(batch: OpenAiBatchRecord): BatchWork {
     let work = state.work.get(batch.id);
@@ -75,19 +84,6 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
     return run;
   }
 
-  async function append(work: BatchWork, which: 'output' | 'errors', line: JsonObject, batch: OpenAiBatchRecord): Promise<void> {
-    const writer = (work[which] ??= new ResultWriter(join(batch.dir, which === 'output' ? 'output.partial.jsonl' : 'error.partial.jsonl')));
-    (which === 'output' ? work.outputOffsets : work.errorOffsets).push(writer.bytes);
-    const writing = writer.append(JSON.stringify(line));
-    if (writing !== undefined) await writing;
-  }
-
-  function outputLine(batch: OpenAiBatchRecord, customId: string, answer: ChatAnswer | undefined, error: JsonObject | null): JsonObject {
-    const label = `${batch.id}:${customId}`;
-    const response = answer === undefined ? null : { status_code: answer.statusCode, request_id: seededId('', seed, `request:${label}`, 32), body: answer.body };
-    return { id: seededId('batch_req_', seed, `line:${label}`, 32), custom_id: customId, response, error };
-  }
-
   /** Answers one request line (validated at create) into the output or error partial. */
   async function answerLine(batch: OpenAiBatchRecord, work: BatchWork, text: string): Promise<void> {
     const request = JSON.parse(text) as JsonObject;
@@ -101,16 +97,17 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
       (hiddenRejectionRate > 0 && createRng(`${seed}:openai:reject:${customId}:${submission}`).next() < hiddenRejectionRate);
     const answer = rejected
       ? errorAnswer(400, HIDDEN_REJECTION_MESSAGES[hiddenRejectionCode] ?? `The request was rejected (${hiddenRejectionCode}).`, 'messages', hiddenRejectionCode)
-      : (batch.endpoint === '/v1/responses' ? answerResponse : answerChatCompletion)(body, {
+      : await (batch.endpoint === '/v1/responses' ? answerResponse : answerChatCompletion)(body, {
           seed,
           customId,
           submission,
           faults: state.emulator.options.faults.lines,
           created: unixSeconds(clock.now()),
+          documents,
         });
     // A non-200 answer is a failed request: error file, `error: null`, the error inside `response` (openai-openapi#302).
     const ok = answer.statusCode === 200;
-    await append(work, ok ? 'output' : 'errors', outputLine(batch, customId, answer, null), batch);
+    await appendResult(work, ok ? 'output' : 'errors', batch, resultLine(seed, batch, customId, answer, null));
     if (ok) {
       batch.completed++;
       state.counters.linesSucceeded++;
@@ -147,30 +144,6 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
     }
   }
 
-  /** Moves the partials into stored files (shuffled unless `inputOrder`) and records them on the batch. */
-  async function storeResults(batch: OpenAiBatchRecord, work: BatchWork): Promise<void> {
-    for (const which of ['output', 'errors'] as const) {
-      const writer = work[which];
-      work[which] = undefined;
-      if (writer === undefined) continue;
-      await writer.close();
-      const id = seededId('file-', seed, `file:${nextSeq(state)}`);
-      const path = join(state.dir, 'files', id);
-      let bytes = writer.bytes;
-      if (faults().inputOrder) await rename(writer.path, path);
-      else {
-        const plan = planOutput(writer.lines, { shuffle: true, duplicateKeys: 0, missingKeys: 0, unknownKeys: 0 }, `${seed}:openai:${batch.id}:${which}`);
-        const offsets = which === 'output' ? work.outputOffsets : work.errorOffsets;
-        ({ sizeBytes: bytes } = await writePlannedFile({ partialPath: writer.path, offsets, partialSize: writer.bytes, plan, finalPath: path, inventedLine: () => '' }));
-      }
-      const now = clock.now();
-      const kind = which === 'output' ? 'output' : 'error';
-      state.files.set(id, { id, seq: state.issued.seq, filename: `${batch.id}_${kind}.jsonl`, purpose: 'batch_output', bytes, createdAtMs: now, expiresAtMs: now + OUTPUT_LIFETIME_MS, path });
-      if (which === 'output') batch.outputFileId = id;
-      else batch.errorFileId = id;
-    }
-  }
-
   /** Writes every request not run to the error file with `code` (batch_expired / batch_cancelled). */
   async function failRest(batch: OpenAiBatchRecord, work: BatchWork, code: 'batch_expired' | 'batch_cancelled'): Promise<void> {
     const message =
@@ -182,8 +155,10 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
       const next = await reader.next();
       if (next.done === true) break;
       if (isBlankLine(next.value.text)) continue;
-      const customId = String((JSON.parse(next.value.text) as JsonObject)['custom_id']);
-      await append(work, 'errors', outputLine(batch, customId, undefined, { code, message }), batch);
+      const customId = customIdOf(next.value.text);
+      // A line validation refused (a batch cancelled while validating) names no request to list.
+      if (customId === undefined) continue;
+      await appendResult(work, 'errors', batch, resultLine(seed, batch, customId, undefined, { code, message }));
       batch.failed++;
       state.counters.linesFailed++;
       if (code === 'batch_expired') state.counters.linesExpired++;
@@ -197,7 +172,7 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
     if (how === 'expired' || how === 'cancelled') await failRest(batch, work, how === 'expired' ? 'batch_expired' : 'batch_cancelled');
     await work.reader?.return(undefined);
     work.reader = undefined;
-    if (how !== 'failed') await storeResults(batch, work);
+    if (how !== 'failed') await storeResults(state, batch, work);
     batch.status = how;
     batch.times[`${how}_at`] = now;
     await state.save();
@@ -256,7 +231,7 @@ export function createOpenAiBatchRunner(state: OpenAiState): OpenAiBatchRunner {
     if (work.processed < batch.total) return work.processed < Math.min(due, stopAt);
     await work.reader?.return(undefined);
     work.reader = undefined;
-    await storeResults(batch, work);
+    await storeResults(state, batch, work);
     batch.status = 'finalizing';
     batch.times.finalizing_at = now;
     await state.save();

@@ -2,12 +2,15 @@
  * @module One `/v1/chat/completions` request answered by the emulator's simulated model (model/, not forked):
  * the chat body is translated into the GenerateContentRequest the model reads (messages → contents and
  * systemInstruction; `response_format` json_schema/json_object → a JSON answer following the schema; temperature,
- * top_p, n, stop, max_completion_tokens/max_tokens, seed), and its answer into a `chat.completion` object with
- * OpenAI's `usage` (completion_tokens include reasoning tokens, as OpenAI counts them). Only text content parts
- * are read: image, audio and file parts are not (a documented gap).
+ * top_p, n, stop, max_completion_tokens/max_tokens, seed; function `tools` and `tool_choice`), and its answer into
+ * a `chat.completion` object with OpenAI's `usage` (completion_tokens include reasoning tokens, as OpenAI counts
+ * them) and `tool_calls` for a forced call. Content parts: `text`, `image_url` and `file` (`file_data`) given as
+ * base64 data (platform.openai.com "Images", "File inputs") become inline media the emulator reads (PDF text and
+ * pages); an image URL to fetch, a `file_id` and audio are refused with a 400 line.
  */
+import { answerRequest } from '../batch-lines.ts';
+import type { DocumentReader } from '../document-reading.ts';
 import type { LineFaults } from '../faults.ts';
-import { simulateLine } from '../model/index.ts';
 import { sha256Hex } from '../../shared/index.ts';
 import { isJsonObject, type JsonObject } from '../proto-json.ts';
 
@@ -35,6 +38,8 @@ export interface ChatContext {
   faults: LineFaults;
   /** Unix seconds for `created`. */
   created: number;
+  /** Reads inline PDFs and images (the emulator's document reader). */
+  documents?: DocumentReader | undefined;
 }
 
 /** A 4xx/5xx answer with OpenAI's error body. */
@@ -48,13 +53,60 @@ function isReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5)/.test(model);
 }
 
-function textOf(content: unknown, where: string): string | ChatAnswer {
-  if (typeof content === 'string') return content;
-  if (content === null || content === undefined) return '';
+const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
+/** One content part as Gemini parts read it, or the 400 OpenAI's batch line would get. */
+function partOf(part: unknown, where: string): JsonObject | ChatAnswer {
+  if (!isJsonObject(part)) return errorAnswer(400, `Invalid type for '${where}': expected an object.`, where, 'invalid_type');
+  const type = part['type'];
+  if (type === 'text' && typeof part['text'] === 'string') return { text: part['text'] };
+  if (type === 'image_url' && isJsonObject(part['image_url']) && typeof part['image_url']['url'] === 'string') {
+    const data = DATA_URL.exec(part['image_url']['url']);
+    if (data === null) return errorAnswer(400, `The emulator reads images given as base64 data URLs only ('${where}.image_url.url').`, `${where}.image_url.url`, 'invalid_value');
+    return { inlineData: { mimeType: data[1], data: data[2] } };
+  }
+  if (type === 'file' && isJsonObject(part['file'])) {
+    const file = part['file'];
+    if (typeof file['file_data'] !== 'string') {
+      return errorAnswer(400, `The emulator reads files given inline as 'file_data' only, not by 'file_id' ('${where}.file').`, `${where}.file`, 'invalid_value');
+    }
+    // `file_data` is a data URL (or bare base64, read as a PDF).
+    const data = DATA_URL.exec(file['file_data']);
+    return { inlineData: { mimeType: data?.[1] ?? 'application/pdf', data: data?.[2] ?? file['file_data'] } };
+  }
+  return errorAnswer(400, `Invalid content part at '${where}': the emulator reads text, image_url and file parts.`, where, 'invalid_value');
+}
+
+function partsOf(content: unknown, where: string): JsonObject[] | ChatAnswer {
+  if (typeof content === 'string') return [{ text: content }];
+  if (content === null || content === undefined) return [{ text: '' }];
   if (!Array.isArray(content)) return errorAnswer(400, `Invalid type for '${where}': expected a string or an array of content parts.`, where, 'invalid_type');
-  const texts: string[] = [];
-  for (const part of content) if (isJsonObject(part) && part['type'] === 'text' && typeof part['text'] === 'string') texts.push(part['text']);
-  return texts.join('\n');
+  const parts: JsonObject[] = [];
+  for (const [index, part] of content.entries()) {
+    const read = partOf(part, `${where}[${index}]`);
+    if ('statusCode' in read) return read as unknown as ChatAnswer;
+    parts.push(read);
+  }
+  return parts.length === 0 ? [{ text: '' }] : parts;
+}
+
+/** `tools` (functions) and `tool_choice` as Gemini function declarations and calling config. */
+function toolsOf(body: JsonObject): JsonObject {
+  const tools = Array.isArray(body['tools']) ? body['tools'] : [];
+  const declarations = tools.flatMap((tool) => {
+    const fn = isJsonObject(tool) && tool['type'] === 'function' && isJsonObject(tool['function']) ? tool['function'] : undefined;
+    if (fn === undefined || typeof fn['name'] !== 'string') return [];
+    return [{ name: fn['name'], ...(isJsonObject(fn['parameters']) ? { parametersJsonSchema: fn['parameters'] } : {}) }];
+  });
+  if (declarations.length === 0) return {};
+  const choice = body['tool_choice'];
+  const named = isJsonObject(choice) && isJsonObject(choice['function']) ? choice['function']['name'] : undefined;
+  // `required` or a named function forces a call (OpenAI function-calling guide, "tool_choice"); `auto` answers text here.
+  const forced = choice === 'required' || typeof named === 'string';
+  return {
+    tools: [{ functionDeclarations: declarations }],
+    ...(forced ? { toolConfig: { functionCallingConfig: { mode: 'ANY', ...(typeof named === 'string' ? { allowedFunctionNames: [named] } : {}) } } } : {}),
+  };
 }
 
 /**
@@ -135,21 +187,24 @@ function generateRequestOf(body: JsonObject, model: string): JsonObject | ChatAn
   for (const [index, message] of messages.entries()) {
     const where = `messages[${index}]`;
     if (!isJsonObject(message) || typeof message['role'] !== 'string') return errorAnswer(400, `Missing required parameter: '${where}.role'.`, `${where}.role`, 'missing_required_parameter');
-    const text = textOf(message['content'], `${where}.content`);
-    if (typeof text !== 'string') return text;
+    const parts = partsOf(message['content'], `${where}.content`);
+    if (!Array.isArray(parts)) return parts;
     const role = message['role'];
-    if (role === 'system' || role === 'developer') system.push(text);
-    else if (role === 'user' || role === 'tool' || role === 'function') contents.push({ role: 'user', parts: [{ text }] });
-    else if (role === 'assistant') contents.push({ role: 'model', parts: [{ text }] });
+    if (role === 'system' || role === 'developer') system.push(parts.map((part) => (typeof part['text'] === 'string' ? part['text'] : '')).join('\n'));
+    else if (role === 'user' || role === 'tool' || role === 'function') contents.push({ role: 'user', parts });
+    else if (role === 'assistant') contents.push({ role: 'model', parts });
     else return errorAnswer(400, `Invalid value: '${role}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`, `${where}.role`, 'invalid_value');
   }
-  if (contents.length === 0) contents.push({ role: 'user', parts: [{ text: system.join('\n') }] });
+  // Only system messages: they are the prompt.
+  const systemOnly = contents.length === 0;
+  if (systemOnly) contents.push({ role: 'user', parts: [{ text: system.join('\n') }] });
   const generationConfig = generationConfigOf(body, model);
   if ('statusCode' in generationConfig) return generationConfig;
   return {
     contents,
-    ...(system.length > 0 && contents.length > 0 ? { systemInstruction: { parts: [{ text: system.join('\n') }] } } : {}),
+    ...(system.length > 0 && !systemOnly ? { systemInstruction: { parts: [{ text: system.join('\n') }] } } : {}),
     generationConfig,
+    ...toolsOf(body),
   };
 }
 
@@ -179,6 +234,16 @@ function completionOf(response: JsonObject, model: string, context: ChatContext)
       .map((part) => part['text'] as string)
       .join('');
     const reason = isJsonObject(candidate) && typeof candidate['finishReason'] === 'string' ? candidate['finishReason'] : undefined;
+    const calls = parts.flatMap((part, callIndex) => {
+      const call = isJsonObject(part) && isJsonObject(part['functionCall']) ? part['functionCall'] : undefined;
+      if (call === undefined) return [];
+      const id = `call_${sha256Hex(`${context.seed}:${context.customId}:${index}:${callIndex}`).slice(0, 24)}`;
+      return [{ id, type: 'function', function: { name: call['name'], arguments: JSON.stringify(call['args'] ?? {}) } }];
+    });
+    if (calls.length > 0) {
+      const message = { role: 'assistant', content: null, refusal: null, annotations: [], tool_calls: calls };
+      return { index, message, logprobs: null, finish_reason: 'tool_calls' };
+    }
     return {
       index,
       message: { role: 'assistant', content: candidate === undefined ? null : text, refusal: null, annotations: [] },
@@ -210,7 +275,7 @@ function completionOf(response: JsonObject, model: string, context: ChatContext)
 }
 
 /** Answers one chat completions body (never throws). */
-export function answerChatCompletion(body: JsonObject, context: ChatContext): ChatAnswer {
+export async function answerChatCompletion(body: JsonObject, context: ChatContext): Promise<ChatAnswer> {
   const model = body['model'];
   if (typeof model !== 'string' || model === '') return errorAnswer(400, "Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
   const request = generateRequestOf(body, model);
@@ -218,7 +283,14 @@ export function answerChatCompletion(body: JsonObject, context: ChatContext): Ch
   const seedValue = body['seed'];
   // OpenAI's `seed` picks another deterministic answer, as a different emulator seed would.
   const seed = typeof seedValue === 'number' ? Number.parseInt(sha256Hex(`${context.seed}:${seedValue}`).slice(0, 8), 16) : context.seed;
-  const line = simulateLine(request, { seed, model, key: context.customId, submission: context.submission, faults: context.faults });
+  const line = await answerRequest(request, context.customId, {
+    seed,
+    model,
+    faults: context.faults,
+    where: `custom_id ${context.customId}`,
+    submission: context.submission,
+    documents: context.documents,
+  });
   if ('error' in line) {
     // A scripted server error in OpenAI's words (the model's own are Google's).
     const message = line.error.code >= 500 ? 'The server had an error while processing your request. Sorry about that!' : line.error.message;

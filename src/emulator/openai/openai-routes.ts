@@ -5,17 +5,17 @@
  * errors OpenAI's `{error:{message,type,param,code}}`. Each POST is new: a create retried after a lost answer
  * makes a second batch, as on the real API (spec §10a, P25: the SDK retries POSTs twice by default).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Hono, type Context } from 'hono';
 import type { EndpointGuard } from '../endpoint-guard.ts';
 import type { EndpointName } from '../faults.ts';
 import { isJsonObject } from '../proto-json.ts';
 import { linkBatchInput, type OpenAiBatchRunner } from './batch-runner.ts';
 import { validateBatchInput } from './batch-validation.ts';
+import { readMultipartUpload } from './multipart-upload.ts';
 import { batchJson, cursorPage, fileJson, pageLimit } from './openai-json.ts';
 import { isFinal, nextSeq, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
 import { OpenAiError, checkBearer, newRequestId, openAiErrorBody, openAiErrorResponse, openAiJson, seededId } from './openai-wire.ts';
@@ -117,34 +117,35 @@ export function openAiRoutes(state: OpenAiState, runner: OpenAiBatchRunner, guar
 
   app.post('/files', (c) =>
     handle(c, 'openai.files.create', async () => {
-      const form = await c.req.formData().catch(() => undefined);
-      if (form === undefined) throw new OpenAiError(400, 'The request must be multipart/form-data with a file and a purpose.');
-      const purpose = form.get('purpose');
-      const file = form.get('file');
-      if (typeof purpose !== 'string') throw new OpenAiError(400, "Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
-      if (file === null || typeof file === 'string') throw new OpenAiError(400, "Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
-      if (purpose !== 'batch') throw new OpenAiError(400, `The emulator stores files for the Batch API only: purpose '${purpose}' is not 'batch'.`, 'purpose', 'invalid_value');
-      // litellm PR#37527 records the real wording; curator#111 the size refusal.
-      if (!file.name.endsWith('.jsonl')) throw new OpenAiError(400, 'Invalid file format for Batch API. Must be .jsonl', 'file');
-      if (file.size > MAX_BATCH_FILE_BYTES) throw new OpenAiError(400, 'File is too large.', 'file');
-      const anchorSeconds = form.get('expires_after[seconds]');
-      const lifetime = typeof anchorSeconds === 'string' ? Number(anchorSeconds) : DEFAULT_FILE_LIFETIME_S;
-      if (!Number.isInteger(lifetime) || lifetime < 3600 || lifetime > 2_592_000) {
-        throw new OpenAiError(400, "Invalid 'expires_after.seconds': must be an integer from 3600 to 2592000.", 'expires_after.seconds', 'invalid_value');
-      }
       const seq = nextSeq(state);
       const id = seededId('file-', seed, `file:${seq}`);
       const path = join(state.dir, 'files', id);
       const temp = join(state.dir, 'uploads', `${id}.part`);
-      await pipeline(Readable.fromWeb(file.stream()), createWriteStream(temp));
-      await rename(temp, path);
-      const now = clock.now();
-      const record: OpenAiFileRecord = { id, seq, filename: file.name, purpose, bytes: (await stat(path)).size, createdAtMs: now, expiresAtMs: now + lifetime * 1000, path };
-      state.files.set(id, record);
-      state.counters.filesUploaded++;
-      state.counters.bytesUploaded += record.bytes;
-      await state.save();
-      return openAiJson(fileJson(record));
+      try {
+        const form = await readMultipartUpload(c.req.raw, temp, MAX_BATCH_FILE_BYTES);
+        const purpose = form.fields.get('purpose');
+        if (purpose === undefined) throw new OpenAiError(400, "Missing required parameter: 'purpose'.", 'purpose', 'missing_required_parameter');
+        if (form.file === undefined) throw new OpenAiError(400, "Missing required parameter: 'file'.", 'file', 'missing_required_parameter');
+        if (purpose !== 'batch') throw new OpenAiError(400, `The emulator stores files for the Batch API only: purpose '${purpose}' is not 'batch'.`, 'purpose', 'invalid_value');
+        // litellm PR#37527 records the real wording; curator#111 the size refusal.
+        if (!form.file.name.endsWith('.jsonl')) throw new OpenAiError(400, 'Invalid file format for Batch API. Must be .jsonl', 'file');
+        if (form.tooLarge) throw new OpenAiError(400, 'File is too large.', 'file');
+        const anchorSeconds = form.fields.get('expires_after[seconds]');
+        const lifetime = anchorSeconds === undefined ? DEFAULT_FILE_LIFETIME_S : Number(anchorSeconds);
+        if (!Number.isInteger(lifetime) || lifetime < 3600 || lifetime > 2_592_000) {
+          throw new OpenAiError(400, "Invalid 'expires_after.seconds': must be an integer from 3600 to 2592000.", 'expires_after.seconds', 'invalid_value');
+        }
+        await rename(temp, path);
+        const now = clock.now();
+        const record: OpenAiFileRecord = { id, seq, filename: form.file.name, purpose, bytes: form.file.bytes, createdAtMs: now, expiresAtMs: now + lifetime * 1000, path };
+        state.files.set(id, record);
+        state.counters.filesUploaded++;
+        state.counters.bytesUploaded += record.bytes;
+        await state.save();
+        return openAiJson(fileJson(record));
+      } finally {
+        await rm(temp, { force: true });
+      }
     }),
   );
 
@@ -268,6 +269,12 @@ export function openAiRoutes(state: OpenAiState, runner: OpenAiBatchRunner, guar
       return openAiJson(batchJson(state, batch));
     }),
   );
+
+  // OpenAI's answer to a path it does not have, e.g. `{"error":{"message":"Invalid URL (GET /v1/foo)",…}}`.
+  app.all('*', (c) => {
+    const path = c.req.path.replace(/^.*?\/openai(?=\/v1\b)/, '');
+    return openAiJson(openAiErrorBody(`Invalid URL (${c.req.method} ${path})`, 'invalid_request_error', null, null), 404);
+  });
 
   return app;
 }

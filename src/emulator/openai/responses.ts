@@ -10,6 +10,15 @@ import { sha256Hex } from '../../shared/index.ts';
 import { isJsonObject, type JsonObject } from '../proto-json.ts';
 import { answerChatCompletion, errorAnswer, type ChatAnswer, type ChatContext } from './chat-completions.ts';
 
+/** A Responses input part as the chat part it stands for (`input_image`, `input_file` carry the same data). */
+function chatPartOf(part: unknown): unknown {
+  if (!isJsonObject(part)) return part;
+  if (part['type'] === 'input_text' || part['type'] === 'output_text') return { type: 'text', text: part['text'] };
+  if (part['type'] === 'input_image') return { type: 'image_url', image_url: { url: part['image_url'] } };
+  if (part['type'] === 'input_file') return { type: 'file', file: { filename: part['filename'], file_data: part['file_data'], file_id: part['file_id'] } };
+  return part;
+}
+
 function messagesOf(body: JsonObject): JsonObject[] | ChatAnswer {
   const messages: JsonObject[] = [];
   if (typeof body['instructions'] === 'string') messages.push({ role: 'developer', content: body['instructions'] });
@@ -19,12 +28,7 @@ function messagesOf(body: JsonObject): JsonObject[] | ChatAnswer {
   for (const [index, item] of input.entries()) {
     if (!isJsonObject(item) || typeof item['role'] !== 'string') return errorAnswer(400, `Invalid 'input[${index}]': expected an input message with a role.`, `input[${index}]`, 'invalid_value');
     const content = item['content'];
-    const text = Array.isArray(content)
-      ? content
-          .filter((part): part is JsonObject => isJsonObject(part) && (part['type'] === 'input_text' || part['type'] === 'output_text') && typeof part['text'] === 'string')
-          .map((part) => ({ type: 'text', text: part['text'] }))
-      : content;
-    messages.push({ role: item['role'], content: text });
+    messages.push({ role: item['role'], content: Array.isArray(content) ? content.map(chatPartOf) : content });
   }
   return messages;
 }
@@ -39,10 +43,22 @@ function responseFormatOf(body: JsonObject): JsonObject | undefined {
   return undefined;
 }
 
+/** Responses function tools are flat (`{type, name, parameters}`); chat nests them under `function`. */
+function chatToolsOf(body: JsonObject): JsonObject {
+  const tools = Array.isArray(body['tools']) ? body['tools'].filter((tool): tool is JsonObject => isJsonObject(tool) && tool['type'] === 'function') : [];
+  if (tools.length === 0) return {};
+  const choice = body['tool_choice'];
+  const toolChoice = isJsonObject(choice) && choice['type'] === 'function' ? { type: 'function', function: { name: choice['name'] } } : choice;
+  return {
+    tools: tools.map((tool) => ({ type: 'function', function: { name: tool['name'], parameters: tool['parameters'] } })),
+    ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
+  };
+}
+
 const INCOMPLETE: Readonly<Record<string, string>> = { length: 'max_output_tokens', content_filter: 'content_filter' };
 
 /** Answers one Responses API body (never throws). */
-export function answerResponse(body: JsonObject, context: ChatContext): ChatAnswer {
+export async function answerResponse(body: JsonObject, context: ChatContext): Promise<ChatAnswer> {
   const messages = messagesOf(body);
   if (!Array.isArray(messages)) return messages;
   const format = responseFormatOf(body);
@@ -53,14 +69,18 @@ export function answerResponse(body: JsonObject, context: ChatContext): ChatAnsw
     ...(body['max_output_tokens'] === undefined ? {} : { max_completion_tokens: body['max_output_tokens'] }),
     ...(body['temperature'] === undefined ? {} : { temperature: body['temperature'] }),
     ...(body['top_p'] === undefined ? {} : { top_p: body['top_p'] }),
+    ...chatToolsOf(body),
   };
-  const answer = answerChatCompletion(chat, context);
+  const answer = await answerChatCompletion(chat, context);
   if (answer.statusCode !== 200 || answer.usage === undefined) return answer;
-  const choice = (answer.body['choices'] as { message: { content: string | null }; finish_reason: string }[])[0];
+  const choice = (answer.body['choices'] as { message: { content: string | null; tool_calls?: { id: string; function: { name: string; arguments: string } }[] }; finish_reason: string }[])[0];
   const reason = choice === undefined ? undefined : INCOMPLETE[choice.finish_reason];
   const hash = sha256Hex(`${context.seed}:${String(answer.body['id'])}`);
   const output: JsonObject[] = [];
   if (answer.usage.reasoning > 0) output.push({ id: `rs_${hash.slice(0, 48)}`, type: 'reasoning', summary: [] });
+  for (const call of choice?.message.tool_calls ?? []) {
+    output.push({ id: `fc_${call.id.slice('call_'.length)}`, type: 'function_call', status: 'completed', call_id: call.id, name: call.function.name, arguments: call.function.arguments });
+  }
   if (choice?.message.content !== null && choice?.message.content !== undefined) {
     output.push({
       id: `msg_${hash.slice(16, 64)}`,

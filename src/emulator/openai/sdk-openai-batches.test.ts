@@ -1,7 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import OpenAI, { toFile } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { chatLine, fileLines, openAiEmulatorPerFile, uploadLines, waitForBatch } from './test-support.ts';
+import { makePdf } from '../../../test/support/documents.ts';
+import { TEST_KEY, chatLine, fileLines, openAiEmulatorPerFile, uploadLines, waitForBatch } from './test-support.ts';
 
 const setup = openAiEmulatorPerFile();
 
@@ -74,10 +75,11 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     const lines = [
       line('json', { input: 'The harbour crane Goliath lifts ships.', text: { format: { type: 'json_schema', name: 'crane', schema, strict: true } } }),
       line('cut', { input: [{ role: 'user', content: [{ type: 'input_text', text: 'Describe the harbour crane Goliath at length. '.repeat(10) }] }], max_output_tokens: 2 }),
+      line('call', { input: 'Goliath', tools: [{ type: 'function', name: 'record', parameters: schema }], tool_choice: { type: 'function', name: 'record' } }),
     ];
     const created = await client.batches.create({ input_file_id: (await uploadLines(client, lines)).id, endpoint: '/v1/responses', completion_window: '24h' });
     const done = await waitForBatch(client, created.id);
-    expect(done).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 2, completed: 2, failed: 0 } });
+    expect(done).toMatchObject({ status: 'completed', endpoint: '/v1/responses', request_counts: { total: 3, completed: 3, failed: 0 } });
     const byId = new Map((await fileLines(client, done.output_file_id ?? '')).map((entry) => [entry['custom_id'], (entry['response'] as { body: OpenAI.Responses.Response }).body]));
     const json = byId.get('json');
     expect(json).toMatchObject({ object: 'response', status: 'completed', model: 'gpt-4.1-mini', usage: { input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } });
@@ -85,6 +87,41 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     const text = message?.type === 'message' && message.content[0]?.type === 'output_text' ? message.content[0].text : '';
     expect(new Ajv2020({ strict: false }).compile(schema)(JSON.parse(text))).toBe(true);
     expect(byId.get('cut')).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+    const call = byId.get('call')?.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', name: 'record', call_id: expect.stringMatching(/^call_/) });
+    expect(new Ajv2020({ strict: false }).compile(schema)(JSON.parse(call?.type === 'function_call' ? call.arguments : ''))).toBe(true);
+  });
+
+  it('reads a PDF given as a file part (file_data) and answers from its text; a forced function call comes back as tool_calls', async () => {
+    const { client } = setup;
+    const pdf = await makePdf(['The Goliath crane in Rotterdam lifts 1200 tonnes.', 'It was built in 1984 by Kone.']);
+    const pdfPart = { type: 'file', file: { filename: 'crane.pdf', file_data: `data:application/pdf;base64,${pdf.toString('base64')}` } };
+    const parameters = { type: 'object', properties: { crane: { type: 'string' }, tonnes: { type: 'integer' } }, required: ['crane', 'tonnes'], additionalProperties: false };
+    const lines = [
+      chatLine('pdf', '', { messages: [{ role: 'user', content: [{ type: 'text', text: 'Which crane is this about?' }, pdfPart] }] }),
+      chatLine('text-only', 'Which crane is this about?'),
+      chatLine('call', 'Record the crane: Goliath, 1200 tonnes.', {
+        tools: [{ type: 'function', function: { name: 'record_crane', parameters } }],
+        tool_choice: { type: 'function', function: { name: 'record_crane' } },
+      }),
+      chatLine('by-id', '', { messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-abc' } }] }] }),
+    ];
+    const done = await waitForBatch(client, (await client.batches.create({ input_file_id: (await uploadLines(client, lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+    expect(done.request_counts).toEqual({ total: 4, completed: 3, failed: 1 });
+    const byId = new Map((await fileLines(client, done.output_file_id ?? '')).map((line) => [line['custom_id'], (line['response'] as { body: OpenAI.ChatCompletion }).body]));
+    const withPdf = byId.get('pdf');
+    const without = byId.get('text-only');
+    // The PDF's pages cost tokens and its text is what the answer is made of.
+    expect(withPdf?.usage?.prompt_tokens).toBeGreaterThan((without?.usage?.prompt_tokens ?? 0) + 100);
+    expect(withPdf?.choices[0]?.message.content).toMatch(/Goliath|Rotterdam|Kone|crane/);
+    const call = byId.get('call')?.choices[0];
+    expect(call?.finish_reason).toBe('tool_calls');
+    const toolCall = call?.message.tool_calls?.[0];
+    expect(toolCall?.type === 'function' ? toolCall.function.name : undefined).toBe('record_crane');
+    const args: unknown = JSON.parse(toolCall?.type === 'function' ? toolCall.function.arguments : '');
+    expect(new Ajv2020({ strict: false }).compile(parameters)(args)).toBe(true);
+    const [refused] = await fileLines(client, done.error_file_id ?? '');
+    expect(refused).toMatchObject({ custom_id: 'by-id', response: { status_code: 400, body: { error: { param: 'messages[0].content[0].file' } } } });
   });
 
   it('rejects a strict schema without additionalProperties:false per line, as a 400 inside response in the error file', async () => {
@@ -144,6 +181,14 @@ describe('OpenAI Batch emulator: structured outputs, limits and usage', () => {
     ]);
   });
 
+  it('fails a batch of more than 50,000 requests at validation', async () => {
+    const { client } = setup;
+    const line = (index: number): string => `{"custom_id":"r${index}","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[]}}`;
+    const file = await uploadLines(client, Array.from({ length: 50_001 }, (_, index) => line(index)));
+    const done = await waitForBatch(client, (await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+    expect(done).toMatchObject({ status: 'failed', errors: { data: [{ code: 'too_many_requests', line: null }] } });
+  });
+
   it('refuses a create with a bad completion_window, too much metadata, an unknown file or an endpoint it does not answer', async () => {
     const { client } = setup;
     const file = await uploadLines(client, [chatLine('a', 'x')]);
@@ -200,6 +245,9 @@ describe('OpenAI Batch emulator: files, lists, auth, not found', () => {
     expect(missing.headers.get('x-request-id')).toMatch(/^req_/);
     expect(await missing.json()).toMatchObject({ error: { type: 'invalid_request_error', code: null, param: null } });
     await expect(client.batches.retrieve('batch_nope')).rejects.toMatchObject({ status: 404, error: { message: 'No such Batch: batch_nope' } });
+    const unknown = await fetch(`${emulator.openaiUrl}/assistants`, { headers: { authorization: `Bearer ${TEST_KEY}` } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { message: 'Invalid URL (GET /v1/assistants)', type: 'invalid_request_error', param: null, code: null } });
     const found = await client.batches.list().withResponse();
     expect(found.request_id).toMatch(/^req_/);
   });

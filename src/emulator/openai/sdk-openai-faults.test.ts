@@ -174,6 +174,17 @@ describe('batches on the clock', () => {
     expect(await fileLines(client, done.error_file_id ?? '')).toHaveLength(2);
   });
 
+  it('cancels a batch while it validates, even one with bad lines', async () => {
+    const { client } = setup;
+    const file = await uploadLines(client, [chatLine('ok', 'fine'), '{broken', '[1]']);
+    const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    expect((await client.batches.cancel(created.id)).status).toBe('cancelling');
+    clock.advance(1000);
+    const done = await client.batches.retrieve(created.id);
+    expect(done).toMatchObject({ status: 'cancelled', output_file_id: null });
+    expect((await fileLines(client, done.error_file_id ?? '')).map((line) => line['custom_id'])).toEqual(['ok']);
+  });
+
   it('is finalizing (no file ids yet) for pendingMs before completed', async () => {
     const { client } = setup;
     const created = await client.batches.create({ input_file_id: (await uploadLines(client, lines(2))).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
