@@ -178,10 +178,32 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
   }
 
   /** One step of one batch; true if requests are due that the limits did not cover. */
+  /** The last request (exclusive) a batch stops at: all of them, or `afterLines` for an `expired` fault. */
+  function stopLineOf(batch: AnthropicBatch): number {
+    const fault = batch.fault;
+    return fault?.outcome === 'expired' ? Math.min(fault.afterLines, batch.requestCount) : batch.requestCount;
+  }
+
+  /** How many requests are answered by `time` (before its expiry), by the clock alone. */
+  function dueBy(batch: AnthropicBatch, time: number): number {
+    const { pendingMs, jobDurationMs } = state.options;
+    const runStart = batch.createdAtMs + pendingMs;
+    const horizon = Math.min(time, batch.createdAtMs + BATCH_EXPIRY_MS);
+    if (batch.fault?.outcome === 'stuck' || horizon < runStart) return 0;
+    const due = jobDurationMs <= 0 ? batch.requestCount : Math.floor((batch.requestCount * (horizon - runStart)) / jobDurationMs);
+    return Math.min(due, stopLineOf(batch));
+  }
+
+  /** One step of one batch; true if requests are due that the limits did not cover. */
   async function step(batch: AnthropicBatch, limits: StepLimits): Promise<boolean> {
     if (batch.status === 'ended') return false;
     const now = clock.now();
     const { pendingMs, jobDurationMs } = state.options;
+    // A canceling batch keeps the answers due when the cancel began (a restored one makes them again), no more.
+    const due = batch.status === 'canceling' ? dueBy(batch, batch.cancelInitiatedAtMs ?? now) : dueBy(batch, now);
+    const target = Math.min(due, batch.processed + limits.lines);
+    if (target > batch.processed) await processUpTo(batch, target, limits);
+    if (batch.processed < due) return true;
     if (batch.status === 'canceling') {
       const endsAt = (batch.cancelInitiatedAtMs ?? now) + pendingMs;
       if (now >= endsAt) await finish(batch, 'canceled', endsAt);
@@ -189,17 +211,7 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     }
     const runStart = batch.createdAtMs + pendingMs;
     const expiresAt = batch.createdAtMs + BATCH_EXPIRY_MS;
-    const fault = batch.fault;
-    const stopLine = fault?.outcome === 'expired' ? Math.min(fault.afterLines, batch.requestCount) : batch.requestCount;
-    const horizon = Math.min(now, expiresAt);
-    let due = 0;
-    if (fault?.outcome !== 'stuck' && horizon >= runStart) {
-      due = jobDurationMs <= 0 ? batch.requestCount : Math.floor((batch.requestCount * (horizon - runStart)) / jobDurationMs);
-    }
-    due = Math.min(due, stopLine);
-    const target = Math.min(due, batch.processed + limits.lines);
-    if (target > batch.processed) await processUpTo(batch, target, limits);
-    if (batch.processed < due) return true;
+    const stopLine = stopLineOf(batch);
     // It ends when its last request was due, or at its expiry: the same `ended_at` however late it is observed.
     const doneAt = jobDurationMs <= 0 ? runStart : runStart + Math.ceil((jobDurationMs * stopLine) / Math.max(1, batch.requestCount));
     if (batch.processed >= stopLine) await finish(batch, 'expired', Math.min(now, doneAt));

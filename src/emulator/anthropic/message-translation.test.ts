@@ -74,6 +74,10 @@ describe('translateParams', () => {
     expect(config({ type: 'enabled', budget_tokens: 1024 })).toMatchObject({ thinkingConfig: { thinkingBudget: 1024 } });
     expect(config({ type: 'disabled' })).toMatchObject({ thinkingConfig: { thinkingBudget: 0 } });
     expect(refusal({ ...BASE, max_tokens: 1000, messages, thinking: { type: 'enabled', budget_tokens: 1024 } })).toContain('max_tokens');
+    const tools = [{ name: 'a', input_schema: { type: 'object' } }];
+    expect(refusal({ ...BASE, messages, tools, tool_choice: { type: 'any' }, thinking: { type: 'enabled', budget_tokens: 1024 } })).toBe(
+      'tool_choice: Thinking may not be enabled when tool_choice forces tool use.',
+    );
   });
 
   it('refuses what the API refuses, naming the field', () => {

@@ -264,6 +264,11 @@ function thinkingBudgetOf(value: unknown, maxTokens: number): number {
   return budget;
 }
 
+/** A thinking budget as Gemini's thinkingConfig: thinking is shown (Claude answers with `thinking` blocks). */
+function thinkingConfigOf(budget: number): JsonObject {
+  return budget === 0 ? { thinkingBudget: 0 } : { thinkingBudget: budget, includeThoughts: true };
+}
+
 /** Reads `params` (one batch request's MessageCreateParams) into the model's request. Throws InputError. */
 export function translateParams(value: unknown): TranslatedRequest {
   const params = objectAt(value, 'params');
@@ -284,6 +289,9 @@ export function translateParams(value: unknown): TranslatedRequest {
   const track = new CacheTrack();
   const { declarations, names, serverTools } = toolsOf(params['tools'], track);
   const toolConfig = toolConfigOf(params['tool_choice'], names);
+  const thinkingBudget = thinkingBudgetOf(params['thinking'], maxTokens);
+  // Extended thinking "only supports tool_choice: {type: 'auto'} or {type: 'none'}" (docs.claude.com extended-thinking).
+  if (thinkingBudget > 0 && toolConfig !== undefined) fail('tool_choice', 'Thinking may not be enabled when tool_choice forces tool use.');
   const system = systemOf(params['system'], track);
   const contents = messagesOf(params['messages'], track);
   track.markAll(params['cache_control']);
@@ -294,7 +302,7 @@ export function translateParams(value: unknown): TranslatedRequest {
     ...(topK === undefined || topK === 0 ? {} : { topK }),
     ...(Array.isArray(stop) && stop.length > 0 ? { stopSequences: stop } : {}),
     ...outputFormatOf(params['output_config']),
-    thinkingConfig: { thinkingBudget: thinkingBudgetOf(params['thinking'], maxTokens) },
+    thinkingConfig: thinkingConfigOf(thinkingBudget),
   };
   const request: JsonObject = {
     contents,
@@ -345,7 +353,12 @@ export function messageOf(
   };
   const parts = isJsonObject(candidate?.['content']) ? candidate['content']['parts'] : undefined;
   for (const part of Array.isArray(parts) ? parts : []) {
-    if (!isJsonObject(part) || part['thought'] === true) continue;
+    if (!isJsonObject(part)) continue;
+    if (part['thought'] === true) {
+      // Extended thinking: a `thinking` block with its signature comes first (SDK ThinkingBlock).
+      if (typeof part['text'] === 'string') content.push({ type: 'thinking', thinking: part['text'], signature: Buffer.from(derivedId('sig', label)).toString('base64') });
+      continue;
+    }
     if (typeof part['text'] === 'string') texts.push(part['text']);
     const call = part['functionCall'];
     if (isJsonObject(call)) {

@@ -174,6 +174,26 @@ describe('Anthropic message batches with instant processing', () => {
     expect(message.stop_reason).toBe('end_turn');
   });
 
+  it('answers with a thinking block first when thinking is enabled, its tokens in output_tokens', async () => {
+    const created = await client.messages.batches.create({
+      requests: [
+        { custom_id: 'think', params: params(INVOICE, { max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 } }) },
+        { custom_id: 'plain', params: params(INVOICE, { max_tokens: 4000 }) },
+      ],
+    });
+    await client.messages.batches.retrieve(created.id);
+    const results = await resultsOf(client, created.id);
+    const thought = messageOf(results.get('think'));
+    const plain = messageOf(results.get('plain'));
+    expect(thought.content.map((block) => block.type)).toEqual(['thinking', 'text']);
+    const block = thought.content[0];
+    if (block?.type !== 'thinking') throw new Error('expected a thinking block');
+    expect(block.thinking).not.toBe('');
+    expect(block.signature).not.toBe('');
+    expect(plain.content.map((item) => item.type)).toEqual(['text']);
+    expect(thought.usage.output_tokens).toBeGreaterThan(plain.usage.output_tokens);
+  });
+
   it('cuts an answer at max_tokens with stop_reason max_tokens', async () => {
     const created = await client.messages.batches.create({ requests: [{ custom_id: 'short', params: params(`${INVOICE} ${INVOICE} ${INVOICE}`, { max_tokens: 3 }) }] });
     await client.messages.batches.retrieve(created.id);

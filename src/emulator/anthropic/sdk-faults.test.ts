@@ -217,4 +217,24 @@ describe('Anthropic documents and restarts', () => {
     expect(finished.request_counts).toEqual({ processing: 0, succeeded: 2, errored: 0, canceled: 0, expired: 0 });
     expect(await resultLines(second.client, open.id)).toHaveLength(2);
   });
+
+  it('a batch canceling at a restart keeps the answers due when its cancel began, and cancels the rest', async () => {
+    const temp = makeTempDir('truebatch-anthropic-cancel-');
+    temps.push(temp);
+    const clock = createManualClock();
+    const persisted = { storageDir: temp.dir, persist: true, clock, jobDurationMs: 10_000, pendingMs: 1000 };
+    const first = await start(persisted);
+    const batch = await first.client.messages.batches.create({ requests: requests(4, 'cancel') });
+    clock.advance(1000 + 5000);
+    expect((await first.client.messages.batches.cancel(batch.id)).processing_status).toBe('canceling');
+    await first.emulator.close();
+    running.splice(running.indexOf(first.emulator), 1);
+
+    const second = await start(persisted);
+    expect((await second.client.messages.batches.retrieve(batch.id)).processing_status).toBe('canceling');
+    clock.advance(1000);
+    const ended = await second.client.messages.batches.retrieve(batch.id);
+    expect(ended.request_counts).toEqual({ processing: 0, succeeded: 2, errored: 0, canceled: 2, expired: 0 });
+    expect(ended.ended_at).toBe(new Date(Date.parse(ended.cancel_initiated_at ?? '') + 1000).toISOString());
+  });
 });

@@ -2,7 +2,7 @@
  * @module The Anthropic batches in the emulator's `state.json` (persistence.ts): their schema, and the conversions
  * between it and the records. On restore, a batch that had not ended starts over from its first request (its
  * answers are the same: they depend on the seed, the custom_id and its submission number); a `canceling` batch
- * keeps canceling, so the requests it had answered before the restart come back `canceled`. Folders the snapshot
+ * answers again the requests that were due when its cancel began, then ends with the rest `canceled`. Folders the snapshot
  * does not know are removed.
  */
 import { readdirSync, rmSync } from 'node:fs';
