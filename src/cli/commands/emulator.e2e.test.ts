@@ -27,6 +27,18 @@ describe('truebatch emulator', () => {
     expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
+  it('with --provider anthropic, names the Anthropic base URL, served behind the same key', async () => {
+    const secret = 'cli-secret-key-43';
+    const cli = startCli(['--provider', 'anthropic', 'emulator', '--port', '0', '--api-key', secret]);
+    const line = await cli.firstLine();
+    const url = /^truebatch emulator listening on (http:\/\/127\.0\.0\.1:\d+\/anthropic)$/.exec(line)?.[1];
+    expect(url, `${line}\n${cli.stderr()}`).toBeDefined();
+    const headers = { 'x-api-key': secret, 'anthropic-version': '2023-06-01' };
+    expect(await (await fetch(`${url}/v1/messages/batches`, { headers })).json()).toEqual({ data: [], has_more: false, first_id: null, last_id: null });
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+
   it('with --state-dir, a restarted emulator still has the files and jobs of the one before', async () => {
     const stateDir = join(tempDir, 'state');
     const start = async (): Promise<{ url: string; stop: () => Promise<number | null> }> => {

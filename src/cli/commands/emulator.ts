@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 // The schema alone, not the emulator's index: the server loads only when this command runs.
 import { faultConfigSchema, type FaultConfig } from '../../emulator/faults.ts';
 import { ConfigError, errorMessage } from '../../shared/index.ts';
+import { globalOptions } from '../global-options.ts';
 
 interface EmulatorFlags {
   host: string;
@@ -18,6 +19,18 @@ interface EmulatorFlags {
   jobDuration?: string;
   seed: string;
   stateDir?: string;
+}
+
+/** The API whose base URL the listening line names (the SDK's base URL: ANTHROPIC_BASE_URL for anthropic). */
+const PROVIDER_URLS = {
+  gemini: (emulator: { url: string }) => emulator.url,
+  emulator: (emulator: { url: string }) => emulator.url,
+  anthropic: (emulator: { anthropicUrl: string }) => emulator.anthropicUrl,
+} as const;
+
+function providerFlag(raw: string): keyof typeof PROVIDER_URLS {
+  if (!Object.hasOwn(PROVIDER_URLS, raw)) throw new ConfigError(`--provider must be one of ${Object.keys(PROVIDER_URLS).join(', ')}, got "${raw}"`);
+  return raw as keyof typeof PROVIDER_URLS;
 }
 
 function integerFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -73,7 +86,10 @@ export function registerEmulatorCommand(program: Command): void {
     .option('--job-duration <ms>', 'how long a job runs once started (0 = as fast as possible)')
     .option('--seed <n>', 'seed of the simulated model and of every fault', '0')
     .option('--state-dir <dir>', 'keep files and jobs in this folder across restarts (default: a temp folder, removed on exit)')
-    .action(async (flags: EmulatorFlags) => {
+    .action(async (flags: EmulatorFlags, command: Command) => {
+      // The global --provider picks whose base URL the line prints: gemini (default), or anthropic (<url>/anthropic,
+      // for ANTHROPIC_BASE_URL); every API is served either way.
+      const provider = providerFlag(globalOptions(command).provider ?? 'gemini');
       const port = integerFlag('--port', flags.port, 0, 65535);
       const seed = integerFlag('--seed', flags.seed, 0);
       const jobDurationMs = flags.jobDuration === undefined ? undefined : integerFlag('--job-duration', flags.jobDuration, 0);
@@ -84,9 +100,7 @@ export function registerEmulatorCommand(program: Command): void {
       const { startEmulator } = await import('../../emulator/index.ts');
       const persisted = flags.stateDir === undefined ? {} : { storageDir: resolve(flags.stateDir), persist: true };
       const emulator = await startEmulator({ host: flags.host, port, seed, apiKey, jobDurationMs, faults, ...persisted });
-      process.stdout.write(`truebatch emulator listening on ${emulator.url}\n`);
-      // The Anthropic Message Batches API on the same port (for @anthropic-ai/sdk's baseURL).
-      process.stdout.write(`ANTHROPIC_BASE_URL=${emulator.anthropicUrl}\n`);
+      process.stdout.write(`truebatch emulator listening on ${PROVIDER_URLS[provider](emulator)}\n`);
       await stopped;
       await emulator.close();
     });

@@ -7,7 +7,7 @@
  * (docs.claude.com batch-processing), so a bad params object gives an `errored` line, not a refused create. A refused
  * create leaves no batch and counts no submission.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomId } from '../../shared/index.ts';
 import { countSubmission } from '../batch-create.ts';
@@ -44,50 +44,66 @@ function customIdProblem(value: unknown, where: string): string | undefined {
   return undefined;
 }
 
-/** The requests of a create body, checked; throws the API's 400 for the first problem. */
-function readRequests(body: unknown): { customId: string; params: JsonObject }[] {
-  if (!isJsonObject(body)) throw invalid(`Input should be an object, got ${describeJson(body)}`);
-  for (const name of Object.keys(body)) if (name !== 'requests') throw invalid(`${name}: Extra inputs are not permitted`);
-  const list = body['requests'];
-  if (!Array.isArray(list)) throw invalid(`requests: Field required (a list of {custom_id, params}), got ${describeJson(list)}`);
-  if (list.length === 0) throw invalid('requests: List should have at least 1 item after validation, not 0');
-  if (list.length > MAX_BATCH_REQUESTS) {
-    throw invalid(`requests: List should have at most ${MAX_BATCH_REQUESTS} items after validation, not ${list.length}`);
+/** One request item, checked; throws the API's 400 for the first problem. `firstIndex` finds reused custom_ids. */
+function readRequest(text: string, index: number, firstIndex: Map<string, number>): { customId: string; params: JsonObject } {
+  const where = `requests.${index}`;
+  if (index >= MAX_BATCH_REQUESTS) throw invalid(`requests: List should have at most ${MAX_BATCH_REQUESTS} items after validation`);
+  let item: unknown;
+  try {
+    item = JSON.parse(text);
+  } catch {
+    throw new AnthropicApiError(400, `The request body is not valid JSON: ${where} cannot be parsed.`);
   }
-  const firstIndex = new Map<string, number>();
-  return list.map((item: unknown, index) => {
-    const where = `requests.${index}`;
-    if (!isJsonObject(item)) throw invalid(`${where}: Input should be an object with custom_id and params, got ${describeJson(item)}`);
-    for (const name of Object.keys(item)) if (name !== 'custom_id' && name !== 'params') throw invalid(`${where}.${name}: Extra inputs are not permitted`);
-    const problem = customIdProblem(item['custom_id'], `${where}.custom_id`);
-    if (problem !== undefined) throw invalid(problem);
-    const customId = item['custom_id'] as string;
-    const earlier = firstIndex.get(customId);
-    if (earlier !== undefined) {
-      throw invalid(`${where}.custom_id: custom_id "${customId}" is already used by requests.${earlier}: each custom_id must be unique within the Message Batch`);
-    }
-    firstIndex.set(customId, index);
-    const params = item['params'];
-    if (!isJsonObject(params)) throw invalid(`${where}.params: Input should be an object, got ${describeJson(params)}`);
-    return { customId, params };
-  });
+  if (!isJsonObject(item)) throw invalid(`${where}: Input should be an object with custom_id and params, got ${describeJson(item)}`);
+  for (const name of Object.keys(item)) if (name !== 'custom_id' && name !== 'params') throw invalid(`${where}.${name}: Extra inputs are not permitted`);
+  const problem = customIdProblem(item['custom_id'], `${where}.custom_id`);
+  if (problem !== undefined) throw invalid(problem);
+  const customId = item['custom_id'] as string;
+  const earlier = firstIndex.get(customId);
+  if (earlier !== undefined) {
+    throw invalid(`${where}.custom_id: custom_id "${customId}" is already used by requests.${earlier}: each custom_id must be unique within the Message Batch`);
+  }
+  firstIndex.set(customId, index);
+  const params = item['params'];
+  if (!isJsonObject(params)) throw invalid(`${where}.params: Input should be an object, got ${describeJson(params)}`);
+  return { customId, params };
 }
 
-/** Validates a create body and registers the batch; a refused create leaves nothing behind. */
-export async function createMessageBatch(state: EmulatorState, anthropic: AnthropicState, body: unknown): Promise<AnthropicBatch> {
-  const requests = readRequests(body);
+/** Writes the checked requests of `items` to `path`, one `{custom_id, params}` per line; returns their custom_ids. */
+async function writeRequests(items: AsyncIterable<string>, path: string): Promise<string[]> {
+  const writer = new ResultWriter(path);
+  const firstIndex = new Map<string, number>();
+  try {
+    for await (const text of items) {
+      const { customId, params } = readRequest(text, firstIndex.size, firstIndex);
+      const writing = writer.append(JSON.stringify({ custom_id: customId, params }));
+      if (writing !== undefined) await writing;
+    }
+  } finally {
+    await writer.close();
+  }
+  if (firstIndex.size === 0) throw invalid('requests: List should have at least 1 item after validation, not 0');
+  return [...firstIndex.keys()];
+}
+
+/**
+ * Validates a create body, given as the JSON texts of its `requests` items (body-stream.ts), and registers the
+ * batch; a refused create leaves nothing behind.
+ */
+export async function createMessageBatch(state: EmulatorState, anthropic: AnthropicState, items: AsyncIterable<string>): Promise<AnthropicBatch> {
   // Shaped like `msgbatch_013Zva2CMHLNnXjNJJKqJ2EF` (SDK examples).
   const id = `msgbatch_01${randomId(22)}`;
   const dir = join(anthropicDir(state.options.storageDir), id);
   await mkdir(dir, { recursive: true });
-  const writer = new ResultWriter(join(dir, BATCH_FILES.requests));
-  for (const { customId, params } of requests) {
-    const writing = writer.append(JSON.stringify({ custom_id: customId, params }));
-    if (writing !== undefined) await writing;
+  let customIds: string[];
+  try {
+    customIds = await writeRequests(items, join(dir, BATCH_FILES.requests));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
-  await writer.close();
   const resubmissions = new Map<number, number>();
-  requests.forEach(({ customId }, index) => {
+  customIds.forEach((customId, index) => {
     const submissions = countSubmission(state, customId);
     if (submissions > 1) resubmissions.set(index, submissions);
   });
@@ -96,7 +112,7 @@ export async function createMessageBatch(state: EmulatorState, anthropic: Anthro
     id,
     seq: state.nextSeq(),
     ordinal,
-    requestCount: requests.length,
+    requestCount: customIds.length,
     resubmissions,
     fault: state.options.faults.anthropic.batches.find((rule) => rule.nth === undefined || rule.nth === ordinal),
     status: 'in_progress',

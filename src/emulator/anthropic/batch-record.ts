@@ -67,6 +67,8 @@ export interface AnthropicState {
   batches: Map<string, AnthropicBatch>;
   counters: AnthropicCounters;
   issuedOrdinal: number;
+  /** Prompt cache entries: prefix key → expiry on the clock (prompt-cache.ts; not persisted). */
+  promptCache: Map<string, number>;
 }
 
 /** No lines. */
@@ -80,6 +82,7 @@ export function emptyAnthropicState(): AnthropicState {
     batches: new Map(),
     counters: { batchesCreated: 0, batchesCanceled: 0, batchesDeleted: 0, resultLines: zeroCounts(), resultsDownloads: 0 },
     issuedOrdinal: 0,
+    promptCache: new Map(),
   };
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { InputError, errorMessage, isBlankLine, readLinesFrom, type OffsetLine } from '../../shared/index.ts';
 import { answerRequest } from '../batch-lines.ts';
 import { documentReaderOf } from '../document-reading.ts';
+import { countTokens } from '../model/index.ts';
 import { withBatchLock, type EmulatorState } from '../emulator-state.ts';
 import { OBSERVE_BUDGET_LINES, OBSERVE_MIN_LINES, OBSERVE_SLICE_MS } from '../job-runner.ts';
 import { planOutput, writePlannedFile } from '../output-faults.ts';
@@ -19,6 +20,7 @@ import { ResultWriter } from '../result-writer.ts';
 import { BATCH_EXPIRY_MS, BATCH_FILES, type AnthropicBatch, type AnthropicState, type ResultType } from './batch-record.ts';
 import { AnthropicApiError, anthropicErrorBody, errorTypeForStatus, type AnthropicErrorType } from './errors.ts';
 import { messageOf, translateParams } from './message-translation.ts';
+import { usePromptCache, type CachePrefix, type CacheUse } from './prompt-cache.ts';
 
 /** Advances message batches. */
 export interface AnthropicRunner {
@@ -56,6 +58,13 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
   const documents = documentReaderOf(state);
   const pathOf = (batch: AnthropicBatch, name: keyof typeof BATCH_FILES): string => join(batch.dir, BATCH_FILES[name]);
 
+  /** Writes or reads the request's cached prefix, counted by the model's estimator with its documents read. */
+  async function cacheUse(prefix: CachePrefix, model: string): Promise<CacheUse | undefined> {
+    const read = await documents.read(prefix.request);
+    if ('error' in read) return undefined;
+    return usePromptCache(anthropic.promptCache, prefix, countTokens(prefix.request, read.documents), model, clock.now());
+  }
+
   /** Answers one request `{custom_id, params}` with the simulated model; never throws. */
   async function answer(batch: AnthropicBatch, customId: string, params: unknown, index: number): Promise<LineResult> {
     let translated;
@@ -77,7 +86,13 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
       documents,
     });
     if ('error' in reply) return errored(errorTypeForStatus(reply.error.code), reply.error.message);
-    const message = messageOf(reply.response, translated.model, { seed, batchId: batch.id, customId });
+    const cache = translated.cache === undefined ? undefined : await cacheUse(translated.cache, translated.model);
+    const message = messageOf(reply.response, translated.model, { seed, batchId: batch.id, customId }, {
+      toolTokens: translated.toolTokens,
+      cache,
+      serverTools: translated.serverTools,
+      request: translated.request,
+    });
     return { type: 'succeeded', result: { type: 'succeeded', message } };
   }
 
@@ -133,7 +148,7 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
   }
 
   /** Ends the batch: unanswered requests get `rest` lines, the results file is written (shuffled), the batch `ended`. */
-  async function finish(batch: AnthropicBatch, rest: 'expired' | 'canceled'): Promise<void> {
+  async function finish(batch: AnthropicBatch, rest: 'expired' | 'canceled', endedAtMs: number): Promise<void> {
     for (let request = await nextRequest(batch); request !== undefined; request = await nextRequest(batch)) {
       await append(batch, request.customId, { type: rest, result: { type: rest } });
     }
@@ -157,7 +172,7 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     batch.writer = undefined;
     batch.offsets = [];
     batch.status = 'ended';
-    batch.endedAtMs = clock.now();
+    batch.endedAtMs = endedAtMs;
     for (const type of Object.keys(batch.counts) as ResultType[]) anthropic.counters.resultLines[type] += batch.counts[type];
     await state.saveSnapshot();
   }
@@ -168,7 +183,8 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     const now = clock.now();
     const { pendingMs, jobDurationMs } = state.options;
     if (batch.status === 'canceling') {
-      if (now >= (batch.cancelInitiatedAtMs ?? now) + pendingMs) await finish(batch, 'canceled');
+      const endsAt = (batch.cancelInitiatedAtMs ?? now) + pendingMs;
+      if (now >= endsAt) await finish(batch, 'canceled', endsAt);
       return false;
     }
     const runStart = batch.createdAtMs + pendingMs;
@@ -184,7 +200,10 @@ export function createAnthropicRunner(state: EmulatorState, anthropic: Anthropic
     const target = Math.min(due, batch.processed + limits.lines);
     if (target > batch.processed) await processUpTo(batch, target, limits);
     if (batch.processed < due) return true;
-    if (batch.processed >= stopLine || now >= expiresAt) await finish(batch, 'expired');
+    // It ends when its last request was due, or at its expiry: the same `ended_at` however late it is observed.
+    const doneAt = jobDurationMs <= 0 ? runStart : runStart + Math.ceil((jobDurationMs * stopLine) / Math.max(1, batch.requestCount));
+    if (batch.processed >= stopLine) await finish(batch, 'expired', Math.min(now, doneAt));
+    else if (now >= expiresAt) await finish(batch, 'expired', expiresAt);
     return false;
   }
 

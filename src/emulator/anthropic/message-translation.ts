@@ -7,7 +7,10 @@
  * refuse throws InputError naming the field in Anthropic's dotted form (`messages.0.content.1.source`).
  */
 import { InputError, sha256Hex } from '../../shared/index.ts';
+import { estimateTextTokens } from '../model/index.ts';
 import { describeJson, isJsonObject, type JsonObject } from '../proto-json.ts';
+import { CacheTrack, type CacheUse, type CachePrefix } from './prompt-cache.ts';
+import { promptTextsOf, serverToolBlocks, serverToolKind, type ServerTools } from './server-tools.ts';
 
 /** A Messages request translated for the simulated model. */
 export interface TranslatedRequest {
@@ -15,6 +18,12 @@ export interface TranslatedRequest {
   request: JsonObject;
   /** `params.model`, echoed in the Message. */
   model: string;
+  /** Input tokens of the tool definitions, which Anthropic bills as input and the model's count leaves out. */
+  toolTokens: number;
+  /** The prefix up to the last `cache_control` breakpoint, if any (prompt-cache.ts). */
+  cache: CachePrefix | undefined;
+  /** Web search and web fetch (server-tools.ts): answered beside the model, not by it. */
+  serverTools: ServerTools;
 }
 
 /** What a Message's identity depends on: the emulator's seed, the batch and the request's `custom_id`. */
@@ -143,16 +152,19 @@ function blockPart(value: unknown, location: string): JsonObject | undefined {
   }
 }
 
-function contentOf(value: unknown, location: string, role: string): JsonObject {
+function contentOf(value: unknown, location: string, role: string, track: CacheTrack): JsonObject {
   let parts: JsonObject[];
   if (typeof value === 'string') {
     if (value.trim() === '' && role === 'user') fail(location, 'messages: user messages must have non-empty content');
     parts = [{ text: value === '' ? ' ' : value }];
+    track.add({ text: value }, undefined, location);
   } else if (Array.isArray(value)) {
     if (value.length === 0) fail(location, 'Input should have at least 1 item');
     parts = value.flatMap((block: unknown, index): JsonObject[] => {
       const part = blockPart(block, `${location}.${index}`);
-      return part === undefined ? [] : [part];
+      if (part === undefined) return [];
+      track.add(part, block as JsonObject, `${location}.${index}`);
+      return [part];
     });
     if (parts.length === 0) parts = [{ text: ' ' }];
   } else {
@@ -161,32 +173,38 @@ function contentOf(value: unknown, location: string, role: string): JsonObject {
   return { role: role === 'assistant' ? 'model' : 'user', parts };
 }
 
-function messagesOf(value: unknown): JsonObject[] {
+function messagesOf(value: unknown, track: CacheTrack): JsonObject[] {
   if (!Array.isArray(value)) fail('messages', `Field required (a list of messages), got ${describeJson(value)}`);
   if (value.length === 0) fail('messages', 'at least one message is required');
   return value.map((item: unknown, index) => {
     const message = objectAt(item, `messages.${index}`);
     const role = message['role'];
     if (role !== 'user' && role !== 'assistant') fail(`messages.${index}.role`, "Input should be 'user' or 'assistant'");
-    return contentOf(message['content'], `messages.${index}.content`, role);
+    return contentOf(message['content'], `messages.${index}.content`, role, track);
   });
 }
 
-function systemOf(value: unknown): JsonObject | undefined {
+function systemOf(value: unknown, track: CacheTrack): JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') track.add({ text: value }, undefined, 'system');
+  else if (Array.isArray(value)) value.forEach((block: unknown, index) => track.add({ text: nestedText([block], 'system') }, objectAt(block, `system.${index}`), `system.${index}`));
   const text = typeof value === 'string' ? value : nestedText(value, 'system');
   return text.trim() === '' ? undefined : { parts: [{ text }] };
 }
 
 /** Custom tools as function declarations whose `parametersJsonSchema` is the tool's `input_schema`. */
-function toolsOf(value: unknown): { declarations: JsonObject[]; names: Set<string> } {
-  if (value === undefined || value === null) return { declarations: [], names: new Set() };
+function toolsOf(value: unknown, track: CacheTrack): { declarations: JsonObject[]; names: Set<string>; serverTools: ServerTools } {
+  const serverTools: ServerTools = { webSearch: false, webFetch: false };
+  if (value === undefined || value === null) return { declarations: [], names: new Set(), serverTools };
   if (!Array.isArray(value)) fail('tools', `Input should be a list, got ${describeJson(value)}`);
   const names = new Set<string>();
-  const declarations = value.map((item: unknown, index): JsonObject => {
+  const declarations = value.flatMap((item: unknown, index): JsonObject[] => {
     const tool = objectAt(item, `tools.${index}`);
-    if (tool['type'] !== undefined && tool['type'] !== null && tool['type'] !== 'custom') {
-      fail(`tools.${index}.type`, `the emulator simulates custom tools only, not ${describeJson(tool['type'])}`);
+    const server = serverToolKind(tool, `tools.${index}`);
+    if (server !== undefined) {
+      serverTools[server] = true;
+      track.add({ text: JSON.stringify(tool) }, tool, `tools.${index}`);
+      return [];
     }
     const name = stringAt(tool['name'], `tools.${index}.name`);
     if (!/^[a-zA-Z0-9_-]{1,128}$/.test(name)) fail(`tools.${index}.name`, "String should match pattern '^[a-zA-Z0-9_-]{1,128}$'");
@@ -195,9 +213,11 @@ function toolsOf(value: unknown): { declarations: JsonObject[]; names: Set<strin
     const schema = objectAt(tool['input_schema'], `tools.${index}.input_schema`);
     if (schema['type'] !== 'object') fail(`tools.${index}.input_schema.type`, "Input should be 'object'");
     const description = tool['description'];
-    return { name, ...(typeof description === 'string' ? { description } : {}), parametersJsonSchema: schema };
+    const declaration = { name, ...(typeof description === 'string' ? { description } : {}), parametersJsonSchema: schema };
+    track.add({ text: JSON.stringify(declaration) }, tool, `tools.${index}`);
+    return [declaration];
   });
-  return { declarations, names };
+  return { declarations, names, serverTools };
 }
 
 /** `tool_choice` as Gemini's function calling mode: `tool` and `any` force a call, `auto` and `none` do not. */
@@ -260,9 +280,13 @@ export function translateParams(value: unknown): TranslatedRequest {
   if (stop !== undefined && stop !== null && !(Array.isArray(stop) && stop.every((item) => typeof item === 'string'))) {
     fail('stop_sequences', 'Input should be a list of strings');
   }
-  const { declarations, names } = toolsOf(params['tools']);
+  // Tools, system, then messages: the order the cache prefix covers them in.
+  const track = new CacheTrack();
+  const { declarations, names, serverTools } = toolsOf(params['tools'], track);
   const toolConfig = toolConfigOf(params['tool_choice'], names);
-  const system = systemOf(params['system']);
+  const system = systemOf(params['system'], track);
+  const contents = messagesOf(params['messages'], track);
+  track.markAll(params['cache_control']);
   const generationConfig: JsonObject = {
     maxOutputTokens: maxTokens,
     ...(temperature === undefined ? {} : { temperature }),
@@ -273,13 +297,14 @@ export function translateParams(value: unknown): TranslatedRequest {
     thinkingConfig: { thinkingBudget: thinkingBudgetOf(params['thinking'], maxTokens) },
   };
   const request: JsonObject = {
-    contents: messagesOf(params['messages']),
+    contents,
     ...(system === undefined ? {} : { systemInstruction: system }),
     ...(declarations.length === 0 ? {} : { tools: [{ functionDeclarations: declarations }] }),
     ...(toolConfig === undefined ? {} : { toolConfig }),
     generationConfig,
   };
-  return { request, model };
+  const toolTokens = declarations.length === 0 ? 0 : estimateTextTokens(JSON.stringify(declarations));
+  return { request, model, toolTokens, cache: track.prefix(model), serverTools };
 }
 
 const ID_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -300,10 +325,15 @@ function numberField(object: unknown, name: string): number {
 /**
  * The Message for the model's GenerateContentResponse: text parts as one text block, a function call as a
  * `tool_use` block; `stop_reason` `tool_use`, `max_tokens` (cut at `max_tokens`), `refusal` (a blocked prompt, no
- * content) or `end_turn`; `usage` with input and output tokens (thinking included in output, as Anthropic bills
- * it), no cache tokens, `service_tier: 'batch'`.
+ * content) or `end_turn`; `usage` with input tokens (tool definitions included, cached prefix excluded), cache
+ * writes and reads (prompt-cache.ts), output tokens (thinking included, as Anthropic bills it), `service_tier: 'batch'`.
  */
-export function messageOf(response: JsonObject, model: string, identity: MessageIdentity): JsonObject {
+export function messageOf(
+  response: JsonObject,
+  model: string,
+  identity: MessageIdentity,
+  input: { toolTokens?: number; cache?: CacheUse | undefined; serverTools?: ServerTools; request?: JsonObject } = {},
+): JsonObject {
   const label = `${identity.seed}\u0000${identity.batchId}\u0000${identity.customId}`;
   const candidates = response['candidates'];
   const candidate = Array.isArray(candidates) && isJsonObject(candidates[0]) ? candidates[0] : undefined;
@@ -324,13 +354,26 @@ export function messageOf(response: JsonObject, model: string, identity: Message
     }
   }
   flushText();
+  const tools = input.serverTools;
+  const server =
+    tools !== undefined && (tools.webSearch || tools.webFetch)
+      ? serverToolBlocks(
+          tools,
+          content.map((block) => (typeof block['text'] === 'string' ? block['text'] : '')).join(''),
+          input.request === undefined ? [] : promptTextsOf(input.request),
+          (kind, index) => derivedId(kind, `${label}\u0000server\u0000${index}`),
+        )
+      : undefined;
+  if (server !== undefined) content.unshift(...server.blocks);
   const blocked = isJsonObject(response['promptFeedback']);
   let stopReason = 'end_turn';
   if (blocked || candidate?.['finishReason'] === 'SAFETY') stopReason = 'refusal';
   else if (content.some((block) => block['type'] === 'tool_use')) stopReason = 'tool_use';
   else if (candidate?.['finishReason'] === 'MAX_TOKENS') stopReason = 'max_tokens';
   const usage = response['usageMetadata'];
-  const cached = numberField(usage, 'cachedContentTokenCount');
+  const cache = input.cache;
+  const cachedTokens = (cache?.written ?? 0) + (cache?.read ?? 0);
+  const creation = (ttl: string): number => (cache?.ttl === ttl ? cache.written : 0);
   // "output_tokens will be non-zero, even for an empty string response" (SDK Message.usage doc).
   const outputTokens = Math.max(1, numberField(usage, 'candidatesTokenCount') + numberField(usage, 'thoughtsTokenCount'));
   return {
@@ -340,14 +383,18 @@ export function messageOf(response: JsonObject, model: string, identity: Message
     model,
     content: blocked ? [] : content,
     stop_reason: stopReason,
+    // RefusalStopDetails: the simulated refusal names no policy category.
+    stop_details: stopReason === 'refusal' ? { type: 'refusal', category: null, explanation: null } : null,
     stop_sequence: null,
+    container: null,
+    diagnostics: null,
     usage: {
-      input_tokens: Math.max(1, numberField(usage, 'promptTokenCount') - cached),
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: cached,
-      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+      input_tokens: Math.max(1, numberField(usage, 'promptTokenCount') + (input.toolTokens ?? 0) - cachedTokens),
+      cache_creation_input_tokens: cache?.written ?? 0,
+      cache_read_input_tokens: cache?.read ?? 0,
+      cache_creation: { ephemeral_5m_input_tokens: creation('5m'), ephemeral_1h_input_tokens: creation('1h') },
       output_tokens: outputTokens,
-      server_tool_use: null,
+      server_tool_use: server?.usage ?? null,
       service_tier: 'batch',
     },
   };

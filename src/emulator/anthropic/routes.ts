@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import type { EmulatorState } from '../emulator-state.ts';
+import { requestItemTexts } from './body-stream.ts';
 import { AnthropicApiError, anthropicErrorResponse } from './errors.ts';
 import { MAX_BATCH_BYTES, createMessageBatch, tooLargeError } from './batch-create.ts';
 import { BATCH_FILES, archivedAtMs, batchJson, type AnthropicBatch, type AnthropicState } from './batch-record.ts';
@@ -67,17 +68,9 @@ export function anthropicRoutes(state: EmulatorState, anthropic: AnthropicState,
 
   app.post('/v1/messages/batches', (c) =>
     guard(c, 'anthropic.batches.create', async () => {
-      const length = Number(c.req.header('content-length') ?? '0');
-      if (length > MAX_BATCH_BYTES) throw tooLargeError();
-      const text = await c.req.text();
-      if (Buffer.byteLength(text) > MAX_BATCH_BYTES) throw tooLargeError();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new AnthropicApiError(400, 'The request body is not valid JSON.');
-      }
-      const batch = await createMessageBatch(state, anthropic, body);
+      if (Number(c.req.header('content-length') ?? '0') > MAX_BATCH_BYTES) throw tooLargeError();
+      const body = c.req.raw.body ?? [];
+      const batch = await createMessageBatch(state, anthropic, requestItemTexts(body, MAX_BATCH_BYTES, tooLargeError));
       return c.json(batchJson(batch, resultsUrl(c, batch.id), now()));
     }),
   );

@@ -2,6 +2,8 @@
  * The Anthropic Message Batches emulator through the official `@anthropic-ai/sdk` over real HTTP: create, retrieve,
  * results joined on custom_id, structured output, list pagination, cancel, delete, auth, 404 and create refusals.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages/batches';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +112,68 @@ describe('Anthropic message batches with instant processing', () => {
     expect(Object.keys(value).sort()).toEqual(['due', 'vendor']);
   });
 
+  it('writes a cache_control prefix once and reads it in the later requests, and does not cache a short prefix', async () => {
+    const handbook = Array.from({ length: 120 }, (_, index) => `Rule ${index}: invoices from vendor ${index} are booked to account ${4000 + index}.`).join(' ');
+    const cached = (index: number, ttl?: '1h'): Anthropic.Messages.BatchCreateParams.Request => ({
+      custom_id: `cache-${index}${ttl ?? ''}`,
+      params: params(`Invoice ${index}: ${INVOICE}`, {
+        system: [{ type: 'text', text: handbook, cache_control: { type: 'ephemeral', ...(ttl === undefined ? {} : { ttl }) } }],
+      }),
+    });
+    const created = await client.messages.batches.create({ requests: [cached(0), cached(1), cached(2)] });
+    await client.messages.batches.retrieve(created.id);
+    const usages = [...(await resultsOf(client, created.id)).values()].map((line) => messageOf(line).usage);
+    const writes = usages.filter((usage) => (usage.cache_creation_input_tokens ?? 0) > 0);
+    const reads = usages.filter((usage) => (usage.cache_read_input_tokens ?? 0) > 0);
+    expect(writes).toHaveLength(1);
+    expect(reads).toHaveLength(2);
+    const prefix = writes[0]?.cache_creation_input_tokens ?? 0;
+    expect(prefix).toBeGreaterThanOrEqual(1024);
+    expect(writes[0]?.cache_creation).toEqual({ ephemeral_5m_input_tokens: prefix, ephemeral_1h_input_tokens: 0 });
+    for (const usage of reads) expect(usage.cache_read_input_tokens).toBe(prefix);
+
+    const hour = await client.messages.batches.create({ requests: [cached(3, '1h')] });
+    await client.messages.batches.retrieve(hour.id);
+    // The same system prefix is cached already (5m entry alive): a read.
+    expect(messageOf((await resultsOf(client, hour.id)).get('cache-31h')).usage.cache_read_input_tokens).toBe(prefix);
+
+    const short = await client.messages.batches.create({
+      requests: [{ custom_id: 'short-prefix', params: params(INVOICE, { system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }] }) }],
+    });
+    await client.messages.batches.retrieve(short.id);
+    expect(messageOf((await resultsOf(client, short.id)).get('short-prefix')).usage).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+  });
+
+  it('answers web search and web fetch with server tool blocks before the text, counted in usage', async () => {
+    const created = await client.messages.batches.create({
+      requests: [
+        {
+          custom_id: 'search',
+          params: params('When did the Broadbalk wheat experiment begin? See https://example.org/broadbalk for context.', {
+            tools: [
+              { type: 'web_search_20250305', name: 'web_search', max_uses: 3 },
+              { type: 'web_fetch_20250910', name: 'web_fetch' },
+            ],
+          }),
+        },
+      ],
+    });
+    await client.messages.batches.retrieve(created.id);
+    const message = messageOf((await resultsOf(client, created.id)).get('search'));
+    const types = message.content.map((block) => block.type);
+    expect(types.at(-1)).toBe('text');
+    expect(types).toContain('web_search_tool_result');
+    const search = message.content.find((block) => block.type === 'server_tool_use' && block.name === 'web_search');
+    const result = message.content.find((block) => block.type === 'web_search_tool_result');
+    if (search?.type !== 'server_tool_use' || result?.type !== 'web_search_tool_result') throw new Error('expected a web search');
+    expect(result.tool_use_id).toBe(search.id);
+    expect(Array.isArray(result.content) && result.content.length).toBeGreaterThan(0);
+    const fetched = message.content.find((block) => block.type === 'server_tool_use' && block.name === 'web_fetch');
+    expect(fetched?.type === 'server_tool_use' && fetched.input).toEqual({ url: 'https://example.org/broadbalk' });
+    expect(message.usage.server_tool_use).toEqual({ web_search_requests: types.filter((type) => type === 'web_search_tool_result').length, web_fetch_requests: 1 });
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
   it('cuts an answer at max_tokens with stop_reason max_tokens', async () => {
     const created = await client.messages.batches.create({ requests: [{ custom_id: 'short', params: params(`${INVOICE} ${INVOICE} ${INVOICE}`, { max_tokens: 3 }) }] });
     await client.messages.batches.retrieve(created.id);
@@ -138,8 +202,10 @@ describe('Anthropic message batches with instant processing', () => {
     expect(results.get('model')?.result).toMatchObject({ error: { error: { type: 'not_found_error', message: 'model: gpt-4o' } } });
   });
 
-  it('refuses bad custom_ids at create with the API words, and makes no batch', async () => {
+  it('refuses bad custom_ids at create with the API words, and makes no batch and leaves no folder', async () => {
     const before = emulator.stats().anthropic.batchesCreated;
+    const folders = (): number => readdirSync(join(emulator.emulator.storageDir, 'anthropic')).length;
+    const foldersBefore = folders();
     const refusal = async (customIds: string[]): Promise<unknown> =>
       client.messages.batches.create({ requests: customIds.map((custom_id) => ({ custom_id, params: params('x') })) }).then(
         () => undefined,
@@ -163,6 +229,7 @@ describe('Anthropic message batches with instant processing', () => {
     const none = (await client.messages.batches.create({ requests: [] }).catch((error: unknown) => error)) as InstanceType<typeof Anthropic.BadRequestError>;
     expect(none.status).toBe(400);
     expect(emulator.stats().anthropic.batchesCreated).toBe(before);
+    expect(folders()).toBe(foldersBefore);
   });
 
   it('refuses a wrong key and a missing key with 401 authentication_error', async () => {
@@ -175,6 +242,7 @@ describe('Anthropic message batches with instant processing', () => {
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: 'x-api-key header is required' } });
     const byHeader = await fetch(`${emulator.anthropicUrl}/v1/messages/batches`, { headers: { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' } });
     expect(byHeader.status).toBe(200);
+    expect(byHeader.headers.get('request-id')).toMatch(/^req_011/);
     const unversioned = await fetch(`${emulator.anthropicUrl}/v1/messages/batches`, { headers: { 'x-api-key': KEY } });
     expect(unversioned.status).toBe(400);
   });

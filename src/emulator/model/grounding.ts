@@ -129,7 +129,7 @@ function escapeHtml(text: string): string {
 }
 
 /** Every http(s) URL in the prompt, at most 20 (URL context's limit per request [doc ai.google.dev url-context]). */
-function promptUrls(promptTexts: readonly string[]): string[] {
+export function promptUrls(promptTexts: readonly string[]): string[] {
   const urls: string[] = [];
   for (const text of promptTexts) {
     for (const match of text.matchAll(/https?:\/\/[^\s"'<>()[\]{}]+[^\s"'<>()[\]{}.,;:!?]/g)) {

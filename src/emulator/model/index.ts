@@ -30,6 +30,7 @@ import { countPromptTokens, estimateTextTokens, truncateToTokens } from './token
 export { resolveCachedContent, type CachedPrefix, type CacheLookup } from './cached-context.ts';
 export { simulateEmbedLine, defaultEmbeddingDimensions, embedText } from './embedding.ts';
 export { BYTES_PER_TOKEN, MEDIA_PART_TOKENS, estimateTextTokens } from './token-estimator.ts';
+export { groundingMetadataFor, promptUrls } from './grounding.ts';
 export type { DocumentContent, DocumentLookup, MediaPart } from './document-parts.ts';
 
 /** What a batch line's answer depends on besides the request. */
