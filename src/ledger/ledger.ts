@@ -8,7 +8,7 @@ import type { Clock } from '../shared/index.ts';
 import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
 import {
-  applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus,
+  applyResult, largestPendingKeys, markCached, pendingOf, pendingRequests, requestCounts, requestStatus,
   requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome,
 } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, withdrawJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
@@ -177,9 +177,9 @@ export class Ledger {
     return largestPendingKeys(this.sql, stage, count);
   }
 
-  /** The oldest pending request's last change (ms), or undefined when none is pending. */
-  oldestPendingSince(stage: string): number | undefined {
-    return oldestPendingSince(this.sql, stage);
+  /** How many requests of a stage wait for a job, and the oldest one's last change (cheap: costs what is pending). */
+  pending(stage: string): { count: number; oldestSince: number | undefined } {
+    return pendingOf(this.sql, stage);
   }
 
   /** Just what planning needs to know of the request for (stage, key). */
