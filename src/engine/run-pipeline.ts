@@ -100,7 +100,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
         }
       }
       const readiness = shardReadiness(context, stage, stages);
-      if (readiness.ready) cutting.set(stage, context.ledger.requestCounts(stage.name).pending);
+      if (readiness.ready) cutting.set(stage, context.ledger.pending(stage.name).count);
       else if (readiness.wakeAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, readiness.wakeAt);
     }
     // A ready stage's pending requests are cut one job at a time, the next while the last one uploads, so the
@@ -129,7 +129,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
     const unsubmitted = countJobs(context, names, UNSUBMITTED_STATES);
     // Finished jobs whose download failed: collected again on a later pass.
     const uncollected = countJobs(context, names, COLLECTABLE_STATES);
-    const pending = names.reduce((sum, name) => sum + context.ledger.requestCounts(name).pending, 0);
+    const pending = names.reduce((sum, name) => sum + context.ledger.pending(name).count, 0);
     if (live === 0 && unsubmitted === 0 && pending === 0 && uncollected === 0) break;
     if (options.detach && unsubmitted === 0) {
       return { plans, stages: summarizeStages(context.ledger, stages, context.prices), detached: true, retries: summarizeRetries(context.ledger, runStartedAt) };
@@ -180,7 +180,7 @@ function submitWhilePlanning(
   return {
     every: full,
     run: async () => {
-      while (context.ledger.requestCounts(stage.name).pending >= Math.max(full, stage.batching.minRequests)) {
+      while (context.ledger.pending(stage.name).count >= Math.max(full, stage.batching.minRequests)) {
         const [job] = await shardStage(context, stage, runStartedAt, { maxJobs: 1, maxRequests: full });
         if (!job) return;
         await submitJobs(context, stages);
@@ -201,10 +201,10 @@ function retryWaitMs(context: EngineContext, pass: number): number {
  */
 function shardReadiness(context: EngineContext, stage: StageConfig, stages: readonly StageConfig[]): { ready: boolean; wakeAt?: number } {
   const { ledger, clock } = context;
-  const pending = ledger.requestCounts(stage.name).pending;
-  if (pending === 0) return { ready: false };
-  if (pending >= stage.batching.minRequests || upstreamSettled(context, stage, stages)) return { ready: true };
-  const since = ledger.oldestPendingSince(stage.name) ?? clock.now();
+  const pending = ledger.pending(stage.name);
+  if (pending.count === 0) return { ready: false };
+  if (pending.count >= stage.batching.minRequests || upstreamSettled(context, stage, stages)) return { ready: true };
+  const since = pending.oldestSince ?? clock.now();
   const deadline = since + stage.batching.maxWaitMs;
   return deadline <= clock.now() ? { ready: true } : { ready: false, wakeAt: deadline };
 }

@@ -73,7 +73,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   });
   // The configured provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
   const codec = requestCodecFor(config.provider);
-  const expected = Math.min(only?.size ?? Infinity, limit.maxRequests, config.sharding.maxRequestsPerJob ?? Infinity, ledger.requestCounts(stage.name).pending);
+  const expected = Math.min(only?.size ?? Infinity, limit.maxRequests, config.sharding.maxRequestsPerJob ?? Infinity, ledger.pending(stage.name).count);
   const cache = await cacheForNextJob(context, stage, expected);
   // PDFs and images are bound as the lines are written: uploaded (or reused) just before the job is created.
   await reconcileUploadIntents(context);

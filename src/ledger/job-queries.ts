@@ -88,7 +88,7 @@ export function withdrawJob(sql: Sql, job: JobRow): void {
   if (!['planned', 'uploading', 'uploaded'].includes(job.state)) {
     throw new JobStateError(`job ${job.display_name} is ${job.state}: only a job never created can be withdrawn`);
   }
-  // `updated_at` stays the time they were cut: they have waited for a batch since before it (see oldestPendingSince).
+  // `updated_at` stays the time they were cut: they have waited for a batch since before it (see `pendingOf` in request-queries.ts).
   sql(
     `UPDATE requests SET state = 'pending', attempts = attempts - 1
      WHERE state = 'in_job' AND id IN (SELECT request_id FROM attempts WHERE job_id = ? AND state = 'in_job')`,

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../shared/index.ts';
 import type { JobState } from './job-states.ts';
 import type { AttemptRow, JobRow, PendingRequest, RequestRow, ResultRecord, WrittenOutput } from './rows.ts';
-import { applyResult, largestPendingKeys, markCached, oldestPendingSince, pendingRequests, requestCounts, requestStatus, requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome } from './request-queries.ts';
+import { applyResult, largestPendingKeys, markCached, pendingOf, pendingRequests, requestCounts, requestStatus, requestKeys, submittableRequests, upsertRequest, type RequestInput, type RequestStatus, type SubmittableRequest, type UpsertOutcome } from './request-queries.ts';
 import { createJob, latestCanary, updateJob, withdrawJob, type CanaryOutcome, type JobFields, type NewJob } from './job-queries.ts';
 import { attemptInJob, jobAttempts, latestResponses, openAttempts, reusableAnswer, type JobAttempt, type KeyedAttempt, type LatestResponse, type ReusableAnswer } from './attempt-queries.ts';
 import { documentQueries, type DocumentQueries } from './document-queries.ts';
@@ -98,11 +98,7 @@ export class Ledger {
    */
   durably<T>(fn: () => T): T {
     this.db.pragma('synchronous = FULL');
-    try {
-      return fn();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
+    try { return fn(); } finally { this.db.pragma('synchronous = NORMAL'); }
   }
 
   /**
@@ -178,9 +174,9 @@ export class Ledger {
     return largestPendingKeys(this.sql, stage, count);
   }
 
-  /** The oldest pending request's last change (ms), or undefined when none is pending. */
-  oldestPendingSince(stage: string): number | undefined {
-    return oldestPendingSince(this.sql, stage);
+  /** How many requests of a stage wait for a job, and the oldest one's last change (cheap: costs what is pending). */
+  pending(stage: string): { count: number; oldestSince: number | undefined } {
+    return pendingOf(this.sql, stage);
   }
 
   /** Just what planning needs to know of the request for (stage, key). */

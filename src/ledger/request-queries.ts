@@ -142,10 +142,13 @@ export function largestPendingKeys(sql: Sql, stage: string, count: number): stri
   return rows.map((row) => row.key);
 }
 
-/** The oldest pending request's last change (ms), or undefined when none is pending. */
-export function oldestPendingSince(sql: Sql, stage: string): number | undefined {
-  const row = sql("SELECT MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as { at: number | null };
-  return row.at ?? undefined;
+/**
+ * How many requests of a stage are pending, and the oldest one's last change (ms; undefined when none is). Read from
+ * the (stage, state) index, so it costs what is pending: counting every state of a million requests took 0.2–0.7 s.
+ */
+export function pendingOf(sql: Sql, stage: string): { count: number; oldestSince: number | undefined } {
+  const row = sql("SELECT COUNT(*) AS count, MIN(updated_at) AS at FROM requests WHERE stage = ? AND state = 'pending'").get(stage) as { count: number; at: number | null };
+  return { count: row.count, oldestSince: row.at ?? undefined };
 }
 
 /** A request a run may submit, with its body (as `pendingRequests` gives it), its state and its token estimates. */
