@@ -29,7 +29,9 @@ describe('the dashboard app', () => {
     const jobs = await (await app.request('/jobs')).text();
     expect(jobs).toContain('data-count="valid">1<');
     expect(await (await app.request('/failures?stage=extract&kind=required')).text()).toContain('key=b');
-    expect(await (await app.request('/quality')).text()).toContain('No audit yet.');
+    const quality = await (await app.request('/quality')).text();
+    expect(quality).toContain('No audit yet.');
+    expect(quality).toContain('No variant yet.');
   });
 
   it('shows a document with its attempts, the diff between them, its output and what it feeds', async () => {

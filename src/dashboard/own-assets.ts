@@ -51,6 +51,10 @@ figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
 .pager { display: flex; gap: 14px; margin: 8px 0; }
 .live { font-size: 12px; color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; }
+svg.chart { display: block; max-width: 100%; height: auto; font-family: inherit; }
+svg.chart .grid { stroke: var(--line); stroke-width: 1; } svg.chart .whisker { stroke: var(--fg); stroke-width: 1.5; }
+svg.chart .axis { fill: var(--muted); font-size: 12px; } svg.chart .axis-label { fill: var(--fg); font-size: 13px; font-weight: 600; }
+svg.chart .value { fill: var(--fg); font-size: 11.5px; font-variant-numeric: tabular-nums; }
 @media (max-width: 640px) { main { padding: 10px; } .card .value { font-size: 18px; } th, td { padding: 4px 5px; } }
 `;
 

@@ -72,14 +72,6 @@ export interface Pace {
   spanMs: number;
 }
 
-/** One page of a table the ledger does not own (an audit's or variant's), read generically. */
-export interface ForeignTable {
-  name: string;
-  rows: number;
-  columns: string[];
-  latest: Record<string, unknown>[];
-}
-
 /** The dashboard's queries over one ledger. */
 export interface DashboardQueries {
   /** A cheap change counter: moves when another connection commits (PRAGMA data_version). */
@@ -114,8 +106,6 @@ export interface DashboardQueries {
   /** Requests of a stage, by key, one page, optionally only in `state`. */
   requests(stage: string, state: string | undefined, limit: number, offset: number): Pick<RequestRow, 'key' | 'state' | 'attempts' | 'last_reason'>[];
   jobSizes(): JobSizeSample[];
-  /** Tables whose name starts with one of `prefixes` (audits, variants), each with its row count and latest rows. */
-  foreignTables(prefixes: readonly string[], limit: number): ForeignTable[];
 }
 
 /** The dashboard queries bound to `sql`. */
@@ -202,18 +192,6 @@ export function dashboardQueries(sql: Sql): DashboardQueries {
              finished_at - submitted_at AS providerMs FROM jobs WHERE state = 'collected' ORDER BY id`,
         )
         .all() as JobSizeSample[],
-    foreignTables: (prefixes, limit) => {
-      const names = sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-      return names
-        .filter((name) => prefixes.some((prefix) => name.startsWith(prefix)))
-        .map((name) => {
-          const quoted = `"${name.replaceAll('"', '""')}"`;
-          const columns = (sql(`PRAGMA table_info(${quoted})`).all() as { name: string }[]).map((column) => column.name);
-          const rows = sql(`SELECT COUNT(*) FROM ${quoted}`).pluck().get() as number;
-          const latest = sql(`SELECT * FROM ${quoted} ORDER BY rowid DESC LIMIT ?`).all(limit) as Record<string, unknown>[];
-          return { name, rows, columns, latest };
-        });
-    },
   };
 }
 

@@ -43,6 +43,8 @@ export interface VariantPairAgreement {
   b: string;
   /** Documents valid in both, compared. */
   documents: number;
+  /** Documents valid in both: more than `documents` when `maxDocuments` left the rest uncompared. */
+  validInBoth: number;
   /** Output files that could not be read as JSON (listed, left out of the comparison). */
   unreadable: { path: string; reason: string }[];
   agreement: AgreementSummary;
@@ -53,6 +55,11 @@ export interface VariantComparison {
   stage: string;
   variants: VariantOutcome[];
   pairs: VariantPairAgreement[];
+}
+
+export interface CompareVariantsOptions {
+  /** Compares at most this many documents of each pair, the first in request order (the dashboard stays fast on a large corpus). */
+  maxDocuments?: number;
 }
 
 /** The variants of config stage `stageName`, in their order; a usage error when it has none. */
@@ -66,13 +73,15 @@ export function variantsOf(stages: readonly StageConfig[], stageName: string): S
 }
 
 /** Compares the variants of config stage `stageName` from what the ledger recorded. */
-export function compareVariants(ledger: Ledger, stages: readonly StageConfig[], stageName: string, prices: PriceTable): VariantComparison {
+export function compareVariants(
+  ledger: Ledger, stages: readonly StageConfig[], stageName: string, prices: PriceTable, options: CompareVariantsOptions = {},
+): VariantComparison {
   const variants = variantsOf(stages, stageName);
   const summaries = summarizeStages(ledger, variants, prices);
   // summarizeStages answers one summary per stage, in order.
   const outcomes = variants.map((variant, index) => outcomeOf(variant, summaries[index] ?? missingSummary(variant)));
   const sides = variants.map((config) => ({ config, outputs: outputsByDocument(ledger, config.name) }));
-  const pairs = sides.flatMap((a, i) => sides.slice(i + 1).map((b) => pairAgreement(a, b)));
+  const pairs = sides.flatMap((a, i) => sides.slice(i + 1).map((b) => pairAgreement(a, b, options.maxDocuments ?? Infinity)));
   return { stage: stageName, variants: outcomes, pairs };
 }
 
@@ -112,14 +121,17 @@ interface Side {
   outputs: Map<string, string>;
 }
 
-function pairAgreement(a: Side, b: Side): VariantPairAgreement {
+function pairAgreement(a: Side, b: Side, maxDocuments: number): VariantPairAgreement {
   // Both variants validate against the stage's schema unless one overrides its response schema: the first's is used.
   const schema = a.config.validation.schema;
   const documents: AnswerAgreement[] = [];
   const unreadable: { path: string; reason: string }[] = [];
+  let validInBoth = 0;
   for (const [docId, pathA] of a.outputs) {
     const pathB = b.outputs.get(docId);
     if (pathB === undefined) continue;
+    validInBoth += 1;
+    if (validInBoth > maxDocuments) continue;
     const answerA = readAnswer(pathA, unreadable);
     const answerB = readAnswer(pathB, unreadable);
     if (answerA.ok && answerB.ok) documents.push(compareAnswers(schema, answerA.value, answerB.value));
@@ -128,6 +140,7 @@ function pairAgreement(a: Side, b: Side): VariantPairAgreement {
     a: a.config.variant?.name ?? a.config.name,
     b: b.config.variant?.name ?? b.config.name,
     documents: documents.length,
+    validInBoth,
     unreadable,
     agreement: summariseAgreement(documents),
   };

@@ -208,6 +208,12 @@ export function agreementRate(agree: number, n: number): AgreementRate {
   return { agree, n, rate: p, interval: { low: Math.max(0, centre - half), high: Math.min(1, centre + half) } };
 }
 
+/** `83% (20/24, 95% CI 64–93%)`. */
+export function rateText(rate: AgreementRate): string {
+  const percent = (value: number): number => Math.round(value * 100);
+  return `${percent(rate.rate)}% (${rate.agree}/${rate.n}, 95% CI ${percent(rate.interval.low)}–${percent(rate.interval.high)}%)`;
+}
+
 /** The schema that describes a value: `anyOf`/`oneOf` of one real type and `null` resolve to that type. */
 function effectiveSchema(schema: Schema | undefined): Schema | undefined {
   if (schema === undefined) return undefined;

@@ -3,4 +3,4 @@ export * from './field-agreement.ts';
 export { stratifiedSample, proportionalQuotas, type Sizable } from './audit-sample.ts';
 export { summariseAudit, type AuditSummary } from './audit-summary.ts';
 export { planAudit, runAudit, type AuditContext, type AuditOptions, type AuditPlan, type AuditProgress, type BudgetHeadroom } from './audit.ts';
-export { compareVariants, variantsOf, type VariantComparison, type VariantOutcome, type VariantPairAgreement } from './compare-variants.ts';
+export { compareVariants, variantsOf, type CompareVariantsOptions, type VariantComparison, type VariantOutcome, type VariantPairAgreement } from './compare-variants.ts';

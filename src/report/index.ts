@@ -6,3 +6,4 @@ export { normaliseProblem } from './problems.ts';
 export type * from './report-types.ts';
 export { TOP_PROBLEMS, TOP_GIVEN_UP } from './report-types.ts';
 export { countText, durationText, percentText } from './format-values.ts';
+export { agreementChart } from './html-charts.ts';

@@ -1,7 +1,7 @@
 /** @module `truebatch compare --stage S`: a stage's variants side by side, from the ledger and their outputs (#19). */
 import type { Command } from 'commander';
 import { formatUsd } from '../../cost/index.ts';
-import { compareVariants, type AgreementRate, type VariantComparison, type VariantPairAgreement } from '../../quality/index.ts';
+import { compareVariants, rateText, type VariantComparison, type VariantPairAgreement } from '../../quality/index.ts';
 import { table } from '../format.ts';
 import { failuresText, repairFieldsText, repairsText } from '../format-outcome.ts';
 import { globalOptions, printResult } from '../global-options.ts';
@@ -20,12 +20,6 @@ export function registerCompareCommand(program: Command): void {
         printResult(options, comparison, () => formatComparison(comparison));
       });
     });
-}
-
-/** `83% (20/24, 95% CI 64–93%)`. */
-function rateText(rate: AgreementRate): string {
-  const percent = (value: number): number => Math.round(value * 100);
-  return `${percent(rate.rate)}% (${rate.agree}/${rate.n}, 95% CI ${percent(rate.interval.low)}–${percent(rate.interval.high)}%)`;
 }
 
 function formatComparison(comparison: VariantComparison): string {
