@@ -8,6 +8,7 @@ import { COLLECTABLE_STATES, LIVE_REMOTE_STATES, UNSUBMITTED_STATES, type JobSta
 import { ensureFolder } from '../outputs/index.ts';
 import { requestCodecFor } from '../providers/registry.ts';
 import { describeMissingPlaceholder } from '../requests/index.ts';
+import { BudgetError } from '../shared/index.ts';
 import { collectJobs } from './collect-jobs.ts';
 import { stageDocumentProblems } from './document-problems.ts';
 import { consolidateEmbeddingStages } from './embedding-outputs.ts';
@@ -167,7 +168,8 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
  * after planning, and cut the same: only full jobs, in request order. Finished jobs are collected after planning
  * (its workers and the collecting one at once would take the run over its memory target). Not for a canary (it needs
  * the largest documents of the whole stage) or an expected count (checked when planning ends, before anything is
- * sent). An error ends the run at once, as it would after planning; the next run plans the rest.
+ * sent). A budget refusal stops the submitting, not the planning: the run then stops after planning, as it would
+ * have, counting every request left. Any other error ends the run at once; the next run plans the rest.
  */
 function submitWhilePlanning(
   context: EngineContext,
@@ -177,13 +179,17 @@ function submitWhilePlanning(
 ): { every: number; run: () => Promise<void> } | undefined {
   const full = context.config.sharding.maxRequestsPerJob;
   if (stage.input.kind !== 'files' || stage.canary || stage.input.expectedCount !== undefined || !Number.isFinite(full)) return undefined;
+  let overBudget = false;
   return {
     every: full,
     run: async () => {
-      while (context.ledger.pending(stage.name).count >= Math.max(full, stage.batching.minRequests)) {
+      while (!overBudget && context.ledger.pending(stage.name).count >= Math.max(full, stage.batching.minRequests)) {
         const [job] = await shardStage(context, stage, runStartedAt, { maxJobs: 1, maxRequests: full });
         if (!job) return;
-        await submitJobs(context, stages);
+        await submitJobs(context, stages).catch((error: unknown) => {
+          if (!(error instanceof BudgetError)) throw error;
+          overBudget = true;
+        });
       }
     },
   };
