@@ -3,15 +3,12 @@
  * `anthropic-emulator` (Message Batches over the embedded emulator, served under `/anthropic`). The SDK and the
  * emulator are loaded only on connect.
  */
-import { join } from 'node:path';
 import { ConfigError } from '../../shared/index.ts';
+import { connectEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { ANTHROPIC_CAPABILITIES } from './anthropic-capabilities.ts';
 import { ANTHROPIC_PROVIDER_NAME, anthropicRequestCodec } from './anthropic-request.ts';
 import { readAnthropicResults } from './anthropic-results.ts';
-
-/** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
-const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
 /** An environment variable, trimmed; empty counts as unset. */
 function fromEnv(name: string): string | undefined {
@@ -51,22 +48,10 @@ export const anthropicEmulatorEntry: ProviderEntry = {
   capabilities: ANTHROPIC_CAPABILITIES,
   requestCodec: anthropicRequestCodec,
   readResults: readAnthropicResults,
-  async connect({ config, stateDir }) {
-    const { startEmulator } = await import('../../emulator/index.ts');
-    const { createAnthropicProvider } = await import('./anthropic-provider.ts');
-    const emulator = await startEmulator({
-      apiKey: EMBEDDED_EMULATOR_KEY,
-      storageDir: join(stateDir, 'emulator'),
-      persist: true,
-      seed: config.emulator.seed,
-      jobDurationMs: config.emulator.jobDurationMs,
-      faults: config.emulator.faults,
+  connect(request) {
+    return connectEmbeddedEmulator(request, 'Anthropic', async (emulator, apiKey) => {
+      const { createAnthropicProvider } = await import('./anthropic-provider.ts');
+      return { provider: createAnthropicProvider({ apiKey, baseUrl: emulator.anthropicUrl }), url: emulator.anthropicUrl };
     });
-    const provider = createAnthropicProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.anthropicUrl });
-    return {
-      provider,
-      notice: `Using the embedded Anthropic emulator at ${emulator.anthropicUrl}: the model is simulated, not a real LLM.`,
-      close: () => emulator.close(),
-    };
   },
 };

@@ -2,8 +2,8 @@
  * @module The Gemini provider's registry entries: `gemini` (Google, or any base URL) and `emulator` (Gemini over
  * the embedded emulator). The SDK and the emulator are loaded only on connect.
  */
-import { join } from 'node:path';
 import { ConfigError } from '../../shared/index.ts';
+import { connectEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { geminiRequestCodec } from './gemini-request.ts';
@@ -11,9 +11,6 @@ import { readGeminiResults } from './gemini-results.ts';
 
 /** Not `GEMINI_PROVIDER_NAME` from gemini-errors.ts: that module loads the SDK. */
 const GEMINI = 'gemini';
-
-/** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
-const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
 /** Gemini at Google, or at the project's base URL; the key comes from the environment only. */
 export const geminiEntry: ProviderEntry = {
@@ -52,29 +49,18 @@ export const emulatorEntry: ProviderEntry = {
   capabilities: GEMINI_CAPABILITIES,
   requestCodec: geminiRequestCodec,
   readResults: readGeminiResults,
-  async connect({ config, stateDir }) {
-    // Loaded only when used: the emulator's server and model are a fair share of start-up time and memory.
-    const { startEmulator } = await import('../../emulator/index.ts');
-    const { createGeminiProvider } = await import('./gemini-provider.ts');
-    const emulator = await startEmulator({
-      apiKey: EMBEDDED_EMULATOR_KEY,
-      storageDir: join(stateDir, 'emulator'),
-      persist: true,
-      seed: config.emulator.seed,
-      jobDurationMs: config.emulator.jobDurationMs,
-      faults: config.emulator.faults,
+  connect(request) {
+    const { config } = request;
+    return connectEmbeddedEmulator(request, undefined, async (emulator, apiKey) => {
+      const { createGeminiProvider } = await import('./gemini-provider.ts');
+      const provider = createGeminiProvider({
+        apiKey,
+        baseUrl: emulator.url,
+        apiVersion: config.gemini.apiVersion,
+        uploadMimeType: config.gemini.uploadMimeType,
+        uploadRetry: config.resilience.retry,
+      });
+      return { provider, url: emulator.url };
     });
-    const provider = createGeminiProvider({
-      apiKey: EMBEDDED_EMULATOR_KEY,
-      baseUrl: emulator.url,
-      apiVersion: config.gemini.apiVersion,
-      uploadMimeType: config.gemini.uploadMimeType,
-      uploadRetry: config.resilience.retry,
-    });
-    return {
-      provider,
-      notice: `Using the embedded emulator at ${emulator.url}: the model is simulated, not a real LLM.`,
-      close: () => emulator.close(),
-    };
   },
 };
