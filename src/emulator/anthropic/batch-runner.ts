@@ -19,8 +19,9 @@ import { planOutput, writePlannedFile } from '../output-faults.ts';
 import { ResultWriter } from '../result-writer.ts';
 import { BATCH_EXPIRY_MS, BATCH_FILES, type AnthropicBatch, type AnthropicState, type ResultType } from './batch-record.ts';
 import { AnthropicApiError, anthropicErrorBody, errorTypeForStatus, type AnthropicErrorType } from './errors.ts';
-import { messageOf, translateParams } from './message-translation.ts';
+import { messageOf } from './message-answer.ts';
 import { usePromptCache, type CachePrefix, type CacheUse } from './prompt-cache.ts';
+import { translateParams } from './request-translation.ts';
 
 /** Advances message batches. */
 export interface AnthropicRunner {

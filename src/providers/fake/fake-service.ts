@@ -9,6 +9,7 @@ import { answerRequests, type FakeAnswerLine, type FakeErrorLine, type FakeReque
 import { fakeJobAt, type FakeJobMoment, type FakeJobPlan } from './fake-timeline.ts';
 import type { FakeCallFailure, FakeJobRule, FakeOperation, FakeScript } from './fake-script.ts';
 import { FakeCacheStore } from './fake-caches.ts';
+import { FakeCalls } from './fake-calls.ts';
 import { FakeDocumentStore } from './fake-documents.ts';
 
 /** The fake provider's name, and the name its result reader is registered under. */
@@ -69,10 +70,9 @@ export class FakeBatchService {
   readonly documents: FakeDocumentStore;
   readonly #script: FakeScript;
   readonly #rules: FakeJobRule[];
-  readonly #failures: { failure: FakeCallFailure; left: number }[] = [];
+  readonly #calls = new FakeCalls(FAKE_PROVIDER_NAME);
   readonly #files = new Map<string, StoredFile>();
   readonly #jobs = new Map<string, StoredJob>();
-  readonly #calls = new Map<FakeOperation, number>();
   readonly #created = new Map<string, number>();
   readonly #deletedOutputs = new Set<string>();
   #answerFn: FakeScript['answer'];
@@ -111,12 +111,12 @@ export class FakeBatchService {
 
   /** Makes the next calls of an operation fail. */
   failNext(failure: FakeCallFailure): void {
-    this.#failures.push({ failure, left: failure.times ?? 1 });
+    this.#calls.failNext(failure);
   }
 
   /** Ends every scripted failure still due: the outage is over. */
   recover(): void {
-    this.#failures.splice(0);
+    this.#calls.recover();
   }
 
   /** Makes the provider forget a job at once (later reads of it reject with NotFoundError). */
@@ -127,30 +127,12 @@ export class FakeBatchService {
 
   /** Counts a call, and throws its scripted failure if one is due. */
   enter(operation: FakeOperation, where: string): void {
-    this.#calls.set(operation, (this.#calls.get(operation) ?? 0) + 1);
-    const due = this.#failures.find((each) => each.failure.operation === operation && each.left > 0);
-    if (!due) return;
-    due.left--;
-    const retryable = due.failure.retryable ?? true;
-    const status = due.failure.status ?? (retryable ? 503 : 400);
-    const { retryAfterMs } = due.failure;
-    throw new ProviderError(FAKE_PROVIDER_NAME, `fake ${where} failed: HTTP ${status} (scripted)`, {
-      status,
-      isRetryable: retryable,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      ...(due.failure.refusedLines === undefined ? {} : { refusedLines: due.failure.refusedLines }),
-    });
+    this.#calls.enter(operation, where);
   }
 
   /** Calls and creates so far. */
   stats(): FakeStats {
-    const operations: FakeOperation[] = [
-      'uploadFile', 'createJob', 'getJob', 'findJobsByDisplayName', 'cancelJob', 'downloadResults', 'deleteFile', 'uploadDocument', 'listDocuments', 'generate',
-    ];
-    return {
-      calls: Object.fromEntries(operations.map((operation) => [operation, this.#calls.get(operation) ?? 0])) as Record<FakeOperation, number>,
-      jobsByDisplayName: Object.fromEntries(this.#created),
-    };
+    return { calls: this.#calls.counts(), jobsByDisplayName: Object.fromEntries(this.#created) };
   }
 
   /** Keeps an uploaded input file; returns its name. */
