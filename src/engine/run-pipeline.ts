@@ -62,7 +62,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   // An unknown model without a configured price is refused before anything is planned or sent.
   for (const stage of stages) context.prices.priceFor(stage.model);
   // So is a stage the provider would refuse whole (tools with a response schema on a model that cannot).
-  for (const stage of stages) refuseUnsupportedStage(requestCodecFor(context.config.provider), stage);
+  for (const stage of stages) refuseUnsupportedStage(requestCodecFor(stage.provider), stage);
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
   restoreOutputs(context, stages);

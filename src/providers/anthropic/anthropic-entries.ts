@@ -3,15 +3,13 @@
  * `anthropic-emulator` (Message Batches over the embedded emulator, served under `/anthropic`). The SDK and the
  * emulator are loaded only on connect.
  */
-import { join } from 'node:path';
 import { ConfigError } from '../../shared/index.ts';
+import { EMBEDDED_EMULATOR_KEY, useEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { ANTHROPIC_CAPABILITIES } from './anthropic-capabilities.ts';
 import { ANTHROPIC_PROVIDER_NAME, anthropicRequestCodec } from './anthropic-request.ts';
 import { readAnthropicResults } from './anthropic-results.ts';
 
-/** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
-const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
 /** An environment variable, trimmed; empty counts as unset. */
 function fromEnv(name: string): string | undefined {
@@ -52,21 +50,13 @@ export const anthropicEmulatorEntry: ProviderEntry = {
   requestCodec: anthropicRequestCodec,
   readResults: readAnthropicResults,
   async connect({ config, stateDir }) {
-    const { startEmulator } = await import('../../emulator/index.ts');
     const { createAnthropicProvider } = await import('./anthropic-provider.ts');
-    const emulator = await startEmulator({
-      apiKey: EMBEDDED_EMULATOR_KEY,
-      storageDir: join(stateDir, 'emulator'),
-      persist: true,
-      seed: config.emulator.seed,
-      jobDurationMs: config.emulator.jobDurationMs,
-      faults: config.emulator.faults,
-    });
+    const { emulator, release } = await useEmbeddedEmulator(config, stateDir);
     const provider = createAnthropicProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.anthropicUrl });
     return {
       provider,
       notice: `Using the embedded Anthropic emulator at ${emulator.anthropicUrl}: the model is simulated, not a real LLM.`,
-      close: () => emulator.close(),
+      close: release,
     };
   },
 };

@@ -2,8 +2,8 @@
  * @module The Gemini provider's registry entries: `gemini` (Google, or any base URL) and `emulator` (Gemini over
  * the embedded emulator). The SDK and the emulator are loaded only on connect.
  */
-import { join } from 'node:path';
 import { ConfigError } from '../../shared/index.ts';
+import { EMBEDDED_EMULATOR_KEY, useEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { geminiRequestCodec } from './gemini-request.ts';
@@ -12,8 +12,6 @@ import { readGeminiResults } from './gemini-results.ts';
 /** Not `GEMINI_PROVIDER_NAME` from gemini-errors.ts: that module loads the SDK. */
 const GEMINI = 'gemini';
 
-/** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
-const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
 /** Gemini at Google, or at the project's base URL; the key comes from the environment only. */
 export const geminiEntry: ProviderEntry = {
@@ -53,17 +51,8 @@ export const emulatorEntry: ProviderEntry = {
   requestCodec: geminiRequestCodec,
   readResults: readGeminiResults,
   async connect({ config, stateDir }) {
-    // Loaded only when used: the emulator's server and model are a fair share of start-up time and memory.
-    const { startEmulator } = await import('../../emulator/index.ts');
     const { createGeminiProvider } = await import('./gemini-provider.ts');
-    const emulator = await startEmulator({
-      apiKey: EMBEDDED_EMULATOR_KEY,
-      storageDir: join(stateDir, 'emulator'),
-      persist: true,
-      seed: config.emulator.seed,
-      jobDurationMs: config.emulator.jobDurationMs,
-      faults: config.emulator.faults,
-    });
+    const { emulator, release } = await useEmbeddedEmulator(config, stateDir);
     const provider = createGeminiProvider({
       apiKey: EMBEDDED_EMULATOR_KEY,
       baseUrl: emulator.url,
@@ -74,7 +63,7 @@ export const emulatorEntry: ProviderEntry = {
     return {
       provider,
       notice: `Using the embedded emulator at ${emulator.url}: the model is simulated, not a real LLM.`,
-      close: () => emulator.close(),
+      close: release,
     };
   },
 };

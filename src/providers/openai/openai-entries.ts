@@ -2,15 +2,13 @@
  * @module The OpenAI provider's registry entries: `openai` (OpenAI, or any base URL) and `openai-emulator` (OpenAI's
  * Batch API as the embedded emulator serves it under `/openai/v1`). The SDK and the emulator load only on connect.
  */
-import { join } from 'node:path';
 import { ConfigError } from '../../shared/index.ts';
+import { EMBEDDED_EMULATOR_KEY, useEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { OPENAI_CAPABILITIES } from './openai-capabilities.ts';
 import { OPENAI, openAiRequestCodec } from './openai-request.ts';
 import { readOpenAiResults } from './openai-results.ts';
 
-/** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
-const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
 /** OpenAI, or the base URL `OPENAI_BASE_URL` names; the key comes from `OPENAI_API_KEY` only. */
 export const openAiEntry: ProviderEntry = {
@@ -40,21 +38,13 @@ export const openAiEmulatorEntry: ProviderEntry = {
   requestCodec: openAiRequestCodec,
   readResults: readOpenAiResults,
   async connect({ config, stateDir }) {
-    const { startEmulator } = await import('../../emulator/index.ts');
     const { createOpenAiProvider } = await import('./openai-provider.ts');
-    const emulator = await startEmulator({
-      apiKey: EMBEDDED_EMULATOR_KEY,
-      storageDir: join(stateDir, 'emulator'),
-      persist: true,
-      seed: config.emulator.seed,
-      jobDurationMs: config.emulator.jobDurationMs,
-      faults: config.emulator.faults,
-    });
+    const { emulator, release } = await useEmbeddedEmulator(config, stateDir);
     const provider = createOpenAiProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.openaiUrl });
     return {
       provider,
       notice: `Using the embedded OpenAI emulator at ${emulator.openaiUrl}: the model is simulated, not a real LLM.`,
-      close: () => emulator.close(),
+      close: release,
     };
   },
 };
