@@ -72,7 +72,8 @@ async function submitJob(
   whileUploading: () => Promise<void>,
   pass: SubmitPass,
 ): Promise<boolean> {
-  const { ledger, provider } = context;
+  const { ledger } = context;
+  const provider = context.providerFor(stage.name);
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
   if (job.state === 'submitted') return true;
