@@ -37,7 +37,7 @@ const jobsByStage = (project: string) =>
   queryLedger<{ stage: string; n: number }>(project, 'SELECT stage, COUNT(*) AS n FROM jobs GROUP BY stage ORDER BY stage');
 
 interface PlanJson {
-  stages: { stage: string; provider: string; model: string; requests: { toSubmit: number }; estimatedCost: { batchUsd: number; standardUsd: number } }[];
+  stages: { stage: string; provider: string; model: string; requests: { toSubmit: number }; estimatedTokens: { input: number; output: number }; estimatedCost: { batchUsd: number; standardUsd: number } }[];
 }
 
 describe('stages on different providers (end to end)', () => {
@@ -75,6 +75,19 @@ describe('stages on different providers (end to end)', () => {
     expect(jobsByStage(project)).toEqual(jobs);
     const replanned = JSON.parse((await runCli(['plan', '--project', project, '--json'], {})).stdout) as PlanJson;
     expect(replanned.stages.map((s) => s.requests.toSubmit)).toEqual([0, 0]);
+
+    // A new review prompt: only review is planned again, priced at Claude's prices, and sent to Anthropic alone.
+    writeFileSync(join(project, 'review.md'), 'Give the title, year and findings of this extraction as JSON.\n\n{{document}}\n');
+    const changed = JSON.parse((await runCli(['plan', '--project', project, '--json'], {})).stdout) as PlanJson;
+    const review = changed.stages[1];
+    expect(changed.stages.map((s) => s.requests.toSubmit)).toEqual([0, 4]);
+    const tokens = review?.estimatedTokens ?? { input: 0, output: 0 };
+    expect(review?.estimatedCost.standardUsd).toBeCloseTo((tokens.input * sonnet.inputPerMTok + tokens.output * sonnet.outputPerMTok) / 1e6, 12);
+    const geminiBatches = server.stats().batchesCreated;
+    const anthropicBatches = server.stats().anthropic.batchesCreated;
+    expect((await runCli(['run', '--project', project], env)).code).toBe(0);
+    expect(server.stats().batchesCreated).toBe(geminiBatches);
+    expect(server.stats().anthropic.batchesCreated).toBeGreaterThan(anthropicBatches);
   });
 
   it('refuses a stage whose provider has no API key (exit 2, naming the stage) before anything is sent', async () => {
