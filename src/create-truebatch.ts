@@ -170,6 +170,23 @@ function withChosenProvider(config: ProjectConfig, entry: ProviderEntry | undefi
 }
 
 /**
+ * Throws ConfigError when a stage's provider changed while jobs cut for its old provider are not collected: their
+ * names, files and results belong to the old provider, and asking the new one would lose them.
+ */
+function refuseProviderChangeWithUnfinishedJobs(config: ProjectConfig, ledger: Ledger): void {
+  for (const stage of config.stages) {
+    const stranded = ledger.jobs({ stage: stage.name }).filter((job) => job.state !== 'collected' && job.provider !== null && job.provider !== stage.provider);
+    const [first] = stranded;
+    if (first === undefined) continue;
+    throw new ConfigError(
+      `stage ${stage.name}: ${stranded.length} job(s) cut for provider ${first.provider ?? ''} are not collected yet, and the stage's provider is ` +
+        `now ${stage.provider}: set its provider back to ${first.provider ?? ''} until they are collected (\`truebatch collect\`, or ` +
+        `\`truebatch cancel --stage ${stage.name}\`), then change it`,
+    );
+  }
+}
+
+/**
  * Connects every provider the stages use (starting the embedded emulator for the emulator providers). A provider
  * that cannot be connected (a missing API key) closes those already connected and is reported with the stage
  * that needs it, before any call is made.
@@ -212,6 +229,7 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
     const chosen = typeof options.provider === 'string' ? providerEntry(options.provider) : options.provider;
     // The engine encodes each stage's requests with the codec of its stage's provider, which a test may choose.
     const engineConfig = withChosenProvider(config, chosen);
+    refuseProviderChangeWithUnfinishedJobs(engineConfig, ledger);
     const request = { stateDir, clock, settings: options.providerSettings };
     const connected =
       chosen === undefined

@@ -4,7 +4,7 @@
  * APIs over the project's state folder). Plan names and prices each stage at its provider; the run makes batches on
  * both APIs and writes every output; a rerun submits nothing; a stage whose provider has no key is refused first.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPriceTable } from '../src/cost/index.ts';
@@ -113,6 +113,20 @@ describe('stages on different providers (end to end)', () => {
     // The one embedded emulator persisted both APIs' jobs: a second process finds them done and submits nothing.
     expect((await runCli(['run', '--project', project], {})).code).toBe(0);
     expect(jobsByStage(project)).toEqual(jobs);
+  });
+
+  it('refuses a stage whose provider changed while jobs cut for the old one are unfinished, and goes on once it is set back', async () => {
+    const project = makeProject({ count: 2, provider: 'emulator', extraYaml: 'emulator: { jobDurationMs: 60000 }' });
+    expect((await runCli(['run', '--project', project, '--detach'], {})).code).toBe(5);
+    const path = join(project, 'truebatch.config.yaml');
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.replace('model: gemini-2.5-flash', 'model: gpt-4.1-mini').replace('provider: emulator', 'provider: openai-emulator'));
+    const refused = await runCli(['run', '--project', project], {});
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('stage extract: 1 job(s) cut for provider emulator are not collected yet');
+    writeFileSync(path, original.replace('jobDurationMs: 60000', 'jobDurationMs: 10'));
+    expect((await runCli(['run', '--project', project], {})).code).toBe(0);
+    expect(outputFiles(join(project, 'outputs', 'extract'))).toHaveLength(2);
   });
 
   it('compares one stage on two providers through variants', async () => {

@@ -108,6 +108,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
         stage: stage.name,
         displayNamePrefix: `${context.displayNamePrefix}-${stage.name}`,
         model: stage.model,
+        provider: stage.provider,
         inputPath: shard.path,
         sizeBytes: shard.sizeBytes,
         keys: shard.keys,
