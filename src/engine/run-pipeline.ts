@@ -45,6 +45,12 @@ export async function runPipeline(
   stages: readonly StageConfig[],
   options: { detach?: boolean } = {},
 ): Promise<RunOutcome> {
+  // Each stage on the provider the context's config gives it: a caller may hand the stages of the config it loaded,
+  // before `openProject` put them on a provider of its choosing (a test's fake).
+  stages = stages.map((stage) => {
+    const provider = context.config.stages.find((held) => held.name === stage.name)?.provider ?? stage.provider;
+    return provider === stage.provider ? stage : { ...stage, provider };
+  });
   // One collect worker for the whole run: a run collects dozens of times.
   const judge = new ResultJudge();
   try {
