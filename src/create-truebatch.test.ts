@@ -74,4 +74,35 @@ describe('openProject', () => {
     await opened.close();
     await expect(fetch(`${url ?? ''}/v1beta/batches`)).rejects.toThrow();
   });
+
+  it('gives each stage its provider: one embedded emulator for two emulator providers, stopped when the last closes', async () => {
+    const project = await fakeProject({ reviewStage: true });
+    const path = project.config.configFile;
+    writeFileSync(path, readFileSync(path, 'utf8').replace('  - name: review\n', '  - name: review\n    provider: anthropic-emulator\n    model: claude-sonnet-5-5\n'));
+    const config = await loadProjectConfig({ projectDir: project.dir, env: {} });
+    const opened = await openProject(config, quiet);
+    try {
+      expect(opened.context.providerFor('extract').name).toBe('gemini');
+      expect(opened.context.providerFor('review').name).toBe('anthropic');
+      expect(opened.context.providerFor('gone').name).toBe('gemini');
+      expect(opened.connections.map((connection) => connection.notice?.replace(/ at .*/, ''))).toEqual([
+        'Using the embedded emulator',
+        'Using the embedded Anthropic emulator',
+      ]);
+      const [gemini, anthropic] = opened.connections.map((connection) => new URL(/at (http:\/\/\S+?):? /.exec(connection.notice ?? '')?.[1] ?? '').host);
+      expect(anthropic).toBe(gemini);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('refuses two connections to one API (gemini and emulator), naming both stages', async () => {
+    const project = await fakeProject({ reviewStage: true });
+    const path = project.config.configFile;
+    writeFileSync(path, readFileSync(path, 'utf8').replace('  - name: review\n', '  - name: review\n    provider: gemini\n'));
+    const config = await loadProjectConfig({ projectDir: project.dir, env: {} });
+    await expect(openProject(config, quiet)).rejects.toThrow(/stages extract \(provider emulator\) and review \(provider gemini\) reach the same API/);
+    expect(() => openLedgerSession(config, { locked: false })).toThrow(ConfigError);
+    await (await project.open()).close();
+  });
 });

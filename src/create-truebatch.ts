@@ -15,10 +15,11 @@ import {
   resilientProvider,
   type ProviderCapabilities,
   type ProviderConnection,
+  type ProviderConnectRequest,
   type ProviderEntry,
   type Random,
 } from './providers/index.ts';
-import { randomId, systemClock, type Clock } from './shared/index.ts';
+import { ConfigError, randomId, systemClock, type Clock } from './shared/index.ts';
 
 /** The folder of truebatch's own files in a project. */
 export function stateDirOf(config: ProjectConfig): string {
@@ -78,7 +79,7 @@ export function openLedgerSession(config: ProjectConfig, options: { locked: bool
   try {
     const ledger = openProjectLedger(config, options.clock);
     return {
-      config: withProviderLimits(config, providerEntry(config.provider).capabilities),
+      config: stageProviderNames(config).reduce((narrowed, name) => withProviderLimits(narrowed, providerEntry(name).capabilities), config),
       ledger,
       prices: projectPrices(config),
       close() {
@@ -101,8 +102,9 @@ export interface OpenProjectOptions {
   /** Kills the process at this named step (crash tests). */
   failpoint?: string | undefined;
   /**
-   * A registry name that wins over `config.provider` (e.g. `fake` in tests), or an entry of one's own (a test's
-   * provider that the registry does not hold).
+   * A registry name that wins over `config.provider` and every stage's (e.g. `fake` in tests), or an entry of one's
+   * own (a test's provider that the registry does not hold). Hand the engine the stages of `context.config`: they
+   * name it.
    */
   provider?: string | ProviderEntry;
   /** Handed to the provider's registry entry as its settings (e.g. a test's fake service). */
@@ -117,13 +119,102 @@ const UNHEALTHY_AFTER_MS = 60_000;
 /** A project opened for work that submits or collects: locked, with ledger and provider. */
 export interface OpenProject {
   context: EngineContext;
+  /** The project's provider connection (the first of `connections`). */
   connection: ProviderConnection;
+  /** One connection per provider the stages use, the project's first. */
+  connections: readonly ProviderConnection[];
   close(): Promise<void>;
 }
 
 /**
- * Opens a project for submitting work: takes the project lock, opens the ledger, connects the configured provider
- * (starting the embedded emulator for `provider: emulator`) and builds the engine's context. `close` releases all.
+ * The registry names the stages use, once each, the project's `provider` first when a stage uses it. Two
+ * connections to one API (`gemini` and `emulator`) are refused: uploads and caches are shared by the API's provider.
+ */
+function stageProviderNames(config: ProjectConfig): string[] {
+  const used = new Set(config.stages.map((stage) => stage.provider));
+  const names = [config.provider, ...used].filter((name, index, all) => used.has(name) && all.indexOf(name) === index);
+  const byApi = new Map<string, string>();
+  for (const name of names) {
+    const api = providerEntry(name).providerName;
+    const other = byApi.get(api);
+    if (other !== undefined) {
+      throw new ConfigError(
+        `invalid config: ${displayPath(config.configFile)}: stages ${stageUsing(config, other)} (provider ${other}) and ` +
+          `${stageUsing(config, name)} (provider ${name}) reach the same API through two connections; give them one provider`,
+      );
+    }
+    byApi.set(api, name);
+  }
+  return names;
+}
+
+/** The first stage that uses provider `name`. */
+function stageUsing(config: ProjectConfig, name: string): string {
+  return config.stages.find((stage) => stage.provider === name)?.name ?? '';
+}
+
+/** The config a provider is connected with: the project's, or, for another stage provider, its own key and base URL. */
+function configFor(config: ProjectConfig, name: string): ProjectConfig {
+  if (name === config.provider) return config;
+  const access = config.stageProviderAccess[name] ?? { apiKey: undefined, baseUrl: undefined };
+  return { ...config, provider: name, apiKey: access.apiKey, baseUrl: access.baseUrl };
+}
+
+/**
+ * `config` with every stage on `entry` (a provider the caller chose over the config's, e.g. a test's `fake`), or as
+ * it is.
+ */
+function withChosenProvider(config: ProjectConfig, entry: ProviderEntry | undefined): ProjectConfig {
+  if (entry === undefined) return config;
+  return { ...config, provider: entry.name, stages: config.stages.map((stage) => ({ ...stage, provider: entry.name })) };
+}
+
+/**
+ * Throws ConfigError when a stage's provider changed while jobs cut for its old provider are not collected: their
+ * names, files and results belong to the old provider, and asking the new one would lose them.
+ */
+function refuseProviderChangeWithUnfinishedJobs(config: ProjectConfig, ledger: Ledger): void {
+  for (const stage of config.stages) {
+    const stranded = ledger.jobs({ stage: stage.name }).filter((job) => job.state !== 'collected' && job.provider !== null && job.provider !== stage.provider);
+    const [first] = stranded;
+    if (first === undefined) continue;
+    throw new ConfigError(
+      `stage ${stage.name}: ${stranded.length} job(s) cut for provider ${first.provider ?? ''} are not collected yet, and the stage's provider is ` +
+        `now ${stage.provider}: set its provider back to ${first.provider ?? ''} until they are collected (\`truebatch collect\`, or ` +
+        `\`truebatch cancel --stage ${stage.name}\`), then change it`,
+    );
+  }
+}
+
+/**
+ * Connects every provider the stages use (starting the embedded emulator for the emulator providers). A provider
+ * that cannot be connected (a missing API key) closes those already connected and is reported with the stage
+ * that needs it, before any call is made.
+ */
+async function connectProviders(
+  config: ProjectConfig,
+  request: Omit<ProviderConnectRequest, 'config'>,
+): Promise<Map<string, ProviderConnection>> {
+  const connections = new Map<string, ProviderConnection>();
+  try {
+    for (const name of stageProviderNames(config)) {
+      try {
+        connections.set(name, await providerEntry(name).connect({ ...request, config: configFor(config, name) }));
+      } catch (error) {
+        if (!(error instanceof ConfigError) || name === config.provider) throw error;
+        throw new ConfigError(`stage ${stageUsing(config, name)}: ${error.message}`, { cause: error });
+      }
+    }
+    return connections;
+  } catch (error) {
+    for (const connection of connections.values()) await connection.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens a project for submitting work: takes the project lock, opens the ledger, connects the provider of every stage
+ * (starting the embedded emulator for the emulator providers) and builds the engine's context. `close` releases all.
  * @example
  * const project = await openProject(config, { reporter: loggerReporter(createLogger({})), signal });
  * try { await runPipeline(project.context, config.stages); } finally { await project.close(); }
@@ -135,9 +226,15 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
   try {
     const clock = options.clock ?? systemClock;
     ledger = openProjectLedger(config, clock);
-    const chosen = options.provider ?? config.provider;
-    const entry = typeof chosen === 'string' ? providerEntry(chosen) : chosen;
-    const connection = await entry.connect({ config, stateDir, clock, settings: options.providerSettings });
+    const chosen = typeof options.provider === 'string' ? providerEntry(options.provider) : options.provider;
+    // The engine encodes each stage's requests with the codec of its stage's provider, which a test may choose.
+    const engineConfig = withChosenProvider(config, chosen);
+    refuseProviderChangeWithUnfinishedJobs(engineConfig, ledger);
+    const request = { stateDir, clock, settings: options.providerSettings };
+    const connected =
+      chosen === undefined
+        ? await connectProviders(engineConfig, request)
+        : new Map([[chosen.name, await chosen.connect({ ...request, config })]]);
     const openedLedger = ledger;
     const { resilience } = config;
     const observer = {
@@ -145,23 +242,27 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
       unhealthy: (since: number, reason: string) => openedLedger.providerHealth.recordUnhealthy(since, reason),
       recovered: (at: number) => openedLedger.providerHealth.recordRecovered(at),
     };
+    // One health for all the providers: the run waits while none of them answers.
     const health = new ProviderHealth(clock, {
       thresholdMs: Math.min(UNHEALTHY_AFTER_MS, resilience.patienceMs),
       observer,
       unhealthySince: openedLedger.providerHealth.state().unhealthySince,
     });
-    const provider = resilientProvider(connection.provider, {
-      policy: resilience.retry,
-      clock,
-      random: options.random ?? Math.random,
-      health,
-      observer,
-    });
+    const random = options.random ?? Math.random;
+    const providers = new Map(
+      [...connected].map(([name, connection]) => [name, resilientProvider(connection.provider, { policy: resilience.retry, clock, random, health, observer })]),
+    );
+    const [defaultProvider] = providers.values();
+    const [defaultConnection] = connected.values();
+    if (defaultProvider === undefined || defaultConnection === undefined) throw new Error('openProject: no provider connected');
+    const stageProvider = new Map(engineConfig.stages.map((stage) => [stage.name, providers.get(stage.provider) ?? defaultProvider]));
+    const capabilities = [...connected.values()].map((connection) => connection.provider.capabilities);
     const context: EngineContext = {
-      // The engine encodes requests with the codec of the provider it was handed, which a test may choose.
-      config: withProviderLimits({ ...config, provider: entry.name }, connection.provider.capabilities),
+      config: capabilities.reduce(withProviderLimits, engineConfig),
       ledger,
-      provider,
+      provider: defaultProvider,
+      providerFor: (stage) => stageProvider.get(stage) ?? defaultProvider,
+      providers: [...providers.values()],
       health,
       prices: projectPrices(config),
       clock,
@@ -173,9 +274,10 @@ export async function openProject(config: ProjectConfig, options: OpenProjectOpt
     };
     return {
       context,
-      connection,
+      connection: defaultConnection,
+      connections: [...connected.values()],
       async close() {
-        await connection.close();
+        for (const connection of connected.values()) await connection.close();
         openedLedger.close();
         lock.release();
       },

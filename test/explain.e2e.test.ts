@@ -151,8 +151,8 @@ describe('a run that explains itself: the soil-k example (end to end)', () => {
     const db = new Database(join(project, '.truebatch', 'ledger.db'));
     // Every migration after the fourth (tables of their own) is applied again on open, ending where it was.
     const current = db.pragma('user_version', { simple: true }) as number;
-    db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; ALTER TABLE jobs DROP COLUMN counts_reported; PRAGMA user_version = 3');
-    for (const table of ['provider_retries', 'provider_health', 'cache_jobs', 'caches', 'job_uploads', 'uploads', 'document_sources', 'audit_calls', 'audits']) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    db.exec('ALTER TABLE attempts DROP COLUMN failure_kind; ALTER TABLE attempts DROP COLUMN repairs; ALTER TABLE jobs DROP COLUMN counts_reported; ALTER TABLE jobs DROP COLUMN provider; PRAGMA user_version = 3');
+    for (const table of ['audit_calls', 'audits', 'provider_retries', 'provider_health', 'cache_jobs', 'caches', 'job_uploads', 'uploads', 'document_sources']) db.exec(`DROP TABLE IF EXISTS ${table}`);
     db.close();
     const migrated = await runCli(['run', '--project', project, '--json']);
     expect(migrated.code).toBe(0);

@@ -51,7 +51,7 @@ export async function withOpenProject<T>(
   );
   const project = await openProject(config, { reporter, signal, failpoint: process.env['TRUEBATCH_FAILPOINT'] });
   try {
-    if (project.connection.notice !== undefined) reporter.notice(project.connection.notice);
+    for (const { notice } of project.connections) if (notice !== undefined) reporter.notice(notice);
     return await work(project, config, reporter);
   } catch (error) {
     throw ledgerError(project.context.ledger.path, error);

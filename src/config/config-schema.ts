@@ -4,15 +4,12 @@ import { priceOverridesSchema } from '../cost/index.ts';
 import { faultConfigSchema } from '../emulator/faults.ts';
 import { budgetSchema } from './limits-schema.ts';
 import { stageGraphIssues } from './stage-graph.ts';
-import { stageSchema } from './stage-schema.ts';
+import { PROVIDER_NAMES, stageSchema } from './stage-schema.ts';
 
 /** The provider's per-file limit; a shard must fit in one uploaded file. */
 export const MAX_BYTES_PER_JOB = 2_000_000_000;
 
-/** The providers a project can name. */
-export const PROVIDER_NAMES = ['gemini', 'emulator', 'openai', 'openai-emulator', 'anthropic', 'anthropic-emulator'] as const;
-/** A provider name. */
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+export { PROVIDER_NAMES, type ProviderName } from './stage-schema.ts';
 
 const positiveInt = z.number().int().positive();
 const httpUrl = z

@@ -99,6 +99,11 @@ export interface StageConfig {
   readonly name: string;
   /** Set when this stage is one variant of a config stage with `variants:`. */
   readonly variant?: StageVariant;
+  /**
+   * The registry name of the provider the stage's jobs go to: the stage's (or its variant's) `provider`, else the
+   * project's. In the config the engine is handed, a provider `openProject` was told to use instead (a test's `fake`).
+   */
+  readonly provider: string;
   /** The stage's model, or the project's. */
   readonly model: string;
   /** `generate`: a JSON answer per document; `embed`: one vector per document (see README, `task: embed`). */
@@ -165,6 +170,8 @@ export interface ProjectConfig {
   readonly apiKey: string | undefined;
   /** The provider's base URL (`OPENAI_BASE_URL` for `openai`; Gemini's: see load-project-config.ts). */
   readonly baseUrl: string | undefined;
+  /** The key and base URL of each other provider a stage names (like `apiKey` and `baseUrl`, from the environment only). */
+  readonly stageProviderAccess: Readonly<Record<string, { readonly apiKey: string | undefined; readonly baseUrl: string | undefined }>>;
   readonly gemini: { readonly apiVersion: 'v1beta' | 'v1'; readonly uploadMimeType: string };
   readonly emulator: {
     readonly seed: number;

@@ -8,7 +8,7 @@ import { faultConfigSchema, type FaultConfig } from '../emulator/faults.ts';
 import { ConfigError, errorMessage } from '../shared/index.ts';
 import type { Locate } from './config-issues.ts';
 import { issuesError } from './config-issues.ts';
-import type { ParsedProjectConfig } from './config-schema.ts';
+import type { ParsedProjectConfig, ProviderName } from './config-schema.ts';
 import type { ToolSpec } from '../requests/neutral-request.ts';
 import type { ContextPart, GenerationConfig, JsonObject, ProjectConfig, StageConfig, StageContext, StageInput } from './config-types.ts';
 import { readReferencedJsonObject, readReferencedText, type FieldRef } from './referenced-files.ts';
@@ -80,10 +80,16 @@ interface StagePaths {
   readonly generationAt: readonly (string | number)[];
 }
 
+/** What a stage takes from the project when it does not say: its model and its provider. */
+interface StageDefaults {
+  readonly model: string | undefined;
+  readonly provider: ProviderName;
+}
+
 async function resolveStage(
   stage: ParsedStage,
   paths: StagePaths,
-  defaultModel: string | undefined,
+  defaults: StageDefaults,
   context: ResolveContext,
 ): Promise<StageConfig> {
   const { at } = paths;
@@ -107,8 +113,9 @@ async function resolveStage(
           .value;
   return {
     name: stage.name,
+    provider: stage.provider ?? defaults.provider,
     // The schema guarantees a stage model or a project model.
-    model: stage.model ?? defaultModel ?? '',
+    model: stage.model ?? defaults.model ?? '',
     task: stage.task,
     ...(stage.embedding === undefined ? {} : { embedding: withoutUndefined(stage.embedding) }),
     input: resolveInput(stage.input, projectDir),
@@ -150,12 +157,12 @@ async function resolveStage(
 async function resolveStageVariants(
   stage: ParsedStage,
   index: number,
-  defaultModel: string | undefined,
+  defaults: StageDefaults,
   context: ResolveContext,
 ): Promise<StageConfig[]> {
   const at = ['stages', index] as const;
   if (stage.variants === undefined) {
-    return [await resolveStage(stage, { at, promptAt: at, generationAt: at }, defaultModel, context)];
+    return [await resolveStage(stage, { at, promptAt: at, generationAt: at }, defaults, context)];
   }
   const stageDir = stage.output.dir ?? path.join('outputs', stage.name);
   const resolved: StageConfig[] = [];
@@ -164,6 +171,7 @@ async function resolveStageVariants(
     const merged: ParsedStage = {
       ...stage,
       name: `${stage.name}.${variant.name}`,
+      provider: variant.provider ?? stage.provider,
       model: variant.model ?? stage.model,
       prompt: mergedPrompt(stage.prompt, variant.prompt),
       generationConfig: mergedGeneration(stage.generationConfig, variant.generationConfig),
@@ -174,7 +182,7 @@ async function resolveStageVariants(
       promptAt: variant.prompt === undefined ? at : variantAt,
       generationAt: variant.generationConfig === undefined ? at : variantAt,
     };
-    const config = await resolveStage(merged, paths, defaultModel, context);
+    const config = await resolveStage(merged, paths, defaults, context);
     resolved.push({ ...config, variant: { stage: stage.name, name: variant.name, primary: position === 0 } });
   }
   return resolved;
@@ -286,14 +294,18 @@ function checkDistinctOutputDirs(stages: readonly StageConfig[], source: string)
 export async function resolveProjectConfig(parsed: ParsedProjectConfig, context: ResolveContext): Promise<ProjectConfig> {
   const provider = resolveProvider(context.providerOverride, parsed.provider, context.source);
   const stages: StageConfig[] = [];
+  const defaults = { model: parsed.model, provider };
   // Resolved in file order so errors name `stages[i]` as written; ordered afterwards.
-  for (const [index, stage] of parsed.stages.entries()) stages.push(...(await resolveStageVariants(stage, index, parsed.model, context)));
+  for (const [index, stage] of parsed.stages.entries()) stages.push(...(await resolveStageVariants(stage, index, defaults, context)));
   checkDistinctOutputDirs(stages, context.source);
+  const access = (name: ProviderName) => resolveProviderAccess(name, parsed.gemini.baseUrl, context.env);
+  const stageProviders = [...new Set(stages.map((stage) => stage.provider as ProviderName))].filter((name) => name !== provider);
   return {
     projectDir: context.projectDir,
     configFile: context.configFile,
     provider,
-    ...resolveProviderAccess(provider, parsed.gemini.baseUrl, context.env),
+    ...access(provider),
+    stageProviderAccess: Object.fromEntries(stageProviders.map((name) => [name, access(name)])),
     gemini: { apiVersion: parsed.gemini.apiVersion, uploadMimeType: parsed.gemini.uploadMimeType },
     emulator: {
       seed: parsed.emulator.seed,

@@ -16,6 +16,11 @@ export const DEFAULT_KEY_TEMPLATE = '{id}_{stage}';
 /** Default `output.fileName` template. */
 export const DEFAULT_OUTPUT_FILE_NAME = '{key}_{timestamp}.json';
 
+/** The providers a project, a stage or a variant can name. */
+export const PROVIDER_NAMES = ['gemini', 'emulator', 'openai', 'openai-emulator', 'anthropic', 'anthropic-emulator'] as const;
+/** A provider name. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -190,6 +195,8 @@ const RESPONSE_FORMAT_OPTIONS = ['responseMimeType', 'responseSchema', 'response
 const variantSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, `_` and `-` only'),
+    /** The variant's provider, over the stage's (compare one stage on two providers). */
+    provider: z.enum(PROVIDER_NAMES).optional(),
     model: nonEmpty.optional(),
     /** Replaces the stage's prompt as a whole. */
     prompt: promptSchema.optional(),
@@ -202,6 +209,8 @@ const variantSchema = z
 export const stageSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, `_` and `-` only'),
+    /** The stage's provider, over the project's `provider` (one project, stages on different providers). */
+    provider: z.enum(PROVIDER_NAMES).optional(),
     model: nonEmpty.optional(),
     /** `generate` (the default): a model answers each document with JSON; `embed`: one vector per document. */
     task: z.enum(['generate', 'embed']).default('generate'),

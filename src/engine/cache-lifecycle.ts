@@ -34,9 +34,9 @@ function ttlSecondsOf(expectedHours: number): number {
  * explicit cache (see `decideCaching`), recording the intent before the provider is asked; undefined otherwise.
  */
 export async function cacheForNextJob(context: EngineContext, stage: StageConfig, requests: number): Promise<CacheBinding | undefined> {
-  const caches = context.provider.caches;
+  const caches = context.providerFor(stage.name).caches;
   if (stage.context === undefined || caches === undefined || requests <= 0) return undefined;
-  const codec = requestCodecFor(context.config.provider);
+  const codec = requestCodecFor(stage.provider);
   const preview = contextPreviewOf(codec, stage, requests, context.prices.priceFor(stage.model));
   if (preview === undefined || !preview.decision.explicit) return undefined;
   const { ledger } = context;
@@ -75,10 +75,11 @@ async function deleteCache(context: EngineContext, caches: ContextCaches, cache:
  * before this process has created any cache of its own.
  */
 export async function tendCaches(context: EngineContext, options: { includeUnclaimed: boolean }): Promise<void> {
-  const caches = context.provider.caches;
-  if (caches === undefined) return;
   const now = context.clock.now();
   for (const cache of context.ledger.caches.live()) {
+    // A cache lives at the provider of the stage that made it.
+    const caches = context.providerFor(cache.stage).caches;
+    if (caches === undefined) continue;
     if (cache.jobStates.length === 0) {
       if (options.includeUnclaimed) await deleteCache(context, caches, cache, 'no job references it (left by an interrupted run)');
       continue;

@@ -20,12 +20,12 @@ export async function collectFinished(context: EngineContext, stages: readonly S
 }
 
 /** The live jobs `cancelJobs` would cancel. */
-export function liveJobs(context: EngineContext, stages: readonly StageConfig[]): { displayName: string; remoteName: string }[] {
+export function liveJobs(context: EngineContext, stages: readonly StageConfig[]): { displayName: string; remoteName: string; stage: string }[] {
   const names = stages.map((stage) => stage.name);
   return context.ledger
     .jobs({ states: LIVE_REMOTE_STATES })
     .filter((job) => names.includes(job.stage) && job.remote_name !== null)
-    .map((job) => ({ displayName: job.display_name, remoteName: job.remote_name ?? '' }));
+    .map((job) => ({ displayName: job.display_name, remoteName: job.remote_name ?? '', stage: job.stage }));
 }
 
 /**
@@ -34,7 +34,7 @@ export function liveJobs(context: EngineContext, stages: readonly StageConfig[])
  */
 export async function cancelJobs(context: EngineContext, stages: readonly StageConfig[]): Promise<StageSummary[]> {
   for (const job of liveJobs(context, stages)) {
-    await context.provider.cancelJob(job.remoteName);
+    await context.providerFor(job.stage).cancelJob(job.remoteName);
     context.ledger.addEvent('job-cancel-requested', `${job.displayName} (${job.remoteName})`);
     context.reporter.notice(`cancel requested: ${job.displayName} (${job.remoteName})`);
   }

@@ -56,7 +56,7 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
     const attempts = ledger.jobAttempts(job.id);
     const judged = judge.judge({
       resultPath,
-      provider: context.provider.name,
+      provider: context.providerFor(stage.name).name,
       stage,
       finishedAt: job.finished_at ?? job.created_at,
       attempts: [...attempts].map(([key, attempt]) => [key, attempt.docId, attempt.state === 'in_job']),
@@ -94,11 +94,12 @@ async function collectJob(context: EngineContext, stage: StageConfig, job: JobRo
  * expire, never touched. Best effort: a file left behind expires on its own, so a failure is only reported.
  */
 async function deleteProviderFiles(context: EngineContext, job: JobRow): Promise<void> {
-  const outputFile = context.provider.capabilities.deletableResultFiles ? job.output_file : null;
+  const provider = context.providerFor(job.stage);
+  const outputFile = provider.capabilities.deletableResultFiles ? job.output_file : null;
   for (const name of [job.input_file, outputFile]) {
     if (name === null) continue;
     try {
-      await context.provider.deleteFile(name);
+      await provider.deleteFile(name);
     } catch (error) {
       const message = `${job.display_name}: could not delete ${name} at the provider (${errorMessage(error)}); it expires on its own`;
       context.ledger.addEvent('provider-file-kept', message, { stage: job.stage, jobId: job.id });
@@ -151,7 +152,7 @@ async function downloadOnce(context: EngineContext, job: JobRow): Promise<string
   if (existsSync(finalPath)) return finalPath;
   const partPath = `${finalPath}.part`;
   try {
-    await context.provider.downloadResults(
+    await context.providerFor(job.stage).downloadResults(
       { name: job.remote_name ?? '', displayName: job.display_name, state: 'succeeded', rawState: job.remote_state ?? '',
         requestCounts: undefined, outputFile: job.output_file ?? undefined, error: undefined, createTime: undefined, endTime: undefined },
       partPath,

@@ -40,9 +40,16 @@ export type Failpoint =
 export interface EngineContext {
   config: ProjectConfig;
   ledger: Ledger;
-  /** Retries its repeatable calls and reports every answer to `health`. */
+  /** The project's provider (its `provider:`). Retries its repeatable calls and reports every answer to `health`. */
   provider: BatchProvider;
-  /** Whether, and since when, the provider answers: the run's patience is measured on it. */
+  /**
+   * The provider of a stage's jobs (its `provider:`, else the project's), wrapped like `provider`. Every call about a
+   * job, a cache or an upload of a stage goes to it; a stage the config no longer names gets the project's.
+   */
+  providerFor(stage: string): BatchProvider;
+  /** Every provider the stages use, once each (the project's first). */
+  providers: readonly BatchProvider[];
+  /** Whether, and since when, the providers answer: the run's patience is measured on them. */
   health: ProviderHealth;
   prices: PriceTable;
   clock: Clock;
@@ -60,6 +67,14 @@ export function selectStages(config: ProjectConfig, stageName: string | undefine
   if (stageName === undefined) return config.stages;
   // A stage with variants is named by its config name too: `--stage S` selects every variant of S.
   return config.stages.filter((stage) => stage.name === stageName || stage.variant?.stage === stageName);
+}
+
+/**
+ * The provider that stores uploaded documents (PDFs, images): the one provider of the project that can (a project
+ * never mixes two connections to one API), else the project's.
+ */
+export function documentsProvider(context: EngineContext): BatchProvider {
+  return context.providers.find((provider) => provider.documents !== undefined) ?? context.provider;
 }
 
 /** A failpoint function that kills this process at `name` (when set), else does nothing. */

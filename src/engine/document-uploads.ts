@@ -10,7 +10,7 @@ import type { StageConfig } from '../config/index.ts';
 import type { UploadRow } from '../ledger/index.ts';
 import { base64Length, bindDocumentRefs, documentRef, documentRefsIn, type BatchInputLine, type DocumentRef } from '../requests/index.ts';
 import { ConfigError, InputError, ProviderError, errorMessage, randomId } from '../shared/index.ts';
-import type { EngineContext } from './context.ts';
+import { documentsProvider, type EngineContext } from './context.ts';
 
 /** Display names of document uploads: `<project prefix>-doc-<sha256>-<random>`, so a lost reply is found again. */
 function uploadPrefix(context: EngineContext, contentHash: string): string {
@@ -121,7 +121,8 @@ export class DocumentBinder {
   async #liveUpload(contentHash: string, key: string): Promise<UploadRow> {
     const known = this.#uploads.get(contentHash);
     if (known) return known;
-    const { ledger, provider } = this.#context;
+    const { ledger } = this.#context;
+    const provider = this.#context.providerFor(this.#stage.name);
     const live = ledger.uploads.liveUpload(contentHash, this.#stage.documents.maxJobWaitMs);
     if (live) {
       this.#uploads.set(contentHash, live);
@@ -154,7 +155,8 @@ export class DocumentBinder {
  * adopted or deleted, one that never arrived is marked dead. Run before new uploads.
  */
 export async function reconcileUploadIntents(context: EngineContext): Promise<void> {
-  const { ledger, provider } = context;
+  const { ledger } = context;
+  const provider = documentsProvider(context);
   const intents = ledger.uploads.intents();
   if (intents.length === 0 || provider.documents === undefined) return;
   const stored = await provider.documents.list(`${context.displayNamePrefix}-doc-`);
@@ -197,7 +199,8 @@ export function expiringUploadsOf(context: EngineContext, stage: StageConfig, jo
 
 /** Deletes at the provider every live upload that no job waiting for results and no pending request needs. */
 export async function deleteUnneededUploads(context: EngineContext): Promise<void> {
-  const { ledger, provider } = context;
+  const { ledger } = context;
+  const provider = documentsProvider(context);
   for (const upload of ledger.uploads.unneeded()) {
     try {
       if (upload.remote_name !== null) await provider.deleteFile(upload.remote_name);

@@ -50,7 +50,7 @@ function matches(target: RequestTarget, key: string, id: string): boolean {
 }
 
 function recipeOf(config: ProjectConfig, stage: StageConfig): PrepareRecipe {
-  return { spec: requestSpecOf(stage), idField: stage.input.kind === 'files' ? stage.input.idField : undefined, projectDir: config.projectDir, provider: config.provider };
+  return { spec: requestSpecOf(stage), idField: stage.input.kind === 'files' ? stage.input.idField : undefined, projectDir: config.projectDir, provider: stage.provider };
 }
 
 function entriesOf(config: ProjectConfig, ledger: Ledger, stage: StageConfig): AsyncIterable<StageEntry> | Iterable<StageEntry> {

@@ -28,7 +28,7 @@ function providerUnreachable(context: EngineContext, since: number, what: string
   health.markUnhealthy(what, since);
   const minutes = Math.round(config.resilience.patienceMs / 6000) / 10;
   const message =
-    `the provider (${context.provider.name}) has been unreachable since ${new Date(since).toISOString()}: ${what} ` +
+    `the provider (${[...new Set(context.providers.map((provider) => provider.name))].join(', ') || context.provider.name}) has been unreachable since ${new Date(since).toISOString()}: ${what} ` +
     `for ${minutes} min (resilience.patienceMs). Nothing is lost: submitted jobs keep running at the provider and ` +
     'every result collected so far is recorded. Run `truebatch run` again when the provider is back ' +
     '(`truebatch status` shows since when it is unhealthy).';

@@ -23,6 +23,8 @@ import { requestCodecFor } from '../providers/registry.ts';
 /** One stage of a plan. */
 export interface StagePreview {
   stage: string;
+  /** The registry name of the stage's provider (its `provider:`, else the project's). */
+  provider: string;
   model: string;
   documents: number;
   excluded: { path: string; reason: string }[];
@@ -137,7 +139,7 @@ async function previewStage(
 ): Promise<PreviewedStage> {
   const { config, ledger, prices } = input;
   const price = prices.priceFor(stage.model);
-  const codec = requestCodecFor(config.provider);
+  const codec = requestCodecFor(stage.provider);
   refuseUnsupportedStage(codec, stage);
   const upstreamName = stage.input.kind === 'stage' ? stage.input.stage : undefined;
   const upstreamStage = stages.find((candidate) => candidate.name === upstreamName);
@@ -154,6 +156,7 @@ async function previewStage(
   const waitingCount = upstream ? waitingKeys.length + upstream.preview.waiting.requests : plan.waitingOnUpstream;
   const preview: StagePreview = {
     stage: stage.name,
+    provider: stage.provider,
     model: stage.model,
     documents: plan.documents,
     excluded: plan.excluded,

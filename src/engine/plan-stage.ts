@@ -149,7 +149,7 @@ export async function planStage(
     spec: requestSpecOf(stage),
     idField: stage.input.kind === 'files' ? stage.input.idField : undefined,
     projectDir: config.projectDir,
-    provider: config.provider,
+    provider: stage.provider,
   };
   // A file an earlier plan recorded for an id keeps it: a newcomer with the same id never takes its outputs over.
   const ids = stage.input.kind === 'files' ? documentIdsFor(stage.input, (id) => ledger.documents.pathOf(stage.name, id)) : new DocumentIds();

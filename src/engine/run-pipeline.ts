@@ -46,6 +46,12 @@ export async function runPipeline(
   stages: readonly StageConfig[],
   options: { detach?: boolean } = {},
 ): Promise<RunOutcome> {
+  // Each stage on the provider the context's config gives it: a caller may hand the stages of the config it loaded,
+  // before `openProject` put them on a provider of its choosing (a test's fake).
+  stages = stages.map((stage) => {
+    const provider = context.config.stages.find((held) => held.name === stage.name)?.provider ?? stage.provider;
+    return provider === stage.provider ? stage : { ...stage, provider };
+  });
   // One collect worker for the whole run: a run collects dozens of times.
   const judge = new ResultJudge();
   try {
@@ -63,7 +69,7 @@ async function runStages(context: EngineContext, stages: readonly StageConfig[],
   // An unknown model without a configured price is refused before anything is planned or sent.
   for (const stage of stages) context.prices.priceFor(stage.model);
   // So is a stage the provider would refuse whole (tools with a response schema on a model that cannot).
-  for (const stage of stages) refuseUnsupportedStage(requestCodecFor(context.config.provider), stage);
+  for (const stage of stages) refuseUnsupportedStage(requestCodecFor(stage.provider), stage);
   // A blocked output folder is found before any batch is paid for, not after.
   for (const stage of stages) ensureFolder(stage.output.dir, `output folder of ${stage.name}`);
   restoreOutputs(context, stages);

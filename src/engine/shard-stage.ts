@@ -71,8 +71,8 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
     maxBytes: config.sharding.maxBytesPerJob,
     maxShards: limit.maxJobs,
   });
-  // The configured provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
-  const codec = requestCodecFor(config.provider);
+  // The stage's provider's codec, as planning encoded the stored bodies with (see prepare-document.ts).
+  const codec = requestCodecFor(stage.provider);
   const expected = Math.min(only?.size ?? Infinity, limit.maxRequests, config.sharding.maxRequestsPerJob ?? Infinity, ledger.pending(stage.name).count);
   const cache = await cacheForNextJob(context, stage, expected);
   // PDFs and images are bound as the lines are written: uploaded (or reused) just before the job is created.
@@ -95,7 +95,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
   if (shards.length === 0 && quotaFull !== undefined && !ledger.uploads.heldByLiveJobs()) {
     if (cache !== undefined) await tendCaches(context, { includeUnclaimed: true });
     throw new ProviderError(
-      context.provider.name,
+      context.providerFor(stage.name).name,
       `${stage.name}: the provider's file storage has no room for the documents to upload, and no job of this project holds files that ` +
         `will be freed: ${quotaFull}. Delete files at the provider (or raise its quota), then run again.`,
       { isRetryable: false },
@@ -108,6 +108,7 @@ async function writeJobs(context: EngineContext, stage: StageConfig, only: Reado
         stage: stage.name,
         displayNamePrefix: `${context.displayNamePrefix}-${stage.name}`,
         model: stage.model,
+        provider: stage.provider,
         inputPath: shard.path,
         sizeBytes: shard.sizeBytes,
         keys: shard.keys,

@@ -62,7 +62,7 @@ export async function showRequest(
   const existing = input.ledger.requestByKey(stage.name, prepared.key);
   const status = statusOf(input.ledger, found, existing);
   const repairNote = status.change === 'unchanged' && status.state === 'pending' ? (existing?.repair_note ?? null) : null;
-  const codec = requestCodecFor(input.config.provider);
+  const codec = requestCodecFor(stage.provider);
   const request = codec.decode(prepared.requestJson);
   const [firstPart] = request.content;
   const tokens = calibrated(input.ledger, stage.model, prepared.estimate);

@@ -72,7 +72,8 @@ async function submitJob(
   whileUploading: () => Promise<void>,
   pass: SubmitPass,
 ): Promise<boolean> {
-  const { ledger, provider } = context;
+  const { ledger } = context;
+  const provider = context.providerFor(stage.name);
   let job = initial;
   if (job.state === 'creating') job = await reconcileIntent(context, job);
   if (job.state === 'submitted') return true;
@@ -161,7 +162,7 @@ async function withdrawExpiringJob(context: EngineContext, stage: StageConfig, j
   rmSync(job.input_path, { force: true });
   if (job.input_file !== null) {
     try {
-      await context.provider.deleteFile(job.input_file);
+      await context.providerFor(job.stage).deleteFile(job.input_file);
     } catch (error) {
       context.reporter.notice(`could not delete input file ${job.input_file} (${errorMessage(error)}); it expires on its own`);
     }
@@ -221,7 +222,7 @@ async function reconcileIntent(context: EngineContext, job: JobRow): Promise<Job
   const { ledger } = context;
   let found;
   try {
-    found = await context.provider.findJobsByDisplayName(job.display_name, { requestCount: job.request_count, notBefore: job.created_at });
+    found = await context.providerFor(job.stage).findJobsByDisplayName(job.display_name, { requestCount: job.request_count, notBefore: job.created_at });
   } catch (error) {
     if (!(error instanceof CreateUndecidedError)) throw error;
     ledger.addEvent('job-create-undecided', `${job.display_name}: ${error.message}`, { stage: job.stage, jobId: job.id });

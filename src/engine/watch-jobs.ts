@@ -118,7 +118,7 @@ async function pollJob(context: EngineContext, job: JobRow): Promise<JobRow> {
   const { ledger } = context;
   let remote: RemoteJob;
   try {
-    remote = await context.provider.getJob(job.remote_name ?? '');
+    remote = await context.providerFor(job.stage).getJob(job.remote_name ?? '');
   } catch (error) {
     // The contract's one way of saying the provider does not know the job (see BatchProvider.getJob).
     if (error instanceof NotFoundError) {

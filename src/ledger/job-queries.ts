@@ -23,6 +23,8 @@ export interface NewJob {
   /** The display name is `<prefix>-<job id>`: unique, and it carries the stage and the job. */
   displayNamePrefix: string;
   model: string;
+  /** The registry name of the stage's provider. */
+  provider?: string;
   inputPath: string;
   sizeBytes: number;
   /** The keys of the stage's pending requests that go in this job. */
@@ -61,11 +63,11 @@ export const TAKE_JOB_REQUESTS = {
  */
 export function createJob(sql: Sql, now: number, input: NewJob): number {
   const { lastInsertRowid } = sql(
-      `INSERT INTO jobs (stage, display_name, state, model, input_path, request_count, size_bytes, canary, created_at,
-         updated_at) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO jobs (stage, display_name, state, model, provider, input_path, request_count, size_bytes, canary,
+         created_at, updated_at) VALUES (?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     // A unique placeholder name until the id is known.
-    .run(input.stage, `${input.displayNamePrefix}-pending-${now}-${input.inputPath}`, input.model, input.inputPath,
+    .run(input.stage, `${input.displayNamePrefix}-pending-${now}-${input.inputPath}`, input.model, input.provider ?? null, input.inputPath,
       input.keys.length, input.sizeBytes, input.canary ? 1 : 0, now, now);
   const jobId = Number(lastInsertRowid);
   const displayName = `${input.displayNamePrefix}-${jobId}`;

@@ -54,6 +54,8 @@ export interface JobRow {
   failed_count: number;
   /** 1 once the provider has reported the request counts (Anthropic: only when the batch has ended), else 0. */
   counts_reported: number;
+  /** The registry name of the provider the job was cut for; null for a job cut before it was recorded. */
+  provider: string | null;
   output_file: string | null;
   error: string | null;
   created_at: number;

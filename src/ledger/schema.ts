@@ -282,4 +282,7 @@ export const migrations: readonly string[] = [
   // #21 Anthropic provider: whether the provider has reported the job's request counts. Anthropic reports none
   // until a batch has ended, so progress shows them unknown, not zero.
   `ALTER TABLE jobs ADD COLUMN counts_reported INTEGER NOT NULL DEFAULT 0;`,
+  // #21 per-stage providers: the registry name of the provider a job was cut for (null for jobs cut before), so a
+  // stage whose provider changed while its jobs were unfinished is refused rather than asked at the wrong provider.
+  `ALTER TABLE jobs ADD COLUMN provider TEXT;`,
 ];

@@ -1,45 +1,58 @@
 /**
- * @module How every `*-emulator` registry entry connects: it starts the embedded emulator (all three APIs on one
- * port), persisted in the project's state folder so that, like a real provider, it still knows the jobs of an
- * earlier process (detached, interrupted or killed), and points its provider at the API it speaks. The caller holds
- * the project lock, so one process at a time uses it. The emulator loads only here, on connect.
+ * @module The embedded emulator the `emulator`, `openai-emulator` and `anthropic-emulator` entries connect to. One
+ * emulator serves all three APIs over one persisted folder, so a project whose stages use two of them (stage 1 on
+ * `emulator`, stage 2 on `anthropic-emulator`) shares one: two emulators over one folder would each overwrite the
+ * other's `state.json`. Started on first use, closed when its last user closes.
  */
 import { join } from 'node:path';
+import type { ProjectConfig } from '../config/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
-import type { BatchProvider } from './batch-provider.ts';
-import type { ProviderConnectRequest, ProviderConnection } from './provider-entry.ts';
 
 /** The key the embedded emulator is started with; it is not a secret and never leaves this process. */
 export const EMBEDDED_EMULATOR_KEY = 'truebatch-embedded-emulator';
 
-/**
- * Starts the embedded emulator and connects `connect`'s provider to it. `label` names the API in the notice
- * (`OpenAI`, `Anthropic`; none for Gemini's).
- */
-export async function connectEmbeddedEmulator(
-  { config, stateDir }: ProviderConnectRequest,
-  label: string | undefined,
-  connect: (emulator: RunningEmulator, apiKey: string) => Promise<{ provider: BatchProvider; url: string }>,
-): Promise<ProviderConnection> {
-  const { startEmulator } = await import('../emulator/index.ts');
-  const emulator = await startEmulator({
-    apiKey: EMBEDDED_EMULATOR_KEY,
-    storageDir: join(stateDir, 'emulator'),
-    persist: true,
-    seed: config.emulator.seed,
-    jobDurationMs: config.emulator.jobDurationMs,
-    faults: config.emulator.faults,
-  });
-  try {
-    const { provider, url } = await connect(emulator, EMBEDDED_EMULATOR_KEY);
-    const name = label === undefined ? 'emulator' : `${label} emulator`;
-    return {
-      provider,
-      notice: `Using the embedded ${name} at ${url}: the model is simulated, not a real LLM.`,
-      close: () => emulator.close(),
-    };
-  } catch (error) {
-    await emulator.close();
-    throw error;
+/** A use of the shared emulator; `release` closes it once no other use remains. */
+export interface EmbeddedEmulator {
+  readonly emulator: RunningEmulator;
+  release(this: void): Promise<void>;
+}
+
+const running = new Map<string, { started: Promise<RunningEmulator>; users: number }>();
+
+/** The embedded emulator over `<stateDir>/emulator`, started with the config's `emulator` settings unless running. */
+export async function useEmbeddedEmulator(config: ProjectConfig, stateDir: string): Promise<EmbeddedEmulator> {
+  const storageDir = join(stateDir, 'emulator');
+  let shared = running.get(storageDir);
+  if (shared === undefined) {
+    const started = import('../emulator/index.ts').then(({ startEmulator }) =>
+      startEmulator({
+        apiKey: EMBEDDED_EMULATOR_KEY,
+        storageDir,
+        persist: true,
+        seed: config.emulator.seed,
+        jobDurationMs: config.emulator.jobDurationMs,
+        faults: config.emulator.faults,
+      }),
+    );
+    shared = { started, users: 0 };
+    running.set(storageDir, shared);
+    started.catch(() => running.delete(storageDir));
   }
+  const use = shared;
+  use.users++;
+  const emulator = await use.started.catch((error: unknown) => {
+    use.users--;
+    throw error;
+  });
+  let released = false;
+  return {
+    emulator,
+    async release() {
+      if (released) return;
+      released = true;
+      if (--use.users > 0) return;
+      running.delete(storageDir);
+      await emulator.close();
+    },
+  };
 }

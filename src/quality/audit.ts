@@ -7,9 +7,9 @@
  */
 import type { ProjectConfig, StageConfig } from '../config/index.ts';
 import { costOfUsage, estimateCost, formatUsd, type PriceTable } from '../cost/index.ts';
-import { calibrated, withRepairNote } from '../engine/index.ts';
+import { calibrated, withRepairNote, type EngineContext } from '../engine/index.ts';
 import type { AuditCandidate, Ledger } from '../ledger/index.ts';
-import { requestCodecFor, type BatchProvider, type ModelResponse } from '../providers/index.ts';
+import { requestCodecFor, type ModelResponse } from '../providers/index.ts';
 import { evaluateResult } from '../results/index.ts';
 import { ApiKeyRejectedError, BudgetError, ConfigError, ProviderError, errorMessage } from '../shared/index.ts';
 import { compileValidator } from '../validation/index.ts';
@@ -111,17 +111,18 @@ export interface AuditProgress {
  * each sampled request that no earlier audit answered, records and compares, and sums up.
  */
 export async function runAudit(
-  context: AuditContext & { provider: BatchProvider },
+  context: AuditContext & Pick<EngineContext, 'providerFor'>,
   options: AuditOptions,
   onProgress: (progress: AuditProgress) => void = () => {},
 ): Promise<{ plan: AuditPlan; summary: AuditSummary }> {
-  const { ledger, provider, prices } = context;
+  const { ledger, prices } = context;
   const { stage } = options;
+  const provider = context.providerFor(stage.name);
   const interactive = provider.interactive;
   if (interactive === undefined) throw new ConfigError(`provider ${provider.name} offers no interactive calls: it cannot be audited`);
   const { sample, ...plan } = planAudit(context, options);
   if (!plan.fitsBudget) throw new BudgetError(refusal(plan));
-  const codec = requestCodecFor(context.config.provider);
+  const codec = requestCodecFor(stage.provider);
   const validator = compileValidator(stage.validation);
   const judge = (key: string, response: ModelResponse) => evaluateResult({ kind: 'response', key, lineNumber: 0, response }, validator);
   const auditId = ledger.audits.start(stage.name, options.seed, options.sample);

@@ -26,13 +26,16 @@ function describePlan(plan: RunPreview, problems: readonly GroupedProblems[]): s
     ]);
   }
   const cost = plan.estimatedCost;
-  const lines = [
-    table(rows),
-    '',
+  const lines = [table(rows), ''];
+  // A project whose stages use several providers says which stage goes where (each is priced at its model's prices).
+  if (new Set(plan.stages.map((s) => s.provider)).size > 1) {
+    lines.push(`Providers: ${plan.stages.map((s) => `${s.stage} on ${s.provider} (${s.model}, ${formatUsd(s.estimatedCost.batchUsd)})`).join('; ')}.`);
+  }
+  lines.push(
     `To submit: ${plan.requests.toSubmit} request(s) in ${plan.shards.length} shard(s); ` +
       `about ${plan.estimatedTokens.input} input and ${plan.estimatedTokens.output} output tokens.`,
     `Estimated cost: ${formatUsd(cost.batchUsd)} at the batch price (${formatUsd(cost.standardUsd)} interactive; you save ${formatUsd(cost.savingUsd)}).`,
-  ];
+  );
   for (const s of plan.stages) {
     const { pdfs, pages, images, bytes } = s.attachments;
     if (pdfs + images > 0) lines.push(`  ${s.stage} documents: ${pdfs} PDF(s) of ${pages} page(s), ${images} image(s), ${mib(bytes)}`);

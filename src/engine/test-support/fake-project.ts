@@ -123,7 +123,7 @@ export function fakeProjects(): (options?: FakeProjectOptions) => Promise<FakePr
       async run(runOptions = {}) {
         const project = await open(runOptions.signal ? { signal: runOptions.signal } : {});
         try {
-          return await runPipeline(project.context, config.stages, runOptions.detach === undefined ? {} : { detach: runOptions.detach });
+          return await runPipeline(project.context, project.context.config.stages, runOptions.detach === undefined ? {} : { detach: runOptions.detach });
         } finally {
           await project.close();
         }
@@ -135,7 +135,7 @@ export function fakeProjects(): (options?: FakeProjectOptions) => Promise<FakePr
           const failpoint = (at: Failpoint): void => {
             if (at === point && ++reached === (crashOptions.nth ?? 1)) throw new SimulatedCrash(at);
           };
-          const crashed = await runPipeline({ ...project.context, failpoint }, config.stages).then(
+          const crashed = await runPipeline({ ...project.context, failpoint }, project.context.config.stages).then(
             () => undefined,
             (error: unknown) => error,
           );

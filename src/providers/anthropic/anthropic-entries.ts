@@ -4,7 +4,7 @@
  * emulator are loaded only on connect.
  */
 import { ConfigError } from '../../shared/index.ts';
-import { connectEmbeddedEmulator } from '../embedded-emulator.ts';
+import { EMBEDDED_EMULATOR_KEY, useEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { ANTHROPIC_CAPABILITIES } from './anthropic-capabilities.ts';
 import { ANTHROPIC_PROVIDER_NAME, anthropicRequestCodec } from './anthropic-request.ts';
@@ -48,10 +48,14 @@ export const anthropicEmulatorEntry: ProviderEntry = {
   capabilities: ANTHROPIC_CAPABILITIES,
   requestCodec: anthropicRequestCodec,
   readResults: readAnthropicResults,
-  connect(request) {
-    return connectEmbeddedEmulator(request, 'Anthropic', async (emulator, apiKey) => {
-      const { createAnthropicProvider } = await import('./anthropic-provider.ts');
-      return { provider: createAnthropicProvider({ apiKey, baseUrl: emulator.anthropicUrl }), url: emulator.anthropicUrl };
-    });
+  async connect({ config, stateDir }) {
+    const { createAnthropicProvider } = await import('./anthropic-provider.ts');
+    const { emulator, release } = await useEmbeddedEmulator(config, stateDir);
+    const provider = createAnthropicProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.anthropicUrl });
+    return {
+      provider,
+      notice: `Using the embedded Anthropic emulator at ${emulator.anthropicUrl}: the model is simulated, not a real LLM.`,
+      close: release,
+    };
   },
 };

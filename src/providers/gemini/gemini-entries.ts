@@ -3,7 +3,7 @@
  * the embedded emulator). The SDK and the emulator are loaded only on connect.
  */
 import { ConfigError } from '../../shared/index.ts';
-import { connectEmbeddedEmulator } from '../embedded-emulator.ts';
+import { EMBEDDED_EMULATOR_KEY, useEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { GEMINI_CAPABILITIES } from './gemini-capabilities.ts';
 import { geminiRequestCodec } from './gemini-request.ts';
@@ -49,18 +49,20 @@ export const emulatorEntry: ProviderEntry = {
   capabilities: GEMINI_CAPABILITIES,
   requestCodec: geminiRequestCodec,
   readResults: readGeminiResults,
-  connect(request) {
-    const { config } = request;
-    return connectEmbeddedEmulator(request, undefined, async (emulator, apiKey) => {
-      const { createGeminiProvider } = await import('./gemini-provider.ts');
-      const provider = createGeminiProvider({
-        apiKey,
-        baseUrl: emulator.url,
-        apiVersion: config.gemini.apiVersion,
-        uploadMimeType: config.gemini.uploadMimeType,
-        uploadRetry: config.resilience.retry,
-      });
-      return { provider, url: emulator.url };
+  async connect({ config, stateDir }) {
+    const { createGeminiProvider } = await import('./gemini-provider.ts');
+    const { emulator, release } = await useEmbeddedEmulator(config, stateDir);
+    const provider = createGeminiProvider({
+      apiKey: EMBEDDED_EMULATOR_KEY,
+      baseUrl: emulator.url,
+      apiVersion: config.gemini.apiVersion,
+      uploadMimeType: config.gemini.uploadMimeType,
+      uploadRetry: config.resilience.retry,
     });
+    return {
+      provider,
+      notice: `Using the embedded emulator at ${emulator.url}: the model is simulated, not a real LLM.`,
+      close: release,
+    };
   },
 };

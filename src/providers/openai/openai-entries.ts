@@ -3,7 +3,7 @@
  * Batch API as the embedded emulator serves it under `/openai/v1`). The SDK and the emulator load only on connect.
  */
 import { ConfigError } from '../../shared/index.ts';
-import { connectEmbeddedEmulator } from '../embedded-emulator.ts';
+import { EMBEDDED_EMULATOR_KEY, useEmbeddedEmulator } from '../embedded-emulator.ts';
 import type { ProviderEntry } from '../provider-entry.ts';
 import { OPENAI_CAPABILITIES } from './openai-capabilities.ts';
 import { OPENAI, openAiRequestCodec } from './openai-request.ts';
@@ -36,11 +36,15 @@ export const openAiEmulatorEntry: ProviderEntry = {
   capabilities: OPENAI_CAPABILITIES,
   requestCodec: openAiRequestCodec,
   readResults: readOpenAiResults,
-  connect(request) {
-    return connectEmbeddedEmulator(request, 'OpenAI', async (emulator, apiKey) => {
-      const { createOpenAiProvider } = await import('./openai-provider.ts');
-      return { provider: createOpenAiProvider({ apiKey, baseUrl: emulator.openaiUrl }), url: emulator.openaiUrl };
-    });
+  async connect({ config, stateDir }) {
+    const { createOpenAiProvider } = await import('./openai-provider.ts');
+    const { emulator, release } = await useEmbeddedEmulator(config, stateDir);
+    const provider = createOpenAiProvider({ apiKey: EMBEDDED_EMULATOR_KEY, baseUrl: emulator.openaiUrl });
+    return {
+      provider,
+      notice: `Using the embedded OpenAI emulator at ${emulator.openaiUrl}: the model is simulated, not a real LLM.`,
+      close: release,
+    };
   },
 };
 
