@@ -17,6 +17,7 @@ import { topologicalOrder } from './stage-graph.ts';
 import type { ParsedStageInput } from './stage-input-schema.ts';
 import { displayPath } from './display-path.ts';
 import { DEFAULT_EMBED_TEMPLATE, DEFAULT_EXCLUDE, type ParsedStage, type STAGE_TOOLS } from './stage-schema.ts';
+import { expandVariants, readingPrimaryVariants, type StagePaths } from './stage-variants.ts';
 
 /** Everything besides the file's contents that resolution needs. */
 export interface ResolveContext {
@@ -71,13 +72,6 @@ function resolveInput(input: ParsedStageInput, projectDir: string): StageInput {
     include: [...input.include],
     exclude: [...new Set([...DEFAULT_EXCLUDE, ...input.exclude])],
   };
-}
-
-/** Where a stage's fields were written: `stages[i]`, or `stages[i].variants[j]` for what a variant overrides. */
-interface StagePaths {
-  readonly at: readonly (string | number)[];
-  readonly promptAt: readonly (string | number)[];
-  readonly generationAt: readonly (string | number)[];
 }
 
 /** What a stage takes from the project when it does not say: its model and its provider. */
@@ -149,68 +143,14 @@ async function resolveStage(
   };
 }
 
-/**
- * The resolved stages of one config stage: itself, or one stage per variant (issue #19), named `<stage>.<variant>`,
- * writing to `<output.dir>/<variant>`, each with the variant's model, prompt template (and system text, when it
- * gives one) and generation settings over the stage's. Each is then planned, fingerprinted, cached and recorded as a stage of its own.
- */
-async function resolveStageVariants(
-  stage: ParsedStage,
-  index: number,
-  defaults: StageDefaults,
-  context: ResolveContext,
-): Promise<StageConfig[]> {
-  const at = ['stages', index] as const;
-  if (stage.variants === undefined) {
-    return [await resolveStage(stage, { at, promptAt: at, generationAt: at }, defaults, context)];
-  }
-  const stageDir = stage.output.dir ?? path.join('outputs', stage.name);
+/** The resolved stages of one config stage: itself, or one stage per variant (see stage-variants.ts). */
+async function resolveStageVariants(stage: ParsedStage, index: number, defaults: StageDefaults, context: ResolveContext): Promise<StageConfig[]> {
   const resolved: StageConfig[] = [];
-  for (const [position, variant] of stage.variants.entries()) {
-    const variantAt = [...at, 'variants', position] as const;
-    const merged: ParsedStage = {
-      ...stage,
-      name: `${stage.name}.${variant.name}`,
-      provider: variant.provider ?? stage.provider,
-      model: variant.model ?? stage.model,
-      prompt: mergedPrompt(stage.prompt, variant.prompt),
-      generationConfig: mergedGeneration(stage.generationConfig, variant.generationConfig),
-      output: { ...stage.output, dir: path.join(stageDir, variant.name) },
-    };
-    const paths = {
-      at,
-      promptAt: variant.prompt === undefined ? at : variantAt,
-      generationAt: variant.generationConfig === undefined ? at : variantAt,
-    };
-    const config = await resolveStage(merged, paths, defaults, context);
-    resolved.push({ ...config, variant: { stage: stage.name, name: variant.name, primary: position === 0 } });
+  for (const each of expandVariants(stage, index)) {
+    const config = await resolveStage(each.stage, each.paths, defaults, context);
+    resolved.push(each.variant === undefined ? config : { ...config, variant: each.variant });
   }
   return resolved;
-}
-
-/** A variant's prompt: its template, with the stage's system text unless it gives its own. */
-function mergedPrompt(stage: ParsedStage['prompt'], variant: ParsedStage['prompt']): ParsedStage['prompt'] {
-  if (variant === undefined || stage === undefined) return variant ?? stage;
-  const ownSystem = variant.system !== undefined || variant.systemFile !== undefined;
-  return ownSystem ? variant : { system: stage.system, systemFile: stage.systemFile, ...variant };
-}
-
-/** A variant's generation settings over the stage's; a response schema the variant gives replaces the stage's, whatever its form. */
-function mergedGeneration(stage: ParsedStage['generationConfig'], variant: ParsedStage['generationConfig'] | undefined): ParsedStage['generationConfig'] {
-  if (variant === undefined) return stage;
-  const schemaKeys = ['responseSchema', 'responseJsonSchema', 'responseJsonSchemaFile'] as const;
-  const replacesSchema = schemaKeys.some((key) => variant[key] !== undefined);
-  const base = replacesSchema ? Object.fromEntries(Object.entries(stage).filter(([key]) => !(schemaKeys as readonly string[]).includes(key))) : stage;
-  return { ...base, ...variant };
-}
-
-/** A stage reading a stage with variants reads its primary (first) variant's outputs. */
-function readingPrimaryVariants(stages: readonly StageConfig[]): StageConfig[] {
-  const primaryOf = new Map(stages.filter((s) => s.variant?.primary === true).map((s) => [s.variant?.stage, s.name]));
-  return stages.map((stage) => {
-    const primary = stage.input.kind === 'stage' ? primaryOf.get(stage.input.stage) : undefined;
-    return primary === undefined || stage.input.kind !== 'stage' ? stage : { ...stage, input: { ...stage.input, stage: primary } };
-  });
 }
 
 /** The stage's neutral tools: its built-in tools, then its answer function (whose parameters are the validation schema). */

@@ -16,9 +16,8 @@ export const DEFAULT_KEY_TEMPLATE = '{id}_{stage}';
 /** Default `output.fileName` template. */
 export const DEFAULT_OUTPUT_FILE_NAME = '{key}_{timestamp}.json';
 
-/** The providers a project, a stage or a variant can name. */
+/** The providers a project, a stage or a variant can name (`ProviderName`). */
 export const PROVIDER_NAMES = ['gemini', 'emulator', 'openai', 'openai-emulator', 'anthropic', 'anthropic-emulator'] as const;
-/** A provider name. */
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
