@@ -8,7 +8,7 @@ import type { ProjectConfig } from '../config/index.ts';
 import { isBinaryFormat, sniffFile } from '../corpus/index.ts';
 import type { Ledger, Lineage, RequestRow } from '../ledger/index.ts';
 import type { RequestAttachment } from '../requests/index.ts';
-import { errorMessage, sha256Hex } from '../shared/index.ts';
+import { errorMessage, sha256Hex, isRecord } from '../shared/index.ts';
 import { projectRelative, type PrepareTask } from './prepare-document.ts';
 
 /** A document ready to render, with what it came from. */
@@ -108,6 +108,3 @@ function originalDocument(config: ProjectConfig, lineage: Partial<Lineage>): unk
   return path.endsWith('.json') ? (JSON.parse(text) as unknown) : { text };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

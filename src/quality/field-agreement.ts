@@ -6,6 +6,7 @@
  */
 import { canonicalJson } from '../requests/index.ts';
 import { appendPointer, isGeminiSchema, toJsonSchema } from '../validation/index.ts';
+import { isRecord } from '../shared/index.ts';
 
 /**
  * How a field is compared: `exact` (enums, ids, booleans, integer ids), `number` (within a relative tolerance),
@@ -76,14 +77,14 @@ export function compareAnswers(schema: Schema | undefined, a: unknown, b: unknow
 
 function walk(schema: Schema | undefined, a: unknown, b: unknown, path: string, name: string, settings: Required<CompareOptions>, out: FieldAgreement[]): void {
   const shape = effectiveSchema(schema);
-  if (isPlainObject(a) || isPlainObject(b)) {
-    if (isPlainObject(a) && isPlainObject(b)) {
-      const properties = isPlainObject(shape?.['properties']) ? shape['properties'] : {};
+  if (isRecord(a) || isRecord(b)) {
+    if (isRecord(a) && isRecord(b)) {
+      const properties = isRecord(shape?.['properties']) ? shape['properties'] : {};
       const keys = unique([...Object.keys(properties), ...Object.keys(a), ...Object.keys(b)]);
       for (const key of keys) {
         if (a[key] === undefined && b[key] === undefined) continue;
         const child = properties[key];
-        walk(isPlainObject(child) ? child : undefined, a[key], b[key], appendPointer(path, key), key, settings, out);
+        walk(isRecord(child) ? child : undefined, a[key], b[key], appendPointer(path, key), key, settings, out);
       }
       return;
     }
@@ -220,7 +221,7 @@ function effectiveSchema(schema: Schema | undefined): Schema | undefined {
   for (const keyword of ['anyOf', 'oneOf']) {
     const options = schema[keyword];
     if (Array.isArray(options)) {
-      const real = options.filter((option): option is Schema => isPlainObject(option) && schemaType(option) !== 'null');
+      const real = options.filter((option): option is Schema => isRecord(option) && schemaType(option) !== 'null');
       if (real.length === 1) return effectiveSchema(real[0]);
     }
   }
@@ -250,10 +251,6 @@ function looksLikeId(value: unknown): boolean {
 
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function unique<T>(values: readonly T[]): T[] {

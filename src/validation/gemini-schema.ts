@@ -4,6 +4,7 @@
  * already accepted. The emulator has its own strict converter (emulator/model/gemini-schema.ts), which rejects a bad
  * schema as the API would; kept apart so the emulator never agrees with truebatch by sharing its code.
  */
+import { isRecord } from '../shared/index.ts';
 
 const GEMINI_TYPES: Readonly<Record<string, string | undefined>> = {
   STRING: 'string',
@@ -107,6 +108,3 @@ function asArray(value: unknown): unknown[] | undefined {
   return Array.isArray(value) ? (value as unknown[]) : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

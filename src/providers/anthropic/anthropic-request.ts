@@ -6,7 +6,7 @@
  */
 import { estimateTextTokens } from '../../cost/index.ts';
 import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '../../requests/index.ts';
-import { InputError, errorMessage } from '../../shared/index.ts';
+import { InputError, isRecord, parseJsonObject } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
 
 /** The provider name of every Anthropic fingerprint and result file. */
@@ -78,10 +78,6 @@ export function anthropicParamsOf(request: NeutralRequest): Record<string, unkno
   return params;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function neutralPart(value: unknown, at: string): RequestPart {
   if (isRecord(value)) {
     if (value['type'] === 'text' && typeof value['text'] === 'string') return { kind: 'text', text: value['text'] };
@@ -117,13 +113,7 @@ const KNOWN = new Set(['max_tokens', 'system', 'messages', 'temperature', 'top_p
 
 /** The neutral request of `params` truebatch wrote (a stored body). Throws InputError otherwise. */
 export function decodeAnthropicRequest(requestJson: string): NeutralRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(requestJson);
-  } catch (error) {
-    throw new InputError('request', `is not JSON: ${errorMessage(error)}`);
-  }
-  if (!isRecord(body)) throw new InputError('request', 'must be a JSON object');
+  const body = parseJsonObject(requestJson, 'request');
   const unknown = Object.keys(body).filter((name) => !KNOWN.has(name));
   if (unknown.length > 0) throw new InputError('request', `has members truebatch never wrote: ${unknown.join(', ')}`);
   const messages = body['messages'];

@@ -5,7 +5,7 @@
  * a bad line is a `malformed` item, never a throw. Light (no SDK): the collect worker loads it.
  */
 import { z } from 'zod';
-import { readJsonl, type ParsedLine } from '../../shared/index.ts';
+import { readJsonl, type ParsedLine, isRecord } from '../../shared/index.ts';
 import type { Citation, FinishKind, ModelResponse, ResultItem, TokenUsage } from '../batch-provider.ts';
 
 /** How much of a bad line a `malformed` item keeps. */
@@ -156,10 +156,6 @@ export function tokenUsage(usage: NonNullable<z.infer<typeof messageSchema>['usa
     cachedTokens: cacheRead,
     totalTokens: promptTokens + usage.output_tokens,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function malformed(lineNumber: number, reason: string, raw: string): ResultItem {

@@ -2,7 +2,7 @@
  * @module An offline estimate of the input and output tokens of one GenerateContentRequest (camelCase or snake_case
  * keys, as in a batch input line's `request`).
  */
-import { InputError } from '../../shared/index.ts';
+import { InputError, isRecord } from '../../shared/index.ts';
 import { estimateTextTokens } from '../../cost/index.ts';
 
 /** Estimated tokens of one request. `output` includes expected thinking tokens. */
@@ -17,10 +17,6 @@ export const MEDIA_PART_TOKENS = 258;
 export const DEFAULT_OUTPUT_TOKENS = 1024;
 /** A JSON answer is guessed at this many times the tokens of its response schema. */
 export const SCHEMA_OUTPUT_MULTIPLIER = 2;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function field(record: Record<string, unknown>, camelCase: string, snakeCase: string): unknown {
   return record[camelCase] ?? record[snakeCase];

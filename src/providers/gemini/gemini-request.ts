@@ -4,7 +4,7 @@
  * stored body and a newly encoded one agree.
  */
 import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '../../requests/index.ts';
-import { InputError, deepFreeze, errorMessage } from '../../shared/index.ts';
+import { InputError, deepFreeze, isRecord, parseJsonObject } from '../../shared/index.ts';
 import type { RequestCodec } from '../request-codec.ts';
 import { decodeGeminiEmbedRequest, encodeGeminiEmbedRequest, estimateEmbedTokens, isEmbedRequestJson } from './gemini-embed-request.ts';
 import { MEDIA_PART_TOKENS, estimateRequestTokens } from './gemini-request-tokens.ts';
@@ -116,10 +116,6 @@ export function encodeGeminiRequest(request: NeutralRequest): string {
   return `${json}}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function neutralPart(part: unknown, at: string): RequestPart {
   if (isRecord(part)) {
     if (typeof part['text'] === 'string') return { kind: 'text', text: part['text'] };
@@ -155,13 +151,7 @@ function neutralOptions(config: unknown): GenerationOptions {
 
 /** The neutral request of a `GenerateContentRequest` truebatch wrote (a stored body). Throws InputError otherwise. */
 export function decodeGeminiRequest(requestJson: string): NeutralRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(requestJson);
-  } catch (error) {
-    throw new InputError('request', `is not JSON: ${errorMessage(error)}`);
-  }
-  if (!isRecord(body)) throw new InputError('request', 'must be a JSON object');
+  const body = parseJsonObject(requestJson, 'request');
   if (isEmbedRequestJson(body)) return decodeGeminiEmbedRequest(body);
   const known = new Set(['contents', 'systemInstruction', 'generationConfig', 'tools', 'toolConfig', 'cachedContent']);
   const unknown = Object.keys(body).filter((name) => !known.has(name));

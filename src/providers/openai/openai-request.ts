@@ -6,7 +6,7 @@
  */
 import { estimateTextTokens } from '../../cost/index.ts';
 import type { GenerationOptions, NeutralRequest, RequestPart, ToolSpec } from '../../requests/index.ts';
-import { InputError, errorMessage } from '../../shared/index.ts';
+import { InputError, isRecord, parseJsonObject } from '../../shared/index.ts';
 import type { RequestCodec, RequestTokenEstimate } from '../request-codec.ts';
 import { strictSchemaOf } from './openai-schema.ts';
 
@@ -30,10 +30,6 @@ const DEFAULT_OUTPUT_TOKENS = 1024;
 const SCHEMA_OUTPUT_MULTIPLIER = 2;
 
 type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function dataUrl(mimeType: string, base64: string): string {
   return `data:${mimeType};base64,${base64}`;
@@ -136,17 +132,6 @@ export function openAiRequestProblem(model: string, request: NeutralRequest): st
   return undefined;
 }
 
-function parseBody(requestJson: string): Json {
-  let body: unknown;
-  try {
-    body = JSON.parse(requestJson);
-  } catch (error) {
-    throw new InputError('request', `is not JSON: ${errorMessage(error)}`);
-  }
-  if (!isRecord(body)) throw new InputError('request', 'must be a JSON object');
-  return body;
-}
-
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 function neutralPart(part: unknown, at: string): RequestPart {
@@ -201,7 +186,7 @@ function neutralTools(body: Json): ToolSpec[] | undefined {
 
 /** The neutral request of a body truebatch wrote (a stored body). Throws InputError otherwise. */
 export function decodeOpenAiRequest(requestJson: string): NeutralRequest {
-  const body = parseBody(requestJson);
+  const body = parseJsonObject(requestJson, 'request');
   const messages = body['messages'];
   if (!Array.isArray(messages) || messages.length === 0) throw new InputError('request.messages', 'must be a non-empty array');
   const first: unknown = messages[0];
@@ -241,7 +226,7 @@ export const openAiRequestCodec: RequestCodec = {
   decode: decodeOpenAiRequest,
   appendText(requestJson, text) {
     // The stored body as it is, one part longer: its bytes stay what was planned (and shown by `show`).
-    const body = parseBody(requestJson);
+    const body = parseJsonObject(requestJson, 'request');
     const messages = body['messages'] as { content?: unknown }[] | undefined;
     const user = messages?.[messages.length - 1];
     if (Array.isArray(user?.content)) user.content.push({ type: 'text', text });

@@ -5,6 +5,7 @@
  * an answer that follows the strict schema also follows the stage's own, which still judges every answer.
  */
 import type { JsonObject } from '../../requests/index.ts';
+import { isRecord } from '../../shared/index.ts';
 
 /** Keywords strict mode accepts (the structured outputs guide's list of supported properties). */
 const SUPPORTED = new Set([
@@ -21,10 +22,6 @@ const SCHEMA_MAPS = new Set(['properties', '$defs', 'definitions']);
 
 /** The strict schema, or why the stage's schema cannot be one. */
 export type StrictSchema = { ok: true; schema: JsonObject } | { ok: false; reason: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `schema` as OpenAI strict mode takes it (see the module comment), or the first reason it cannot be, with its path. */
 export function strictSchemaOf(schema: JsonObject): StrictSchema {
