@@ -4,7 +4,7 @@
  * and cursor pages `{object:'list', data, first_id, last_id, has_more}` (openai-node `CursorPage` pages on the last
  * item's id as `after`).
  */
-import { OpenAiError, unixSeconds } from './openai-wire.ts';
+import { OpenAiError, responsesUsage, unixSeconds } from './openai-wire.ts';
 import { isFinal, type OpenAiBatchRecord, type OpenAiFileRecord, type OpenAiState } from './openai-store.ts';
 
 function seconds(ms: number | undefined | null): number | null {
@@ -56,13 +56,7 @@ export function batchJson(state: OpenAiState, batch: OpenAiBatchRecord): Record<
     cancelled_at: seconds(times.cancelled_at),
     // While validating the counts read 0/0/0 (litellm PR#39861 transcript).
     request_counts: counted ? { total: batch.total, completed: batch.completed, failed: batch.failed } : { total: 0, completed: 0, failed: 0 },
-    usage: {
-      input_tokens: usage.input,
-      input_tokens_details: { cached_tokens: usage.cached },
-      output_tokens: usage.output,
-      output_tokens_details: { reasoning_tokens: usage.reasoning },
-      total_tokens: usage.input + usage.output,
-    },
+    usage: responsesUsage(usage.input, usage.cached, usage.output, usage.reasoning),
     metadata: batch.metadata,
   };
 }

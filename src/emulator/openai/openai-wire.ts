@@ -76,3 +76,14 @@ export function unixSeconds(ms: number): number {
 export function seededId(prefix: string, seed: number, label: string, length = 24): string {
   return `${prefix}${sha256Hex(`${seed}:openai:${label}`).slice(0, length)}`;
 }
+
+/** Usage in the Responses API's shape (`input_tokens`…), as a `response` object and a batch's `usage` report it. */
+export function responsesUsage(input: number, cached: number, output: number, reasoning: number): Record<string, unknown> {
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: reasoning },
+    total_tokens: input + output,
+  };
+}

@@ -9,6 +9,7 @@
 import { sha256Hex } from '../../shared/index.ts';
 import { isJsonObject, type JsonObject } from '../proto-json.ts';
 import { answerChatCompletion, errorAnswer, type ChatAnswer, type ChatContext } from './chat-completions.ts';
+import { responsesUsage } from './openai-wire.ts';
 
 /** A Responses input part as the chat part it stands for (`input_image`, `input_file` carry the same data). */
 function chatPartOf(part: unknown): unknown {
@@ -109,13 +110,7 @@ export async function answerResponse(body: JsonObject, context: ChatContext): Pr
       temperature: body['temperature'] ?? 1,
       top_p: body['top_p'] ?? 1,
       text: isJsonObject(body['text']) ? body['text'] : { format: { type: 'text' } },
-      usage: {
-        input_tokens: usage.prompt,
-        input_tokens_details: { cached_tokens: usage.cached },
-        output_tokens: usage.completion,
-        output_tokens_details: { reasoning_tokens: usage.reasoning },
-        total_tokens: usage.prompt + usage.completion,
-      },
+      usage: responsesUsage(usage.prompt, usage.cached, usage.completion, usage.reasoning),
     },
   };
 }
